@@ -1,0 +1,15 @@
+"""The test suite: `make test`. Runs on SQLite by default, on PostgreSQL with DATABASE_URL."""
+
+from .base import *  # noqa: F403
+from .base import DATABASES, env
+
+SECRET_KEY = "test-only-key-not-secret-0123456789abcdef0123456789abcdef"
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env("DATABASE_URL"):
+    DATABASES["default"]["NAME"] = ":memory:"
+    DATABASES["default"]["OPTIONS"].pop("init_command", None)
+FRIDSAM_ALLOW_DEMO = True
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,14 @@
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from fridsam.core.admin_site import site as admin_site
+
+urlpatterns = [
+    path("", include("fridsam.core.urls")),
+    path("", include("fridsam.organisations.urls")),
+    path("mitt-konto/", include("fridsam.accounts.urls")),
+    path("konto/", include("allauth.urls")),
+    path("sprak/", login_not_required(set_language), name="set_language"),
+    path("admin/", admin_site.urls),
+]

@@ -1,0 +1,36 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from fridsam.accounts.models import Membership, User
+from fridsam.core.admin_site import site
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ["role", "county", "municipality", "unit", "partner_organisation", "extent_percent", "title",
+              "valid_from", "valid_until"]
+    autocomplete_fields = ["county", "municipality", "unit", "partner_organisation"]
+
+
+@admin.register(User, site=site)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "first_name", "last_name", "email", "is_active"]
+    list_filter = ["is_active"]
+    inlines = [MembershipInline]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email", "phone")}),
+        (_("Status"), {"fields": ("is_active", "last_login", "date_joined")}),
+    )
+    readonly_fields = ["last_login", "date_joined"]
+
+
+@admin.register(Membership, site=site)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "organisation_label", "extent_percent", "valid_from", "valid_until"]
+    list_filter = ["role", "county"]
+    search_fields = ["user__username", "user__last_name", "municipality__name"]
+    list_select_related = ["user", "county", "municipality", "unit", "partner_organisation"]
+    autocomplete_fields = ["user", "county", "municipality", "unit", "partner_organisation"]

@@ -1,0 +1,93 @@
+"""Writes about users and memberships. Atomic, validated, written to the access log."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from fridsam.accounts.models import MUNICIPAL_ROLES, Membership, Role, User
+from fridsam.core.audit import log_access
+from fridsam.core.models import AccessAction
+from fridsam.organisations.models import County, Municipality, PartnerOrganisation, Unit
+
+
+def user_create(
+    *, username: str, first_name: str, last_name: str, email: str = "", phone: str = "",
+    password: str | None = None, acting_user: User | None = None,
+) -> User:
+    with transaction.atomic():
+        user = User(username=username, first_name=first_name, last_name=last_name, email=email, phone=phone)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.full_clean()
+        user.save()
+        log_access(action=AccessAction.CREATE, object_type=user, user=acting_user, detail="user account")
+    return user
+
+
+def membership_grant(
+    *,
+    user: User,
+    role: str,
+    municipality: Municipality | None = None,
+    unit: Unit | None = None,
+    county: County | None = None,
+    partner_organisation: PartnerOrganisation | None = None,
+    extent_percent: int | None = None,
+    title: str = "",
+    valid_from: datetime.date | None = None,
+    acting_user: User | None = None,
+) -> Membership:
+    """Give *user* a role in an organisation; the organisation must suit the role."""
+    if role in MUNICIPAL_ROLES:
+        if municipality is None:
+            raise ValidationError(_("This role needs a municipality."))
+        if unit is not None and unit.municipality_id != municipality.pk:
+            raise ValidationError(_("The unit does not belong to the municipality."))
+        county = municipality.county
+    elif role == Role.COUNTY_ANALYST:
+        if county is None:
+            raise ValidationError(_("This role needs a county."))
+    elif role == Role.PARTNER:
+        if partner_organisation is None:
+            raise ValidationError(_("This role needs a partner organisation."))
+        county = partner_organisation.county
+    elif role == Role.ADMINISTRATOR:
+        county = None
+    else:
+        raise ValidationError(_("Unknown role."))
+    if extent_percent is not None and role != Role.COORDINATOR:
+        raise ValidationError(_("Only a coordinator's membership has a share of a post."))
+
+    membership = Membership(
+        user=user, role=role, county=county, municipality=municipality, unit=unit,
+        partner_organisation=partner_organisation, extent_percent=extent_percent, title=title,
+    )
+    if valid_from is not None:
+        membership.valid_from = valid_from
+    membership.full_clean()
+    with transaction.atomic():
+        membership.save()
+        log_access(
+            action=AccessAction.CREATE, object_type=membership, user=acting_user,
+            municipality=municipality, county=county, detail=f"role={role}; user={user.pk}",
+        )
+    return membership
+
+
+def membership_end(*, membership: Membership, valid_until: datetime.date, acting_user: User | None = None) -> Membership:
+    if valid_until < membership.valid_from:
+        raise ValidationError(_("A membership cannot end before it starts."))
+    with transaction.atomic():
+        membership.valid_until = valid_until
+        membership.save(update_fields=["valid_until"])
+        log_access(
+            action=AccessAction.CHANGE, object_type=membership, user=acting_user,
+            municipality=membership.municipality, county=membership.county, detail="valid_until",
+        )
+    return membership

@@ -1,0 +1,79 @@
+"""The access log: append-only and hash-chained.
+
+Rows are only ever inserted, through :func:`fridsam.core.audit.log_access`. Database triggers
+(migration 0002) reject UPDATE and DELETE on both SQLite and PostgreSQL, and every row carries
+the hash of its predecessor so that the ``verify_access_log`` command can name the first link
+that was tampered with.
+"""
+
+from django.apps import apps
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fridsam.core.tenancy import ScopedManager
+
+
+class AccessAction(models.TextChoices):
+    READ = "read", _("Read")
+    LIST = "list", _("Listed")
+    EXPORT = "export", _("Exported")
+    CREATE = "create", _("Created")
+    CHANGE = "change", _("Changed")
+    DELETE = "delete", _("Deleted")
+    LOGIN = "login", _("Logged in")
+    LOGOUT = "logout", _("Logged out")
+    LOGIN_FAILED = "login_failed", _("Failed login")
+
+
+class AccessLogEntry(models.Model):
+    sequence = models.PositiveBigIntegerField(_("sequence number"), unique=True)
+    occurred_at = models.DateTimeField(_("time"), db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("user"),
+    )
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    role = models.CharField(_("role"), max_length=20, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=250, blank=True)
+    municipality = models.ForeignKey(
+        "organisations.Municipality", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("municipality"),
+    )
+    county = models.ForeignKey(
+        "organisations.County", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("county"),
+    )
+    action = models.CharField(_("action"), max_length=20, choices=AccessAction.choices)
+    object_type = models.CharField(_("object type"), max_length=100)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=300, blank=True)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    entry_hash = models.CharField(_("hash"), max_length=64, unique=True)
+
+    # The access log of a municipality is case-level: never visible to the county.
+    objects = ScopedManager(case_municipality="municipality")
+
+    class Meta:
+        ordering = ["-sequence"]
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        indexes = [models.Index(fields=["municipality", "-occurred_at"], name="accesslog_muni_time")]
+
+    @property
+    def object_type_label(self) -> str:
+        try:
+            return str(apps.get_model(self.object_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return self.object_type
+
+    @property
+    def role_labels(self) -> str:
+        from fridsam.accounts.models import Role
+
+        return ", ".join(str(Role(r).label) if r in Role.values else r for r in self.role.split(",") if r)
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.username} {self.action} {self.object_type}:{self.object_id}"

@@ -1,0 +1,28 @@
+"""Logins, logouts and failed logins go to the access log."""
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from fridsam.core.audit import log_access
+from fridsam.core.models import AccessAction
+
+
+@receiver(user_logged_in)
+def _logged_in(sender, request, user, **kwargs):
+    log_access(action=AccessAction.LOGIN, object_type="accounts.user", object_id=user.pk, user=user, request=request)
+
+
+@receiver(user_logged_out)
+def _logged_out(sender, request, user, **kwargs):
+    if user is not None:
+        log_access(action=AccessAction.LOGOUT, object_type="accounts.user", object_id=user.pk, user=user, request=request)
+
+
+@receiver(user_login_failed)
+def _login_failed(sender, credentials, request=None, **kwargs):
+    # The attempted username is kept (truncated) for investigating attacks; never the password.
+    attempted = str(credentials.get("username") or credentials.get("login") or "")[:150]
+    log_access(
+        action=AccessAction.LOGIN_FAILED, object_type="accounts.user", request=request,
+        detail=f"attempted username: {attempted}",
+    )

@@ -1,0 +1,132 @@
+"""The start page: for each role the user holds, what that role needs today."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from fridsam.accounts.models import Membership, Role, User
+from fridsam.accounts.selectors import Tenancy, contacts_for_municipalities
+from fridsam.core.selectors import access_log_policy
+from fridsam.organisations import selectors as org_selectors
+from fridsam.organisations.models import County, Municipality
+
+
+@dataclass
+class Section:
+    template: str
+    context: dict = field(default_factory=dict)
+
+
+def _county_analyst(tenancy: Tenancy) -> list[Section]:
+    sections = []
+    for membership in tenancy.memberships_with_role(Role.COUNTY_ANALYST):
+        municipalities = org_selectors.with_contacts(
+            org_selectors.municipalities_overview(tenancy=tenancy, county_id=membership.county_id)
+        )
+        sections.append(Section("core/start/county_analyst.html", {
+            "county": membership.county,
+            "municipalities": municipalities,
+            "summary": org_selectors.county_summary(municipalities),
+        }))
+    return sections
+
+
+def _coordinator(tenancy: Tenancy) -> list[Section]:
+    memberships = tenancy.memberships_with_role(Role.COORDINATOR)
+    if not memberships:
+        return []
+    overview = {
+        m.pk: m for m in org_selectors.municipalities_overview(tenancy=tenancy).filter(
+            pk__in=[ms.municipality_id for ms in memberships]
+        )
+    }
+    rows = [(ms, overview.get(ms.municipality_id)) for ms in sorted(memberships, key=lambda x: x.municipality.name)]
+    return [Section("core/start/coordinator.html", {
+        "rows": rows,
+        "total_percent": sum(ms.extent_percent or 0 for ms in memberships),
+    })]
+
+
+def _manager(tenancy: Tenancy) -> list[Section]:
+    municipalities = tenancy.municipalities_with_role(Role.MANAGER)
+    if not municipalities:
+        return []
+    since = timezone.now() - datetime.timedelta(days=30)
+    log_counts = dict(
+        access_log_policy.visible(tenancy).filter(occurred_at__gte=since)
+        .values_list("municipality_id").annotate(n=Count("id")).order_by()
+    )
+    sections = []
+    for municipality in municipalities:
+        sections.append(Section("core/start/manager.html", {
+            "municipality": municipality,
+            "units": org_selectors.municipality_units(tenancy=tenancy, municipality=municipality),
+            "log_count_30_days": log_counts.get(municipality.pk, 0),
+        }))
+    return sections
+
+
+def _social_worker(tenancy: Tenancy) -> list[Section]:
+    memberships = tenancy.memberships_with_role(Role.SOCIAL_WORKER)
+    if not memberships:
+        return []
+    contacts = contacts_for_municipalities(municipality_ids=[m.municipality_id for m in memberships])
+    unit_ids = [m.unit_id for m in memberships if m.unit_id]
+    colleagues: dict[int, list[Membership]] = {}
+    for colleague in (
+        Membership.objects.active().filter(unit_id__in=unit_ids).exclude(user=tenancy.user)
+        .select_related("user").order_by("user__last_name", "user__first_name")
+    ):
+        colleagues.setdefault(colleague.unit_id, []).append(colleague)
+    return [
+        Section("core/start/social_worker.html", {
+            "membership": m,
+            "contacts": contacts.get(m.municipality_id, []),
+            "colleagues": colleagues.get(m.unit_id, []),
+        })
+        for m in memberships
+    ]
+
+
+def _partner(tenancy: Tenancy) -> list[Section]:
+    memberships = tenancy.memberships_with_role(Role.PARTNER)
+    sections = []
+    for membership in memberships:
+        municipalities = list(Municipality.objects.filter(county_id=membership.county_id).order_by("name"))
+        contacts = contacts_for_municipalities(municipality_ids=[m.pk for m in municipalities])
+        sections.append(Section("core/start/partner.html", {
+            "organisation": membership.partner_organisation,
+            "county": membership.county,
+            "rows": [(m, contacts.get(m.pk, [])) for m in municipalities],
+        }))
+    return sections
+
+
+def _administrator(tenancy: Tenancy) -> list[Section]:
+    if not tenancy.is_administrator:
+        return []
+    from allauth.mfa.models import Authenticator
+
+    users = User.objects.aggregate(
+        active=Count("id", filter=Q(is_active=True)),
+        inactive=Count("id", filter=Q(is_active=False)),
+    )
+    with_totp = Authenticator.objects.filter(type=Authenticator.Type.TOTP, user__is_active=True).count()
+    return [Section("core/start/administrator.html", {
+        "users": users,
+        "without_two_factor": users["active"] - with_totp,
+        "memberships": Membership.objects.active().count(),
+        "counties": County.objects.count(),
+        "municipalities": Municipality.objects.count(),
+    })]
+
+
+def start_sections(tenancy: Tenancy) -> list[Section]:
+    sections: list[Section] = []
+    for builder in (_coordinator, _manager, _social_worker, _county_analyst, _partner, _administrator):
+        sections.extend(builder(tenancy))
+    return sections

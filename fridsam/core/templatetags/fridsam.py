@@ -1,0 +1,18 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def as_ds_widget(bound_field):
+    """Render a form field's widget with the design system's input class and error state."""
+    attrs = {"class": "ds-input"}
+    described = []
+    if bound_field.help_text:
+        described.append(f"{bound_field.auto_id}_helptext")
+    if bound_field.errors:
+        described.append(f"{bound_field.auto_id}_error")
+        attrs["aria-invalid"] = "true"
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    return bound_field.as_widget(attrs=attrs)

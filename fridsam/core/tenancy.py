@@ -1,0 +1,184 @@
+"""Tenancy, enforced in one place.
+
+Every model holding non-public data declares a :class:`ScopedManager` that names the field(s)
+tying a row to its tenant (a municipality, a county or a partner organisation). Querying such a
+model outside an active scope raises :class:`ScopeError`, so a forgotten filter is a crash, not a
+leak. :class:`TenancyMiddleware` computes the acting user's scope once per request from their
+memberships and runs the request inside it; it also answers 404 when a URL names a municipality
+outside that scope, so the existence of foreign data is never revealed.
+
+Scope dimensions:
+
+* ``municipality``: organisation-level data of a municipality (units, staff, plans). Seen by the
+  municipality's own staff and by the county analysts of its county.
+* ``case_municipality``: case-level data (follow-up records, the access log). Seen only by the
+  municipality's own coordinators, managers and social workers, never by the county.
+* ``county``: data shared within a county (partner organisations, the staff directory).
+* ``partner``: data of one external partner organisation.
+
+What a user may do *within* their scope (a social worker sees only their own records, only
+managers read the access log…) is decided by the permission policy of each model
+(:mod:`fridsam.core.policies`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+DIMENSIONS = ("municipality", "case_municipality", "county", "partner")
+
+
+class ScopeError(Exception):
+    """A scoped model was queried while no tenant scope was active."""
+
+
+class _All:
+    """Sentinel: every tenant of a dimension (administrators, system tasks)."""
+
+    def __repr__(self) -> str:
+        return "ALL"
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+ALL = _All()
+
+
+@dataclass(frozen=True)
+class Scope:
+    municipality: frozenset[int] | _All = frozenset()
+    case_municipality: frozenset[int] | _All = frozenset()
+    county: frozenset[int] | _All = frozenset()
+    partner: frozenset[int] | _All = frozenset()
+    label: str = field(default="", compare=False)
+
+    def ids(self, dimension: str) -> frozenset[int] | _All:
+        return getattr(self, dimension)
+
+
+UNRESTRICTED = Scope(municipality=ALL, case_municipality=ALL, county=ALL, partner=ALL, label="unrestricted")
+EMPTY = Scope(label="empty")
+
+_current: ContextVar[Scope | None] = ContextVar("fridsam_scope", default=None)
+
+
+def current_scope() -> Scope | None:
+    return _current.get()
+
+
+@contextlib.contextmanager
+def tenant_scope(scope: Scope) -> Iterator[Scope]:
+    token = _current.set(scope)
+    try:
+        yield scope
+    finally:
+        _current.reset(token)
+
+
+def unscoped() -> contextlib.AbstractContextManager[Scope]:
+    """For system code only: management commands, migrations, the administrators' admin site."""
+    return tenant_scope(UNRESTRICTED)
+
+
+class ScopedQuerySet(models.QuerySet):
+    pass
+
+
+class ScopedManager(models.Manager):
+    """Manager that filters every query by the active scope.
+
+    ``ScopedManager(municipality="unit__municipality")`` scopes by the municipality dimension
+    through that lookup path. Several dimensions are alternatives: a row is visible if it
+    belongs to the scope in any of them.
+    """
+
+    def __init__(self, **paths: str) -> None:
+        super().__init__()
+        unknown = set(paths) - set(DIMENSIONS)
+        if unknown or not paths:
+            raise ValueError(f"ScopedManager needs dimensions from {DIMENSIONS}, got {sorted(paths)}")
+        self.scope_paths = paths
+
+    def get_queryset(self) -> models.QuerySet:
+        scope = current_scope()
+        if scope is None:
+            raise ScopeError(
+                f"{self.model.__name__} was queried outside a tenant scope. Run the code inside "
+                "a request, or wrap system code in fridsam.core.tenancy.unscoped()."
+            )
+        qs = super().get_queryset()
+        condition = Q(pk__in=[])
+        for dimension, path in self.scope_paths.items():
+            ids = scope.ids(dimension)
+            if ids is ALL:
+                return qs
+            if ids:
+                condition |= Q(**{f"{path}__in": sorted(ids)})
+        return qs.filter(condition)
+
+
+def scope_from_memberships(memberships: Iterable) -> Scope:
+    """Build the scope of a user from their active memberships (see accounts.selectors)."""
+    from fridsam.accounts.models import Role
+    from fridsam.organisations.models import Municipality
+
+    municipality: set[int] = set()
+    case_municipality: set[int] = set()
+    county: set[int] = set()
+    partner: set[int] = set()
+    analyst_counties: set[int] = set()
+    for m in memberships:
+        if m.role == Role.ADMINISTRATOR:
+            # Accounts and reference data everywhere; never case-level data.
+            return Scope(municipality=ALL, county=ALL, partner=ALL, label="administrator")
+        if m.role == Role.COUNTY_ANALYST:
+            analyst_counties.add(m.county_id)
+            county.add(m.county_id)
+        elif m.role == Role.PARTNER:
+            partner.add(m.partner_organisation_id)
+            county.add(m.county_id)
+        else:
+            municipality.add(m.municipality_id)
+            case_municipality.add(m.municipality_id)
+            county.add(m.county_id)
+    if analyst_counties:
+        with tenant_scope(UNRESTRICTED):
+            municipality.update(
+                Municipality.objects.filter(county_id__in=analyst_counties).values_list("id", flat=True)
+            )
+    return Scope(
+        municipality=frozenset(municipality),
+        case_municipality=frozenset(case_municipality),
+        county=frozenset(county),
+        partner=frozenset(partner),
+        label="user",
+    )
+
+
+class TenancyMiddleware:
+    """Resolves the acting user's tenancy once and runs the request inside its scope."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from fridsam.accounts.selectors import tenancy_for_user
+
+        tenancy = tenancy_for_user(user=request.user)
+        request.tenancy = tenancy
+        with tenant_scope(tenancy.scope):
+            return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        code = view_kwargs.get("municipality_code")
+        if code is not None and not request.tenancy.can_see_municipality_code(code):
+            raise Http404
+        return None

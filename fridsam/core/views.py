@@ -1,0 +1,72 @@
+from django import forms
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+
+from fridsam.core.audit import log_access
+from fridsam.core.models import AccessAction, AccessLogEntry
+from fridsam.core.policies import VIEW
+from fridsam.core.selectors import access_log_entries, access_log_object_types, access_log_policy
+from fridsam.core.start import start_sections
+from fridsam.organisations.policies import municipality_policy
+
+
+def start(request):
+    return render(request, "core/start.html", {"sections": start_sections(request.tenancy)})
+
+
+class AccessLogFilterForm(forms.Form):
+    username = forms.CharField(label=_("User"), required=False, max_length=150)
+    action = forms.ChoiceField(label=_("Action"), required=False,
+                               choices=[("", _("All actions")), *AccessAction.choices])
+    object_type = forms.ChoiceField(label=_("Object type"), required=False)
+    date_from = forms.DateField(label=_("From date"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To date"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, object_types=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["object_type"].choices = [("", _("All object types"))] + [
+            (t, capfirst(AccessLogEntry(object_type=t).object_type_label)) for t in object_types
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("The end date must not be before the start date."))
+        return data
+
+
+def access_log(request, municipality_code):
+    tenancy = request.tenancy
+    municipality = municipality_policy.get_or_404(tenancy, VIEW, code=municipality_code)
+    access_log_policy.check(tenancy, VIEW, municipality)
+    form = AccessLogFilterForm(
+        request.GET or None, object_types=access_log_object_types(tenancy=tenancy, municipality=municipality)
+    )
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    entries = access_log_entries(tenancy=tenancy, municipality=municipality, **filters)
+    page = Paginator(entries, 50).get_page(request.GET.get("sida"))
+    # Reviewing the log is itself an access to logged data.
+    log_access(action=AccessAction.LIST, object_type="core.accesslogentry", request=request,
+               municipality=municipality, detail=request.GET.urlencode()[:300])
+    query = request.GET.copy()
+    query.pop("sida", None)
+    return render(request, "core/access_log.html", {
+        "municipality": municipality, "form": form, "page": page, "query": query.urlencode(),
+    })
+
+
+@login_not_required
+@never_cache
+def healthz(request):
+    """For the reverse proxy and monitoring: the application answers and reaches its database."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

@@ -1,0 +1,113 @@
+"""Loading the demo county. Idempotent: a second run changes nothing."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+
+from fridsam.accounts.models import Membership, User
+from fridsam.accounts.services import membership_grant, user_create
+from fridsam.demo import data
+from fridsam.organisations.models import County, Municipality, MunicipalityPopulation, PartnerOrganisation, Unit
+from fridsam.organisations.services import unit_create
+
+
+def demo_totp_secret(username: str) -> str:
+    """Deterministic TOTP secret of a demo account, so that repeated loads print the same one.
+    Demo data only: never load the demo county into a production database."""
+    digest = hashlib.sha256(f"fridsam-demo-totp:{username}".encode()).digest()
+    return base64.b32encode(digest[:20]).decode("ascii")
+
+
+def _county() -> County:
+    county, _ = County.objects.get_or_create(code=data.COUNTY["code"], defaults={"name": data.COUNTY["name"], "is_demo": True})
+    return county
+
+
+def _municipalities(county: County) -> dict[str, Municipality]:
+    result = {}
+    for code, name, inhabitants, growth, _units in data.MUNICIPALITIES:
+        municipality, _ = Municipality.objects.get_or_create(
+            code=code, defaults={"name": name, "county": county, "is_demo": True}
+        )
+        result[code] = municipality
+        last_year = max(data.POPULATION_YEARS)
+        existing = set(MunicipalityPopulation.objects.filter(municipality=municipality).values_list("year", flat=True))
+        MunicipalityPopulation.objects.bulk_create([
+            MunicipalityPopulation(
+                municipality=municipality, year=year,
+                total=round(inhabitants / (1 + growth) ** (last_year - year)),
+                adults=round(inhabitants / (1 + growth) ** (last_year - year) * data.ADULT_SHARE),
+            )
+            for year in data.POPULATION_YEARS if year not in existing
+        ])
+    return result
+
+
+def _units(municipalities: dict[str, Municipality]) -> dict[tuple[str, str], Unit]:
+    result = {}
+    for code, _name, _inh, _growth, unit_set in data.MUNICIPALITIES:
+        municipality = municipalities[code]
+        existing = {u.name: u for u in Unit.objects.filter(municipality=municipality)}
+        for unit_name, unit_type in data.UNIT_SETS[unit_set]:
+            unit = existing.get(unit_name) or unit_create(municipality=municipality, name=unit_name, unit_type=unit_type)
+            result[(code, unit_name)] = unit
+    return result
+
+
+def _partners(county: County, municipalities: dict[str, Municipality]) -> dict[str, PartnerOrganisation]:
+    result = {}
+    for name, partner_type, phone, email, served in data.PARTNERS:
+        partner, created = PartnerOrganisation.objects.get_or_create(
+            county=county, name=name, defaults={"partner_type": partner_type, "phone": phone, "email": email}
+        )
+        if created and served:
+            partner.municipalities.set([municipalities[c] for c in served])
+        result[name] = partner
+    return result
+
+
+def _two_factor(user: User) -> None:
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, demo_totp_secret(user.username))
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.RECOVERY_CODES).exists():
+        RecoveryCodes.activate(user)
+
+
+def demo_county_load() -> County:
+    if not getattr(settings, "FRIDSAM_ALLOW_DEMO", False):
+        raise ImproperlyConfigured("The demo county may not be loaded with these settings (FRIDSAM_ALLOW_DEMO).")
+    with transaction.atomic():
+        county = _county()
+        municipalities = _municipalities(county)
+        units = _units(municipalities)
+        partners = _partners(county, municipalities)
+        for username, first, last, phone, memberships in data.PEOPLE:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = user_create(
+                    username=username, first_name=first, last_name=last, phone=phone,
+                    email=f"{username}@demo.fridsam.example", password=data.DEMO_PASSWORD,
+                )
+            _two_factor(user)
+            for role, org, unit_name, share, title in memberships:
+                kwargs = {}
+                if role in ("coordinator", "manager", "social_worker"):
+                    kwargs["municipality"] = municipalities[org]
+                    if unit_name:
+                        kwargs["unit"] = units[(org, unit_name)]
+                elif role == "county_analyst":
+                    kwargs["county"] = county
+                elif role == "partner":
+                    kwargs["partner_organisation"] = partners[org]
+                lookup = {"user": user, "role": role, **{k: v for k, v in kwargs.items()}}
+                if not Membership.objects.filter(**lookup).exists():
+                    membership_grant(user=user, role=role, extent_percent=share, title=title, **kwargs)
+    return county

@@ -1,0 +1,65 @@
+from fridsam.accounts.models import MUNICIPAL_ROLES, Role
+from fridsam.core.policies import ADD, CHANGE, VIEW, PermissionPolicy
+from fridsam.organisations.models import Municipality, PartnerOrganisation, Unit
+
+
+class MunicipalityPolicy(PermissionPolicy):
+    """The organisation overview of a municipality: its own staff, its county, administrators."""
+
+    model = Municipality
+    actions = (VIEW,)
+
+    def base_queryset(self):
+        return Municipality.objects.select_related("county")
+
+    def can(self, tenancy, action, obj=None):
+        if action != VIEW or not (tenancy.roles & {Role.COUNTY_ANALYST, Role.ADMINISTRATOR, *MUNICIPAL_ROLES}):
+            return False
+        return obj is None or tenancy.can_see_municipality(obj)
+
+    def visible(self, tenancy, action=VIEW):
+        qs = self.base_queryset()
+        if not self.can(tenancy, action):
+            return qs.none()
+        ids = tenancy.scope.municipality
+        return qs if tenancy.is_administrator else qs.filter(pk__in=sorted(ids))
+
+
+class UnitPolicy(PermissionPolicy):
+    model = Unit
+
+    def can(self, tenancy, action, obj=None):
+        if action == VIEW:
+            return bool(tenancy.roles & {Role.COUNTY_ANALYST, Role.ADMINISTRATOR, *MUNICIPAL_ROLES})
+        if action in (ADD, CHANGE):
+            if tenancy.is_administrator:
+                return True
+            municipality_id = obj.municipality_id if isinstance(obj, Unit) else getattr(obj, "pk", None)
+            return tenancy.has_role(Role.MANAGER, municipality=municipality_id)
+        return False
+
+
+class PartnerOrganisationPolicy(PermissionPolicy):
+    model = PartnerOrganisation
+
+    def base_queryset(self):
+        return PartnerOrganisation.objects.select_related("county").prefetch_related("municipalities")
+
+    def can(self, tenancy, action, obj=None):
+        if action == VIEW:
+            return bool(tenancy.roles & {Role.COUNTY_ANALYST, Role.PARTNER, Role.ADMINISTRATOR, *MUNICIPAL_ROLES})
+        if action == CHANGE:
+            if tenancy.is_administrator:
+                return True
+            # Partners keep their own organisation's entry up to date.
+            return obj is not None and any(
+                m.role == Role.PARTNER and m.partner_organisation_id == obj.pk for m in tenancy.memberships
+            )
+        if action == ADD:
+            return tenancy.is_administrator
+        return False
+
+
+municipality_policy = MunicipalityPolicy()
+unit_policy = UnitPolicy()
+partner_policy = PartnerOrganisationPolicy()
