@@ -9,3 +9,4 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 FRIDSAM_ALLOW_DEMO = True
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+STATIC_ROOT = None  # static files are served from the apps (WhiteNoise finders)

@@ -13,3 +13,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env("D
     DATABASES["default"]["OPTIONS"].pop("init_command", None)
 FRIDSAM_ALLOW_DEMO = True
 WHITENOISE_USE_FINDERS = True
+STATIC_ROOT = None  # static files are served from the apps (WhiteNoise finders)

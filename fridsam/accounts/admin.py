@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from fridsam.accounts.models import Membership, User
-from fridsam.core.admin_site import site
+from fridsam.core.admin_site import AdministratorModelAdmin, site
 
 
 class MembershipInline(admin.TabularInline):
@@ -15,7 +15,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User, site=site)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AdministratorModelAdmin, BaseUserAdmin):
     list_display = ["username", "first_name", "last_name", "email", "is_active"]
     list_filter = ["is_active"]
     inlines = [MembershipInline]
@@ -28,7 +28,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Membership, site=site)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AdministratorModelAdmin):
     list_display = ["user", "role", "organisation_label", "extent_percent", "valid_from", "valid_until"]
     list_filter = ["role", "county"]
     search_fields = ["user__username", "user__last_name", "municipality__name"]

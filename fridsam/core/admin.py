@@ -2,12 +2,12 @@ from allauth.mfa.admin import AuthenticatorAdmin
 from allauth.mfa.models import Authenticator
 from django.contrib import admin
 
-from fridsam.core.admin_site import site
+from fridsam.core.admin_site import AdministratorModelAdmin, ReadOnlyModelAdmin, site
 from fridsam.core.models import AccessLogEntry
 
 
 @admin.register(AccessLogEntry, site=site)
-class AccessLogEntryAdmin(admin.ModelAdmin):
+class AccessLogEntryAdmin(ReadOnlyModelAdmin):
     """Read-only: the database refuses changes anyway."""
 
     list_display = ["sequence", "occurred_at", "username", "role", "action", "object_type", "object_id",
@@ -16,15 +16,19 @@ class AccessLogEntryAdmin(admin.ModelAdmin):
     search_fields = ["username", "object_id"]
     list_select_related = ["municipality"]
 
+
+class FridsamAuthenticatorAdmin(AdministratorModelAdmin, AuthenticatorAdmin):
+    """Administrators reset a lost authenticator app from here (delete it; the user sets up a new one)."""
+
+    def get_urls(self):
+        drop = {f"{self.opts.app_label}_{self.opts.model_name}_add"}
+        return [u for u in super().get_urls() if getattr(u, "name", None) not in drop]
+
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
 
-
-# Administrators reset a lost authenticator app from here.
-site.register(Authenticator, AuthenticatorAdmin)
+site.register(Authenticator, FridsamAuthenticatorAdmin)

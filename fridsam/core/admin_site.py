@@ -10,6 +10,8 @@ from functools import update_wrapper
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from fridsam.core.tenancy import unscoped
@@ -39,11 +41,60 @@ class FridsamAdminSite(admin.AdminSite):
 
         return update_wrapper(wrapper, view)
 
+    def get_urls(self):
+        # No model has a public page: drop the "view on site" redirect.
+        urls = [u for u in super().get_urls() if getattr(u, "name", None) != "view_on_site"]
+        for pattern in urls:
+            callback = getattr(pattern, "callback", None)
+            if callback is not None and hasattr(callback, "login_url"):
+                # LoginRequiredMiddleware sends anonymous visitors to the two-factor login directly.
+                callback.login_url = reverse_lazy("account_login")
+        return urls
+
     def login(self, request, extra_context=None):
         return redirect_to_login(request.GET.get("next", "/admin/"))
 
     def logout(self, request, extra_context=None):
-        raise Http404
+        return redirect("account_logout")
 
 
 site = FridsamAdminSite(name="admin")
+
+
+class AdministratorModelAdmin(admin.ModelAdmin):
+    """Administrators (a role, not Django's superuser flag) manage what is registered here."""
+
+    def _is_administrator(self, request) -> bool:
+        return site.has_permission(request)
+
+    def has_module_permission(self, request):
+        return self._is_administrator(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._is_administrator(request)
+
+    def has_add_permission(self, request):
+        return self._is_administrator(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._is_administrator(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._is_administrator(request)
+
+
+class ReadOnlyModelAdmin(AdministratorModelAdmin):
+    """For records nobody may add, change or delete: only the list and the detail view exist."""
+
+    def get_urls(self):
+        keep = {f"{self.opts.app_label}_{self.opts.model_name}_{suffix}" for suffix in ("changelist", "change")}
+        return [u for u in super().get_urls() if getattr(u, "name", None) in keep]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

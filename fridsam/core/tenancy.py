@@ -101,11 +101,19 @@ class ScopedManager(models.Manager):
     """
 
     def __init__(self, **paths: str) -> None:
+        # Related managers (``municipality.units``) are built from this class without arguments;
+        # they take the paths of the model's default manager.
         super().__init__()
         unknown = set(paths) - set(DIMENSIONS)
-        if unknown or not paths:
+        if unknown:
             raise ValueError(f"ScopedManager needs dimensions from {DIMENSIONS}, got {sorted(paths)}")
         self.scope_paths = paths
+
+    def _paths(self) -> dict[str, str]:
+        paths = self.scope_paths or getattr(self.model._default_manager, "scope_paths", None)
+        if not paths:
+            raise ValueError(f"{self.model.__name__} declares a ScopedManager without dimensions")
+        return paths
 
     def get_queryset(self) -> models.QuerySet:
         scope = current_scope()
@@ -116,7 +124,7 @@ class ScopedManager(models.Manager):
             )
         qs = super().get_queryset()
         condition = Q(pk__in=[])
-        for dimension, path in self.scope_paths.items():
+        for dimension, path in self._paths().items():
             ids = scope.ids(dimension)
             if ids is ALL:
                 return qs

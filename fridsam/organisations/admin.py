@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from fridsam.core.admin_site import site
+from fridsam.core.admin_site import AdministratorModelAdmin, site
 from fridsam.organisations.models import County, Municipality, MunicipalityPopulation, PartnerOrganisation, Unit
 
 
 @admin.register(County, site=site)
-class CountyAdmin(admin.ModelAdmin):
+class CountyAdmin(AdministratorModelAdmin):
     list_display = ["code", "name", "is_demo"]
     search_fields = ["code", "name"]
 
@@ -16,7 +16,7 @@ class PopulationInline(admin.TabularInline):
 
 
 @admin.register(Municipality, site=site)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(AdministratorModelAdmin):
     list_display = ["code", "name", "county", "is_demo"]
     list_filter = ["county", "is_demo"]
     search_fields = ["code", "name"]
@@ -25,7 +25,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Unit, site=site)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(AdministratorModelAdmin):
     list_display = ["name", "municipality", "unit_type", "is_active"]
     list_filter = ["unit_type", "is_active", "municipality__county"]
     search_fields = ["name", "municipality__name"]
@@ -34,7 +34,7 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(PartnerOrganisation, site=site)
-class PartnerOrganisationAdmin(admin.ModelAdmin):
+class PartnerOrganisationAdmin(AdministratorModelAdmin):
     list_display = ["name", "partner_type", "county"]
     list_filter = ["partner_type", "county"]
     search_fields = ["name"]

@@ -1,0 +1,186 @@
+"""Every named URL, requested as anonymous and as every role of another tenant.
+
+Generated from the URLconf, so a new view is covered the day it is written. A URL must be
+either explicitly public or reachable by its own tenant; anything else fails the test. A URL
+whose path names a tenant object needs an entry in TENANT_KWARGS, built from the "own" tenant.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from fridsam.accounts.models import MUNICIPAL_ROLES, Role
+
+# Reachable without logging in. Everything else must send an anonymous visitor to the login page.
+PUBLIC = {
+    "account_login",
+    "account_logout",
+    "account_inactive",
+    "account_signup",  # closed: it says so to everyone
+    "account_email_verification_sent",
+    "account_confirm_email",
+    "account_confirm_login_code",
+    "account_reset_password",
+    "account_reset_password_done",
+    "account_reset_password_from_key",
+    "account_reset_password_from_key_done",
+    "mfa_authenticate",  # the second login step
+    "set_language",
+    "core:healthz",
+    "admin:login",  # a redirect to the two-factor login
+}
+
+# Sample kwargs for URLs that name tenant objects, built from the "own" tenant of the world.
+TENANT_KWARGS = {
+    "core:access_log": lambda w: {"municipality_code": w.own.municipality.code},
+    "organisations:municipality_detail": lambda w: {"municipality_code": w.own.municipality.code},
+    "organisations:unit_create": lambda w: {"municipality_code": w.own.municipality.code},
+    "organisations:unit_update": lambda w: {"municipality_code": w.own.municipality.code, "pk": w.own.unit.pk},
+}
+
+# Key-based public URLs: any well-formed key will do.
+PUBLIC_KWARGS = {
+    "account_confirm_email": {"key": "abc"},
+    "account_reset_password_from_key": {"uidb36": "1", "key": "abc"},
+}
+
+# Query strings some views need to do their work.
+QUERY = {
+    "admin:autocomplete": "?app_label=organisations&model_name=unit&field_name=municipality",
+}
+
+SECRET_MARKER = "Hemlig enhet own"
+
+
+def _walk(patterns, namespace=None):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = p.namespace
+            full = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+            yield from _walk(p.url_patterns, full)
+        elif isinstance(p, URLPattern) and p.name:
+            yield (f"{namespace}:{p.name}" if namespace else p.name), p
+
+
+def named_urls():
+    seen = {}
+    for name, pattern in _walk(get_resolver().url_patterns):
+        seen.setdefault(name, pattern)
+    return sorted(seen.items())
+
+
+def _admin_kwargs(world, name, pattern):
+    keys = set(pattern.pattern.regex.groupindex)
+    candidates = {
+        "app_label": ["accounts", "organisations", "core", "mfa"],
+        "object_id": [str(world.own.unit.pk)],
+        "content_type_id": ["1"],
+        "url": ["x"],
+    }
+    if not keys:
+        return {}
+    import itertools
+
+    for values in itertools.product(*(candidates.get(k, ["1"]) for k in keys)):
+        kwargs = dict(zip(keys, values, strict=True))
+        try:
+            reverse(name, kwargs=kwargs)
+        except Exception:  # noqa: BLE001 - try the next combination
+            continue
+        return kwargs
+    raise AssertionError(f"cannot build sample kwargs for {name}")
+
+
+def url_for(world, name, pattern):
+    return _path_for(world, name, pattern) + QUERY.get(name, "")
+
+
+def _path_for(world, name, pattern):
+    if name in TENANT_KWARGS:
+        return reverse(name, kwargs=TENANT_KWARGS[name](world))
+    if name in PUBLIC_KWARGS:
+        return reverse(name, kwargs=PUBLIC_KWARGS[name])
+    if name.startswith("admin:"):
+        return reverse(name, kwargs=_admin_kwargs(world, name, pattern))
+    if pattern.pattern.regex.groupindex:
+        raise AssertionError(f"{name} takes arguments: add sample kwargs to TENANT_KWARGS in {__file__}")
+    return reverse(name)
+
+
+def _is_login_redirect(response):
+    return response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
+
+
+def _outsiders(world, name):
+    """Every user who must not reach the own tenant's data through this URL."""
+    users = list(world.foreign.users.values())
+    if name in TENANT_KWARGS or name.startswith("admin:"):
+        # Same county, other municipality: only the county analyst may see the own municipality.
+        users += [u for role, u in world.neighbour.users.items() if role != Role.COUNTY_ANALYST]
+    if name.startswith("admin:"):
+        users += list(world.own.users.values())
+    return users
+
+
+URLS = named_urls()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "pattern"), URLS, ids=[n for n, _ in URLS])
+def test_url_is_public_or_protected_and_reachable_by_its_tenant(world, client, name, pattern):
+    url = url_for(world, name, pattern)
+
+    # 1. Anonymous visitors are sent to the login page, unless the URL is public.
+    response = client.get(url)
+    if name in PUBLIC:
+        assert response.status_code in (200, 302, 405), f"public {name} answered {response.status_code}"
+    else:
+        assert _is_login_redirect(response), f"{name} ({url}) does not require login: {response.status_code}"
+
+    # 2. Users of other tenants get 404/403 for tenant URLs, and never see the own tenant's data.
+    for user in _outsiders(world, name):
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        response = client.get(url)
+        if (name in TENANT_KWARGS or name.startswith("admin:")) and name not in PUBLIC:
+            assert response.status_code in (403, 404), (
+                f"{name} ({url}) answered {response.status_code} to {user.username}"
+            )
+        else:
+            assert SECRET_MARKER not in response.content.decode(errors="replace"), (
+                f"{name} ({url}) shows the own tenant's data to {user.username}"
+            )
+        client.logout()
+    if name in PUBLIC:
+        return
+
+    # 3. Somebody of the own tenant reaches it: otherwise the URL is dead or untested.
+    insiders = [*world.own.users.values(), world.administrator]
+    reached_by = []
+    for user in insiders:
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        response = client.get(url)
+        if response.status_code == 200 or (response.status_code == 302 and not _is_login_redirect(response)):
+            reached_by.append(user.username)
+        client.logout()
+    assert reached_by, f"{name} ({url}) is reachable by nobody of its own tenant and is not public"
+
+
+def test_every_tenant_url_is_in_the_sweep():
+    names = {n for n, _ in URLS}
+    assert set(TENANT_KWARGS) <= names, f"stale entries: {set(TENANT_KWARGS) - names}"
+
+
+@pytest.mark.django_db
+def test_municipal_roles_of_the_own_tenant_see_its_municipality(world, client):
+    url = reverse("organisations:municipality_detail", kwargs={"municipality_code": world.own.municipality.code})
+    for role in [*MUNICIPAL_ROLES, Role.COUNTY_ANALYST]:
+        client.force_login(world.own.users[role], backend="django.contrib.auth.backends.ModelBackend")
+        response = client.get(url)
+        assert response.status_code == 200, role
+        assert SECRET_MARKER in response.content.decode()
+    # The county analyst of the same county sees it too; of another county, not.
+    client.force_login(world.neighbour.users[Role.COUNTY_ANALYST], backend="django.contrib.auth.backends.ModelBackend")
+    assert client.get(url).status_code == 200
+    client.force_login(world.foreign.users[Role.COUNTY_ANALYST], backend="django.contrib.auth.backends.ModelBackend")
+    assert client.get(url).status_code == 404
