@@ -86,7 +86,7 @@ def _admin_kwargs(world, name, pattern):
         kwargs = dict(zip(keys, values, strict=True))
         try:
             reverse(name, kwargs=kwargs)
-        except Exception:  # noqa: BLE001 - try the next combination
+        except Exception:
             continue
         return kwargs
     raise AssertionError(f"cannot build sample kwargs for {name}")

@@ -3,7 +3,7 @@
 from .base import *  # noqa: F403
 from .base import DATABASES, env
 
-SECRET_KEY = "test-only-key-not-secret-0123456789abcdef0123456789abcdef"
+SECRET_KEY = "test-only-key-not-secret-0123456789abcdef0123456789abcdef"  # noqa: S105 - tests only
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

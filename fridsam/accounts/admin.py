@@ -9,8 +9,17 @@ from fridsam.core.admin_site import AdministratorModelAdmin, site
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
-    fields = ["role", "county", "municipality", "unit", "partner_organisation", "extent_percent", "title",
-              "valid_from", "valid_until"]
+    fields = [
+        "role",
+        "county",
+        "municipality",
+        "unit",
+        "partner_organisation",
+        "extent_percent",
+        "title",
+        "valid_from",
+        "valid_until",
+    ]
     autocomplete_fields = ["county", "municipality", "unit", "partner_organisation"]
 
 

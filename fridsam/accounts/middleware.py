@@ -12,6 +12,7 @@ from django.urls import reverse
 ALLOWED_WITHOUT_MFA = {
     "mfa_activate_totp",
     "mfa_index",
+    "account_reauthenticate",  # allauth asks for the password again before activation
     "account_logout",
     "set_language",
     "core:healthz",

@@ -58,28 +58,44 @@ class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user"))
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     county = models.ForeignKey(
-        "organisations.County", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="memberships", verbose_name=_("county"),
+        "organisations.County",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("county"),
     )
     municipality = models.ForeignKey(
-        "organisations.Municipality", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="memberships", verbose_name=_("municipality"),
+        "organisations.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("municipality"),
     )
     unit = models.ForeignKey(
-        "organisations.Unit", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="memberships", verbose_name=_("unit"),
+        "organisations.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("unit"),
     )
     partner_organisation = models.ForeignKey(
-        "organisations.PartnerOrganisation", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="memberships", verbose_name=_("partner organisation"),
+        "organisations.PartnerOrganisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("partner organisation"),
     )
     extent_percent = models.PositiveSmallIntegerField(
-        _("share of a full-time post (%)"), null=True, blank=True,
+        _("share of a full-time post (%)"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
-    title = models.CharField(
-        _("title"), max_length=120, blank=True, validators=[validate_no_personal_identity_number]
-    )
+    title = models.CharField(_("title"), max_length=120, blank=True, validators=[validate_no_personal_identity_number])
     valid_from = models.DateField(_("valid from"), default=timezone.localdate)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
 
@@ -93,14 +109,33 @@ class Membership(models.Model):
             models.CheckConstraint(
                 name="membership_role_matches_organisation",
                 condition=(
-                    Q(role="administrator", county__isnull=True, municipality__isnull=True,
-                      partner_organisation__isnull=True, unit__isnull=True)
-                    | Q(role="county_analyst", county__isnull=False, municipality__isnull=True,
-                        partner_organisation__isnull=True, unit__isnull=True)
-                    | Q(role="partner", county__isnull=False, municipality__isnull=True,
-                        partner_organisation__isnull=False, unit__isnull=True)
-                    | Q(role__in=["coordinator", "manager", "social_worker"], county__isnull=False,
-                        municipality__isnull=False, partner_organisation__isnull=True)
+                    Q(
+                        role="administrator",
+                        county__isnull=True,
+                        municipality__isnull=True,
+                        partner_organisation__isnull=True,
+                        unit__isnull=True,
+                    )
+                    | Q(
+                        role="county_analyst",
+                        county__isnull=False,
+                        municipality__isnull=True,
+                        partner_organisation__isnull=True,
+                        unit__isnull=True,
+                    )
+                    | Q(
+                        role="partner",
+                        county__isnull=False,
+                        municipality__isnull=True,
+                        partner_organisation__isnull=False,
+                        unit__isnull=True,
+                    )
+                    | Q(
+                        role__in=["coordinator", "manager", "social_worker"],
+                        county__isnull=False,
+                        municipality__isnull=False,
+                        partner_organisation__isnull=True,
+                    )
                 ),
             ),
             models.CheckConstraint(

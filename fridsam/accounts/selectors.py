@@ -104,7 +104,9 @@ def users_with_memberships() -> QuerySet[User]:
     return User.objects.prefetch_related(
         Prefetch(
             "memberships",
-            queryset=Membership.objects.active().select_related("municipality", "county", "partner_organisation", "unit"),
+            queryset=Membership.objects.active().select_related(
+                "municipality", "county", "partner_organisation", "unit"
+            ),
         )
     )
 

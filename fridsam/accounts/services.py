@@ -15,8 +15,14 @@ from fridsam.organisations.models import County, Municipality, PartnerOrganisati
 
 
 def user_create(
-    *, username: str, first_name: str, last_name: str, email: str = "", phone: str = "",
-    password: str | None = None, acting_user: User | None = None,
+    *,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str = "",
+    phone: str = "",
+    password: str | None = None,
+    acting_user: User | None = None,
 ) -> User:
     with transaction.atomic():
         user = User(username=username, first_name=first_name, last_name=last_name, email=email, phone=phone)
@@ -65,8 +71,14 @@ def membership_grant(
         raise ValidationError(_("Only a coordinator's membership has a share of a post."))
 
     membership = Membership(
-        user=user, role=role, county=county, municipality=municipality, unit=unit,
-        partner_organisation=partner_organisation, extent_percent=extent_percent, title=title,
+        user=user,
+        role=role,
+        county=county,
+        municipality=municipality,
+        unit=unit,
+        partner_organisation=partner_organisation,
+        extent_percent=extent_percent,
+        title=title,
     )
     if valid_from is not None:
         membership.valid_from = valid_from
@@ -74,20 +86,30 @@ def membership_grant(
     with transaction.atomic():
         membership.save()
         log_access(
-            action=AccessAction.CREATE, object_type=membership, user=acting_user,
-            municipality=municipality, county=county, detail=f"role={role}; user={user.pk}",
+            action=AccessAction.CREATE,
+            object_type=membership,
+            user=acting_user,
+            municipality=municipality,
+            county=county,
+            detail=f"role={role}; user={user.pk}",
         )
     return membership
 
 
-def membership_end(*, membership: Membership, valid_until: datetime.date, acting_user: User | None = None) -> Membership:
+def membership_end(
+    *, membership: Membership, valid_until: datetime.date, acting_user: User | None = None
+) -> Membership:
     if valid_until < membership.valid_from:
         raise ValidationError(_("A membership cannot end before it starts."))
     with transaction.atomic():
         membership.valid_until = valid_until
         membership.save(update_fields=["valid_until"])
         log_access(
-            action=AccessAction.CHANGE, object_type=membership, user=acting_user,
-            municipality=membership.municipality, county=membership.county, detail="valid_until",
+            action=AccessAction.CHANGE,
+            object_type=membership,
+            user=acting_user,
+            municipality=membership.municipality,
+            county=membership.county,
+            detail="valid_until",
         )
     return membership

@@ -4,8 +4,12 @@ from django.shortcuts import render
 
 def profile(request):
     authenticators = Authenticator.objects.filter(user=request.user)
-    return render(request, "accounts/profile.html", {
-        "memberships": request.tenancy.memberships,
-        "has_totp": any(a.type == Authenticator.Type.TOTP for a in authenticators),
-        "has_recovery_codes": any(a.type == Authenticator.Type.RECOVERY_CODES for a in authenticators),
-    })
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "memberships": request.tenancy.memberships,
+            "has_totp": any(a.type == Authenticator.Type.TOTP for a in authenticators),
+            "has_recovery_codes": any(a.type == Authenticator.Type.RECOVERY_CODES for a in authenticators),
+        },
+    )

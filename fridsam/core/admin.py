@@ -10,8 +10,7 @@ from fridsam.core.models import AccessLogEntry
 class AccessLogEntryAdmin(ReadOnlyModelAdmin):
     """Read-only: the database refuses changes anyway."""
 
-    list_display = ["sequence", "occurred_at", "username", "role", "action", "object_type", "object_id",
-                    "municipality"]
+    list_display = ["sequence", "occurred_at", "username", "role", "action", "object_type", "object_id", "municipality"]
     list_filter = ["action", "object_type"]
     search_fields = ["username", "object_id"]
     list_select_related = ["municipality"]

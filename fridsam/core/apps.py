@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (login/logout events go to the access log)
+        from . import checks, signals  # noqa: F401  (system checks; login events go to the access log)

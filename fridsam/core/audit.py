@@ -19,8 +19,21 @@ GENESIS_HASH = "0" * 64
 _PG_LOCK_KEY = 7_413_020_611
 
 HASHED_FIELDS = (
-    "sequence", "occurred_at", "user_id", "username", "role", "organisation", "municipality_id",
-    "county_id", "action", "object_type", "object_id", "purpose", "detail", "ip_address", "prev_hash",
+    "sequence",
+    "occurred_at",
+    "user_id",
+    "username",
+    "role",
+    "organisation",
+    "municipality_id",
+    "county_id",
+    "action",
+    "object_type",
+    "object_id",
+    "purpose",
+    "detail",
+    "ip_address",
+    "prev_hash",
 )
 
 

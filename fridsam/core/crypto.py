@@ -30,6 +30,6 @@ def decrypt_text(value: str) -> str:
     if not value.startswith(PREFIX):
         raise ValueError("value is not encrypted by fridsam.core.crypto")
     try:
-        return _fernet().decrypt(value[len(PREFIX):].encode()).decode()
+        return _fernet().decrypt(value[len(PREFIX) :].encode()).decode()
     except InvalidToken as exc:  # wrong key: fail loudly rather than return garbage
         raise ValueError("encrypted value cannot be read with the configured key") from exc

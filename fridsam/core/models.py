@@ -30,19 +30,31 @@ class AccessLogEntry(models.Model):
     sequence = models.PositiveBigIntegerField(_("sequence number"), unique=True)
     occurred_at = models.DateTimeField(_("time"), db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("user"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
     )
     username = models.CharField(_("username"), max_length=150, blank=True)
     role = models.CharField(_("role"), max_length=20, blank=True)
     organisation = models.CharField(_("organisation"), max_length=250, blank=True)
     municipality = models.ForeignKey(
-        "organisations.Municipality", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("municipality"),
+        "organisations.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality"),
     )
     county = models.ForeignKey(
-        "organisations.County", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("county"),
+        "organisations.County",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("county"),
     )
     action = models.CharField(_("action"), max_length=20, choices=AccessAction.choices)
     object_type = models.CharField(_("object type"), max_length=100)
@@ -62,6 +74,9 @@ class AccessLogEntry(models.Model):
         verbose_name_plural = _("access log")
         indexes = [models.Index(fields=["municipality", "-occurred_at"], name="accesslog_muni_time")]
 
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.username} {self.action} {self.object_type}:{self.object_id}"
+
     @property
     def object_type_label(self) -> str:
         try:
@@ -74,6 +89,3 @@ class AccessLogEntry(models.Model):
         from fridsam.accounts.models import Role
 
         return ", ".join(str(Role(r).label) if r in Role.values else r for r in self.role.split(",") if r)
-
-    def __str__(self) -> str:
-        return f"#{self.sequence} {self.username} {self.action} {self.object_type}:{self.object_id}"

@@ -28,9 +28,12 @@ def navigation_for(request, tenancy) -> list[NavItem]:
         items.append((_("Partner organisations"), reverse("organisations:partner_list")))
     for municipality in tenancy.municipalities_with_role(Role.MANAGER):
         items.append(
-            (_("Access log review") if len(tenancy.municipalities_with_role(Role.MANAGER)) == 1
-             else _("Access log: %(municipality)s") % {"municipality": municipality.name},
-             reverse("core:access_log", kwargs={"municipality_code": municipality.code}))
+            (
+                _("Access log review")
+                if len(tenancy.municipalities_with_role(Role.MANAGER)) == 1
+                else _("Access log: %(municipality)s") % {"municipality": municipality.name},
+                reverse("core:access_log", kwargs={"municipality_code": municipality.code}),
+            )
         )
     if tenancy.is_administrator:
         items.append((_("Administration"), reverse("admin:index")))

@@ -57,6 +57,9 @@ def access_log_entries(
 
 def access_log_object_types(*, tenancy, municipality) -> list[str]:
     return list(
-        access_log_policy.visible(tenancy).filter(municipality=municipality)
-        .order_by("object_type").values_list("object_type", flat=True).distinct()
+        access_log_policy.visible(tenancy)
+        .filter(municipality=municipality)
+        .order_by("object_type")
+        .values_list("object_type", flat=True)
+        .distinct()
     )

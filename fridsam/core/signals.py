@@ -15,7 +15,9 @@ def _logged_in(sender, request, user, **kwargs):
 @receiver(user_logged_out)
 def _logged_out(sender, request, user, **kwargs):
     if user is not None:
-        log_access(action=AccessAction.LOGOUT, object_type="accounts.user", object_id=user.pk, user=user, request=request)
+        log_access(
+            action=AccessAction.LOGOUT, object_type="accounts.user", object_id=user.pk, user=user, request=request
+        )
 
 
 @receiver(user_login_failed)
@@ -23,6 +25,8 @@ def _login_failed(sender, credentials, request=None, **kwargs):
     # The attempted username is kept (truncated) for investigating attacks; never the password.
     attempted = str(credentials.get("username") or credentials.get("login") or "")[:150]
     log_access(
-        action=AccessAction.LOGIN_FAILED, object_type="accounts.user", request=request,
+        action=AccessAction.LOGIN_FAILED,
+        object_type="accounts.user",
+        request=request,
         detail=f"attempted username: {attempted}",
     )

@@ -27,11 +27,16 @@ def _county_analyst(tenancy: Tenancy) -> list[Section]:
         municipalities = org_selectors.with_contacts(
             org_selectors.municipalities_overview(tenancy=tenancy, county_id=membership.county_id)
         )
-        sections.append(Section("core/start/county_analyst.html", {
-            "county": membership.county,
-            "municipalities": municipalities,
-            "summary": org_selectors.county_summary(municipalities),
-        }))
+        sections.append(
+            Section(
+                "core/start/county_analyst.html",
+                {
+                    "county": membership.county,
+                    "municipalities": municipalities,
+                    "summary": org_selectors.county_summary(municipalities),
+                },
+            )
+        )
     return sections
 
 
@@ -40,15 +45,21 @@ def _coordinator(tenancy: Tenancy) -> list[Section]:
     if not memberships:
         return []
     overview = {
-        m.pk: m for m in org_selectors.municipalities_overview(tenancy=tenancy).filter(
+        m.pk: m
+        for m in org_selectors.municipalities_overview(tenancy=tenancy).filter(
             pk__in=[ms.municipality_id for ms in memberships]
         )
     }
     rows = [(ms, overview.get(ms.municipality_id)) for ms in sorted(memberships, key=lambda x: x.municipality.name)]
-    return [Section("core/start/coordinator.html", {
-        "rows": rows,
-        "total_percent": sum(ms.extent_percent or 0 for ms in memberships),
-    })]
+    return [
+        Section(
+            "core/start/coordinator.html",
+            {
+                "rows": rows,
+                "total_percent": sum(ms.extent_percent or 0 for ms in memberships),
+            },
+        )
+    ]
 
 
 def _manager(tenancy: Tenancy) -> list[Section]:
@@ -57,16 +68,24 @@ def _manager(tenancy: Tenancy) -> list[Section]:
         return []
     since = timezone.now() - datetime.timedelta(days=30)
     log_counts = dict(
-        access_log_policy.visible(tenancy).filter(occurred_at__gte=since)
-        .values_list("municipality_id").annotate(n=Count("id")).order_by()
+        access_log_policy.visible(tenancy)
+        .filter(occurred_at__gte=since)
+        .values_list("municipality_id")
+        .annotate(n=Count("id"))
+        .order_by()
     )
     sections = []
     for municipality in municipalities:
-        sections.append(Section("core/start/manager.html", {
-            "municipality": municipality,
-            "units": org_selectors.municipality_units(tenancy=tenancy, municipality=municipality),
-            "log_count_30_days": log_counts.get(municipality.pk, 0),
-        }))
+        sections.append(
+            Section(
+                "core/start/manager.html",
+                {
+                    "municipality": municipality,
+                    "units": org_selectors.municipality_units(tenancy=tenancy, municipality=municipality),
+                    "log_count_30_days": log_counts.get(municipality.pk, 0),
+                },
+            )
+        )
     return sections
 
 
@@ -78,16 +97,22 @@ def _social_worker(tenancy: Tenancy) -> list[Section]:
     unit_ids = [m.unit_id for m in memberships if m.unit_id]
     colleagues: dict[int, list[Membership]] = {}
     for colleague in (
-        Membership.objects.active().filter(unit_id__in=unit_ids).exclude(user=tenancy.user)
-        .select_related("user").order_by("user__last_name", "user__first_name")
+        Membership.objects.active()
+        .filter(unit_id__in=unit_ids)
+        .exclude(user=tenancy.user)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name")
     ):
         colleagues.setdefault(colleague.unit_id, []).append(colleague)
     return [
-        Section("core/start/social_worker.html", {
-            "membership": m,
-            "contacts": contacts.get(m.municipality_id, []),
-            "colleagues": colleagues.get(m.unit_id, []),
-        })
+        Section(
+            "core/start/social_worker.html",
+            {
+                "membership": m,
+                "contacts": contacts.get(m.municipality_id, []),
+                "colleagues": colleagues.get(m.unit_id, []),
+            },
+        )
         for m in memberships
     ]
 
@@ -98,11 +123,16 @@ def _partner(tenancy: Tenancy) -> list[Section]:
     for membership in memberships:
         municipalities = list(Municipality.objects.filter(county_id=membership.county_id).order_by("name"))
         contacts = contacts_for_municipalities(municipality_ids=[m.pk for m in municipalities])
-        sections.append(Section("core/start/partner.html", {
-            "organisation": membership.partner_organisation,
-            "county": membership.county,
-            "rows": [(m, contacts.get(m.pk, [])) for m in municipalities],
-        }))
+        sections.append(
+            Section(
+                "core/start/partner.html",
+                {
+                    "organisation": membership.partner_organisation,
+                    "county": membership.county,
+                    "rows": [(m, contacts.get(m.pk, [])) for m in municipalities],
+                },
+            )
+        )
     return sections
 
 
@@ -116,13 +146,18 @@ def _administrator(tenancy: Tenancy) -> list[Section]:
         inactive=Count("id", filter=Q(is_active=False)),
     )
     with_totp = Authenticator.objects.filter(type=Authenticator.Type.TOTP, user__is_active=True).count()
-    return [Section("core/start/administrator.html", {
-        "users": users,
-        "without_two_factor": users["active"] - with_totp,
-        "memberships": Membership.objects.active().count(),
-        "counties": County.objects.count(),
-        "municipalities": Municipality.objects.count(),
-    })]
+    return [
+        Section(
+            "core/start/administrator.html",
+            {
+                "users": users,
+                "without_two_factor": users["active"] - with_totp,
+                "memberships": Membership.objects.active().count(),
+                "counties": County.objects.count(),
+                "municipalities": Municipality.objects.count(),
+            },
+        )
+    ]
 
 
 def start_sections(tenancy: Tenancy) -> list[Section]:

@@ -22,13 +22,12 @@ def start(request):
 
 class AccessLogFilterForm(forms.Form):
     username = forms.CharField(label=_("User"), required=False, max_length=150)
-    action = forms.ChoiceField(label=_("Action"), required=False,
-                               choices=[("", _("All actions")), *AccessAction.choices])
+    action = forms.ChoiceField(
+        label=_("Action"), required=False, choices=[("", _("All actions")), *AccessAction.choices]
+    )
     object_type = forms.ChoiceField(label=_("Object type"), required=False)
-    date_from = forms.DateField(label=_("From date"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To date"), required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("From date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, object_types=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,13 +53,25 @@ def access_log(request, municipality_code):
     entries = access_log_entries(tenancy=tenancy, municipality=municipality, **filters)
     page = Paginator(entries, 50).get_page(request.GET.get("sida"))
     # Reviewing the log is itself an access to logged data.
-    log_access(action=AccessAction.LIST, object_type="core.accesslogentry", request=request,
-               municipality=municipality, detail=request.GET.urlencode()[:300])
+    log_access(
+        action=AccessAction.LIST,
+        object_type="core.accesslogentry",
+        request=request,
+        municipality=municipality,
+        detail=request.GET.urlencode()[:300],
+    )
     query = request.GET.copy()
     query.pop("sida", None)
-    return render(request, "core/access_log.html", {
-        "municipality": municipality, "form": form, "page": page, "query": query.urlencode(),
-    })
+    return render(
+        request,
+        "core/access_log.html",
+        {
+            "municipality": municipality,
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+        },
+    )
 
 
 @login_not_required

@@ -26,42 +26,84 @@ ADULT_SHARE = 0.79
 
 UNIT_SETS = {
     "large": [
-        ("Mottagningen", "intake"), ("Vuxenenheten", "adults"), ("Barn och unga", "children"),
-        ("Ekonomiskt bistånd", "economic_aid"), ("Missbruk och beroende", "substance_abuse"),
-        ("Familjerätten", "family_law"), ("Öppenvården", "outpatient"),
+        ("Mottagningen", "intake"),
+        ("Vuxenenheten", "adults"),
+        ("Barn och unga", "children"),
+        ("Ekonomiskt bistånd", "economic_aid"),
+        ("Missbruk och beroende", "substance_abuse"),
+        ("Familjerätten", "family_law"),
+        ("Öppenvården", "outpatient"),
     ],
     "medium": [
-        ("Mottagningen", "intake"), ("Vuxenenheten", "adults"), ("Barn och unga", "children"),
-        ("Ekonomiskt bistånd", "economic_aid"), ("Öppenvården", "outpatient"),
+        ("Mottagningen", "intake"),
+        ("Vuxenenheten", "adults"),
+        ("Barn och unga", "children"),
+        ("Ekonomiskt bistånd", "economic_aid"),
+        ("Öppenvården", "outpatient"),
     ],
     "small": [
-        ("Mottagning och vuxen", "intake"), ("Barn och unga", "children"), ("Ekonomiskt bistånd", "economic_aid"),
+        ("Mottagning och vuxen", "intake"),
+        ("Barn och unga", "children"),
+        ("Ekonomiskt bistånd", "economic_aid"),
     ],
     "tiny": [
-        ("Individ- och familjeomsorgen", "other"), ("Barn och unga", "children"),
+        ("Individ- och familjeomsorgen", "other"),
+        ("Barn och unga", "children"),
     ],
 }
 
-DEMO_PASSWORD = "Fridsam-demo-2026"
+DEMO_PASSWORD = "Fridsam-demo-2026"  # noqa: S105 - the demo county's public password
 
 # username, first name, last name, phone, memberships:
 # (role, organisation key, unit name or None, share %, title)
 PEOPLE = [
     # Coordinators (six people, eight municipalities)
-    ("anna.lind", "Anna", "Lind", "021-10 20 01", [
-        ("coordinator", "9901", None, 100, "Kvinnofridssamordnare, IFO – plats i ledningsgruppen")]),
-    ("maria.berg", "Maria", "Berg", "0221-20 30 02", [
-        ("coordinator", "9902", None, 100, "Kvinnofridssamordnare, socialtjänsten")]),
-    ("sara.holm", "Sara", "Holm", "0224-30 40 03", [
-        ("coordinator", "9903", "Vuxenenheten", 75, "Kvinnofridssamordnare och socialsekreterare med egna ärenden")]),
-    ("karin.ek", "Karin", "Ek", "0220-40 50 04", [
-        ("coordinator", "9904", None, 50, "Strategisk samordnare, kommunledningskontoret")]),
-    ("elin.sjo", "Elin", "Sjö", "0589-50 60 05", [
-        ("coordinator", "9905", None, 60, "Folkhälsostrateg och kvinnofridssamordnare, kommunövergripande")]),
-    ("demo.samordnare", "Johanna", "Nord", "0223-60 70 06", [
-        ("coordinator", "9906", None, 25, "Gemensam kvinnofridssamordnare för tre kommuner"),
-        ("coordinator", "9907", None, 25, "Gemensam kvinnofridssamordnare för tre kommuner"),
-        ("coordinator", "9908", None, 25, "Gemensam kvinnofridssamordnare för tre kommuner")]),
+    (
+        "anna.lind",
+        "Anna",
+        "Lind",
+        "021-10 20 01",
+        [("coordinator", "9901", None, 100, "Kvinnofridssamordnare, IFO – plats i ledningsgruppen")],
+    ),
+    (
+        "maria.berg",
+        "Maria",
+        "Berg",
+        "0221-20 30 02",
+        [("coordinator", "9902", None, 100, "Kvinnofridssamordnare, socialtjänsten")],
+    ),
+    (
+        "sara.holm",
+        "Sara",
+        "Holm",
+        "0224-30 40 03",
+        [("coordinator", "9903", "Vuxenenheten", 75, "Kvinnofridssamordnare och socialsekreterare med egna ärenden")],
+    ),
+    (
+        "karin.ek",
+        "Karin",
+        "Ek",
+        "0220-40 50 04",
+        [("coordinator", "9904", None, 50, "Strategisk samordnare, kommunledningskontoret")],
+    ),
+    (
+        "elin.sjo",
+        "Elin",
+        "Sjö",
+        "0589-50 60 05",
+        [("coordinator", "9905", None, 60, "Folkhälsostrateg och kvinnofridssamordnare, kommunövergripande")],
+    ),
+    (
+        "demo.samordnare",
+        "Johanna",
+        "Nord",
+        "0223-60 70 06",
+        [
+            ("coordinator", "9906", None, 25, "Gemensam kvinnofridssamordnare för tre kommuner"),
+            ("coordinator", "9907", None, 25, "Gemensam kvinnofridssamordnare för tre kommuner"),
+            ("coordinator", "9908", None, 25, "Gemensam kvinnofridssamordnare för tre kommuner"),
+        ],
+    ),
     # Managers (IFO-chefer); in the two team-only municipalities the manager leads the team.
     ("demo.chef", "Lars", "Öberg", "021-10 20 10", [("manager", "9901", None, None, "IFO-chef")]),
     ("eva.strand", "Eva", "Strand", "0221-20 30 11", [("manager", "9902", None, None, "Socialchef")]),
@@ -71,35 +113,100 @@ PEOPLE = [
     ("sofia.ahl", "Sofia", "Ahl", "0223-60 70 15", [("manager", "9906", None, None, "IFO-chef")]),
     ("jonas.borg", "Jonas", "Borg", "0220-70 80 16", [("manager", "9907", None, None, "Socialchef")]),
     ("hanna.roos", "Hanna", "Roos", "0227-80 90 17", [("manager", "9908", None, None, "IFO-chef")]),
-    ("per.dahl", "Per", "Dahl", "0223-90 10 18", [
-        ("manager", "9909", None, None, "Enhetschef, leder familjefridsteamet")]),
-    ("lena.vik", "Lena", "Vik", "0222-10 11 19", [
-        ("manager", "9910", None, None, "IFO-chef, leder familjefridsteamet")]),
+    (
+        "per.dahl",
+        "Per",
+        "Dahl",
+        "0223-90 10 18",
+        [("manager", "9909", None, None, "Enhetschef, leder familjefridsteamet")],
+    ),
+    (
+        "lena.vik",
+        "Lena",
+        "Vik",
+        "0222-10 11 19",
+        [("manager", "9910", None, None, "IFO-chef, leder familjefridsteamet")],
+    ),
     # Social workers
-    ("demo.socialsekreterare", "Amira", "Hassan", "021-10 20 20", [
-        ("social_worker", "9901", "Mottagningen", None, "Socialsekreterare")]),
-    ("oskar.wall", "Oskar", "Wall", "021-10 20 21", [
-        ("social_worker", "9901", "Mottagningen", None, "Socialsekreterare")]),
-    ("linnea.ros", "Linnea", "Ros", "021-10 20 22", [
-        ("social_worker", "9901", "Barn och unga", None, "Socialsekreterare, barnutredare")]),
-    ("david.nyman", "David", "Nyman", "021-10 20 23", [
-        ("social_worker", "9901", "Vuxenenheten", None, "Socialsekreterare")]),
-    ("ida.sund", "Ida", "Sund", "0221-20 30 24", [
-        ("social_worker", "9902", "Mottagningen", None, "Socialsekreterare")]),
-    ("emil.strom", "Emil", "Ström", "0224-30 40 25", [
-        ("social_worker", "9903", "Barn och unga", None, "Socialsekreterare")]),
-    ("maja.lo", "Maja", "Lo", "0223-90 10 26", [
-        ("social_worker", "9909", "Individ- och familjeomsorgen", None, "Socialsekreterare, familjefridsteamet")]),
-    ("tove.ask", "Tove", "Ask", "0222-10 11 27", [
-        ("social_worker", "9910", "Barn och unga", None, "Socialsekreterare, familjefridsteamet")]),
+    (
+        "demo.socialsekreterare",
+        "Amira",
+        "Hassan",
+        "021-10 20 20",
+        [("social_worker", "9901", "Mottagningen", None, "Socialsekreterare")],
+    ),
+    (
+        "oskar.wall",
+        "Oskar",
+        "Wall",
+        "021-10 20 21",
+        [("social_worker", "9901", "Mottagningen", None, "Socialsekreterare")],
+    ),
+    (
+        "linnea.ros",
+        "Linnea",
+        "Ros",
+        "021-10 20 22",
+        [("social_worker", "9901", "Barn och unga", None, "Socialsekreterare, barnutredare")],
+    ),
+    (
+        "david.nyman",
+        "David",
+        "Nyman",
+        "021-10 20 23",
+        [("social_worker", "9901", "Vuxenenheten", None, "Socialsekreterare")],
+    ),
+    (
+        "ida.sund",
+        "Ida",
+        "Sund",
+        "0221-20 30 24",
+        [("social_worker", "9902", "Mottagningen", None, "Socialsekreterare")],
+    ),
+    (
+        "emil.strom",
+        "Emil",
+        "Ström",
+        "0224-30 40 25",
+        [("social_worker", "9903", "Barn och unga", None, "Socialsekreterare")],
+    ),
+    (
+        "maja.lo",
+        "Maja",
+        "Lo",
+        "0223-90 10 26",
+        [("social_worker", "9909", "Individ- och familjeomsorgen", None, "Socialsekreterare, familjefridsteamet")],
+    ),
+    (
+        "tove.ask",
+        "Tove",
+        "Ask",
+        "0222-10 11 27",
+        [("social_worker", "9910", "Barn och unga", None, "Socialsekreterare, familjefridsteamet")],
+    ),
     # County board
-    ("demo.lansanalytiker", "Camilla", "Gran", "010-224 90 00", [
-        ("county_analyst", "county", None, None, "Utvecklingsledare social hållbarhet, Länsstyrelsen")]),
+    (
+        "demo.lansanalytiker",
+        "Camilla",
+        "Gran",
+        "010-224 90 00",
+        [("county_analyst", "county", None, None, "Utvecklingsledare social hållbarhet, Länsstyrelsen")],
+    ),
     # Partner organisations
-    ("demo.partner", "Mikael", "Rask", "114 14", [
-        ("partner", "Polisen – lokalpolisområde Åstad", None, None, "Brottsoffersamordnare")]),
-    ("frida.alm", "Frida", "Alm", "021-12 34 56", [
-        ("partner", "Kvinnojouren i Frilund", None, None, "Verksamhetsledare")]),
+    (
+        "demo.partner",
+        "Mikael",
+        "Rask",
+        "114 14",
+        [("partner", "Polisen – lokalpolisområde Åstad", None, None, "Brottsoffersamordnare")],
+    ),
+    (
+        "frida.alm",
+        "Frida",
+        "Alm",
+        "021-12 34 56",
+        [("partner", "Kvinnojouren i Frilund", None, None, "Verksamhetsledare")],
+    ),
     # Administrator
     ("demo.admin", "Robin", "Sand", "021-10 20 99", [("administrator", None, None, None, "Systemförvaltare")]),
 ]

@@ -27,7 +27,9 @@ def demo_totp_secret(username: str) -> str:
 
 
 def _county() -> County:
-    county, _ = County.objects.get_or_create(code=data.COUNTY["code"], defaults={"name": data.COUNTY["name"], "is_demo": True})
+    county, _ = County.objects.get_or_create(
+        code=data.COUNTY["code"], defaults={"name": data.COUNTY["name"], "is_demo": True}
+    )
     return county
 
 
@@ -40,14 +42,18 @@ def _municipalities(county: County) -> dict[str, Municipality]:
         result[code] = municipality
         last_year = max(data.POPULATION_YEARS)
         existing = set(MunicipalityPopulation.objects.filter(municipality=municipality).values_list("year", flat=True))
-        MunicipalityPopulation.objects.bulk_create([
-            MunicipalityPopulation(
-                municipality=municipality, year=year,
-                total=round(inhabitants / (1 + growth) ** (last_year - year)),
-                adults=round(inhabitants / (1 + growth) ** (last_year - year) * data.ADULT_SHARE),
-            )
-            for year in data.POPULATION_YEARS if year not in existing
-        ])
+        MunicipalityPopulation.objects.bulk_create(
+            [
+                MunicipalityPopulation(
+                    municipality=municipality,
+                    year=year,
+                    total=round(inhabitants / (1 + growth) ** (last_year - year)),
+                    adults=round(inhabitants / (1 + growth) ** (last_year - year) * data.ADULT_SHARE),
+                )
+                for year in data.POPULATION_YEARS
+                if year not in existing
+            ]
+        )
     return result
 
 
@@ -57,7 +63,9 @@ def _units(municipalities: dict[str, Municipality]) -> dict[tuple[str, str], Uni
         municipality = municipalities[code]
         existing = {u.name: u for u in Unit.objects.filter(municipality=municipality)}
         for unit_name, unit_type in data.UNIT_SETS[unit_set]:
-            unit = existing.get(unit_name) or unit_create(municipality=municipality, name=unit_name, unit_type=unit_type)
+            unit = existing.get(unit_name) or unit_create(
+                municipality=municipality, name=unit_name, unit_type=unit_type
+            )
             result[(code, unit_name)] = unit
     return result
 
@@ -93,8 +101,12 @@ def demo_county_load() -> County:
             user = User.objects.filter(username=username).first()
             if user is None:
                 user = user_create(
-                    username=username, first_name=first, last_name=last, phone=phone,
-                    email=f"{username}@demo.fridsam.example", password=data.DEMO_PASSWORD,
+                    username=username,
+                    first_name=first,
+                    last_name=last,
+                    phone=phone,
+                    email=f"{username}@demo.fridsam.example",
+                    password=data.DEMO_PASSWORD,
                 )
             _two_factor(user)
             for role, org, unit_name, share, title in memberships:

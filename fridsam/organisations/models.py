@@ -13,9 +13,7 @@ from fridsam.core.validators import validate_no_personal_identity_number
 
 
 class County(models.Model):
-    code = models.CharField(
-        _("county code"), max_length=2, unique=True, validators=[RegexValidator(r"^\d{2}$")]
-    )
+    code = models.CharField(_("county code"), max_length=2, unique=True, validators=[RegexValidator(r"^\d{2}$")])
     name = models.CharField(_("name"), max_length=100)
     is_demo = models.BooleanField(_("demo data"), default=False)
 
@@ -29,9 +27,7 @@ class County(models.Model):
 
 
 class Municipality(models.Model):
-    code = models.CharField(
-        _("municipality code"), max_length=4, unique=True, validators=[RegexValidator(r"^\d{4}$")]
-    )
+    code = models.CharField(_("municipality code"), max_length=4, unique=True, validators=[RegexValidator(r"^\d{4}$")])
     name = models.CharField(_("name"), max_length=100)
     county = models.ForeignKey(
         County, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("county")
@@ -53,9 +49,7 @@ class MunicipalityPopulation(models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="populations", verbose_name=_("municipality")
     )
-    year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(1990), MaxValueValidator(2100)]
-    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1990), MaxValueValidator(2100)])
     total = models.PositiveIntegerField(_("inhabitants"))
     adults = models.PositiveIntegerField(_("inhabitants aged 18 or over"), null=True, blank=True)
 
@@ -143,9 +137,7 @@ class PartnerOrganisation(models.Model):
         ordering = ["name"]
         verbose_name = _("partner organisation")
         verbose_name_plural = _("partner organisations")
-        constraints = [
-            models.UniqueConstraint(fields=["county", "name"], name="partner_unique_name_per_county")
-        ]
+        constraints = [models.UniqueConstraint(fields=["county", "name"], name="partner_unique_name_per_county")]
 
     def __str__(self) -> str:
         return self.name

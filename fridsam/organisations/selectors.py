@@ -82,13 +82,17 @@ def municipality_populations(*, municipality: Municipality) -> QuerySet[Municipa
 
 
 def partner_organisations(*, tenancy: Tenancy) -> QuerySet[PartnerOrganisation]:
-    return partner_policy.visible(tenancy).prefetch_related(
-        Prefetch(
-            "memberships",
-            queryset=Membership.objects.active().filter(role=Role.PARTNER).select_related("user"),
-            to_attr="contacts",
+    return (
+        partner_policy.visible(tenancy)
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.active().filter(role=Role.PARTNER).select_related("user"),
+                to_attr="contacts",
+            )
         )
-    ).order_by("partner_type", "name")
+        .order_by("partner_type", "name")
+    )
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,9 @@ def unit_create(*, municipality: Municipality, name: str, unit_type: str, acting
     unit.full_clean()
     with transaction.atomic():
         unit.save()
-        log_access(action=AccessAction.CREATE, object_type=unit, user=acting_user, request=request,
-                   municipality=municipality)
+        log_access(
+            action=AccessAction.CREATE, object_type=unit, user=acting_user, request=request, municipality=municipality
+        )
     return unit
 
 
@@ -37,20 +38,34 @@ def unit_update(*, unit: Unit, acting_user=None, request=None, **changes) -> Uni
     unit.full_clean()
     with transaction.atomic():
         unit.save(update_fields=changed)
-        log_access(action=AccessAction.CHANGE, object_type=unit, user=acting_user, request=request,
-                   municipality=unit.municipality, detail="fields: " + ", ".join(sorted(changed)))
+        log_access(
+            action=AccessAction.CHANGE,
+            object_type=unit,
+            user=acting_user,
+            request=request,
+            municipality=unit.municipality,
+            detail="fields: " + ", ".join(sorted(changed)),
+        )
     return unit
 
 
-def population_set(*, municipality: Municipality, year: int, total: int, adults: int | None = None,
-                   acting_user=None, request=None) -> MunicipalityPopulation:
+def population_set(
+    *, municipality: Municipality, year: int, total: int, adults: int | None = None, acting_user=None, request=None
+) -> MunicipalityPopulation:
+    row = MunicipalityPopulation.objects.filter(municipality=municipality, year=year).first()
+    row = row or MunicipalityPopulation(municipality=municipality, year=year)
+    row.total, row.adults = total, adults
+    row.full_clean()
     with transaction.atomic():
-        row, _created = MunicipalityPopulation.objects.update_or_create(
-            municipality=municipality, year=year, defaults={"total": total, "adults": adults}
+        row.save()
+        log_access(
+            action=AccessAction.CHANGE,
+            object_type=row,
+            user=acting_user,
+            request=request,
+            municipality=municipality,
+            detail=f"year={year}",
         )
-        row.full_clean()
-        log_access(action=AccessAction.CHANGE, object_type=row, user=acting_user, request=request,
-                   municipality=municipality, detail=f"year={year}")
     return row
 
 

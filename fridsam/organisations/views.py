@@ -14,22 +14,30 @@ from fridsam.organisations.policies import municipality_policy, partner_policy, 
 def municipality_list(request):
     municipality_policy.check(request.tenancy, VIEW)
     municipalities = selectors.with_contacts(selectors.municipalities_overview(tenancy=request.tenancy))
-    return render(request, "organisations/municipality_list.html", {
-        "municipalities": municipalities,
-        "summary": selectors.county_summary(municipalities),
-    })
+    return render(
+        request,
+        "organisations/municipality_list.html",
+        {
+            "municipalities": municipalities,
+            "summary": selectors.county_summary(municipalities),
+        },
+    )
 
 
 def municipality_detail(request, municipality_code):
     tenancy = request.tenancy
     municipality = municipality_policy.get_or_404(tenancy, VIEW, code=municipality_code)
-    return render(request, "organisations/municipality_detail.html", {
-        "municipality": municipality,
-        "units": selectors.municipality_units(tenancy=tenancy, municipality=municipality),
-        "staff": selectors.municipality_staff(municipality=municipality),
-        "populations": selectors.municipality_populations(municipality=municipality)[:10],
-        "can_add_unit": unit_policy.can(tenancy, ADD, municipality),
-    })
+    return render(
+        request,
+        "organisations/municipality_detail.html",
+        {
+            "municipality": municipality,
+            "units": selectors.municipality_units(tenancy=tenancy, municipality=municipality),
+            "staff": selectors.municipality_staff(municipality=municipality),
+            "populations": selectors.municipality_populations(municipality=municipality)[:10],
+            "can_add_unit": unit_policy.can(tenancy, ADD, municipality),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -68,6 +76,10 @@ def unit_update(request, municipality_code, pk):
 
 def partner_list(request):
     partner_policy.check(request.tenancy, VIEW)
-    return render(request, "organisations/partner_list.html", {
-        "partners": selectors.partner_organisations(tenancy=request.tenancy),
-    })
+    return render(
+        request,
+        "organisations/partner_list.html",
+        {
+            "partners": selectors.partner_organisations(tenancy=request.tenancy),
+        },
+    )

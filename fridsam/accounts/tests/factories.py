@@ -31,7 +31,11 @@ def staff(role: str, *, municipality=None, unit=None, county=None, partner_organ
     """A user holding one role, with two-factor authentication set up."""
     u = user(**kwargs)
     membership_grant(
-        user=u, role=role, municipality=municipality, unit=unit, county=county,
+        user=u,
+        role=role,
+        municipality=municipality,
+        unit=unit,
+        county=county,
         partner_organisation=partner_organisation,
         extent_percent=50 if role == Role.COORDINATOR else None,
     )

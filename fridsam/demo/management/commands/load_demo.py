@@ -19,7 +19,7 @@ class Command(BaseCommand):
         out = self.stdout.write
         out("")
         out(f"Demo county loaded: {county.name}")
-        out("Demo accounts (password for all: %s)" % data.DEMO_PASSWORD)
+        out(f"Demo accounts (password for all: {data.DEMO_PASSWORD})")
         out(f"  {'role':<16} {'username':<24} TOTP secret (add to an authenticator app)")
         for role, username in data.DEMO_ACCOUNTS:
             out(f"  {role:<16} {username:<24} {demo_totp_secret(username)}")

@@ -1,0 +1,165 @@
+"""Login through real HTTP: password, then a mandatory second factor, for every staff role."""
+
+import datetime
+from unittest import mock
+
+import pyotp
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from django.contrib.sessions.models import Session
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+from fridsam.accounts.models import Role
+from fridsam.accounts.tests import factories
+from fridsam.core.models import AccessAction, AccessLogEntry
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = reverse("account_login")
+MFA = reverse("mfa_authenticate")
+START = reverse("core:start")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def password_step(client, username, password=factories.PASSWORD):
+    return client.post(LOGIN, {"login": username, "password": password})
+
+
+@pytest.mark.parametrize("role", [r.value for r in Role])
+def test_every_staff_role_needs_the_second_factor(world, client, role):
+    user = world.administrator if role == Role.ADMINISTRATOR else world.own.users[role]
+    response = password_step(client, user.username)
+    assert response.status_code == 302 and response["Location"] == MFA
+    # After the password alone the user is not logged in.
+    assert client.get(START)["Location"].startswith(LOGIN)
+    response = client.post(MFA, {"code": "000000" if factories.totp_code(user) != "000000" else "111111"})
+    assert response.status_code == 200 and "code" in response.context["form"].errors
+    assert client.get(START)["Location"].startswith(LOGIN)
+    response = client.post(MFA, {"code": factories.totp_code(user)})
+    assert response.status_code == 302
+    assert client.get(START).status_code == 200
+    assert AccessLogEntry.objects.filter(user=user, action=AccessAction.LOGIN).exists()
+
+
+def test_a_recovery_code_works_once(world, client):
+    user = world.own.users[Role.SOCIAL_WORKER]
+    code = RecoveryCodes(
+        Authenticator.objects.get(user=user, type=Authenticator.Type.RECOVERY_CODES)
+    ).get_unused_codes()[0]
+    password_step(client, user.username)
+    assert client.post(MFA, {"code": code}).status_code == 302
+    client.post(reverse("account_logout"))
+    password_step(client, user.username)
+    assert client.post(MFA, {"code": code}).status_code == 200  # used up
+
+
+def test_an_account_without_authenticator_must_set_one_up_first(world, client):
+    user = factories.user(with_totp=False)
+    response = password_step(client, user.username)
+    assert response.status_code == 302
+    activate = reverse("mfa_activate_totp")
+    for url in (START, reverse("organisations:municipality_list"), reverse("accounts:profile")):
+        assert client.get(url)["Location"] == activate
+    # Setting up the app asks for the password once more.
+    response = client.get(activate)
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    response = client.post(response["Location"], {"password": factories.PASSWORD})
+    assert response["Location"] == activate
+    page = client.get(activate)
+    assert page.status_code == 200
+    secret = page.context["form"].secret
+    response = client.post(activate, {"code": pyotp.TOTP(secret).now()})
+    assert response.status_code == 302
+    assert client.get(START).status_code == 200
+
+
+def test_the_authenticator_app_cannot_be_switched_off(world, client, login):
+    user = world.own.users[Role.MANAGER]
+    login(user)
+    client.post(reverse("mfa_deactivate_totp"))
+    assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def test_no_user_enumeration(world, client):
+    unknown = password_step(client, "finns-inte", "Fel-losenord-123")
+    cache.clear()
+    wrong = password_step(client, world.own.users[Role.MANAGER].username, "Fel-losenord-123")
+    assert unknown.status_code == wrong.status_code == 200
+    assert unknown.context["form"].errors == wrong.context["form"].errors
+
+
+def test_lockout_after_repeated_failures(world, client, settings):
+    user = world.own.users[Role.COORDINATOR]
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        assert password_step(client, user.username, "Fel-losenord-123").status_code == 200
+    # Now even the right password is refused, for this account.
+    response = password_step(client, user.username)
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert client.get(START)["Location"].startswith(LOGIN)
+    assert AccessLogEntry.objects.filter(action=AccessAction.LOGIN_FAILED).count() >= settings.LOGIN_FAILURE_LIMIT
+
+
+def test_lockout_of_the_second_factor(world, client, settings):
+    user = world.own.users[Role.COORDINATOR]
+    password_step(client, user.username)
+    right = factories.totp_code(user)
+    wrong = "123456" if right != "123456" else "654321"
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        client.post(MFA, {"code": wrong})
+    response = client.post(MFA, {"code": right})
+    assert response.status_code == 200
+    assert client.get(START)["Location"].startswith(LOGIN)
+
+
+def test_idle_timeout(world, client, login, settings):
+    login(world.own.users[Role.SOCIAL_WORKER])
+    assert client.get(START).status_code == 200
+    assert settings.SESSION_COOKIE_AGE == settings.IDLE_TIMEOUT_MINUTES * 60 == 30 * 60
+    session = Session.objects.get(session_key=client.session.session_key)
+    remaining = session.expire_date - timezone.now()
+    assert datetime.timedelta(minutes=29) < remaining <= datetime.timedelta(minutes=30)
+    # Each request renews the deadline...
+    later = timezone.now() + datetime.timedelta(minutes=20)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert client.get(START).status_code == 200
+    # ...and 31 minutes without a request end the session.
+    much_later = later + datetime.timedelta(minutes=31)
+    with mock.patch("django.utils.timezone.now", return_value=much_later):
+        assert client.get(START)["Location"].startswith(LOGIN)
+
+
+def test_logout_kills_the_session(world, client, login):
+    login(world.own.users[Role.MANAGER])
+    key = client.session.session_key
+    assert client.get(START).status_code == 200
+    response = client.post(reverse("account_logout"))
+    assert response.status_code == 302
+    assert not Session.objects.filter(session_key=key).exists()
+    client.cookies["fridsam_session"] = key  # replaying the old cookie does not help
+    assert client.get(START)["Location"].startswith(LOGIN)
+
+
+def test_logout_needs_a_post(world, client, login):
+    login(world.own.users[Role.MANAGER])
+    client.get(reverse("account_logout"))
+    assert client.get(START).status_code == 200
+
+
+def test_cookie_flags(world, client):
+    page = client.get(LOGIN)
+    csrf = page.cookies["csrftoken"]
+    assert csrf["samesite"] == "Strict" and csrf["httponly"]
+    password_step(client, world.own.users[Role.MANAGER].username)
+    morsel = client.cookies["fridsam_session"]
+    assert morsel["httponly"] and morsel["samesite"] == "Lax"
+    assert morsel["max-age"] == ""  # a browser-session cookie: closing the browser ends it

@@ -1,0 +1,36 @@
+import contextlib
+import importlib
+
+import pytest
+from django.db import connection
+
+triggers = importlib.import_module("fridsam.core.migrations.0002_access_log_append_only")
+
+
+@pytest.fixture
+def drop_triggers():
+    """Switch the append-only triggers off inside the test's transaction, as an attacker with
+    direct database access could; they are back (rolled back) when the test ends."""
+
+    @contextlib.contextmanager
+    def off():
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute("ALTER TABLE core_accesslogentry DISABLE TRIGGER USER")
+            else:
+                for sql in triggers.SQLITE_DOWN:
+                    cursor.execute(sql)
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                if connection.vendor == "postgresql":
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                    cursor.execute("ALTER TABLE core_accesslogentry ENABLE TRIGGER USER")
+                    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+                else:
+                    for sql in triggers.SQLITE_UP:
+                        cursor.execute(sql)
+
+    return off

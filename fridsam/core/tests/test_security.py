@@ -1,0 +1,79 @@
+"""The security baseline: headers on every response, no-store on authenticated pages, deploy check."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from fridsam.accounts.models import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_headers_on_a_public_page(client):
+    response = client.get(reverse("account_login"))
+    csp = response["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp and "script-src 'self'" in csp
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "camera=()" in response["Permissions-Policy"]
+
+
+def test_authenticated_pages_are_not_stored(world, client, login):
+    login(world.own.users[Role.MANAGER])
+    response = client.get(reverse("core:start"))
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+
+
+def test_no_page_references_another_origin(world, client, login):
+    login(world.own.users[Role.MANAGER])
+    for url in (
+        reverse("core:start"),
+        reverse("account_login"),
+        reverse("organisations:municipality_detail", args=[world.own.municipality.code]),
+    ):
+        html = client.get(url).content.decode()
+        for attr in ('src="http', "src='http", 'href="http', "url(http", 'action="http', 'src="//', 'href="//'):
+            assert attr not in html, f"{url} references another origin ({attr})"
+
+
+def test_post_with_null_origin_needs_same_origin_fetch_metadata(world):
+    """Referrer-Policy no-referrer makes browsers send Origin: null; Sec-Fetch-Site decides."""
+    csrf_client = Client(enforce_csrf_checks=True)
+    page = csrf_client.get(reverse("account_login"))
+    token = page.cookies["csrftoken"].value
+    data = {"login": "x", "password": "y", "csrfmiddlewaretoken": token}
+    same = csrf_client.post(reverse("account_login"), data, HTTP_ORIGIN="null", HTTP_SEC_FETCH_SITE="same-origin")
+    assert same.status_code == 200
+    cross = csrf_client.post(reverse("account_login"), data, HTTP_ORIGIN="null", HTTP_SEC_FETCH_SITE="cross-site")
+    assert cross.status_code == 403
+    missing = csrf_client.post(reverse("account_login"), data, HTTP_ORIGIN="null")
+    assert missing.status_code == 403
+    evil = csrf_client.post(reverse("account_login"), data, HTTP_ORIGIN="https://evil.example")
+    assert evil.status_code == 403
+
+
+def test_check_deploy_passes_with_production_settings():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.prod",
+        "DJANGO_SECRET_KEY": "x" * 30 + "production-like-secret-key-0123456789",
+        "DJANGO_ALLOWED_HOSTS": "fridsam.example.se",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=Path(settings.BASE_DIR),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
