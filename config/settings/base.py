@@ -53,7 +53,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "fridsam.core.i18n.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "fridsam.core.security.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -146,6 +146,8 @@ ACCOUNT_RATE_LIMITS = {
 MFA_ADAPTER = "fridsam.accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Fridsam"
+# Accept the code of the previous and next 30-second period too (clock drift, RFC 6238 §5.2).
+MFA_TOTP_TOLERANCE = 1
 MFA_RECOVERY_CODE_COUNT = 10
 
 # Idle timeout: the session expires this many minutes after the last request.

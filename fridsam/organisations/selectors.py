@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from fridsam.accounts.models import Membership, Role
@@ -27,21 +28,31 @@ def _latest_population(field: str):
     )
 
 
+def _per_municipality(queryset: QuerySet, expression) -> Subquery:
+    """A correlated subquery aggregating *queryset* per municipality: unlike joined annotations,
+    several of these on one query never multiply each other's rows."""
+    return Subquery(
+        queryset.filter(municipality=OuterRef("pk"))
+        .order_by()
+        .values("municipality")
+        .annotate(v=expression)
+        .values("v"),
+        output_field=IntegerField(),
+    )
+
+
 def municipalities_overview(*, tenancy: Tenancy, county_id: int | None = None) -> QuerySet[Municipality]:
     """Municipalities the user may see, with population, unit count and coordinator capacity."""
-    active = _active_membership()
+    today = timezone.localdate()
+    coordinators = Membership.objects.active(today).filter(role=Role.COORDINATOR)
     qs = (
         municipality_policy.visible(tenancy)
         .annotate(
             population=_latest_population("total"),
             population_year=_latest_population("year"),
-            unit_count=Count("units", filter=Q(units__is_active=True), distinct=True),
-            coordinator_count=Count(
-                "memberships", filter=active & Q(memberships__role=Role.COORDINATOR), distinct=True
-            ),
-            coordinator_percent=Sum(
-                "memberships__extent_percent", filter=active & Q(memberships__role=Role.COORDINATOR)
-            ),
+            unit_count=Coalesce(_per_municipality(Unit.objects.filter(is_active=True), Count("pk")), 0),
+            coordinator_count=Coalesce(_per_municipality(coordinators, Count("user", distinct=True)), 0),
+            coordinator_percent=_per_municipality(coordinators, Sum("extent_percent")),
         )
         .order_by("name")
     )
@@ -101,6 +112,11 @@ class CountySummary:
     with_coordinator: int
     coordinator_posts_percent: int
     population: int
+
+    @property
+    def coordinator_posts(self) -> float:
+        """Full-time equivalents of all coordinator posts."""
+        return self.coordinator_posts_percent / 100
 
 
 def county_summary(municipalities: list[Municipality]) -> CountySummary:

@@ -1,4 +1,5 @@
 from django import template
+from django.utils import formats
 
 register = template.Library()
 
@@ -16,3 +17,11 @@ def as_ds_widget(bound_field):
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return bound_field.as_widget(attrs=attrs)
+
+
+@register.filter
+def number(value):
+    """A count with the language's thousands separator (156 200 in Swedish); years are left alone."""
+    if value is None or value == "":
+        return "–"
+    return formats.number_format(value, force_grouping=True)

@@ -1,0 +1,79 @@
+"""The demo county reproduces the evaluation's situation and loads idempotently."""
+
+import pytest
+from django.core.management import call_command
+
+from fridsam.accounts.models import Membership, Role, User
+from fridsam.core.audit import verify_chain
+from fridsam.core.models import AccessLogEntry
+from fridsam.demo import data
+from fridsam.organisations.models import Municipality, MunicipalityPopulation, Unit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo():
+    call_command("load_demo", "--quiet")
+    return Municipality.objects.filter(county__code=data.COUNTY["code"])
+
+
+def test_the_evaluations_situation(demo):
+    assert demo.count() == 10
+    coordinators = Membership.objects.filter(role=Role.COORDINATOR, municipality__in=demo)
+    assert coordinators.values("municipality").distinct().count() == 8
+    assert coordinators.values("user").distinct().count() == 6
+    shares = {}
+    for m in coordinators:
+        shares.setdefault(m.user_id, []).append(m.extent_percent)
+    shapes = sorted(sorted(v) for v in shares.values())
+    assert [25, 25, 25] in shapes
+    assert shapes.count([100]) == 2
+    rest = [v[0] for v in shapes if len(v) == 1 and v[0] != 100]
+    assert len(rest) == 3 and all(50 <= share <= 75 for share in rest)
+    titles = [m.title.lower() for m in coordinators]
+    assert sum("egna ärenden" in t for t in titles) == 1  # combines the post with case handling
+    assert sum("strateg" in t for t in titles) == 2  # purely strategic roles
+    without = demo.exclude(memberships__role=Role.COORDINATOR)
+    assert without.count() == 2
+    for municipality in without:
+        assert Membership.objects.filter(
+            municipality=municipality, role=Role.MANAGER, title__icontains="familjefridsteam"
+        ).exists()
+
+
+def test_every_role_has_a_demo_account_with_two_factor(demo):
+    from allauth.mfa.models import Authenticator
+
+    for role, username in data.DEMO_ACCOUNTS:
+        user = User.objects.get(username=username)
+        assert user.check_password(data.DEMO_PASSWORD)
+        assert Membership.objects.filter(user=user, role=role).exists()
+        assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def test_realistic_structure(demo):
+    assert MunicipalityPopulation.objects.filter(municipality__in=demo).count() == 100
+    biggest = demo.get(code="9901")
+    assert biggest.populations.get(year=2025).total > 100_000
+    assert Unit.objects.filter(municipality=biggest).count() == 7
+
+
+def test_loading_twice_changes_nothing(demo):
+    counts = (User.objects.count(), Membership.objects.count(), Unit.objects.count(), AccessLogEntry.objects.count())
+    call_command("load_demo", "--quiet")
+    assert counts == (
+        User.objects.count(),
+        Membership.objects.count(),
+        Unit.objects.count(),
+        AccessLogEntry.objects.count(),
+    )
+    assert verify_chain().ok
+
+
+def test_the_demo_is_refused_where_not_allowed(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.FRIDSAM_ALLOW_DEMO = False
+    with pytest.raises(ImproperlyConfigured):
+        call_command("load_demo", "--quiet")

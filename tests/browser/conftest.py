@@ -1,0 +1,195 @@
+"""Browser tests: Debian's Chromium driven by Playwright against a real server.
+
+The server is started once per session, as `make run` would start it: a fresh SQLite database
+file, all migrations, the demo county, served by gunicorn on a free port of 127.0.0.1.
+
+When Chromium or axe-core is missing the tests are skipped with a message; with
+FRIDSAM_REQUIRE_BROWSER=1 (set by CI) they fail instead, so CI never skips them silently.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("FRIDSAM_CHROMIUM", "/usr/bin/chromium")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _unavailable(reason: str):
+    if os.environ.get("FRIDSAM_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"browser tests required but {reason}")
+    pytest.skip(f"browser tests skipped: {reason} (install with: apt-get install -y chromium; npm ci)")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_url(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        _unavailable(f"{CHROMIUM} not found")
+    if not AXE.exists():
+        _unavailable(f"{AXE} not found")
+    db = tmp_path_factory.mktemp("browserdb") / "fridsam.sqlite3"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+        "DATABASE_URL": f"sqlite:///{db}",
+        "FRIDSAM_LOGIN_FAILURE_LIMIT": "50",
+    }
+    env.pop("PYTEST_CURRENT_TEST", None)
+    python = sys.executable
+    for command in (["migrate", "--noinput"], ["createcachetable"], ["load_demo", "--quiet"]):
+        subprocess.run([python, "manage.py", *command], cwd=ROOT, env=env, check=True, timeout=300)
+    port = _free_port()
+    log = open(tmp_path_factory.mktemp("server") / "server.log", "w")  # noqa: SIM115
+    server = subprocess.Popen(
+        [
+            python,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--threads",
+            "4",
+            "--timeout",
+            "60",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(url + "/halsa/", timeout=2)
+            break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                raise RuntimeError("the test server did not start; see " + log.name) from None
+            time.sleep(0.3)
+    yield url
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser(live_url):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Watch:
+    """What a page did that it must not: requests to other hosts, CSP violations."""
+
+    def __init__(self):
+        self.foreign_requests: list[str] = []
+        self.csp_violations: list[str] = []
+        self.console_errors: list[str] = []
+
+    def assert_clean(self):
+        assert self.foreign_requests == [], f"requests left 127.0.0.1: {self.foreign_requests}"
+        assert self.csp_violations == [], f"CSP violations: {self.csp_violations}"
+
+
+CSP_LISTENER = """
+document.addEventListener('securitypolicyviolation', (e) => {
+  console.error('CSP-VIOLATION ' + e.violatedDirective + ' ' + e.blockedURI);
+});
+"""
+
+
+@pytest.fixture
+def page(browser, live_url):
+    context = browser.new_context(locale="sv-SE", viewport={"width": 1280, "height": 900})
+    context.add_init_script(CSP_LISTENER)
+    page = context.new_page()
+    watch = Watch()
+
+    def on_request(request):
+        host = urlparse(request.url).hostname
+        if request.url.startswith(("data:", "blob:", "about:")):
+            return
+        if host != "127.0.0.1":
+            watch.foreign_requests.append(request.url)
+
+    def on_console(message):
+        text = message.text
+        if "CSP-VIOLATION" in text or "Content Security Policy" in text:
+            watch.csp_violations.append(text)
+        elif message.type == "error":
+            watch.console_errors.append(text)
+
+    page.on("request", on_request)
+    page.on("console", on_console)
+    page.watch = watch
+    page.base_url = live_url
+    yield page
+    context.close()
+    watch.assert_clean()
+
+
+def run_axe(page) -> list[dict]:
+    """WCAG 2.1 A and AA violations on the current page (axe-core, evaluated like devtools do)."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        """async () => await axe.run(document, {
+               runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+               resultTypes: ['violations']})"""
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"], "targets": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
+
+
+def assert_accessible(page, name: str):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    violations = run_axe(page)
+    assert violations == [], f"axe found WCAG 2.1 A/AA violations on {page.url}: {violations}"

@@ -1,0 +1,115 @@
+"""What a person clicks: logging in with a TOTP code as each demo role, every page they reach
+passing axe, and nothing leaving 127.0.0.1."""
+
+import re
+import time
+
+import pyotp
+import pytest
+
+from fridsam.demo import data
+from fridsam.demo.services import demo_totp_secret
+from tests.browser.conftest import assert_accessible
+
+ROLES = dict(data.DEMO_ACCOUNTS)
+_last_code: dict[str, str] = {}
+
+
+def fresh_code(username: str) -> str:
+    """A TOTP code not used before: the server rejects a replayed code, so a second login of
+    the same account within one 30-second period waits for the next code."""
+    totp = pyotp.TOTP(demo_totp_secret(username))
+    code = totp.now()
+    while code == _last_code.get(username):
+        time.sleep(1)
+        code = totp.now()
+    _last_code[username] = code
+    return code
+
+
+def log_in(page, username: str):
+    page.goto(page.base_url + "/")
+    assert "/konto/login/" in page.url
+    page.get_by_label("Användarnamn").fill(username)
+    page.get_by_label("Lösenord").fill(data.DEMO_PASSWORD)
+    page.get_by_role("button", name="Fortsätt").click()
+    page.wait_for_url(re.compile(r".*/konto/2fa/authenticate/"))
+    page.get_by_label("Kod").fill(fresh_code(username))
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url(page.base_url + "/")
+
+
+def test_login_pages_are_accessible(page):
+    page.goto(page.base_url + "/")
+    assert page.locator("html").get_attribute("lang") == "sv"
+    assert_accessible(page, "login")
+    page.get_by_label("Användarnamn").fill("demo.chef")
+    page.get_by_label("Lösenord").fill(data.DEMO_PASSWORD)
+    page.get_by_role("button", name="Fortsätt").click()
+    page.wait_for_url(re.compile(r".*/konto/2fa/authenticate/"))
+    assert_accessible(page, "login-second-factor")
+
+
+def test_wrong_password_keeps_the_username_and_says_so_in_swedish(page):
+    page.goto(page.base_url + "/konto/login/")
+    page.get_by_label("Användarnamn").fill("demo.chef")
+    page.get_by_label("Lösenord").fill("fel-lösenord")
+    page.get_by_role("button", name="Fortsätt").click()
+    assert page.get_by_label("Användarnamn").input_value() == "demo.chef"
+    assert "inte korrekt" in page.content() or "felaktig" in page.content().lower()
+    assert_accessible(page, "login-error")
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_each_role_logs_in_and_every_page_it_reaches_is_accessible(page, role):
+    log_in(page, ROLES[role])
+    heading = page.get_by_role("heading", level=1)
+    assert heading.inner_text().startswith("Välkommen")
+    assert_accessible(page, f"{role}-start")
+    # Every page in the role's navigation, and every link on the start page within the site.
+    nav = page.get_by_role("navigation", name="Huvudmeny")
+    targets = [a.get_attribute("href") for a in nav.get_by_role("link").all()]
+    targets += [a.get_attribute("href") for a in page.locator("main a[href^='/']").all()]
+    seen = set()
+    for href in targets:
+        if href in seen or (href.startswith("/admin/") and role != "administrator"):
+            continue
+        seen.add(href)
+        response = page.goto(page.base_url + href)
+        assert response.status == 200, f"{role}: {href} answered {response.status}"
+        assert page.get_by_role("heading", level=1).count() == 1, f"{href} has no single h1"
+        assert_accessible(page, f"{role}{href.replace('/', '_')}")
+    assert len(seen) >= 2
+
+
+def test_manager_adds_a_unit_and_sees_errors_first(page):
+    log_in(page, "demo.chef")
+    page.goto(page.base_url + "/kommuner/9901/")
+    page.get_by_role("link", name="Lägg till enhet").click()
+    page.get_by_label("Namn").fill("Våldsteamet 811218-9876")
+    page.get_by_role("button", name="Spara").click()
+    summary = page.get_by_role("alert")
+    assert "personnummer" in summary.inner_text()
+    assert page.get_by_label("Namn").input_value() == "Våldsteamet 811218-9876"
+    assert_accessible(page, "unit-form-error")
+    page.get_by_label("Namn").fill("Våldsteamet")
+    page.get_by_label("Typ").select_option(label="Annan")
+    page.get_by_role("button", name="Spara").click()
+    page.wait_for_url(page.base_url + "/kommuner/9901/")
+    assert "Enheten Våldsteamet har lagts till." in page.content()
+    assert page.get_by_role("row", name=re.compile("Våldsteamet")).count() == 1
+    # The change is in the access log the manager reviews.
+    page.get_by_role("link", name="Logguppföljning").click()
+    assert page.get_by_role("cell", name=re.compile("Enhet #")).count() >= 1
+    assert_accessible(page, "access-log")
+
+
+def test_language_switch_and_logout(page):
+    log_in(page, "demo.socialsekreterare")
+    page.get_by_role("button", name="English").click()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Welcome")
+    page.get_by_role("button", name="Svenska").click()
+    page.get_by_role("button", name="Logga ut").click()
+    page.goto(page.base_url + "/")
+    assert "/konto/login/" in page.url
