@@ -60,11 +60,11 @@ def live_url(tmp_path_factory):
         _unavailable(f"{CHROMIUM} not found")
     if not AXE.exists():
         _unavailable(f"{AXE} not found")
-    db = tmp_path_factory.mktemp("browserdb") / "fridsam.sqlite3"
+    database_url, drop_database = _server_database(tmp_path_factory)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.dev",
-        "DATABASE_URL": f"sqlite:///{db}",
+        "DATABASE_URL": database_url,
         "FRIDSAM_LOGIN_FAILURE_LIMIT": "50",
     }
     env.pop("PYTEST_CURRENT_TEST", None)
@@ -111,6 +111,28 @@ def live_url(tmp_path_factory):
     except subprocess.TimeoutExpired:
         server.kill()
     log.close()
+    drop_database()
+
+
+def _server_database(tmp_path_factory):
+    """A database of its own for the server: a SQLite file, or, when the suite runs on
+    PostgreSQL, a fresh PostgreSQL database next to the test database."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        return f"sqlite:///{tmp_path_factory.mktemp('browserdb') / 'fridsam.sqlite3'}", lambda: None
+    import psycopg
+
+    parsed = urlparse(url)
+    name = f"fridsam_browser_{os.getpid()}"
+    admin_url = parsed._replace(path="/postgres").geturl()
+
+    def run(sql):
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(sql)
+
+    run(f'DROP DATABASE IF EXISTS "{name}"')
+    run(f'CREATE DATABASE "{name}"')
+    return parsed._replace(path=f"/{name}").geturl(), lambda: run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")
