@@ -36,6 +36,36 @@ def user_create(
     return user
 
 
+def membership_county(
+    *, role: str, municipality=None, unit=None, county=None, partner_organisation=None, extent_percent=None
+) -> County | None:
+    """Check that the organisation suits the role; return the county the membership belongs to."""
+    if role in MUNICIPAL_ROLES:
+        if municipality is None:
+            raise ValidationError({"municipality": _("This role needs a municipality.")})
+        if unit is not None and unit.municipality_id != municipality.pk:
+            raise ValidationError({"unit": _("The unit does not belong to the municipality.")})
+        county = municipality.county
+    elif role == Role.COUNTY_ANALYST:
+        if county is None:
+            raise ValidationError({"county": _("This role needs a county.")})
+    elif role == Role.PARTNER:
+        if partner_organisation is None:
+            raise ValidationError({"partner_organisation": _("This role needs a partner organisation.")})
+        county = partner_organisation.county
+    elif role == Role.ADMINISTRATOR:
+        county = None
+    else:
+        raise ValidationError({"role": _("Unknown role.")})
+    if extent_percent is not None and role != Role.COORDINATOR:
+        raise ValidationError({"extent_percent": _("Only a coordinator's membership has a share of a post.")})
+    if role not in MUNICIPAL_ROLES and (municipality is not None or unit is not None):
+        raise ValidationError({"municipality": _("This role does not belong to a municipality.")})
+    if role != Role.PARTNER and partner_organisation is not None:
+        raise ValidationError({"partner_organisation": _("Only partners belong to a partner organisation.")})
+    return county
+
+
 def membership_grant(
     *,
     user: User,
@@ -50,26 +80,14 @@ def membership_grant(
     acting_user: User | None = None,
 ) -> Membership:
     """Give *user* a role in an organisation; the organisation must suit the role."""
-    if role in MUNICIPAL_ROLES:
-        if municipality is None:
-            raise ValidationError(_("This role needs a municipality."))
-        if unit is not None and unit.municipality_id != municipality.pk:
-            raise ValidationError(_("The unit does not belong to the municipality."))
-        county = municipality.county
-    elif role == Role.COUNTY_ANALYST:
-        if county is None:
-            raise ValidationError(_("This role needs a county."))
-    elif role == Role.PARTNER:
-        if partner_organisation is None:
-            raise ValidationError(_("This role needs a partner organisation."))
-        county = partner_organisation.county
-    elif role == Role.ADMINISTRATOR:
-        county = None
-    else:
-        raise ValidationError(_("Unknown role."))
-    if extent_percent is not None and role != Role.COORDINATOR:
-        raise ValidationError(_("Only a coordinator's membership has a share of a post."))
-
+    county = membership_county(
+        role=role,
+        municipality=municipality,
+        unit=unit,
+        county=county,
+        partner_organisation=partner_organisation,
+        extent_percent=extent_percent,
+    )
     membership = Membership(
         user=user,
         role=role,

@@ -62,7 +62,34 @@ site = FridsamAdminSite(name="admin")
 
 
 class AdministratorModelAdmin(admin.ModelAdmin):
-    """Administrators (a role, not Django's superuser flag) manage what is registered here."""
+    """Administrators (a role, not Django's superuser flag) manage what is registered here.
+    Every change made here is written to the access log as well as to Django's admin history."""
+
+    def _log(self, request, obj, action, detail=""):
+        from fridsam.core.audit import log_access
+
+        municipality = getattr(obj, "municipality", None)
+        log_access(
+            action=action,
+            object_type=obj,
+            object_id=obj.pk,
+            request=request,
+            municipality=municipality if hasattr(municipality, "county_id") else None,
+            detail=("admin: " + detail)[:300],
+        )
+
+    def log_addition(self, request, obj, message):
+        self._log(request, obj, "create")
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        self._log(request, obj, "change", str(message))
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request, queryset):
+        for obj in queryset:
+            self._log(request, obj, "delete")
+        return super().log_deletions(request, queryset)
 
     def _is_administrator(self, request) -> bool:
         return site.has_permission(request)

@@ -113,3 +113,14 @@ def test_language_switch_and_logout(page):
     page.get_by_role("button", name="Logga ut").click()
     page.goto(page.base_url + "/")
     assert "/konto/login/" in page.url
+
+
+def test_account_and_two_factor_pages_are_accessible(page):
+    log_in(page, "demo.lansanalytiker")
+    page.get_by_role("link", name="Mitt konto").click()
+    assert_accessible(page, "profile")
+    for name in ("Hantera tvåfaktorsinloggning", "Reservkoder", "Byt lösenord"):
+        page.goto(page.base_url + "/mitt-konto/")
+        page.get_by_role("link", name=name).click()
+        assert page.get_by_role("heading", level=1).count() == 1, name
+        assert_accessible(page, "account-" + name.split()[0].lower())
