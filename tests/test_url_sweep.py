@@ -70,11 +70,27 @@ def named_urls():
     return sorted(seen.items())
 
 
+def _admin_object_id(world, name) -> str:
+    """The primary key of an existing object of the model an admin URL is about."""
+    from fridsam.accounts.models import User
+    from fridsam.core.admin_site import site
+
+    short = name.removeprefix("admin:")
+    if short.startswith("auth_user_"):  # Django's UserAdmin names its password URL this way
+        return str(world.administrator.pk)
+    for model in site._registry:
+        if short.startswith(f"{model._meta.app_label}_{model._meta.model_name}_"):
+            obj = model._default_manager.order_by("pk").first()
+            return str(obj.pk) if obj else "1"
+    return str(User.objects.order_by("pk").first().pk)
+
+
 def _admin_kwargs(world, name, pattern):
     keys = set(pattern.pattern.regex.groupindex)
     candidates = {
         "app_label": ["accounts", "organisations", "core", "mfa"],
-        "object_id": [str(world.own.unit.pk)],
+        "object_id": [_admin_object_id(world, name)],
+        "id": [_admin_object_id(world, name)],
         "content_type_id": ["1"],
         "url": ["x"],
     }
