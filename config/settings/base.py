@@ -125,6 +125,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
+CSRF_FAILURE_VIEW = "fridsam.core.views.csrf_failure"
 LOGIN_REDIRECT_URL = "core:start"
 
 ACCOUNT_ADAPTER = "fridsam.accounts.adapters.AccountAdapter"

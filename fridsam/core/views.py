@@ -49,8 +49,11 @@ def access_log(request, municipality_code):
     form = AccessLogFilterForm(
         request.GET or None, object_types=access_log_object_types(tenancy=tenancy, municipality=municipality)
     )
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    entries = access_log_entries(tenancy=tenancy, municipality=municipality, **filters)
+    if form.is_bound and not form.is_valid():
+        entries = access_log_policy.visible(tenancy).none()  # show the errors, not unfiltered rows
+    else:
+        filters = form.cleaned_data if form.is_bound else {}
+        entries = access_log_entries(tenancy=tenancy, municipality=municipality, **filters)
     page = Paginator(entries, 50).get_page(request.GET.get("sida"))
     # Reviewing the log is itself an access to logged data.
     log_access(
@@ -81,3 +84,8 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def csrf_failure(request, reason=""):
+    """Our own page for a rejected form (Django's has inline styles, which our CSP forbids)."""
+    return render(request, "403_csrf.html", status=403)

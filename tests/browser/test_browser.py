@@ -124,3 +124,31 @@ def test_account_and_two_factor_pages_are_accessible(page):
         page.get_by_role("link", name=name).click()
         assert page.get_by_role("heading", level=1).count() == 1, name
         assert_accessible(page, "account-" + name.split()[0].lower())
+
+
+def test_another_municipality_is_a_friendly_404(page):
+    log_in(page, "demo.socialsekreterare")
+    response = page.goto(page.base_url + "/kommuner/9902/")
+    assert response.status == 404
+    assert page.get_by_role("heading", level=1).inner_text() == "Sidan finns inte"
+    assert_accessible(page, "not-found")
+
+
+def test_filtering_the_access_log_updates_it_in_place(page):
+    log_in(page, "demo.chef")
+    page.goto(page.base_url + "/kommuner/9901/logg/")
+    before = page.get_by_role("row").count()
+    page.get_by_label("Händelse").select_option(label="Listat")
+    page.get_by_role("button", name="Filtrera").click()
+    page.wait_for_url(re.compile(r".*action=list.*"))
+    rows = page.locator("#access-log-results tbody tr")
+    rows.first.wait_for()
+    assert before > rows.count() >= 1
+    assert all("Listat" in text for text in rows.all_inner_texts())
+    assert page.evaluate("document.activeElement.id") == "access-log-filter"
+    # A bad date range is explained, in place.
+    page.get_by_label("Från datum").fill("2026-05-10")
+    page.get_by_label("Till datum").fill("2026-05-01")
+    page.get_by_role("button", name="Filtrera").click()
+    page.get_by_text("Slutdatumet får inte vara före startdatumet.").first.wait_for()
+    assert_accessible(page, "access-log-filtered")

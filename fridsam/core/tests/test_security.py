@@ -77,3 +77,28 @@ def test_check_deploy_passes_with_production_settings():
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_error_pages_are_ours_and_in_swedish(world, client, login):
+    login(world.foreign.users[Role.MANAGER])
+    response = client.get(reverse("organisations:municipality_detail", args=[world.own.municipality.code]))
+    assert response.status_code == 404 and "Sidan finns inte" in response.content.decode()
+    login(world.own.users[Role.SOCIAL_WORKER])
+    response = client.get(reverse("organisations:unit_create", args=[world.own.municipality.code]))
+    assert response.status_code == 403 and "Inte tillåtet" in response.content.decode()
+
+
+def test_a_rejected_form_gets_our_page_without_inline_styles():
+    csrf_client = Client(enforce_csrf_checks=True)
+    response = csrf_client.post(reverse("account_login"), {"login": "x", "password": "y"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Formuläret hade gått ut" in html
+    assert "<style" not in html and "style=" not in html
+
+
+def test_the_server_error_page_stands_alone():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+    assert "Ett fel uppstod" in html and "<style" not in html and "<script" not in html

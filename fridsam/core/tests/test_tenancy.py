@@ -94,3 +94,24 @@ def test_foreign_municipality_in_the_url_is_a_404(world, client, login):
         assert client.get(reverse(name, args=[world.own.municipality.code])).status_code == 404
         # A municipality that does not exist looks exactly the same.
         assert client.get(reverse(name, args=["0000"])).status_code == 404
+
+
+def test_access_log_review_filters_and_logs_itself(world, client, login):
+    from django.urls import reverse
+
+    municipality = world.own.municipality
+    log_access(action="read", object_type="organisations.unit", object_id=1, municipality=municipality)
+    log_access(action="change", object_type="organisations.unit", object_id=2, municipality=municipality)
+    log_access(action="read", object_type="organisations.unit", object_id=3, municipality=world.neighbour.municipality)
+    login(world.own.users[Role.MANAGER])
+    url = reverse("core:access_log", args=[municipality.code])
+    page = client.get(url, {"action": "read"})
+    entries = list(page.context["page"])
+    assert [e.object_id for e in entries] == ["1"]
+    bad = client.get(url, {"date_from": "2026-05-10", "date_to": "2026-05-01"})
+    assert list(bad.context["page"]) == [] and bad.context["form"].errors
+    reviews = AccessLogEntry.objects.filter(object_type="core.accesslogentry", municipality=municipality)
+    assert reviews.count() == 2 and reviews.first().username == world.own.users[Role.MANAGER].username
+    # Only managers review the log; other roles of the municipality are refused.
+    login(world.own.users[Role.SOCIAL_WORKER])
+    assert client.get(url).status_code == 403
