@@ -32,8 +32,11 @@ class TwoFactorRequiredMiddleware:
             return None
         match = request.resolver_match
         name = match.view_name if match else ""
-        if name in ALLOWED_WITHOUT_MFA or request.path.startswith("/static/"):
+        if request.path.startswith("/static/"):
             return None
         if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            request.needs_two_factor_setup = True  # the layout hides the menu until it is done
+            if name in ALLOWED_WITHOUT_MFA:
+                return None
             return redirect(reverse("mfa_activate_totp"))
         return None

@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Prefetch, QuerySet
-
-from fridsam.accounts.models import MUNICIPAL_ROLES, Membership, Role, User
+from fridsam.accounts.models import Membership, Role
 from fridsam.core.tenancy import ALL, EMPTY, Scope, scope_from_memberships, unscoped
 from fridsam.organisations.models import Municipality
 
@@ -72,15 +70,6 @@ def tenancy_for_user(*, user) -> Tenancy:
     return Tenancy(user=user, memberships=memberships, scope=scope_from_memberships(memberships))
 
 
-def memberships_active(*, tenancy: Tenancy) -> QuerySet[Membership]:
-    """Active memberships the user may see (scoped), with the joins every list needs."""
-    return (
-        Membership.objects.active()
-        .select_related("user", "county", "municipality", "unit", "partner_organisation")
-        .order_by("user__last_name", "user__first_name", "role")
-    )
-
-
 def contacts_for_municipalities(*, municipality_ids) -> dict[int, list[Membership]]:
     """The named entry point for violence matters per municipality: its coordinators, or, in a
     municipality without a coordinator, its managers (who lead the violence team there)."""
@@ -98,17 +87,3 @@ def contacts_for_municipalities(*, municipality_ids) -> dict[int, list[Membershi
         coordinators = [m for m in members if m.role == Role.COORDINATOR]
         result[municipality_id] = coordinators or [m for m in members if m.role == Role.MANAGER]
     return result
-
-
-def users_with_memberships() -> QuerySet[User]:
-    return User.objects.prefetch_related(
-        Prefetch(
-            "memberships",
-            queryset=Membership.objects.active().select_related(
-                "municipality", "county", "partner_organisation", "unit"
-            ),
-        )
-    )
-
-
-__all__ = ["MUNICIPAL_ROLES", "Tenancy", "tenancy_for_user"]

@@ -18,7 +18,7 @@ class NavItem:
 
 
 def navigation_for(request, tenancy) -> list[NavItem]:
-    if not tenancy.is_authenticated or not tenancy.memberships:
+    if not tenancy.is_authenticated or not tenancy.memberships or getattr(request, "needs_two_factor_setup", False):
         return []
     items: list[tuple[str, str]] = [(_("Start"), reverse("core:start"))]
     roles = tenancy.roles

@@ -88,10 +88,6 @@ def unscoped() -> contextlib.AbstractContextManager[Scope]:
     return tenant_scope(UNRESTRICTED)
 
 
-class ScopedQuerySet(models.QuerySet):
-    pass
-
-
 class ScopedManager(models.Manager):
     """Manager that filters every query by the active scope.
 

@@ -94,6 +94,7 @@ def live_url(tmp_path_factory):
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
+    _server_env.update(env)
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -112,6 +113,28 @@ def live_url(tmp_path_factory):
         server.kill()
     log.close()
     drop_database()
+
+
+_server_env: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def server_shell(live_url):
+    """Run Python against the test server's database, as an operator would with manage.py shell."""
+
+    def run(code: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
+            cwd=ROOT,
+            env=_server_env,
+            check=True,
+            timeout=120,
+            capture_output=True,
+            text=True,
+        )
+        return result.stdout
+
+    return run
 
 
 def _server_database(tmp_path_factory):

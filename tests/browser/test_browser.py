@@ -152,3 +152,32 @@ def test_filtering_the_access_log_updates_it_in_place(page):
     page.get_by_role("button", name="Filtrera").click()
     page.get_by_text("Slutdatumet får inte vara före startdatumet.").first.wait_for()
     assert_accessible(page, "access-log-filtered")
+
+
+def test_a_new_account_must_set_up_its_authenticator_first(page, server_shell):
+    server_shell(
+        "from fridsam.core.tenancy import unscoped\n"
+        "from fridsam.accounts.services import user_create, membership_grant\n"
+        "from fridsam.organisations.models import Municipality\n"
+        "with unscoped():\n"
+        "    u = user_create(username='ny.medarbetare', first_name='Nora', last_name='Ny',"
+        " password='Ett-nytt-losenord-2026')\n"
+        "    membership_grant(user=u, role='social_worker', municipality=Municipality.objects.get(code='9902'))\n"
+    )
+    page.goto(page.base_url + "/")
+    page.get_by_label("Användarnamn").fill("ny.medarbetare")
+    page.get_by_label("Lösenord").fill("Ett-nytt-losenord-2026")
+    page.get_by_role("button", name="Fortsätt").click()
+    # Before anything else: confirm the password, then set up the app.
+    page.get_by_label("Lösenord").fill("Ett-nytt-losenord-2026")
+    page.get_by_role("button", name="Verifiera").click()
+    page.wait_for_url(re.compile(r".*/konto/2fa/totp/activate/"))
+    assert page.get_by_role("navigation", name="Huvudmeny").count() == 0
+    assert_accessible(page, "activate-authenticator")
+    page.goto(page.base_url + "/kommuner/")
+    assert "/konto/2fa/totp/activate/" in page.url
+    secret = page.get_by_label("Nyckel att skriva in för hand").input_value()
+    page.get_by_label("Autentiseringskod").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Aktivera").click()
+    page.goto(page.base_url + "/")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Välkommen")
