@@ -29,6 +29,9 @@ class Tenant:
     unit: object
     partner: object
     users: dict = field(default_factory=dict)
+    post: object = None
+    role_description: object = None
+    team: object = None
 
     @property
     def county(self):
@@ -52,7 +55,32 @@ def _tenant(code: str, label: str) -> Tenant:
             partner_organisation=partner if role == Role.PARTNER else None,
             username=f"{label}-{role}",
         )
+    _coordination(tenant)
     return tenant
+
+
+def _coordination(tenant: Tenant) -> None:
+    """A coordinator post, its role description and a violence team, as the coordination pages need."""
+    import datetime
+
+    from fridsam.coordination import services
+
+    users = tenant.users
+    tenant.post = services.post_create(
+        coordinator=users[Role.COORDINATOR],
+        assignments=[services.Assignment(tenant.municipality, 50, True)],
+        start_date=datetime.date(2024, 1, 1), placement_level="ifo", combined_duties="none",
+        consultation_support=True, deputy=users[Role.SOCIAL_WORKER],
+    )
+    tenant.role_description = services.role_description_write(
+        post=tenant.post, purpose="Syfte", goals="Mål", tasks="Uppgifter", colleague_use="Bollplank",
+        acting_user=users[Role.COORDINATOR],
+    )
+    tenant.team = services.team_save(
+        municipality=tenant.municipality, name="VINR-teamet", leader=users[Role.COORDINATOR],
+        meeting_rhythm="monthly", purpose="Metodstöd", start_date=datetime.date(2024, 1, 1),
+        members=[users[Role.SOCIAL_WORKER]],
+    )
 
 
 @dataclass

@@ -7,6 +7,9 @@ from fridsam.core.admin_site import site as admin_site
 urlpatterns = [
     path("", include("fridsam.core.urls")),
     path("", include("fridsam.organisations.urls")),
+    path("", include("fridsam.coordination.urls")),
+    path("", include("fridsam.healthcheck.urls")),
+    path("", include("fridsam.evaluation.urls")),
     path("mitt-konto/", include("fridsam.accounts.urls")),
     path("konto/", include("allauth.urls")),
     path("sprak/", login_not_required(set_language), name="set_language"),

@@ -37,7 +37,20 @@ TENANT_KWARGS = {
     "organisations:municipality_detail": lambda w: {"municipality_code": w.own.municipality.code},
     "organisations:unit_create": lambda w: {"municipality_code": w.own.municipality.code},
     "organisations:unit_update": lambda w: {"municipality_code": w.own.municipality.code, "pk": w.own.unit.pk},
+    "coordination:post_create": lambda w: {"municipality_code": w.own.municipality.code},
+    "coordination:post_update": lambda w: {"municipality_code": w.own.municipality.code, "pk": w.own.post.pk},
+    "coordination:role_description": lambda w: {"municipality_code": w.own.municipality.code, "pk": w.own.post.pk},
+    "coordination:role_description_approve": lambda w: {
+        "municipality_code": w.own.municipality.code, "pk": w.own.post.pk,
+        "description_pk": w.own.role_description.pk},
+    "coordination:absence_create": lambda w: {"municipality_code": w.own.municipality.code, "pk": w.own.post.pk},
+    "coordination:team_edit": lambda w: {"municipality_code": w.own.municipality.code},
+    "healthcheck:county_matrix": lambda w: {"county_code": w.own.county.code},
+    "healthcheck:history": lambda w: {"municipality_code": w.own.municipality.code},
 }
+
+# Views that only answer POST: the sweep posts to them (an empty form).
+POST_ONLY = {"coordination:role_description_approve"}
 
 # Key-based public URLs: any well-formed key will do.
 PUBLIC_KWARGS = {
@@ -147,8 +160,10 @@ URLS = named_urls()
 def test_url_is_public_or_protected_and_reachable_by_its_tenant(world, client, name, pattern):
     url = url_for(world, name, pattern)
 
+    request = client.post if name in POST_ONLY else client.get
+
     # 1. Anonymous visitors are sent to the login page, unless the URL is public.
-    response = client.get(url)
+    response = request(url)
     if name in PUBLIC:
         assert response.status_code in (200, 302, 405), f"public {name} answered {response.status_code}"
     else:
@@ -157,7 +172,7 @@ def test_url_is_public_or_protected_and_reachable_by_its_tenant(world, client, n
     # 2. Users of other tenants get 404/403 for tenant URLs, and never see the own tenant's data.
     for user in _outsiders(world, name):
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        response = client.get(url)
+        response = request(url)
         if (name in TENANT_KWARGS or name.startswith("admin:")) and name not in PUBLIC:
             assert response.status_code in (403, 404), (
                 f"{name} ({url}) answered {response.status_code} to {user.username}"
@@ -175,7 +190,7 @@ def test_url_is_public_or_protected_and_reachable_by_its_tenant(world, client, n
     reached_by = []
     for user in insiders:
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        response = client.get(url)
+        response = request(url)
         if response.status_code == 200 or (response.status_code == 302 and not _is_login_redirect(response)):
             reached_by.append(user.username)
         client.logout()

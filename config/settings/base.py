@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "fridsam.core",
     "fridsam.accounts",
     "fridsam.organisations",
+    "fridsam.coordination",
+    "fridsam.evaluation",
+    "fridsam.healthcheck",
     "fridsam.demo",
 ]
 

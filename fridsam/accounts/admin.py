@@ -24,7 +24,6 @@ class MembershipAdminForm(forms.ModelForm):
             unit=data.get("unit"),
             county=data.get("county"),
             partner_organisation=data.get("partner_organisation"),
-            extent_percent=data.get("extent_percent"),
         )
         self.instance.county = data["county"]
         return data
@@ -40,7 +39,6 @@ class MembershipInline(admin.TabularInline):
         "municipality",
         "unit",
         "partner_organisation",
-        "extent_percent",
         "title",
         "valid_from",
         "valid_until",
@@ -64,7 +62,7 @@ class UserAdmin(AdministratorModelAdmin, BaseUserAdmin):
 @admin.register(Membership, site=site)
 class MembershipAdmin(AdministratorModelAdmin):
     form = MembershipAdminForm
-    list_display = ["user", "role", "organisation_label", "extent_percent", "valid_from", "valid_until"]
+    list_display = ["user", "role", "organisation_label", "valid_from", "valid_until"]
     list_filter = ["role", "county"]
     search_fields = ["user__username", "user__last_name", "municipality__name"]
     list_select_related = ["user", "county", "municipality", "unit", "partner_organisation"]

@@ -1,7 +1,6 @@
 """Staff accounts and their memberships (a role in an organisation)."""
 
 from django.contrib.auth.models import AbstractUser
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -50,8 +49,9 @@ class ScopedMembershipManager(ScopedManager.from_queryset(MembershipQuerySet)):
 class Membership(models.Model):
     """A role held by a user in one organisation, for a period.
 
-    A coordinator serving three municipalities holds three memberships, each with its share of a
-    full-time post. The county is stored on every row (derived by the service) so that the staff
+    A coordinator serving three municipalities holds three memberships (the share of the post in
+    each is the coordinator function's business: fridsam.coordination). The county is stored on
+    every row (derived by the service) so that the staff
     directory can be scoped to a county in one place.
     """
 
@@ -88,12 +88,6 @@ class Membership(models.Model):
         blank=True,
         related_name="memberships",
         verbose_name=_("partner organisation"),
-    )
-    extent_percent = models.PositiveSmallIntegerField(
-        _("share of a full-time post (%)"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
     title = models.CharField(_("title"), max_length=120, blank=True, validators=[validate_no_personal_identity_number])
     valid_from = models.DateField(_("valid from"), default=timezone.localdate)
@@ -137,10 +131,6 @@ class Membership(models.Model):
                         partner_organisation__isnull=True,
                     )
                 ),
-            ),
-            models.CheckConstraint(
-                name="membership_extent_in_range",
-                condition=Q(extent_percent__isnull=True) | Q(extent_percent__gte=1, extent_percent__lte=100),
             ),
             models.CheckConstraint(
                 name="membership_period_ordered",

@@ -37,7 +37,7 @@ def user_create(
 
 
 def membership_county(
-    *, role: str, municipality=None, unit=None, county=None, partner_organisation=None, extent_percent=None
+    *, role: str, municipality=None, unit=None, county=None, partner_organisation=None
 ) -> County | None:
     """Check that the organisation suits the role; return the county the membership belongs to."""
     if role in MUNICIPAL_ROLES:
@@ -57,8 +57,6 @@ def membership_county(
         county = None
     else:
         raise ValidationError({"role": _("Unknown role.")})
-    if extent_percent is not None and role != Role.COORDINATOR:
-        raise ValidationError({"extent_percent": _("Only a coordinator's membership has a share of a post.")})
     if role not in MUNICIPAL_ROLES and (municipality is not None or unit is not None):
         raise ValidationError({"municipality": _("This role does not belong to a municipality.")})
     if role != Role.PARTNER and partner_organisation is not None:
@@ -74,7 +72,6 @@ def membership_grant(
     unit: Unit | None = None,
     county: County | None = None,
     partner_organisation: PartnerOrganisation | None = None,
-    extent_percent: int | None = None,
     title: str = "",
     valid_from: datetime.date | None = None,
     acting_user: User | None = None,
@@ -86,7 +83,6 @@ def membership_grant(
         unit=unit,
         county=county,
         partner_organisation=partner_organisation,
-        extent_percent=extent_percent,
     )
     membership = Membership(
         user=user,
@@ -95,7 +91,6 @@ def membership_grant(
         municipality=municipality,
         unit=unit,
         partner_organisation=partner_organisation,
-        extent_percent=extent_percent,
         title=title,
     )
     if valid_from is not None:

@@ -1,5 +1,7 @@
 """Turning a service's ValidationError into form errors, so a form re-shows what was typed."""
 
+from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 
 
@@ -9,3 +11,25 @@ def add_service_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def save_form(request, form, save, *, success_message: str = "") -> bool:
+    """Validate *form* on POST and call ``save(cleaned_data)`` (a service call). A service's
+    ValidationError lands on the form, which re-shows what was typed. True when saved."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        save(form.cleaned_data)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return False
+    if success_message:
+        messages.success(request, success_message)
+    return True

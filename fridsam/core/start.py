@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from fridsam.accounts.models import Membership, Role, User
 from fridsam.accounts.selectors import Tenancy, contacts_for_municipalities
+from fridsam.coordination import selectors as coordination_selectors
 from fridsam.core.selectors import access_log_policy
+from fridsam.evaluation import selectors as evaluation_selectors
 from fridsam.organisations import selectors as org_selectors
 from fridsam.organisations.models import County, Municipality
 
@@ -50,13 +52,22 @@ def _coordinator(tenancy: Tenancy) -> list[Section]:
             pk__in=[ms.municipality_id for ms in memberships]
         )
     }
-    rows = [(ms, overview.get(ms.municipality_id)) for ms in sorted(memberships, key=lambda x: x.municipality.name)]
+    shares = coordination_selectors.current_shares_of(user=tenancy.user)
+    rows = [
+        (ms, overview.get(ms.municipality_id), shares.get(ms.municipality_id))
+        for ms in sorted(memberships, key=lambda x: x.municipality.name)
+    ]
+    year = timezone.localdate().year
     return [
         Section(
             "core/start/coordinator.html",
             {
                 "rows": rows,
-                "total_percent": sum(ms.extent_percent or 0 for ms in memberships),
+                "total_percent": sum(share for share in shares.values() if share),
+                "questionnaire_year": year,
+                "questionnaire_done": evaluation_selectors.has_answered(
+                    user=tenancy.user, key=evaluation_selectors.COORDINATOR_KEY, year=year
+                ),
             },
         )
     ]

@@ -125,8 +125,25 @@ class ScopedManager(models.Manager):
             if ids is ALL:
                 return qs
             if ids:
-                condition |= Q(**{f"{path}__in": sorted(ids)})
+                lookup = Q(**{f"{path}__in": sorted(ids)})
+                if _crosses_many(self.model, path):
+                    # A post serving three municipalities would appear three times in a join:
+                    # filter on the primary keys instead.
+                    lookup = Q(pk__in=self.model._base_manager.filter(lookup).values("pk"))
+                condition |= lookup
         return qs.filter(condition)
+
+
+def _crosses_many(model, path: str) -> bool:
+    """Does the lookup path go through a one-to-many or many-to-many relation?"""
+    for name in path.split("__"):
+        field = model._meta.get_field(name)
+        if field.one_to_many or field.many_to_many:
+            return True
+        if not field.is_relation:
+            return False
+        model = field.related_model
+    return False
 
 
 def scope_from_memberships(memberships: Iterable) -> Scope:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from fridsam.accounts.models import Membership, Role
 from fridsam.accounts.selectors import Tenancy, contacts_for_municipalities
+from fridsam.coordination.models import PostAssignment
 from fridsam.organisations.models import Municipality, MunicipalityPopulation, PartnerOrganisation, Unit
 from fridsam.organisations.policies import municipality_policy, partner_policy, unit_policy
 
@@ -44,15 +45,17 @@ def _per_municipality(queryset: QuerySet, expression) -> Subquery:
 def municipalities_overview(*, tenancy: Tenancy, county_id: int | None = None) -> QuerySet[Municipality]:
     """Municipalities the user may see, with population, unit count and coordinator capacity."""
     today = timezone.localdate()
-    coordinators = Membership.objects.active(today).filter(role=Role.COORDINATOR)
+    coordinators = PostAssignment.objects.filter(
+        Q(post__start_date__lte=today), Q(post__end_date__isnull=True) | Q(post__end_date__gte=today)
+    )
     qs = (
         municipality_policy.visible(tenancy)
         .annotate(
             population=_latest_population("total"),
             population_year=_latest_population("year"),
             unit_count=Coalesce(_per_municipality(Unit.objects.filter(is_active=True), Count("pk")), 0),
-            coordinator_count=Coalesce(_per_municipality(coordinators, Count("user", distinct=True)), 0),
-            coordinator_percent=_per_municipality(coordinators, Sum("extent_percent")),
+            coordinator_count=Coalesce(_per_municipality(coordinators, Count("post", distinct=True)), 0),
+            coordinator_percent=_per_municipality(coordinators, Sum("share_percent")),
         )
         .order_by("name")
     )

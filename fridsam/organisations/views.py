@@ -4,8 +4,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from fridsam.coordination import selectors as coordination_selectors
+from fridsam.coordination.policies import CHANGE_OWN, coordination_policy
 from fridsam.core.forms import add_service_errors
 from fridsam.core.policies import ADD, CHANGE, VIEW
+from fridsam.evaluation.selectors import coordinator_responses_for
+from fridsam.healthcheck.selectors import check_for
 from fridsam.organisations import selectors, services
 from fridsam.organisations.forms import UnitForm
 from fridsam.organisations.policies import municipality_policy, partner_policy, unit_policy
@@ -27,17 +31,52 @@ def municipality_list(request):
 def municipality_detail(request, municipality_code):
     tenancy = request.tenancy
     municipality = municipality_policy.get_or_404(tenancy, VIEW, code=municipality_code)
+    units = list(selectors.municipality_units(tenancy=tenancy, municipality=municipality))
     return render(
         request,
         "organisations/municipality_detail.html",
         {
             "municipality": municipality,
-            "units": selectors.municipality_units(tenancy=tenancy, municipality=municipality),
+            "units": units,
             "staff": selectors.municipality_staff(municipality=municipality),
             "populations": selectors.municipality_populations(municipality=municipality)[:10],
             "can_add_unit": unit_policy.can(tenancy, ADD, municipality),
+            **coordination_context(tenancy, municipality, units),
+            "check": check_for(municipality),
+            "responses": coordinator_responses_for(municipality=municipality),
         },
     )
+
+
+def coordination_context(tenancy, municipality, units) -> dict:
+    """The coordinator function at a glance: posts (current first), the team, what the user may do."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    posts = []
+    for post in coordination_selectors.posts_for_municipality(municipality=municipality):
+        descriptions = list(post.role_descriptions.all())
+        posts.append(
+            {
+                "post": post,
+                "current": post.is_current(today),
+                "assignment": next(a for a in post.assignments.all() if a.municipality_id == municipality.pk),
+                "role_description": descriptions[0] if descriptions else None,
+                "absence": next((a for a in post.absences.all() if a.start_date <= today <= a.end_date), None),
+                "can_change": coordination_policy.can(tenancy, CHANGE, post),
+                "can_change_own": coordination_policy.can(tenancy, CHANGE_OWN, post),
+            }
+        )
+    posts.sort(key=lambda item: (not item["current"], -item["post"].start_date.toordinal()))
+    teams = list(coordination_selectors.teams_for_municipality(municipality=municipality))
+    current_team = next((t for t in teams if t.end_date is None or t.end_date >= today), None)
+    member_units = {m.unit_id for m in current_team.members.all()} if current_team else set()
+    return {
+        "posts": posts,
+        "current_team": current_team,
+        "units_without_member": [u for u in units if u.is_active and u.pk not in member_units],
+        "can_change_setup": coordination_policy.can(tenancy, CHANGE, municipality),
+    }
 
 
 @require_http_methods(["GET", "POST"])

@@ -4,7 +4,7 @@ import pyotp
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
 
-from fridsam.accounts.models import Role, User
+from fridsam.accounts.models import User
 from fridsam.accounts.services import membership_grant, user_create
 
 PASSWORD = "Korrekt-hast-batteri-42"
@@ -37,7 +37,6 @@ def staff(role: str, *, municipality=None, unit=None, county=None, partner_organ
         unit=unit,
         county=county,
         partner_organisation=partner_organisation,
-        extent_percent=50 if role == Role.COORDINATOR else None,
     )
     return u
 

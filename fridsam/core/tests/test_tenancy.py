@@ -64,9 +64,7 @@ def test_a_coordinator_of_several_municipalities_sees_each_of_them(world):
     from fridsam.accounts.services import membership_grant
 
     coordinator = world.own.users[Role.COORDINATOR]
-    membership_grant(
-        user=coordinator, role=Role.COORDINATOR, municipality=world.neighbour.municipality, extent_percent=25
-    )
+    membership_grant(user=coordinator, role=Role.COORDINATOR, municipality=world.neighbour.municipality)
     with tenant_scope(scope_of(coordinator)):
         assert Unit.objects.count() == 2
 

@@ -1,10 +1,14 @@
 """The demo county reproduces the evaluation's situation and loads idempotently."""
 
+import datetime
+
 import pytest
+from django.db.models import Q
 from django.core.management import call_command
 
 from fridsam.accounts.models import Membership, Role, User
 from fridsam.core.audit import verify_chain
+from fridsam.coordination.models import PostAssignment
 from fridsam.core.models import AccessLogEntry
 from fridsam.demo import data
 from fridsam.organisations.models import Municipality, MunicipalityPopulation, Unit
@@ -23,9 +27,14 @@ def test_the_evaluations_situation(demo):
     coordinators = Membership.objects.filter(role=Role.COORDINATOR, municipality__in=demo)
     assert coordinators.values("municipality").distinct().count() == 8
     assert coordinators.values("user").distinct().count() == 6
+    today = datetime.date.today()
+    current = PostAssignment.objects.filter(municipality__in=demo, post__start_date__lte=today).filter(
+        Q(post__end_date__isnull=True) | Q(post__end_date__gte=today)
+    )
+    assert current.values("municipality").distinct().count() == 8
     shares = {}
-    for m in coordinators:
-        shares.setdefault(m.user_id, []).append(m.extent_percent)
+    for a in current.select_related("post"):
+        shares.setdefault(a.post.coordinator_id, []).append(a.share_percent)
     shapes = sorted(sorted(v) for v in shares.values())
     assert [25, 25, 25] in shapes
     assert shapes.count([100]) == 2
@@ -35,6 +44,10 @@ def test_the_evaluations_situation(demo):
     assert sum("egna ärenden" in t for t in titles) == 1  # combines the post with case handling
     assert sum("strateg" in t for t in titles) == 2  # purely strategic roles
     without = demo.exclude(memberships__role=Role.COORDINATOR)
+    combined = current.filter(post__combined_duties="case_handling").values("municipality__name")
+    assert [c["municipality__name"] for c in combined] == ["Salvik"]
+    strategic = current.filter(post__consultation_support=False).values_list("municipality__name", flat=True)
+    assert sorted(strategic) == ["Arnö", "Hallsberga"]
     assert without.count() == 2
     for municipality in without:
         assert Membership.objects.filter(

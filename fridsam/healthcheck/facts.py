@@ -1,0 +1,136 @@
+"""What the health check knows about a municipality on a given day.
+
+``facts_for(municipalities, as_of)`` gathers the facts of any number of municipalities in a
+constant number of queries. Facts from capabilities that do not exist yet (training coverage,
+routines, consultations, statistics) are ``None``: the rules that need them say "unknown".
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+
+from fridsam.coordination.models import Absence, CoordinatorPost, PostAssignment, RoleDescription, Team, TeamMember
+from fridsam.organisations.models import Municipality, Unit
+
+
+@dataclass
+class PostFacts:
+    post: CoordinatorPost
+    share_percent: int
+    management_group_seat: bool
+    municipalities_served: int
+    total_share_percent: int
+    role_description: RoleDescription | None
+    absence: Absence | None
+
+    @property
+    def coordinator_name(self) -> str:
+        return self.post.coordinator.get_full_name() or self.post.coordinator.username
+
+
+@dataclass
+class TeamFacts:
+    team: Team
+    member_unit_ids: set[int]
+    member_user_ids: set[int]
+
+
+@dataclass
+class MunicipalityFacts:
+    municipality: Municipality
+    as_of: datetime.date
+    posts: list[PostFacts] = field(default_factory=list)
+    team: TeamFacts | None = None
+    unit_ids: set[int] = field(default_factory=set)
+    questionnaire: dict | None = None
+    questionnaire_year: int | None = None
+    # Filled in by later capabilities; None means "no data yet".
+    training_coverage_percent: float | None = None
+    routines_reviewed_percent: float | None = None
+    consultations_last_year: int | None = None
+
+    @property
+    def has_coordinator(self) -> bool:
+        return bool(self.posts)
+
+    @property
+    def coordinator_share_percent(self) -> int:
+        return sum(p.share_percent for p in self.posts)
+
+    @property
+    def uncovered_unit_ids(self) -> set[int]:
+        return self.unit_ids - self.team.member_unit_ids if self.team else set(self.unit_ids)
+
+
+def _current(qs, as_of, start="start_date", end="end_date"):
+    return qs.filter(Q(**{f"{start}__lte": as_of}), Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": as_of}))
+
+
+def facts_for(municipalities, as_of: datetime.date) -> dict[int, MunicipalityFacts]:
+    municipalities = list(municipalities)
+    ids = [m.pk for m in municipalities]
+    result = {m.pk: MunicipalityFacts(municipality=m, as_of=as_of) for m in municipalities}
+
+    assignments = list(
+        _current(
+            PostAssignment.objects.filter(municipality_id__in=ids), as_of, "post__start_date", "post__end_date"
+        ).select_related("post", "post__coordinator", "post__deputy", "post__placement_unit")
+    )
+    post_ids = {a.post_id for a in assignments}
+    # All municipalities of those posts (a shared post is thin in each of them).
+    totals: dict[int, list[int]] = {}
+    for post_id, share in PostAssignment._base_manager.filter(post_id__in=post_ids).values_list(
+        "post_id", "share_percent"
+    ):
+        totals.setdefault(post_id, []).append(share)
+    descriptions: dict[int, RoleDescription] = {}
+    for d in (
+        RoleDescription._base_manager.filter(post_id__in=post_ids, written_at__date__lte=as_of)
+        .select_related("approved_by")
+        .order_by("post_id", "-written_at")
+    ):
+        descriptions.setdefault(d.post_id, d)
+    absences = {
+        a.post_id: a
+        for a in Absence._base_manager.filter(post_id__in=post_ids, start_date__lte=as_of, end_date__gte=as_of)
+    }
+    for a in assignments:
+        result[a.municipality_id].posts.append(
+            PostFacts(
+                post=a.post,
+                share_percent=a.share_percent,
+                management_group_seat=a.management_group_seat,
+                municipalities_served=len(totals.get(a.post_id, [])),
+                total_share_percent=sum(totals.get(a.post_id, [])),
+                role_description=descriptions.get(a.post_id),
+                absence=absences.get(a.post_id),
+            )
+        )
+
+    teams = (
+        _current(Team.objects.filter(municipality_id__in=ids), as_of)
+        .select_related("leader")
+        .prefetch_related(Prefetch("members", queryset=TeamMember._base_manager.all()))
+    )
+    for team in teams.order_by("municipality_id", "-start_date"):
+        facts = result[team.municipality_id]
+        if facts.team is None:
+            facts.team = TeamFacts(
+                team=team,
+                member_unit_ids={m.unit_id for m in team.members.all() if m.unit_id},
+                member_user_ids={m.user_id for m in team.members.all()},
+            )
+    for municipality_id, unit_id in Unit.objects.filter(municipality_id__in=ids, is_active=True).values_list(
+        "municipality_id", "pk"
+    ):
+        result[municipality_id].unit_ids.add(unit_id)
+
+    from fridsam.evaluation.selectors import coordinator_answers_by_municipality
+
+    for municipality_id, (year, answers) in coordinator_answers_by_municipality(ids, as_of=as_of).items():
+        result[municipality_id].questionnaire = answers
+        result[municipality_id].questionnaire_year = year
+    return result

@@ -1,0 +1,618 @@
+"""The evaluation's findings as rules.
+
+Each rule reads like the finding it encodes: one function over a municipality's facts that
+returns a verdict (good / attention / risk / unknown, or not applicable) with the evidence it
+used, plus the passage of the evaluation it rests on. ``RULES`` is the list the pages, the county
+matrix and the tests use.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fridsam.coordination.models import CombinedDuties, PlacementLevel
+from fridsam.healthcheck.facts import MunicipalityFacts
+
+
+class Status(models.TextChoices):
+    GOOD = "good", _("Good")
+    ATTENTION = "attention", _("Needs attention")
+    RISK = "risk", _("Risk")
+    UNKNOWN = "unknown", _("Unknown")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+
+SEVERITY = {Status.RISK: 3, Status.ATTENTION: 2, Status.UNKNOWN: 1, Status.GOOD: 0, Status.NOT_APPLICABLE: -1}
+
+
+class Area(models.TextChoices):
+    # Socialstyrelsen's six quality areas (öppna jämförelser)...
+    KNOWLEDGE = "knowledge", _("Knowledge-based practice")
+    SELF_DETERMINATION = "self_determination", _("Self-determination and integrity")
+    COORDINATION = "coordination", _("Holistic view and coordination")
+    SAFETY = "safety", _("Safety and security")
+    ACCESSIBILITY = "accessibility", _("Accessibility")
+    EFFICIENCY = "efficiency", _("Efficiency")
+    # ...and the evaluation's four success factors.
+    PROXIMITY = "proximity", _("Success factor: proximity to the social workers")
+    EXPERT_TEAM = "expert_team", _("Success factor: a team of experts from all units")
+    MANAGEMENT = "management", _("Success factor: support from management and a seat in the management group")
+    RIGHT_PERSON = "right_person", _("Success factor: the right person in the right place")
+
+
+QUALITY_AREAS = [
+    Area.KNOWLEDGE,
+    Area.SELF_DETERMINATION,
+    Area.COORDINATION,
+    Area.SAFETY,
+    Area.ACCESSIBILITY,
+    Area.EFFICIENCY,
+]
+SUCCESS_FACTORS = [Area.PROXIMITY, Area.EXPERT_TEAM, Area.MANAGEMENT, Area.RIGHT_PERSON]
+
+
+@dataclass(frozen=True)
+class Source:
+    chapter: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str
+    explanation: str
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    area: str
+    title: str
+    description: str
+    source: Source
+    check: Callable[[MunicipalityFacts], Verdict] = field(compare=False)
+    needs: str = ""  # the capability whose data the rule waits for, if any
+
+    def evaluate(self, facts: MunicipalityFacts) -> Verdict:
+        return self.check(facts)
+
+
+def _v(status, explanation, *evidence) -> Verdict:
+    return Verdict(status, str(explanation), tuple(str(e) for e in evidence if e))
+
+
+def _posts_evidence(facts):
+    return [
+        _("%(name)s: %(share)s %% of a post in %(municipality)s")
+        % {"name": p.coordinator_name, "share": p.share_percent, "municipality": facts.municipality.name}
+        for p in facts.posts
+    ]
+
+
+NO_COORDINATOR = _("The municipality has no coordinator on this day.")
+
+
+# --- The rules --------------------------------------------------------------------------------
+
+
+def coordinator_exists(f: MunicipalityFacts) -> Verdict:
+    if f.has_coordinator:
+        return _v(
+            Status.GOOD,
+            _("The municipality has a named coordinator who keeps the question alive."),
+            *_posts_evidence(f),
+        )
+    if f.team:
+        return _v(
+            Status.ATTENTION,
+            _(
+                "No coordinator: the violence team carries the work. Basic knowledge can be "
+                "as good, but specialist knowledge and a named person are missing."
+            ),
+            _("Team: %(name)s") % {"name": f.team.team.name},
+        )
+    return _v(Status.RISK, _("Neither a coordinator nor a violence team: nobody holds the threads."))
+
+
+def combined_case_handling(f: MunicipalityFacts) -> Verdict:
+    if not f.has_coordinator:
+        return _v(Status.NOT_APPLICABLE, NO_COORDINATOR)
+    combined = [p for p in f.posts if p.post.combined_duties == CombinedDuties.CASE_HANDLING]
+    if combined:
+        return _v(
+            Status.RISK,
+            _("The post is combined with case handling: the acute cases eat up the strategic coordination."),
+            *[
+                _("%(name)s handles cases with %(share)s %% of the post")
+                % {"name": p.coordinator_name, "share": p.post.combined_duties_percent}
+                for p in combined
+            ],
+        )
+    other = [p for p in f.posts if p.post.combined_duties == CombinedDuties.OTHER_STRATEGIC]
+    if other:
+        return _v(
+            Status.GOOD,
+            _("The part-time post is combined with other strategic work, which works well."),
+            *_posts_evidence(f),
+        )
+    return _v(Status.GOOD, _("The coordinator has no case handling."), *_posts_evidence(f))
+
+
+def thinly_shared(f: MunicipalityFacts) -> Verdict:
+    if not f.has_coordinator:
+        return _v(Status.NOT_APPLICABLE, NO_COORDINATOR)
+    shared = [p for p in f.posts if p.municipalities_served > 1]
+    share = f.coordinator_share_percent
+    evidence = [
+        _("%(name)s serves %(n)s municipalities, %(share)s %% here")
+        % {"name": p.coordinator_name, "n": p.municipalities_served, "share": p.share_percent}
+        for p in f.posts
+    ]
+    if shared and share <= 25:
+        return _v(
+            Status.RISK,
+            _(
+                "The post is shared thinly between municipalities: proximity to the social "
+                "workers is hard to keep at this share."
+            ),
+            *evidence,
+        )
+    if shared or share < 50:
+        return _v(
+            Status.ATTENTION,
+            _(
+                "A part-time or shared post: agree on a modest level of ambition and "
+                "regular presence (for example one day a week)."
+            ),
+            *evidence,
+        )
+    return _v(Status.GOOD, _("The coordinator has at least half a post in the municipality."), *evidence)
+
+
+def strategic_distance(f: MunicipalityFacts) -> Verdict:
+    if not f.has_coordinator:
+        return _v(Status.NOT_APPLICABLE, NO_COORDINATOR)
+    evidence = []
+    close = any(p.post.consultation_support for p in f.posts)
+    answers = f.questionnaire or {}
+    split = answers.get("time_split")
+    if isinstance(split, dict):
+        near = (split.get("individual") or 0) + (split.get("client") or 0)
+        evidence.append(
+            _("Questionnaire %(year)s: %(near)s %% of the time at individual level or with clients")
+            % {"year": f.questionnaire_year, "near": near}
+        )
+        if near == 0:
+            close = False
+    for p in f.posts:
+        evidence.append(
+            _("%(name)s gives case support: %(yes)s")
+            % {"name": p.coordinator_name, "yes": _("yes") if p.post.consultation_support else _("no")}
+        )
+    if close:
+        return _v(
+            Status.GOOD, _("The coordinator is a sounding board for the social workers in difficult cases."), *evidence
+        )
+    return _v(
+        Status.RISK,
+        _(
+            "A purely strategic role without contact with the social workers: it has less effect "
+            "on their knowledge, on legal certainty and on internal coordination."
+        ),
+        *evidence,
+    )
+
+
+def role_description(f: MunicipalityFacts) -> Verdict:
+    if not f.has_coordinator:
+        return _v(Status.NOT_APPLICABLE, NO_COORDINATOR)
+    worst, evidence = Status.GOOD, []
+    for p in f.posts:
+        d = p.role_description
+        if d is None:
+            worst = Status.RISK
+            evidence.append(_("%(name)s: no written role description") % {"name": p.coordinator_name})
+        elif not d.is_approved:
+            worst = max(worst, Status.ATTENTION, key=SEVERITY.get)
+            evidence.append(
+                _("%(name)s: role description of %(date)s not approved")
+                % {"name": p.coordinator_name, "date": d.written_at.date().isoformat()}
+            )
+        elif d.approved_on < f.as_of - datetime.timedelta(days=3 * 365):
+            worst = max(worst, Status.ATTENTION, key=SEVERITY.get)
+            evidence.append(
+                _("%(name)s: approved %(date)s, more than three years ago")
+                % {"name": p.coordinator_name, "date": d.approved_on.isoformat()}
+            )
+        else:
+            evidence.append(
+                _("%(name)s: approved %(date)s by %(by)s")
+                % {
+                    "name": p.coordinator_name,
+                    "date": d.approved_on.isoformat(),
+                    "by": d.approved_by.get_full_name() if d.approved_by else "–",
+                }
+            )
+    texts = {
+        Status.GOOD: _(
+            "The role is written down and approved: colleagues and partners can know what the coordinator is for."
+        ),
+        Status.ATTENTION: _("The role description needs approval or review."),
+        Status.RISK: _(
+            "An unclear role: without a role description colleagues do not know what to use the coordinator for."
+        ),
+    }
+    return _v(worst, texts[worst], *evidence)
+
+
+def management_group_seat(f: MunicipalityFacts) -> Verdict:
+    if not f.has_coordinator:
+        return _v(Status.NOT_APPLICABLE, NO_COORDINATOR)
+    seated = [p for p in f.posts if p.management_group_seat]
+    evidence = [
+        _("%(name)s: seat in the management group: %(yes)s")
+        % {"name": p.coordinator_name, "yes": _("yes") if p.management_group_seat else _("no")}
+        for p in f.posts
+    ]
+    if seated:
+        return _v(
+            Status.GOOD,
+            _("A seat in the management group gives the coordinator a mandate across the whole department."),
+            *evidence,
+        )
+    return _v(Status.ATTENTION, _("No seat in the management group: the coordinator's mandate is weaker."), *evidence)
+
+
+def expert_team(f: MunicipalityFacts) -> Verdict:
+    if f.team is None:
+        if f.has_coordinator:
+            return _v(
+                Status.RISK,
+                _("No violence team: the work depends on one person and stops when the coordinator leaves or is away."),
+            )
+        return _v(Status.RISK, _("No violence team and no coordinator."))
+    team = f.team
+    evidence = [
+        _("%(name)s, led by %(leader)s, meets: %(rhythm)s")
+        % {
+            "name": team.team.name,
+            "leader": team.team.leader.get_full_name(),
+            "rhythm": team.team.get_meeting_rhythm_display(),
+        },
+        _("%(covered)s of %(units)s units represented")
+        % {"covered": len(f.unit_ids & team.member_unit_ids), "units": len(f.unit_ids)},
+    ]
+    coordinator_ids = {p.post.coordinator_id for p in f.posts}
+    if coordinator_ids and not (coordinator_ids & team.member_user_ids):
+        return _v(
+            Status.ATTENTION,
+            _(
+                "The team lives separately from the coordinator: the coordinator should own "
+                "the team, call its meetings and lead its work."
+            ),
+            *evidence,
+        )
+    if f.uncovered_unit_ids:
+        return _v(
+            Status.ATTENTION,
+            _("The team does not cover all units: some units have no specialist of their own."),
+            *evidence,
+        )
+    return _v(
+        Status.GOOD,
+        _("A team with members from every unit spreads the knowledge and makes the work less dependent on one person."),
+        *evidence,
+    )
+
+
+def deputy_contact(f: MunicipalityFacts) -> Verdict:
+    if not f.has_coordinator:
+        if f.team:
+            return _v(
+                Status.ATTENTION,
+                _("No coordinator: partners' entry point is the team leader, %(leader)s.")
+                % {"leader": f.team.team.leader.get_full_name()},
+            )
+        return _v(Status.RISK, _("Partners have no entry point into the municipality."))
+    evidence, worst = [], Status.GOOD
+    for p in f.posts:
+        if p.post.deputy_id:
+            evidence.append(
+                _("%(name)s's deputy: %(deputy)s")
+                % {"name": p.coordinator_name, "deputy": p.post.deputy.get_full_name()}
+            )
+        else:
+            worst = Status.RISK if p.absence else max(worst, Status.ATTENTION, key=SEVERITY.get)
+            evidence.append(_("%(name)s has no deputy") % {"name": p.coordinator_name})
+        if p.absence:
+            evidence.append(
+                _("%(name)s is away (%(kind)s) until %(date)s")
+                % {"name": p.coordinator_name, "kind": p.absence.get_kind_display(), "date": p.absence.end_date}
+            )
+    texts = {
+        Status.GOOD: _("A named deputy takes over as entry point during absences."),
+        Status.ATTENTION: _("No deputy: partners lose their entry point when the coordinator is away."),
+        Status.RISK: _("The coordinator is away and nobody stands in: partners have no entry point now."),
+    }
+    return _v(worst, texts[worst], *evidence)
+
+
+def placement_fits_role(f: MunicipalityFacts) -> Verdict:
+    if not f.has_coordinator:
+        return _v(Status.NOT_APPLICABLE, NO_COORDINATOR)
+    worst, evidence = Status.GOOD, []
+    for p in f.posts:
+        level = p.post.placement_level
+        evidence.append(
+            _("%(name)s is placed: %(level)s")
+            % {"name": p.coordinator_name, "level": p.post.get_placement_level_display()}
+        )
+        if level == PlacementLevel.UNIT:
+            status = Status.RISK if p.post.combined_duties == CombinedDuties.CASE_HANDLING else Status.ATTENTION
+        elif level == PlacementLevel.MUNICIPALITY_WIDE and p.post.consultation_support is False:
+            status = Status.ATTENTION
+        else:
+            status = Status.GOOD
+        worst = max(worst, status, key=SEVERITY.get)
+    texts = {
+        Status.GOOD: _("The placement fits the role."),
+        Status.ATTENTION: _(
+            "The placement and the role pull apart: placed at one unit the coordinator is seen as "
+            "that unit's; placed far from the social workers, the work may not reach them."
+        ),
+        Status.RISK: _(
+            "Placed at a unit and handling cases there: the coordinator can hardly reach beyond the own unit."
+        ),
+    }
+    return _v(worst, texts[worst], *evidence)
+
+
+def team_only_basic_knowledge(f: MunicipalityFacts) -> Verdict:
+    if f.has_coordinator or f.team is None:
+        return _v(Status.NOT_APPLICABLE, _("Applies to municipalities that work with a team instead of a coordinator."))
+    if f.uncovered_unit_ids:
+        return _v(
+            Status.ATTENTION,
+            _("The team model spreads basic knowledge only where units take part."),
+            _("%(n)s units without a team member") % {"n": len(f.uncovered_unit_ids)},
+        )
+    return _v(
+        Status.GOOD,
+        _("The team model gives shared basic knowledge and a systematic, uniform way of handling violence cases."),
+        _("All units take part in the team"),
+    )
+
+
+def team_only_specialist_and_entry(f: MunicipalityFacts) -> Verdict:
+    if f.has_coordinator or f.team is None:
+        return _v(Status.NOT_APPLICABLE, _("Applies to municipalities that work with a team instead of a coordinator."))
+    return _v(
+        Status.RISK,
+        _(
+            "Without a coordinator there is no specialist who keeps the municipality up to date, "
+            "and partners find no named person: name the team leader as entry point and follow "
+            "regional meetings."
+        ),
+        _("Team leader: %(leader)s") % {"leader": f.team.team.leader.get_full_name()},
+    )
+
+
+def questionnaire_answered(f: MunicipalityFacts) -> Verdict:
+    if not f.has_coordinator:
+        return _v(Status.NOT_APPLICABLE, NO_COORDINATOR)
+    if f.questionnaire_year is None:
+        return _v(Status.UNKNOWN, _("The coordinator has not answered the yearly questionnaire yet."))
+    if f.questionnaire_year >= f.as_of.year - 1:
+        return _v(
+            Status.GOOD,
+            _("The coordinator's yearly questionnaire is up to date."),
+            _("Latest answers: %(year)s") % {"year": f.questionnaire_year},
+        )
+    return _v(
+        Status.ATTENTION,
+        _("The coordinator's yearly questionnaire is out of date."),
+        _("Latest answers: %(year)s") % {"year": f.questionnaire_year},
+    )
+
+
+def _waiting_for(capability):
+    def check(f: MunicipalityFacts) -> Verdict:
+        return _v(
+            Status.UNKNOWN,
+            _("No data yet: this rule is evaluated once %(capability)s is in use.") % {"capability": capability},
+        )
+
+    return check
+
+
+# --- The rule list ----------------------------------------------------------------------------
+
+
+RULES: list[Rule] = [
+    Rule(
+        "HK01",
+        Area.COORDINATION,
+        _("A named coordinator"),
+        _("Is there a coordinator who holds the threads, drives and gathers the actors?"),
+        Source("Sammanfattning", "Samordnarna fungerar som en blåslampa som ser till att frågan inte glöms bort."),
+        coordinator_exists,
+    ),
+    Rule(
+        "HK02",
+        Area.EFFICIENCY,
+        _("Not combined with case handling"),
+        _("A post combined with handling client cases loses its strategic work to the acute cases."),
+        Source(
+            "Förklaringar till varför alla inte lyckas lika bra – Det fungerar inte att kombinera "
+            "samordnartjänsten med handläggning",
+            "Socialsekreterarrollen äter ju upp den här samordnarrollen.",
+        ),
+        combined_case_handling,
+    ),
+    Rule(
+        "HK03",
+        Area.PROXIMITY,
+        _("Not shared too thinly"),
+        _("A post shared between several municipalities at a small share makes proximity hard to keep."),
+        Source(
+            "Förklaringar till varför alla inte lyckas lika bra – Utmanande att dela på samordnare",
+            "Det är svårt att hinna med den verksamhetsnära kontakten om man ska arbeta i tre kommuner.",
+        ),
+        thinly_shared,
+    ),
+    Rule(
+        "HK04",
+        Area.PROXIMITY,
+        _("Close to the social workers"),
+        _("A purely strategic role without contact with the social workers has less effect on their work."),
+        Source(
+            "Förklaringar till varför alla inte lyckas lika bra – En strategisk roll minskar effekten på "
+            "socialtjänstens arbete",
+            "Risken blir att det samordnaren gör är frikopplat från den verklighet som socialsekreterarna lever i.",
+        ),
+        strategic_distance,
+    ),
+    Rule(
+        "HK05",
+        Area.RIGHT_PERSON,
+        _("A clear, approved role"),
+        _(
+            "A written and approved role description says what the coordinator is for and what colleagues can "
+            "use the coordinator for."
+        ),
+        Source(
+            "Förklaringar till varför alla inte lyckas lika bra – Otydlig roll i många kommuner försvårar",
+            "Vi behöver veta vad samordnarens uppgifter är och vad man kan använda samordnaren till.",
+        ),
+        role_description,
+    ),
+    Rule(
+        "HK06",
+        Area.MANAGEMENT,
+        _("A seat in the management group"),
+        _("Coordinators who sit in the management group generally have a stronger mandate."),
+        Source(
+            "Framgångsfaktorer för att lyckas – Stöd från ledningen och ingå i chefsgruppen",
+            "De kvinnofridssamordnare som sitter med i chefsgruppen på individ- och familjeomsorgen, har "
+            "generellt ett starkare mandat.",
+        ),
+        management_group_seat,
+    ),
+    Rule(
+        "HK07",
+        Area.EXPERT_TEAM,
+        _("A team of experts from all units"),
+        _("A team with members from every unit, owned by the coordinator, makes the work less person-dependent."),
+        Source(
+            "Framgångsfaktorer för att lyckas – Team med experter från olika enheter",
+            "Det blir mindre sårbart att få ut kunskapen i organisationen. Det är inte Pelle eller Anna som "
+            "sitter med i gruppen, utan det är funktionen.",
+        ),
+        expert_team,
+    ),
+    Rule(
+        "HK08",
+        Area.ACCESSIBILITY,
+        _("A deputy as entry point"),
+        _("Partners need a named entry point also when the coordinator is on leave."),
+        Source(
+            "Det viktigaste för externa parter är att ha en kontaktpunkt",
+            "Om ingen håller i det kommer det inte ärenden.",
+        ),
+        deputy_contact,
+    ),
+    Rule(
+        "HK09",
+        Area.COORDINATION,
+        _("Placement fits the role"),
+        _("Placement in the organisation must match what the coordinator is meant to do."),
+        Source(
+            "Placeringen i organisationen måste hänga ihop med rollen",
+            "Resultaten från Västmanland tyder snarare på att placeringen behöver anpassas till samordnarens roll.",
+        ),
+        placement_fits_role,
+    ),
+    Rule(
+        "HK10",
+        Area.KNOWLEDGE,
+        _("Team model: shared basic knowledge"),
+        _("Municipalities without a coordinator can reach good basic knowledge through a team from all units."),
+        Source(
+            "Kommunerna utan kvinnofridssamordnare har grundkunskap och intern samordning",
+            "De två kommunerna som inte har någon kvinnofridssamordnare har spridit en grundkunskap om våld "
+            "i nära relationer i kommunen.",
+        ),
+        team_only_basic_knowledge,
+    ),
+    Rule(
+        "HK11",
+        Area.ACCESSIBILITY,
+        _("Team model: specialist and entry point"),
+        _("Without a coordinator the municipality lacks specialist knowledge and a named person for partners."),
+        Source(
+            "Sammanfattning",
+            "Det är också svårare för externa aktörer att få kontakt med kommunen, eftersom det inte finns "
+            "någon utpekad person med ansvar för våldsfrågor.",
+        ),
+        team_only_specialist_and_entry,
+    ),
+    Rule(
+        "HK12",
+        Area.EFFICIENCY,
+        _("Yearly questionnaire answered"),
+        _("The coordinator's yearly questionnaire (the evaluation's Bilaga 2) keeps the picture current."),
+        Source(
+            "Bilaga 2 – Enkätfrågor till kvinnofridssamordnarna",
+            "Hur stor andel av din tjänst går åt till samordning på strategisk nivå, samordning på "
+            "individnivå, direktarbete med klient?",
+        ),
+        questionnaire_answered,
+    ),
+    Rule(
+        "HK13",
+        Area.KNOWLEDGE,
+        _("Staff trained"),
+        _("Share of staff who have completed the basic training required by the competence plan."),
+        Source(
+            "Kunskapsbaserad verksamhet",
+            "Kvinnofridssamordnarna bidrar främst till att höja kvaliteten genom ökad kunskap om våld i "
+            "nära relationer bland de anställda i kommunen.",
+        ),
+        _waiting_for(_("the competence module")),
+        needs="competence",
+    ),
+    Rule(
+        "HK14",
+        Area.SAFETY,
+        _("Routines and handbooks up to date"),
+        _("Routines and handbooks that are reviewed on time give social workers security and clients legal certainty."),
+        Source(
+            "Sammanfattning",
+            "Tryggheten bland socialsekreterarna ökar också med rutiner och handböcker som "
+            "kvinnofridssamordnarna tar fram.",
+        ),
+        _waiting_for(_("the routines module")),
+        needs="routines",
+    ),
+    Rule(
+        "HK15",
+        Area.PROXIMITY,
+        _("Consultations used"),
+        _("Social workers use the coordinator or team as a sounding board in difficult cases."),
+        Source(
+            "Framgångsfaktorer för att lyckas – Närhet till socialsekreterarna",
+            "I de kommuner där socialsekreterarna kan använda kvinnofridssamordnaren som stöd, är det en av de "
+            "viktigaste anledningarna till att de tycker de har bättre kunskap.",
+        ),
+        _waiting_for(_("case follow-up and consultations")),
+        needs="followup",
+    ),
+]
+
+RULES_BY_ID = {rule.id: rule for rule in RULES}

@@ -1,0 +1,58 @@
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from fridsam.accounts.models import Role
+from fridsam.core.policies import VIEW
+from fridsam.healthcheck import selectors
+from fridsam.healthcheck.rules import QUALITY_AREAS, RULES, SUCCESS_FACTORS, Area, Status
+from fridsam.organisations.models import County
+from fridsam.organisations.policies import municipality_policy
+from fridsam.organisations.selectors import municipalities_overview
+
+
+def rules(request):
+    """Every rule, what it checks and the passage of the evaluation it rests on."""
+    groups = [(Area(a).label, [r for r in RULES if r.area == a]) for a in [*QUALITY_AREAS, *SUCCESS_FACTORS]]
+    return render(request, "healthcheck/rules.html", {"groups": [g for g in groups if g[1]], "statuses": Status})
+
+
+def county_matrix(request, county_code):
+    tenancy = request.tenancy
+    county = get_object_or_404(County, code=county_code)
+    if not (
+        tenancy.is_administrator
+        or (
+            tenancy.has_role(Role.COUNTY_ANALYST)
+            and any(m.county_id == county.pk for m in tenancy.memberships_with_role(Role.COUNTY_ANALYST))
+        )
+    ):
+        raise Http404
+    municipality_policy.check(tenancy, VIEW)
+    sort = request.GET.get("sortera", "namn")
+    checks = selectors.county_matrix(municipalities_overview(tenancy=tenancy, county_id=county.pk), sort=sort)
+    return render(
+        request,
+        "healthcheck/county_matrix.html",
+        {
+            "county": county,
+            "checks": checks,
+            "rules": RULES,
+            "picture": selectors.county_picture(checks),
+            "sort": sort if sort in selectors.SORTS else "namn",
+        },
+    )
+
+
+def municipality_history(request, municipality_code):
+    municipality = municipality_policy.get_or_404(request.tenancy, VIEW, code=municipality_code)
+    history = selectors.history(municipality)
+    return render(
+        request,
+        "healthcheck/history.html",
+        {
+            "municipality": municipality,
+            "history": history,
+            "rules": RULES,
+            "rows": [(rule, [check.verdict(rule.id) for _day, check in history]) for rule in RULES],
+        },
+    )
