@@ -69,16 +69,27 @@ def _coordination(tenant: Tenant) -> None:
     tenant.post = services.post_create(
         coordinator=users[Role.COORDINATOR],
         assignments=[services.Assignment(tenant.municipality, 50, True)],
-        start_date=datetime.date(2024, 1, 1), placement_level="ifo", combined_duties="none",
-        consultation_support=True, deputy=users[Role.SOCIAL_WORKER],
+        start_date=datetime.date(2024, 1, 1),
+        placement_level="ifo",
+        combined_duties="none",
+        consultation_support=True,
+        deputy=users[Role.SOCIAL_WORKER],
     )
     tenant.role_description = services.role_description_write(
-        post=tenant.post, purpose="Syfte", goals="Mål", tasks="Uppgifter", colleague_use="Bollplank",
+        post=tenant.post,
+        purpose="Syfte",
+        goals="Mål",
+        tasks="Uppgifter",
+        colleague_use="Bollplank",
         acting_user=users[Role.COORDINATOR],
     )
     tenant.team = services.team_save(
-        municipality=tenant.municipality, name="VINR-teamet", leader=users[Role.COORDINATOR],
-        meeting_rhythm="monthly", purpose="Metodstöd", start_date=datetime.date(2024, 1, 1),
+        municipality=tenant.municipality,
+        name="VINR-teamet",
+        leader=users[Role.COORDINATOR],
+        meeting_rhythm="monthly",
+        purpose="Metodstöd",
+        start_date=datetime.date(2024, 1, 1),
         members=[users[Role.SOCIAL_WORKER]],
     )
 

@@ -41,8 +41,10 @@ TENANT_KWARGS = {
     "coordination:post_update": lambda w: {"municipality_code": w.own.municipality.code, "pk": w.own.post.pk},
     "coordination:role_description": lambda w: {"municipality_code": w.own.municipality.code, "pk": w.own.post.pk},
     "coordination:role_description_approve": lambda w: {
-        "municipality_code": w.own.municipality.code, "pk": w.own.post.pk,
-        "description_pk": w.own.role_description.pk},
+        "municipality_code": w.own.municipality.code,
+        "pk": w.own.post.pk,
+        "description_pk": w.own.role_description.pk,
+    },
     "coordination:absence_create": lambda w: {"municipality_code": w.own.municipality.code, "pk": w.own.post.pk},
     "coordination:team_edit": lambda w: {"municipality_code": w.own.municipality.code},
     "healthcheck:county_matrix": lambda w: {"county_code": w.own.county.code},

@@ -122,7 +122,8 @@ def post_create(
     if unknown:
         raise ValueError(f"post_create got unknown fields {sorted(unknown)}")
     post = CoordinatorPost(coordinator=coordinator, **fields)
-    post.full_clean(exclude=["coordinator"] if coordinator is None else None)
+    # The database constraints back up _check_post, whose messages say what to correct.
+    post.full_clean(validate_constraints=False)
     _check_post(post, assignments)
     with transaction.atomic():
         post.save()
@@ -164,7 +165,7 @@ def post_update(*, post: CoordinatorPost, acting_user=None, request=None, **fiel
         return post
     for f in changed:
         setattr(post, f, fields[f])
-    post.full_clean()
+    post.full_clean(validate_constraints=False)
     assignments = _assignments_of(post)
     _check_post(post, assignments)
     with transaction.atomic():
@@ -342,7 +343,7 @@ def team_save(
     team = team or Team(municipality=municipality)
     team.name, team.leader, team.meeting_rhythm = name.strip(), leader, meeting_rhythm
     team.purpose, team.start_date, team.end_date = purpose.strip(), start_date, end_date
-    team.full_clean()
+    team.full_clean(validate_constraints=False)
     with transaction.atomic():
         team.save()
         wanted = {m.pk: m for m in [leader, *members]}

@@ -108,7 +108,7 @@ def county_picture(checks: list[Check]) -> list[str]:
     for rule_id, text in (
         ("HK02", _("Combined with case handling: %(names)s.")),
         ("HK04", _("Purely strategic, far from the social workers: %(names)s.")),
-        ("HK05", _("Without an approved role description: %(names)s.")),
+        ("HK05", _("Role description missing, unapproved or older than three years: %(names)s.")),
         ("HK07", _("Without a violence team, or with one that needs attention: %(names)s.")),
         ("HK08", _("Without a deputy entry point: %(names)s.")),
     ):

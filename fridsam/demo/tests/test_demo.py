@@ -3,12 +3,12 @@
 import datetime
 
 import pytest
-from django.db.models import Q
 from django.core.management import call_command
+from django.db.models import Q
 
 from fridsam.accounts.models import Membership, Role, User
-from fridsam.core.audit import verify_chain
 from fridsam.coordination.models import PostAssignment
+from fridsam.core.audit import verify_chain
 from fridsam.core.models import AccessLogEntry
 from fridsam.demo import data
 from fridsam.organisations.models import Municipality, MunicipalityPopulation, Unit
