@@ -181,3 +181,54 @@ def test_a_new_account_must_set_up_its_authenticator_first(page, server_shell):
     page.get_by_role("button", name="Aktivera").click()
     page.goto(page.base_url + "/")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Välkommen")
+
+
+def test_county_analyst_follows_a_verdict_to_its_evidence_in_the_matrix(page):
+    log_in(page, "demo.lansanalytiker")
+    page.get_by_role("link", name="Hälsokontroll").first.click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Hälsokontroll: Frilunds län (demo)"
+    assert "8 av 10 kommuner har samordnare" in page.content()
+    # Salvik's coordinator combines the post with case handling: open that verdict.
+    row = page.get_by_role("row", name=re.compile("^Salvik"))
+    cell = row.locator("td.fs-matrix__cell--risk").first
+    cell.locator("summary").click()
+    body = cell.locator(".fs-cell-details__body")
+    body.wait_for()
+    assert "handläggning" in body.inner_text()
+    assert_accessible(page, "county-matrix")
+    page.get_by_role("link", name="flest risker först").click()
+    first_row = page.locator("tbody tr").first
+    assert first_row.locator("th").inner_text().startswith("Salvik")
+    page.get_by_role("link", name="Hur varje regel bedöms, och dess källa").click()
+    assert page.get_by_role("heading", name="HK02 · Inte kombinerad med handläggning").count() == 1
+    assert_accessible(page, "rules")
+
+
+def test_coordinator_edits_the_role_description(page):
+    log_in(page, "demo.samordnare")
+    page.goto(page.base_url + "/kommuner/9906/")
+    assert_accessible(page, "municipality-setup")
+    page.locator("#samordning").get_by_role("link", name="Uppdragsbeskrivning").first.click()
+    page.get_by_label("Syfte").fill("Att Fagerås, Surby och Kungsvik arbetar kunskapsbaserat mot våld.")
+    assert_accessible(page, "role-description-form")
+    page.get_by_role("button", name="Spara").click()
+    page.wait_for_url(page.base_url + "/kommuner/9906/")
+    assert "sparades som en ny version" in page.content()
+    page.locator("#samordning").get_by_text("Läs uppdragsbeskrivningen").first.click()
+    assert "Att Fagerås, Surby och Kungsvik" in page.locator("#samordning").inner_text()
+    # The health check shows the new version as waiting for approval, with its source.
+    page.locator("#halsokontroll").get_by_text("En tydlig, godkänd roll").click()
+    assert "inte godkänd" in page.locator("#halsokontroll").inner_text()
+
+
+def test_coordinator_answers_the_questionnaire(page):
+    log_in(page, "anna.lind")
+    page.goto(page.base_url + "/enkater/samordnare/")
+    assert_accessible(page, "questionnaire")
+    page.get_by_label(re.compile(r"^Annat")).fill("50")
+    page.get_by_role("button", name="Skicka svaren").click()
+    assert "blir sammanlagt" in page.content()
+    page.get_by_label(re.compile(r"^Annat")).fill("15")
+    page.get_by_role("button", name="Skicka svaren").click()
+    page.wait_for_url(page.base_url + "/")
+    assert "Tack! Dina svar" in page.content()
