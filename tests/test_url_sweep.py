@@ -47,6 +47,7 @@ TENANT_KWARGS = {
     },
     "coordination:absence_create": lambda w: {"municipality_code": w.own.municipality.code, "pk": w.own.post.pk},
     "coordination:team_edit": lambda w: {"municipality_code": w.own.municipality.code},
+    "coordination:assignment_add": lambda w: {"municipality_code": w.own.municipality.code, "pk": w.own.post.pk},
     "healthcheck:county_matrix": lambda w: {"county_code": w.own.county.code},
     "healthcheck:history": lambda w: {"municipality_code": w.own.municipality.code},
 }

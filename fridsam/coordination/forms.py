@@ -120,3 +120,15 @@ class TeamForm(forms.Form):
         self.fields["members"].label_from_instance = lambda u: (
             f"{u.get_full_name()} ({units[u.pk]})" if u.pk in units else u.get_full_name()
         )
+
+
+class AssignmentForm(forms.Form):
+    """Add another municipality to a shared post."""
+
+    municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=Unit._base_manager.none())
+    share_percent = forms.IntegerField(label=_("Share of a full-time post there (%)"), min_value=1, max_value=100)
+    management_group_seat = forms.BooleanField(label=_("Seat in the management group there"), required=False)
+
+    def __init__(self, *args, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = municipalities

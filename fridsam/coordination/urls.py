@@ -22,5 +22,10 @@ urlpatterns = [
         views.absence_create,
         name="absence_create",
     ),
+    path(
+        "kommuner/<str:municipality_code>/samordning/tjanst/<int:pk>/kommun/ny/",
+        views.assignment_add,
+        name="assignment_add",
+    ),
     path("kommuner/<str:municipality_code>/samordning/team/", views.team_edit, name="team_edit"),
 ]

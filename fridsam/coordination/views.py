@@ -2,8 +2,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from fridsam.accounts.models import Role
 from fridsam.coordination import selectors, services
-from fridsam.coordination.forms import AbsenceForm, PostForm, RoleDescriptionForm, TeamForm
+from fridsam.coordination.forms import AbsenceForm, AssignmentForm, PostForm, RoleDescriptionForm, TeamForm
 from fridsam.coordination.models import RoleDescription
 from fridsam.coordination.policies import APPROVE, CHANGE_OWN, coordination_policy
 from fridsam.core.forms import save_form
@@ -77,6 +78,42 @@ def post_update(request, municipality_code, pk):
     if save_form(request, form, save, success_message=_("The coordinator post was saved.")):
         return _back(municipality)
     return render(request, "coordination/post_form.html", {"form": form, "municipality": municipality, "post": post})
+
+
+@require_http_methods(["GET", "POST"])
+def assignment_add(request, municipality_code, pk):
+    """A shared post: add a municipality the acting user manages (administrators: any in the county)."""
+    tenancy = request.tenancy
+    municipality = _municipality(request, municipality_code)
+    post = selectors.post_of_municipality(municipality=municipality, pk=pk)
+    coordination_policy.check(tenancy, CHANGE, post)
+    served = {a.municipality_id for a in post.assignments.all()}
+    candidates = (
+        municipality_policy.visible(tenancy)
+        .filter(county_id=municipality.county_id)
+        .exclude(pk__in=served)
+        .order_by("name")
+    )
+    if not tenancy.is_administrator:
+        candidates = candidates.filter(pk__in=[m.pk for m in tenancy.municipalities_with_role(Role.MANAGER)])
+    form = AssignmentForm(request.POST or None, municipalities=candidates)
+
+    def save(data):
+        services.assignment_set(
+            post=post,
+            municipality=data["municipality"],
+            share_percent=data["share_percent"],
+            management_group_seat=data["management_group_seat"],
+            request=request,
+        )
+
+    if save_form(request, form, save, success_message=_("The post now serves one more municipality.")):
+        return _back(municipality)
+    return render(
+        request,
+        "coordination/assignment_form.html",
+        {"form": form, "municipality": municipality, "post": post, "no_candidates": not candidates},
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -78,3 +78,25 @@ def test_team_form_edits_the_team(world, client, login):
     assert response.status_code == 302
     world.own.team.refresh_from_db()
     assert world.own.team.name == "Familjefridsteamet"
+
+
+def test_a_manager_of_two_municipalities_shares_a_post_between_them(world, client, login):
+    from fridsam.accounts.services import membership_grant
+    from fridsam.coordination.models import PostAssignment
+
+    manager = world.own.users[Role.MANAGER]
+    membership_grant(user=manager, role=Role.MANAGER, municipality=world.neighbour.municipality)
+    login(manager)
+    url = reverse("coordination:assignment_add", args=[world.own.municipality.code, world.own.post.pk])
+    page = client.get(url)
+    assert world.neighbour.municipality.name in page.content.decode()
+    response = client.post(url, {"municipality": world.neighbour.municipality.pk, "share_percent": "60"})
+    assert response.status_code == 200 and "110" in response.content.decode()  # 50 + 60 > 100
+    response = client.post(
+        url, {"municipality": world.neighbour.municipality.pk, "share_percent": "25", "management_group_seat": "on"}
+    )
+    assert response.status_code == 302
+    assert PostAssignment.objects.filter(post=world.own.post).count() == 2
+    # A municipality the manager does not manage cannot be chosen.
+    response = client.post(url, {"municipality": world.foreign.municipality.pk, "share_percent": "10"})
+    assert response.status_code == 200 and response.context["form"].errors
