@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate lint format messages vendor clean
+.PHONY: run test bench install migrate lint format messages vendor clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 test: install node_modules/.package-lock.json
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Benchmarks: bounded, on 127.0.0.1 / the test database only; they print their figures.
+bench: install
+	$(BIN)/python -m pytest -m benchmark -s -q tests/benchmarks
 
 lint: install
 	$(BIN)/ruff check .

@@ -135,7 +135,12 @@ class RoleDescription(models.Model):
     tasks = models.TextField(_("tasks"), max_length=4000, validators=TEXT)
     colleague_use = models.TextField(_("what colleagues can use the coordinator for"), max_length=2000, validators=TEXT)
     written_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("written by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("written by"),
     )
     written_at = models.DateTimeField(_("written"), default=timezone.now)
     approved_by = models.ForeignKey(

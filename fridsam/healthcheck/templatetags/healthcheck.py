@@ -40,20 +40,22 @@ def matrix_cells(context, check):
     labels = context.render_context.setdefault("healthcheck_labels", _labels())
     cells = []
     for rule, verdict in check.results:
+        badge = short_status(verdict.status, labels)
+        if verdict.status == Status.NOT_APPLICABLE:
+            cells.append(format_html('<td class="fs-matrix__cell fs-matrix__cell--{}">{}</td>', verdict.status, badge))
+            continue
         evidence = format_html_join("", "<li>{}</li>", ((e,) for e in verdict.evidence))
         cells.append(
             format_html(
                 '<td class="fs-matrix__cell fs-matrix__cell--{status}"><details class="fs-cell-details"><summary>'
                 '{badge}<span class="ds-sr-only"> – {title}, {municipality}</span></summary>'
-                '<div class="fs-cell-details__body"><p>{explanation}</p>{evidence}<p class="fs-muted">{chapter}</p>'
-                "</div></details></td>",
+                '<div class="fs-cell-details__body"><p>{explanation}</p>{evidence}</div></details></td>',
                 status=verdict.status,
-                badge=short_status(verdict.status, labels),
+                badge=badge,
                 title=rule.title,
                 municipality=check.municipality.name,
                 explanation=verdict.explanation,
                 evidence=format_html("<ul>{}</ul>", evidence) if verdict.evidence else "",
-                chapter=rule.source.chapter,
             )
         )
     return format_html_join("", "{}", ((c,) for c in cells))
