@@ -13,6 +13,7 @@ from fridsam.accounts.selectors import Tenancy, contacts_for_municipalities
 from fridsam.coordination import selectors as coordination_selectors
 from fridsam.core.selectors import access_log_policy
 from fridsam.evaluation import selectors as evaluation_selectors
+from fridsam.healthcheck.selectors import checks_for
 from fridsam.organisations import selectors as org_selectors
 from fridsam.organisations.models import County, Municipality
 
@@ -85,6 +86,7 @@ def _manager(tenancy: Tenancy) -> list[Section]:
         .annotate(n=Count("id"))
         .order_by()
     )
+    checks = {c.municipality.pk: c for c in checks_for(municipalities)}
     sections = []
     for municipality in municipalities:
         sections.append(
@@ -94,6 +96,7 @@ def _manager(tenancy: Tenancy) -> list[Section]:
                     "municipality": municipality,
                     "units": org_selectors.municipality_units(tenancy=tenancy, municipality=municipality),
                     "log_count_30_days": log_counts.get(municipality.pk, 0),
+                    "check": checks[municipality.pk],
                 },
             )
         )

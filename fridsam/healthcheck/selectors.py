@@ -26,6 +26,14 @@ class Check:
     def count(self, status: str) -> int:
         return sum(1 for _rule, v in self.results if v.status == status)
 
+    @property
+    def risk_count(self) -> int:
+        return self.count(Status.RISK)
+
+    @property
+    def attention_count(self) -> int:
+        return self.count(Status.ATTENTION)
+
     def by_area(self) -> list[tuple[str, str, list[tuple[Rule, Verdict]]]]:
         """(kind, area label, results) for the quality areas, then the success factors."""
         groups = []

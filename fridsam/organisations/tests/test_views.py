@@ -63,7 +63,7 @@ def _grow(world, n):
     [
         (Role.COUNTY_ANALYST, "organisations:municipality_list", 12),
         (Role.COUNTY_ANALYST, "core:start", 12),
-        (Role.MANAGER, "core:start", 12),
+        (Role.MANAGER, "core:start", 20),  # includes the health check of the municipality
         (Role.COORDINATOR, "core:start", 12),
         (Role.SOCIAL_WORKER, "core:start", 12),
         (Role.PARTNER, "core:start", 12),
