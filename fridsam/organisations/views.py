@@ -1,12 +1,11 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from fridsam.coordination import selectors as coordination_selectors
 from fridsam.coordination.policies import CHANGE_OWN, coordination_policy
-from fridsam.core.forms import add_service_errors
+from fridsam.core.forms import save_form
 from fridsam.core.policies import ADD, CHANGE, VIEW
 from fridsam.evaluation.selectors import coordinator_responses_for
 from fridsam.healthcheck.selectors import check_for
@@ -85,14 +84,13 @@ def unit_create(request, municipality_code):
     municipality = municipality_policy.get_or_404(tenancy, VIEW, code=municipality_code)
     unit_policy.check(tenancy, ADD, municipality)
     form = UnitForm(data=request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            unit = services.unit_create(municipality=municipality, request=request, **form.cleaned_data_for_create())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The unit %(name)s was added.") % {"name": unit.name})
-            return redirect("organisations:municipality_detail", municipality_code=municipality.code)
+
+    def save(_data):
+        unit = services.unit_create(municipality=municipality, request=request, **form.cleaned_data_for_create())
+        messages.success(request, _("The unit %(name)s was added.") % {"name": unit.name})
+
+    if save_form(request, form, save):
+        return redirect("organisations:municipality_detail", municipality_code=municipality.code)
     return render(request, "organisations/unit_form.html", {"form": form, "municipality": municipality, "unit": None})
 
 
@@ -102,14 +100,13 @@ def unit_update(request, municipality_code, pk):
     municipality = municipality_policy.get_or_404(tenancy, VIEW, code=municipality_code)
     unit = unit_policy.get_or_404(tenancy, CHANGE, municipality=municipality, pk=pk)
     form = UnitForm.for_unit(unit, data=request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.unit_update(unit=unit, request=request, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The unit %(name)s was saved.") % {"name": unit.name})
-            return redirect("organisations:municipality_detail", municipality_code=municipality.code)
+
+    def save(data):
+        services.unit_update(unit=unit, request=request, **data)
+        messages.success(request, _("The unit %(name)s was saved.") % {"name": unit.name})
+
+    if save_form(request, form, save):
+        return redirect("organisations:municipality_detail", municipality_code=municipality.code)
     return render(request, "organisations/unit_form.html", {"form": form, "municipality": municipality, "unit": unit})
 
 
