@@ -47,94 +47,6 @@ def _county() -> County:
     return county
 
 
-def _user(username: str, first: str, last: str) -> User:
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        user = user_create(
-            username=username,
-            first_name=first,
-            last_name=last,
-            email=f"{username}@demo.fridsam.example",
-            password=data.DEMO_PASSWORD,
-        )
-    _two_factor(user)
-    return user
-
-
-def _extra_staff(municipalities, units) -> None:
-    for username, first, last, code, unit_name in cdata.EXTRA_STAFF:
-        user = _user(username, first, last)
-        municipality = municipalities[code]
-        unit = units[(code, unit_name)] if unit_name else None
-        if not Membership.objects.filter(user=user, municipality=municipality).exists():
-            membership_grant(
-                user=user, role="social_worker", municipality=municipality, unit=unit, title="Socialsekreterare"
-            )
-
-
-def _coordination(municipalities, units) -> None:
-    users = {u.username: u for u in User.objects.all()}
-    for spec in cdata.POSTS:
-        coordinator = users[spec["coordinator"]]
-        post = CoordinatorPost.objects.filter(coordinator=coordinator, start_date=spec["start"]).first()
-        if post is None:
-            first_code = spec["assignments"][0][0]
-            post = post_create(
-                coordinator=coordinator,
-                assignments=[Assignment(municipalities[c], share, seat) for c, share, seat in spec["assignments"]],
-                start_date=spec["start"],
-                end_date=spec.get("end"),
-                placement_level=spec["placement"],
-                placement_unit=units[(first_code, spec["unit"])] if spec.get("unit") else None,
-                combined_duties=spec["combined"],
-                combined_duties_percent=spec.get("combined_percent"),
-                consultation_support=spec["support"],
-                deputy=users.get(spec["deputy"]) if spec["deputy"] else None,
-            )
-        if spec["role_description"] and not RoleDescription.objects.filter(post=post).exists():
-            state, day, approver = spec["role_description"]
-            description = role_description_write(post=post, acting_user=coordinator, **cdata.ROLE_DESCRIPTION)
-            # Demo history: the description was written a fortnight before the day it is dated.
-            written = timezone.make_aware(
-                datetime.datetime.combine(day - datetime.timedelta(days=14), datetime.time(9))
-            )
-            RoleDescription.objects.filter(pk=description.pk).update(written_at=written)
-            description.refresh_from_db()
-            if state == "approved":
-                role_description_approve(description=description, acting_user=users[approver], approved_on=day)
-        for kind, start, end in spec.get("absences", []):
-            if not Absence.objects.filter(post=post, start_date=start).exists():
-                absence_add(post=post, kind=kind, start_date=start, end_date=end)
-    for code, (name, leader, rhythm, start, members) in cdata.TEAMS.items():
-        municipality = municipalities[code]
-        if not Team.objects.filter(municipality=municipality).exists():
-            team_save(
-                municipality=municipality,
-                name=name,
-                leader=users[leader],
-                meeting_rhythm=rhythm,
-                purpose=cdata.TEAM_PURPOSE,
-                start_date=start,
-                members=[users[m] for m in members],
-            )
-    for username, years in cdata.QUESTIONNAIRE.items():
-        user = users[username]
-        served = [
-            m
-            for m in municipalities.values()
-            if Membership.objects.filter(user=user, role="coordinator", municipality=m).exists()
-        ]
-        for year, answers in years.items():
-            round_ = survey_round_for_year(key="coordinator", year=year)
-            if not Response.objects.filter(round=round_, respondent=user).exists():
-                response_submit(
-                    round=round_,
-                    respondent=user,
-                    municipalities=served,
-                    answers={**answers, "municipalities": [m.code for m in served]},
-                )
-
-
 def _municipalities(county: County) -> dict[str, Municipality]:
     result = {}
     for code, name, inhabitants, growth, _units in data.MUNICIPALITIES:
@@ -200,17 +112,7 @@ def demo_county_load() -> County:
         units = _units(municipalities)
         partners = _partners(county, municipalities)
         for username, first, last, phone, memberships in data.PEOPLE:
-            user = User.objects.filter(username=username).first()
-            if user is None:
-                user = user_create(
-                    username=username,
-                    first_name=first,
-                    last_name=last,
-                    phone=phone,
-                    email=f"{username}@demo.fridsam.example",
-                    password=data.DEMO_PASSWORD,
-                )
-            _two_factor(user)
+            user = _user(username, first, last, phone)
             for role, org, unit_name, _share, title in memberships:
                 kwargs = {}
                 if role in ("coordinator", "manager", "social_worker"):
@@ -221,21 +123,21 @@ def demo_county_load() -> County:
                     kwargs["county"] = county
                 elif role == "partner":
                     kwargs["partner_organisation"] = partners[org]
-                lookup = {"user": user, "role": role, **{k: v for k, v in kwargs.items()}}
-                if not Membership.objects.filter(**lookup).exists():
+                if not Membership.objects.filter(user=user, role=role, **kwargs).exists():
                     membership_grant(user=user, role=role, title=title, **kwargs)
         _extra_staff(municipalities, units)
         _coordination(municipalities, units)
     return county
 
 
-def _user(username: str, first: str, last: str) -> User:
+def _user(username: str, first: str, last: str, phone: str = "") -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
         user = user_create(
             username=username,
             first_name=first,
             last_name=last,
+            phone=phone,
             email=f"{username}@demo.fridsam.example",
             password=data.DEMO_PASSWORD,
         )
