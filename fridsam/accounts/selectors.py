@@ -68,22 +68,3 @@ def tenancy_for_user(*, user) -> Tenancy:
             .select_related("county", "municipality", "municipality__county", "unit", "partner_organisation")
         )
     return Tenancy(user=user, memberships=memberships, scope=scope_from_memberships(memberships))
-
-
-def contacts_for_municipalities(*, municipality_ids) -> dict[int, list[Membership]]:
-    """The named entry point for violence matters per municipality: its coordinators, or, in a
-    municipality without a coordinator, its managers (who lead the violence team there)."""
-    rows = (
-        Membership.objects.active()
-        .filter(municipality_id__in=municipality_ids, role__in=[Role.COORDINATOR, Role.MANAGER])
-        .select_related("user")
-        .order_by("role", "user__last_name")
-    )
-    by_municipality: dict[int, list[Membership]] = {}
-    for m in rows:
-        by_municipality.setdefault(m.municipality_id, []).append(m)
-    result = {}
-    for municipality_id, members in by_municipality.items():
-        coordinators = [m for m in members if m.role == Role.COORDINATOR]
-        result[municipality_id] = coordinators or [m for m in members if m.role == Role.MANAGER]
-    return result

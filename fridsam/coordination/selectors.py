@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from fridsam.coordination.models import Absence, CoordinatorPost, PostAssignment, RoleDescription, Team, TeamMember
 
@@ -54,3 +57,69 @@ def post_of_municipality(*, municipality, pk: int) -> CoordinatorPost:
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(posts_for_municipality(municipality=municipality), pk=pk)
+
+
+@dataclass(frozen=True)
+class EntryPoint:
+    """Who partners and colleagues contact about violence in a municipality today."""
+
+    user: object
+    title: str
+    replaces: object = None  # the coordinator a deputy stands in for
+    until: object = None  # the end of that absence
+    absent_until: object = None  # a coordinator away without a deputy
+
+
+def entry_points_for(municipality_ids, *, day=None) -> dict[int, list[EntryPoint]]:
+    """The named entry point per municipality: its coordinators (the deputy while a coordinator is
+    away), or in a municipality without a coordinator the leader of its violence team, or else its
+    managers. A constant number of queries for any number of municipalities."""
+    from fridsam.accounts.models import Membership, Role
+
+    day = day or timezone.localdate()
+    ids = list(municipality_ids)
+    result: dict[int, list[EntryPoint]] = {}
+    assignments = list(
+        PostAssignment._base_manager.filter(_current_q("post__", day), municipality_id__in=ids)
+        .select_related("post__coordinator", "post__deputy")
+        .order_by("municipality_id", "post__start_date")
+    )
+    absences = {
+        a.post_id: a
+        for a in Absence._base_manager.filter(
+            post_id__in={a.post_id for a in assignments}, start_date__lte=day, end_date__gte=day
+        )
+    }
+    for a in assignments:
+        post, absence = a.post, absences.get(a.post_id)
+        if absence and post.deputy_id:
+            entry = EntryPoint(
+                post.deputy, gettext("Deputy for the coordinator"), replaces=post.coordinator, until=absence.end_date
+            )
+        else:
+            entry = EntryPoint(
+                post.coordinator, gettext("Coordinator"), absent_until=absence.end_date if absence else None
+            )
+        result.setdefault(a.municipality_id, []).append(entry)
+    missing = [i for i in ids if i not in result]
+    if missing:
+        for team in _current_q_teams(missing, day):
+            result.setdefault(team.municipality_id, [EntryPoint(team.leader, gettext("Leads the violence team"))])
+    missing = [i for i in ids if i not in result]
+    if missing:
+        for m in (
+            Membership._base_manager.filter(municipality_id__in=missing, role=Role.MANAGER)
+            .filter(Q(valid_from__lte=day), Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+            .select_related("user")
+            .order_by("user__last_name")
+        ):
+            result.setdefault(m.municipality_id, []).append(EntryPoint(m.user, m.title or gettext("Manager")))
+    return result
+
+
+def _current_q_teams(municipality_ids, day):
+    return (
+        Team._base_manager.filter(_current_q("", day), municipality_id__in=municipality_ids)
+        .select_related("leader")
+        .order_by("municipality_id", "-start_date")
+    )

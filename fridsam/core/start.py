@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from fridsam.accounts.models import Membership, Role, User
-from fridsam.accounts.selectors import Tenancy, contacts_for_municipalities
+from fridsam.accounts.selectors import Tenancy
 from fridsam.coordination import selectors as coordination_selectors
 from fridsam.core.selectors import access_log_policy
 from fridsam.evaluation import selectors as evaluation_selectors
@@ -107,7 +107,7 @@ def _social_worker(tenancy: Tenancy) -> list[Section]:
     memberships = tenancy.memberships_with_role(Role.SOCIAL_WORKER)
     if not memberships:
         return []
-    contacts = contacts_for_municipalities(municipality_ids=[m.municipality_id for m in memberships])
+    contacts = coordination_selectors.entry_points_for([m.municipality_id for m in memberships])
     unit_ids = [m.unit_id for m in memberships if m.unit_id]
     colleagues: dict[int, list[Membership]] = {}
     for colleague in (
@@ -136,7 +136,7 @@ def _partner(tenancy: Tenancy) -> list[Section]:
     sections = []
     for membership in memberships:
         municipalities = list(Municipality.objects.filter(county_id=membership.county_id).order_by("name"))
-        contacts = contacts_for_municipalities(municipality_ids=[m.pk for m in municipalities])
+        contacts = coordination_selectors.entry_points_for([m.pk for m in municipalities])
         sections.append(
             Section(
                 "core/start/partner.html",

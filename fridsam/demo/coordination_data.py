@@ -34,6 +34,8 @@ POSTS = [
         "deputy": "ida.sund",
         "assignments": [("9902", 100, True)],
         "role_description": ("approved", D(2021, 1, 20), "eva.strand"),
+        # On parental leave around the day the demo is loaded: partners are sent to the deputy.
+        "absences": [("parental_leave", "today-60", "today+120")],
     },
     {
         "coordinator": "pontus.ahl",

@@ -130,6 +130,13 @@ def demo_county_load() -> County:
     return county
 
 
+def _demo_day(value) -> datetime.date:
+    """A date, or "today±N" days for demo events that should be current whenever the demo is loaded."""
+    if isinstance(value, datetime.date):
+        return value
+    return timezone.localdate() + datetime.timedelta(days=int(value.removeprefix("today") or 0))
+
+
 def _user(username: str, first: str, last: str, phone: str = "") -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
@@ -187,8 +194,8 @@ def _coordination(municipalities, units) -> None:
             if state == "approved":
                 role_description_approve(description=description, acting_user=users[approver], approved_on=day)
         for kind, start, end in spec.get("absences", []):
-            if not Absence.objects.filter(post=post, start_date=start).exists():
-                absence_add(post=post, kind=kind, start_date=start, end_date=end)
+            if not Absence.objects.filter(post=post, kind=kind).exists():
+                absence_add(post=post, kind=kind, start_date=_demo_day(start), end_date=_demo_day(end))
     for code, (name, leader, rhythm, start, members) in cdata.TEAMS.items():
         municipality = municipalities[code]
         if not Team.objects.filter(municipality=municipality).exists():

@@ -10,8 +10,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from fridsam.accounts.models import Membership, Role
-from fridsam.accounts.selectors import Tenancy, contacts_for_municipalities
+from fridsam.accounts.selectors import Tenancy
 from fridsam.coordination.models import PostAssignment
+from fridsam.coordination.selectors import entry_points_for
 from fridsam.organisations.models import Municipality, MunicipalityPopulation, PartnerOrganisation, Unit
 from fridsam.organisations.policies import municipality_policy, partner_policy, unit_policy
 
@@ -67,7 +68,7 @@ def municipalities_overview(*, tenancy: Tenancy, county_id: int | None = None) -
 def with_contacts(municipalities) -> list[Municipality]:
     """Attach ``contacts`` (the named entry point) to each municipality, in one query."""
     municipalities = list(municipalities)
-    contacts = contacts_for_municipalities(municipality_ids=[m.pk for m in municipalities])
+    contacts = entry_points_for([m.pk for m in municipalities])
     for m in municipalities:
         m.contacts = contacts.get(m.pk, [])
     return municipalities
