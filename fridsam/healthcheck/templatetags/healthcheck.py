@@ -18,7 +18,7 @@ def _labels():
         Status.ATTENTION: (pgettext("short for needs attention", "Note"), gettext("Needs attention")),
         Status.RISK: (gettext("Risk"), gettext("Risk")),
         Status.UNKNOWN: (gettext("Unknown"), gettext("Unknown")),
-        Status.NOT_APPLICABLE: (gettext("N/A"), gettext("Not applicable")),
+        Status.NOT_APPLICABLE: ("", gettext("Not applicable")),  # the dash says it; the reader hears it
     }
 
 
