@@ -156,6 +156,28 @@ def _assignments_of(post: CoordinatorPost) -> list[Assignment]:
         ]
 
 
+def _log_for_post(
+    post: CoordinatorPost,
+    *,
+    action: str,
+    obj,
+    acting_user,
+    request,
+    detail: str = "",
+    assignments: list[Assignment] | None = None,
+) -> None:
+    """A change to a post concerns every municipality it serves: one access-log row in each."""
+    for a in assignments if assignments is not None else _assignments_of(post):
+        log_access(
+            action=action,
+            object_type=obj,
+            user=acting_user,
+            request=request,
+            municipality=a.municipality,
+            detail=detail,
+        )
+
+
 def post_update(*, post: CoordinatorPost, acting_user=None, request=None, **fields) -> CoordinatorPost:
     unknown = set(fields) - set(POST_FIELDS)
     if unknown:
@@ -170,15 +192,15 @@ def post_update(*, post: CoordinatorPost, acting_user=None, request=None, **fiel
     _check_post(post, assignments)
     with transaction.atomic():
         post.save(update_fields=changed)
-        for a in assignments:
-            log_access(
-                action=AccessAction.CHANGE,
-                object_type=post,
-                user=acting_user,
-                request=request,
-                municipality=a.municipality,
-                detail="fields: " + ", ".join(sorted(changed)),
-            )
+        _log_for_post(
+            post,
+            action=AccessAction.CHANGE,
+            obj=post,
+            acting_user=acting_user,
+            request=request,
+            detail="fields: " + ", ".join(sorted(changed)),
+            assignments=assignments,
+        )
     return post
 
 
@@ -234,14 +256,7 @@ def role_description_write(
     description.full_clean()
     with transaction.atomic():
         description.save()
-        for a in _assignments_of(post):
-            log_access(
-                action=AccessAction.CREATE,
-                object_type=description,
-                user=acting_user,
-                request=request,
-                municipality=a.municipality,
-            )
+        _log_for_post(post, action=AccessAction.CREATE, obj=description, acting_user=acting_user, request=request)
     return description
 
 
@@ -263,15 +278,14 @@ def role_description_approve(
         description.approved_by = acting_user
         description.approved_on = day
         description.save(update_fields=["approved_by", "approved_on"])
-        for a in _assignments_of(description.post):
-            log_access(
-                action=AccessAction.CHANGE,
-                object_type=description,
-                user=acting_user,
-                request=request,
-                municipality=a.municipality,
-                detail="approved",
-            )
+        _log_for_post(
+            description.post,
+            action=AccessAction.CHANGE,
+            obj=description,
+            acting_user=acting_user,
+            request=request,
+            detail="approved",
+        )
     return description
 
 
@@ -297,15 +311,9 @@ def absence_add(
         raise ValidationError(errors)
     with transaction.atomic():
         absence.save()
-        for a in _assignments_of(post):
-            log_access(
-                action=AccessAction.CREATE,
-                object_type=absence,
-                user=acting_user,
-                request=request,
-                municipality=a.municipality,
-                detail=kind,
-            )
+        _log_for_post(
+            post, action=AccessAction.CREATE, obj=absence, acting_user=acting_user, request=request, detail=kind
+        )
     return absence
 
 
