@@ -33,12 +33,6 @@ class CombinedDuties(models.TextChoices):
     OTHER_STRATEGIC = "other_strategic", _("Other strategic work")
 
 
-class PeriodQuerySet(models.QuerySet):
-    def current(self, on=None):
-        day = on or timezone.localdate()
-        return self.filter(Q(start_date__lte=day), Q(end_date__isnull=True) | Q(end_date__gte=day))
-
-
 class CoordinatorPost(models.Model):
     coordinator = models.ForeignKey(
         settings.AUTH_USER_MODEL,

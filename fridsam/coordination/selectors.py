@@ -11,7 +11,8 @@ from django.utils.translation import gettext
 from fridsam.coordination.models import Absence, CoordinatorPost, PostAssignment, RoleDescription, Team, TeamMember
 
 
-def _current_q(prefix: str, day) -> Q:
+def current_q(prefix: str, day) -> Q:
+    """Rows whose start_date/end_date period (via *prefix*) includes *day*."""
     return Q(**{f"{prefix}start_date__lte": day}) & (
         Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": day})
     )
@@ -21,7 +22,7 @@ def current_shares_of(*, user) -> dict[int, int]:
     """Municipality id → share of a full-time post, for the user's current posts."""
     day = timezone.localdate()
     return dict(
-        PostAssignment._base_manager.filter(_current_q("post__", day), post__coordinator=user).values_list(
+        PostAssignment._base_manager.filter(current_q("post__", day), post__coordinator=user).values_list(
             "municipality_id", "share_percent"
         )
     )
@@ -80,7 +81,7 @@ def entry_points_for(municipality_ids, *, day=None) -> dict[int, list[EntryPoint
     ids = list(municipality_ids)
     result: dict[int, list[EntryPoint]] = {}
     assignments = list(
-        PostAssignment._base_manager.filter(_current_q("post__", day), municipality_id__in=ids)
+        PostAssignment._base_manager.filter(current_q("post__", day), municipality_id__in=ids)
         .select_related("post__coordinator", "post__deputy")
         .order_by("municipality_id", "post__start_date")
     )
@@ -103,7 +104,7 @@ def entry_points_for(municipality_ids, *, day=None) -> dict[int, list[EntryPoint
         result.setdefault(a.municipality_id, []).append(entry)
     missing = [i for i in ids if i not in result]
     if missing:
-        for team in _current_q_teams(missing, day):
+        for team in _current_teams(missing, day):
             result.setdefault(team.municipality_id, [EntryPoint(team.leader, gettext("Leads the violence team"))])
     missing = [i for i in ids if i not in result]
     if missing:
@@ -117,9 +118,9 @@ def entry_points_for(municipality_ids, *, day=None) -> dict[int, list[EntryPoint
     return result
 
 
-def _current_q_teams(municipality_ids, day):
+def _current_teams(municipality_ids, day):
     return (
-        Team._base_manager.filter(_current_q("", day), municipality_id__in=municipality_ids)
+        Team._base_manager.filter(current_q("", day), municipality_id__in=municipality_ids)
         .select_related("leader")
         .order_by("municipality_id", "-start_date")
     )

@@ -42,7 +42,8 @@ def coordinator_responses_for(*, municipality) -> list[Response]:
         Response.objects.filter(round__question_set__key=COORDINATOR_KEY, municipalities=municipality)
         .select_related("round", "respondent")
         .prefetch_related(
-            Prefetch("answers", queryset=Answer._base_manager.select_related("question").order_by("question__order"))
+            "municipalities",
+            Prefetch("answers", queryset=Answer._base_manager.select_related("question").order_by("question__order")),
         )
         .order_by("-round__year")
     )

@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 
 from fridsam.coordination.models import Absence, CoordinatorPost, PostAssignment, RoleDescription, Team, TeamMember
+from fridsam.coordination.selectors import current_q
 from fridsam.organisations.models import Municipality, Unit
 
 
@@ -65,19 +66,15 @@ class MunicipalityFacts:
         return self.unit_ids - self.team.member_unit_ids if self.team else set(self.unit_ids)
 
 
-def _current(qs, as_of, start="start_date", end="end_date"):
-    return qs.filter(Q(**{f"{start}__lte": as_of}), Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": as_of}))
-
-
 def facts_for(municipalities, as_of: datetime.date) -> dict[int, MunicipalityFacts]:
     municipalities = list(municipalities)
     ids = [m.pk for m in municipalities]
     result = {m.pk: MunicipalityFacts(municipality=m, as_of=as_of) for m in municipalities}
 
     assignments = list(
-        _current(
-            PostAssignment.objects.filter(municipality_id__in=ids), as_of, "post__start_date", "post__end_date"
-        ).select_related("post", "post__coordinator", "post__deputy", "post__placement_unit")
+        PostAssignment.objects.filter(current_q("post__", as_of), municipality_id__in=ids).select_related(
+            "post", "post__coordinator", "post__deputy", "post__placement_unit"
+        )
     )
     post_ids = {a.post_id for a in assignments}
     # All municipalities of those posts (a shared post is thin in each of them).
@@ -111,7 +108,7 @@ def facts_for(municipalities, as_of: datetime.date) -> dict[int, MunicipalityFac
         )
 
     teams = (
-        _current(Team.objects.filter(municipality_id__in=ids), as_of)
+        Team.objects.filter(current_q("", as_of), municipality_id__in=ids)
         .select_related("leader")
         .prefetch_related(Prefetch("members", queryset=TeamMember._base_manager.all()))
     )

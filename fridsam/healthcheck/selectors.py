@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from fridsam.healthcheck.facts import MunicipalityFacts, facts_for
-from fridsam.healthcheck.rules import QUALITY_AREAS, RULES, SEVERITY, SUCCESS_FACTORS, Area, Rule, Status, Verdict
+from fridsam.healthcheck.rules import QUALITY_AREAS, RULES, SUCCESS_FACTORS, Area, Rule, Status, Verdict
 
 
 @dataclass
@@ -141,7 +141,3 @@ def history(municipality, *, years: int = 6) -> list[tuple[datetime.date, Check]
     today = timezone.localdate()
     days = [datetime.date(today.year - i, 1, 1) for i in range(years - 1, -1, -1)] + [today]
     return [(day, check_for(municipality, as_of=day)) for day in days]
-
-
-def worst(verdicts) -> str:
-    return max((v.status for v in verdicts), key=SEVERITY.get, default=Status.UNKNOWN)

@@ -30,11 +30,3 @@ def number(value):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if isinstance(mapping, dict) else None
-
-
-@register.filter
-def municipality_names(codes):
-    from fridsam.organisations.models import Municipality
-
-    names = dict(Municipality.objects.filter(code__in=codes or []).values_list("code", "name"))
-    return ", ".join(names.get(c, c) for c in codes or [])
