@@ -50,13 +50,26 @@ TENANT_KWARGS = {
     "coordination:assignment_add": lambda w: {"municipality_code": w.own.municipality.code, "pk": w.own.post.pk},
     "healthcheck:county_matrix": lambda w: {"county_code": w.own.county.code},
     "healthcheck:history": lambda w: {"municipality_code": w.own.municipality.code},
+    "statistics:municipality": lambda w: {"municipality_code": w.own.municipality.code},
+    "statistics:enter_year": lambda w: {"municipality_code": w.own.municipality.code, "year": 2024},
+    "statistics:observations": lambda w: {"municipality_code": w.own.municipality.code},
+    "statistics:county": lambda w: {"county_code": w.own.county.code},
+    "statistics:ranking": lambda w: {"county_code": w.own.county.code},
+    "reports:county_latest": lambda w: {"county_code": w.own.county.code},
+    "reports:county": lambda w: {"county_code": w.own.county.code, "year": 2024},
+    "reports:county_pdf": lambda w: {"county_code": w.own.county.code, "year": 2024},
+    "reports:county_text": lambda w: {"county_code": w.own.county.code, "year": 2024},
+    "reports:municipality": lambda w: {"municipality_code": w.own.municipality.code, "year": 2024},
+    "reports:municipality_pdf": lambda w: {"municipality_code": w.own.municipality.code, "year": 2024},
+    "reports:municipality_text": lambda w: {"municipality_code": w.own.municipality.code, "year": 2024},
 }
 
 # Views that only answer POST: the sweep posts to them (an empty form).
 POST_ONLY = {"coordination:role_description_approve"}
 
-# Key-based public URLs: any well-formed key will do.
+# URLs whose arguments name no tenant (keys, file formats): any well-formed value will do.
 PUBLIC_KWARGS = {
+    "statistics:import_template": {"kind": "csv"},
     "account_confirm_email": {"key": "abc"},
     "account_reset_password_from_key": {"uidb36": "1", "key": "abc"},
 }

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "fridsam.coordination",
     "fridsam.evaluation",
     "fridsam.healthcheck",
+    "fridsam.statistics",
+    "fridsam.reports",
     "fridsam.demo",
 ]
 

@@ -18,6 +18,7 @@ class AccessAction(models.TextChoices):
     READ = "read", _("Read")
     LIST = "list", _("Listed")
     EXPORT = "export", _("Exported")
+    IMPORT = "import", _("Imported")
     CREATE = "create", _("Created")
     CHANGE = "change", _("Changed")
     DELETE = "delete", _("Deleted")

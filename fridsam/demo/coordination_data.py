@@ -17,7 +17,7 @@ D = datetime.date
 POSTS = [
     {
         "coordinator": "anna.lind",
-        "start": D(2016, 9, 1),
+        "start": D(2016, 8, 15),  # the evaluation's Tabell 1: "fick samordnare i augusti 2016"
         "placement": "ifo",
         "combined": "none",
         "support": True,
@@ -75,14 +75,14 @@ POSTS = [
     },
     {
         "coordinator": "karin.ek",
-        "start": D(2018, 4, 1),
+        "start": D(2018, 6, 18),  # the evaluation's Tabell 2: "fick en kvinnofridssamordnare sommaren 2018"
         "placement": "municipality_wide",
         "combined": "other_strategic",
         "combined_percent": 50,
         "support": False,
         "deputy": None,
         "assignments": [("9904", 50, False)],
-        "role_description": ("approved", D(2018, 5, 2), "ingrid.kvist"),
+        "role_description": ("approved", D(2018, 9, 3), "ingrid.kvist"),
     },
     {
         "coordinator": "elin.sjo",

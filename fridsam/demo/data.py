@@ -10,7 +10,7 @@ COUNTY = {"code": "99", "name": "Frilunds län (demo)"}
 
 # code, name, inhabitants 2025, yearly growth, unit set
 MUNICIPALITIES = [
-    ("9901", "Åstad", 156_200, 0.011, "large"),
+    ("9901", "Åstad", 38_400, 0.011, "large"),
     ("9902", "Kölby", 26_900, 0.004, "medium"),
     ("9903", "Salvik", 24_100, 0.005, "medium"),
     ("9904", "Hallsberga", 16_600, 0.003, "medium"),
@@ -21,7 +21,7 @@ MUNICIPALITIES = [
     ("9909", "Norrberga", 5_800, -0.004, "tiny"),
     ("9910", "Skinnvik", 4_400, -0.005, "tiny"),
 ]
-POPULATION_YEARS = range(2016, 2026)
+POPULATION_YEARS = range(2013, 2026)
 ADULT_SHARE = 0.79
 
 UNIT_SETS = {

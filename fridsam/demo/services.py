@@ -5,6 +5,9 @@ from __future__ import annotations
 import base64
 import datetime
 import hashlib
+import random
+from collections import defaultdict
+from decimal import Decimal
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
@@ -16,7 +19,7 @@ from django.utils import timezone
 
 from fridsam.accounts.models import Membership, User
 from fridsam.accounts.services import membership_grant, user_create
-from fridsam.coordination.models import Absence, CoordinatorPost, RoleDescription, Team
+from fridsam.coordination.models import Absence, CoordinatorPost, PostAssignment, RoleDescription, Team
 from fridsam.coordination.services import (
     Assignment,
     absence_add,
@@ -27,10 +30,14 @@ from fridsam.coordination.services import (
 )
 from fridsam.demo import coordination_data as cdata
 from fridsam.demo import data
+from fridsam.demo import statistics_data as sdata
 from fridsam.evaluation.models import Response
 from fridsam.evaluation.services import response_submit, survey_round_for_year
 from fridsam.organisations.models import County, Municipality, MunicipalityPopulation, PartnerOrganisation, Unit
 from fridsam.organisations.services import unit_create
+from fridsam.reports.models import ReportText
+from fridsam.statistics.models import Indicator, IndicatorValue, ValueSource
+from fridsam.statistics.services import observation_add
 
 
 def demo_totp_secret(username: str) -> str:
@@ -127,6 +134,7 @@ def demo_county_load() -> County:
                     membership_grant(user=user, role=role, title=title, **kwargs)
         _extra_staff(municipalities, units)
         _coordination(municipalities, units)
+        _statistics(county, municipalities)
     return county
 
 
@@ -224,3 +232,79 @@ def _coordination(municipalities, units) -> None:
                     municipalities=served,
                     answers={**answers, "municipalities": [m.code for m in served]},
                 )
+
+
+def _statistics(county, municipalities) -> None:
+    """The evaluation's Tabell 1 and 2 on Åstad and Hallsberga, generated series for the rest,
+    Kolada-style rates, observations and the county report's own words."""
+    if IndicatorValue.objects.filter(municipality__county=county).exists():
+        return
+    indicators = {i.key: i for i in Indicator.objects.all()}
+    for key, kpi in sdata.KOLADA_DEMO_IDS.items():
+        if not indicators[key].kolada_kpi:
+            Indicator.objects.filter(pk=indicators[key].pk).update(kolada_kpi=kpi)
+    population = defaultdict(dict)
+    for mid, year, total, adults in MunicipalityPopulation.objects.filter(municipality__county=county).values_list(
+        "municipality_id", "year", "total", "adults"
+    ):
+        population[mid][year] = (total, adults)
+    starts = defaultdict(list)
+    for mid, start in PostAssignment.objects.filter(municipality__county=county).values_list(
+        "municipality_id", "post__start_date"
+    ):
+        starts[mid].append(start.year)
+    rows = []
+    for code, municipality in municipalities.items():
+        figures = sdata.series(code, population[municipality.pk], starts[municipality.pk])
+        rng = random.Random(f"fridsam-demo-continue-{code}")  # noqa: S311 - demo figures, not a secret
+        if code == "9901":
+            for key, known in sdata.TABELL_1.items():
+                last = known[max(known)]
+                continued = dict(known)
+                for year in range(max(known) + 1, sdata.LAST_YEAR + 1):
+                    last = max(1, round(last * rng.uniform(0.96, 1.08)))
+                    continued[year] = last
+                figures[key] = {year: (count, None) for year, count in continued.items()}
+        if code == "9904":
+            parts = ("vinr_adults", "vinr_children_exposed", "vinr_children_witnessed")
+            factor = sdata.TABELL_2["vinr_all"][2018] * 1.04 / sum(figures[p][2019][0] for p in parts)
+            for part in parts:
+                figures[part] = {
+                    year: (round(count * factor), None) for year, (count, _d) in figures[part].items() if year >= 2019
+                }
+            figures["vinr_all"] = {year: (count, None) for year, count in sdata.TABELL_2["vinr_all"].items()}
+        for key, years in figures.items():
+            for year, (count, denominator) in years.items():
+                rows.append(
+                    IndicatorValue(
+                        municipality=municipality,
+                        indicator=indicators[key],
+                        year=year,
+                        count=count,
+                        denominator=denominator,
+                        source=ValueSource.ENTERED,
+                    )
+                )
+        if code not in ("9909", "9910"):
+            for key, years in sdata.kolada_values(population[municipality.pk], code).items():
+                for year, value in years.items():
+                    rows.append(
+                        IndicatorValue(
+                            municipality=municipality,
+                            indicator=indicators[key],
+                            year=year,
+                            value=Decimal(str(value)),
+                            source=ValueSource.KOLADA,
+                        )
+                    )
+    IndicatorValue.objects.bulk_create(rows)
+    for code, area, source_type, day, text in sdata.OBSERVATIONS:
+        observation_add(
+            municipality=municipalities[code],
+            area=area,
+            source_type=source_type,
+            observed_on=datetime.date.fromisoformat(day),
+            text=text,
+            user=None,
+        )
+    ReportText.objects.get_or_create(county=county, year=sdata.LAST_YEAR, defaults=sdata.COUNTY_REPORT_TEXT)

@@ -1,0 +1,143 @@
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fridsam.core.audit import log_access
+from fridsam.core.forms import save_form
+from fridsam.core.models import AccessAction
+from fridsam.core.policies import CHANGE, VIEW
+from fridsam.organisations.models import County
+from fridsam.organisations.policies import municipality_policy
+from fridsam.reports import builder, services
+from fridsam.reports.forms import ReportTextForm
+from fridsam.reports.models import ReportText
+from fridsam.reports.pdf import render_pdf
+from fridsam.statistics.policies import VIEW_COUNTY, statistics_policy
+
+
+def _check_year(year: int) -> None:
+    if not 2000 <= year <= timezone.localdate().year:
+        raise Http404
+
+
+def _county(request, county_code) -> County:
+    county = get_object_or_404(County, code=county_code)
+    if not statistics_policy.can(request.tenancy, VIEW_COUNTY, county):
+        raise Http404
+    return county
+
+
+def _municipality(request, municipality_code, action=VIEW):
+    municipality = municipality_policy.get_or_404(request.tenancy, VIEW, code=municipality_code)
+    statistics_policy.check(request.tenancy, action, municipality)
+    return municipality
+
+
+def _years():
+    this_year = timezone.localdate().year
+    return list(range(this_year, this_year - 8, -1))
+
+
+def _pdf(request, report, filename) -> HttpResponse:
+    html = render_to_string("reports/print.html", {"report": report}, request=request)
+    response = HttpResponse(render_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
+    return response
+
+
+def county_latest(request, county_code):
+    county = _county(request, county_code)
+    return redirect("reports:county", county_code=county.code, year=timezone.localdate().year - 1)
+
+
+def county(request, county_code, year):
+    _check_year(year)
+    county = _county(request, county_code)
+    report = builder.county_report(county, year)
+    return render(request, "reports/report.html", {"report": report, "years": _years(), "can_edit": True})
+
+
+def county_pdf(request, county_code, year):
+    _check_year(year)
+    county = _county(request, county_code)
+    report = builder.county_report(county, year)
+    log_access(
+        request=request,
+        action=AccessAction.EXPORT,
+        object_type="reports.county",
+        object_id=county.code,
+        county=county,
+        detail=f"Länsrapport {year} (PDF)",
+    )
+    return _pdf(request, report, f"lansrapport-{county.code}-{year}")
+
+
+def municipality(request, municipality_code, year):
+    _check_year(year)
+    municipality = _municipality(request, municipality_code)
+    report = builder.municipality_report(municipality, year)
+    return render(
+        request,
+        "reports/report.html",
+        {
+            "report": report,
+            "years": _years(),
+            "can_edit": statistics_policy.can(request.tenancy, CHANGE, municipality),
+        },
+    )
+
+
+def municipality_pdf(request, municipality_code, year):
+    _check_year(year)
+    municipality = _municipality(request, municipality_code)
+    report = builder.municipality_report(municipality, year)
+    log_access(
+        request=request,
+        action=AccessAction.EXPORT,
+        object_type="reports.municipality",
+        object_id=municipality.code,
+        municipality=municipality,
+        detail=f"Årsrapport {year} (PDF)",
+    )
+    return _pdf(request, report, f"arsrapport-{municipality.code}-{year}")
+
+
+def _edit_text(request, year, *, county=None, municipality=None, back):
+    instance = ReportText.objects.filter(county=county, municipality=municipality, year=year).first()
+    form = ReportTextForm(request.POST or None, instance=instance)
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.report_text_save(
+            year=year, county=county, municipality=municipality, user=request.user, request=request, **data
+        ),
+        success_message=_("The report text is saved."),
+    )
+    if saved:
+        return redirect(back)
+    return render(
+        request,
+        "fridsam/form_page.html",
+        {
+            "form": form,
+            "municipality": municipality,
+            "page_title": _("Foreword and conclusions, %(year)s") % {"year": year},
+        },
+    )
+
+
+def county_text(request, county_code, year):
+    _check_year(year)
+    county = _county(request, county_code)
+    return _edit_text(request, year, county=county, back=reverse("reports:county", args=[county.code, year]))
+
+
+def municipality_text(request, municipality_code, year):
+    _check_year(year)
+    municipality = _municipality(request, municipality_code, CHANGE)
+    return _edit_text(
+        request, year, municipality=municipality, back=reverse("reports:municipality", args=[municipality.code, year])
+    )

@@ -1,0 +1,362 @@
+"""Writes of the statistics: the yearly entry form, file imports and observations.
+
+Every write validates first and then saves in one transaction with its access-log rows, so a bad
+row or a crash leaves nothing behind. An import is all or nothing: every bad row is reported with
+its line and a reason in Swedish, and importing the same file again changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fridsam.accounts.models import Role
+from fridsam.core.audit import log_access
+from fridsam.core.models import AccessAction
+from fridsam.core.validators import validate_no_personal_identity_number
+from fridsam.organisations.models import Municipality
+from fridsam.statistics import importers
+from fridsam.statistics.models import FIRST_YEAR, LAST_YEAR, Indicator, IndicatorValue, Observation, Unit, ValueSource
+
+MAX_COUNT = 10_000_000
+
+
+def writable_municipalities(tenancy) -> dict[str, Municipality]:
+    """Municipalities whose figures the user may enter or import: a county analyst's county, a
+    coordinator's or manager's own municipalities."""
+    result: dict[str, Municipality] = {}
+    counties = [m.county_id for m in tenancy.memberships if m.role == Role.COUNTY_ANALYST]
+    if counties:
+        for municipality in Municipality.objects.filter(county_id__in=counties):
+            result[municipality.code] = municipality
+    for m in tenancy.memberships:
+        if m.role in (Role.COORDINATOR, Role.MANAGER) and m.municipality_id:
+            result[m.municipality.code] = m.municipality
+    return result
+
+
+@dataclass(frozen=True)
+class Figure:
+    count: int | None = None
+    denominator: int | None = None
+    value: Decimal | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self.count is None and self.denominator is None and self.value is None
+
+
+def figure_errors(indicator: Indicator, figure: Figure) -> list[str]:
+    """What is wrong with a figure for this indicator, in Swedish; empty when it is right."""
+    errors = []
+    if figure.count is not None and not 0 <= figure.count <= MAX_COUNT:
+        errors.append(_("The number must be between 0 and %(max)s.") % {"max": f"{MAX_COUNT:,}".replace(",", " ")})
+    if figure.denominator is not None and not 0 < figure.denominator <= MAX_COUNT:
+        errors.append(_("“Out of” must be a whole number above 0."))
+    if indicator.unit == Unit.PERCENT:
+        if figure.count is not None and figure.denominator is None:
+            errors.append(_("A share needs both the number and what it is out of."))
+        if figure.denominator is not None and figure.count is None:
+            errors.append(_("A share needs both the number and what it is out of."))
+        if figure.count is not None and figure.denominator is not None and figure.count > figure.denominator:
+            errors.append(_("The number cannot be larger than what it is out of."))
+        if figure.value is not None and not 0 <= figure.value <= 100:
+            errors.append(_("A share in per cent must be between 0 and 100."))
+    else:
+        if figure.denominator is not None:
+            errors.append(_("“Out of” is only used for shares."))
+        if figure.value is not None and indicator.unit == Unit.COUNT:
+            errors.append(_("Give a number for this indicator, not a computed value."))
+        if figure.value is not None and figure.value < 0:
+            errors.append(_("The value cannot be negative."))
+    if figure.value is not None and figure.count is not None:
+        errors.append(_("Give either a number or a value, not both."))
+    return errors
+
+
+def _sum_errors(indicators_by_key: dict[str, Indicator], state: dict[tuple[int, str, int], Figure]) -> dict:
+    """(municipality id, indicator key, year) of a sum → error, where the parts do not add up."""
+    errors = {}
+    for (mid, key, year), figure in state.items():
+        indicator = indicators_by_key.get(key)
+        if indicator is None or not indicator.sum_of or figure.count is None:
+            continue
+        parts = [state.get((mid, part, year)) for part in indicator.sum_of]
+        if all(p is not None and p.count is not None for p in parts):
+            total = sum(p.count for p in parts)
+            if total != figure.count:
+                errors[(mid, key, year)] = _(
+                    "%(name)s is %(total)s but its parts add up to %(sum)s: correct the sum or the parts."
+                ) % {"name": indicator.name, "total": figure.count, "sum": total}
+    return errors
+
+
+def _same(value: IndicatorValue, figure: Figure) -> bool:
+    return (
+        value.count == figure.count
+        and value.denominator == figure.denominator
+        and (value.value is None if figure.value is None else value.value == figure.value)
+    )
+
+
+def _log(request, action: str, municipality: Municipality, detail: str) -> None:
+    log_access(
+        request=request,
+        action=action,
+        object_type=IndicatorValue,
+        object_id=municipality.code,
+        municipality=municipality,
+        detail=detail[:300],
+    )
+
+
+def year_save(*, municipality: Municipality, year: int, figures: dict[str, Figure], user, request=None) -> int:
+    """Save the entry form: one municipality, one year, a figure (or nothing) per indicator.
+    An emptied indicator is removed. Returns the number of indicators changed."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValidationError(_("The year must be between %(a)s and %(b)s.") % {"a": FIRST_YEAR, "b": LAST_YEAR})
+    by_key = {i.key: i for i in Indicator.objects.filter(is_active=True)}
+    errors: dict[str, list[str]] = {}
+    for key, figure in figures.items():
+        if key not in by_key:
+            raise ValidationError(_("Unknown indicator."))
+        problems = figure_errors(by_key[key], figure)
+        if problems:
+            errors[key] = problems
+    existing = {
+        v.indicator.key: v
+        for v in IndicatorValue.objects.filter(municipality=municipality, year=year).select_related("indicator")
+    }
+    state = {(municipality.pk, k, year): Figure(v.count, v.denominator, v.value) for k, v in existing.items()}
+    for key, figure in figures.items():
+        if figure.empty:
+            state.pop((municipality.pk, key, year), None)
+        else:
+            state[(municipality.pk, key, year)] = figure
+    for (_mid, key, _year), message in _sum_errors(by_key, state).items():
+        errors.setdefault(key, []).append(message)
+    if errors:
+        raise ValidationError(errors)
+    changed = []
+    with transaction.atomic():
+        for key, figure in figures.items():
+            current = existing.get(key)
+            if figure.empty:
+                if current is not None:
+                    current.delete()
+                    changed.append(key)
+                continue
+            if current is not None and _same(current, figure):
+                continue
+            IndicatorValue.objects.update_or_create(
+                municipality=municipality,
+                indicator=by_key[key],
+                year=year,
+                defaults={
+                    "count": figure.count,
+                    "denominator": figure.denominator,
+                    "value": figure.value,
+                    "source": ValueSource.ENTERED,
+                    "updated_at": timezone.now(),
+                    "updated_by": user,
+                },
+            )
+            changed.append(key)
+        if changed:
+            _log(request, AccessAction.CHANGE, municipality, f"Statistik {year}: {', '.join(sorted(changed))}")
+    return len(changed)
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    errors: list[tuple[int | None, str]] = field(default_factory=list)
+    municipalities: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class ImportFailed(Exception):
+    def __init__(self, result: ImportResult):
+        super().__init__(f"{len(result.errors)} errors")
+        self.result = result
+
+
+def import_file(*, filename: str, data: bytes, tenancy, request=None) -> ImportResult:
+    """Validate every row of the file, then save all of it, or nothing (raises ImportFailed)."""
+    result = ImportResult()
+    try:
+        parsed = importers.parse(filename, data)
+    except importers.FileError as error:
+        result.errors.append((None, str(error)))
+        raise ImportFailed(result) from None
+    result.skipped = parsed.skipped
+    result.errors.extend(parsed.errors)
+    allowed = writable_municipalities(tenancy)
+    indicators = {i.key: i for i in Indicator.objects.filter(is_active=True)}
+    by_kpi = {i.kolada_kpi.upper(): i for i in indicators.values() if i.kolada_kpi}
+    source = ValueSource.KOLADA if parsed.kind == "kolada" else ValueSource.IMPORTED
+
+    wanted: dict[tuple[int, str, int], tuple[int, Figure]] = {}
+    for row in parsed.rows:
+        problems = []
+        code = row.municipality.strip()
+        if code.isdigit() and len(code) < 4:
+            code = code.zfill(4)  # Excel drops the leading zero of 0180
+        municipality = allowed.get(code)
+        if municipality is None:
+            problems.append(
+                _("Municipality code %(code)s is not one you may report for.") % {"code": row.municipality or "–"}
+            )
+        if parsed.kind == "kolada":
+            indicator = by_kpi.get(row.kolada_kpi.upper())
+            if indicator is None:
+                problems.append(
+                    _("Kolada key figure %(kpi)s is not linked to an indicator (an administrator links it).")
+                    % {"kpi": row.kolada_kpi}
+                )
+        else:
+            indicator = indicators.get(row.indicator.strip().lower())
+            if indicator is None:
+                problems.append(_("Unknown indicator “%(key)s”.") % {"key": row.indicator})
+        year = importers.to_int(row.year) if row.year else None
+        if year is None or not FIRST_YEAR <= year <= LAST_YEAR:
+            problems.append(
+                _("The year “%(year)s” is not a year between %(a)s and %(b)s.")
+                % {"year": row.year, "a": FIRST_YEAR, "b": LAST_YEAR}
+            )
+        count = denominator = value = None
+        if row.count:
+            count = importers.to_int(row.count)
+            if count is None:
+                problems.append(_("The number “%(v)s” is not a whole number.") % {"v": row.count})
+        if row.denominator:
+            denominator = importers.to_int(row.denominator)
+            if denominator is None:
+                problems.append(_("“Out of” “%(v)s” is not a whole number.") % {"v": row.denominator})
+        if row.value:
+            value = importers.to_decimal(row.value)
+            if value is None:
+                problems.append(_("The value “%(v)s” is not a number.") % {"v": row.value})
+            else:
+                value = value.quantize(Decimal("0.01"))
+        figure = Figure(count, denominator, value)
+        if indicator is not None and not problems:
+            problems.extend(figure_errors(indicator, figure))
+        if problems:
+            result.errors.extend((row.line, p) for p in problems)
+            continue
+        key = (municipality.pk, indicator.key, year)
+        if key in wanted:
+            result.errors.append(
+                (
+                    row.line,
+                    _("The same municipality, indicator and year as on line %(line)s.") % {"line": wanted[key][0]},
+                )
+            )
+            continue
+        wanted[key] = (row.line, figure)
+
+    if not wanted and not result.errors:
+        result.errors.append((None, _("The file holds no figures to import.")))
+    municipality_ids = sorted({k[0] for k in wanted})
+    years = sorted({k[2] for k in wanted})
+    existing = {
+        (v.municipality_id, v.indicator.key, v.year): v
+        for v in IndicatorValue.objects.filter(municipality_id__in=municipality_ids, year__in=years).select_related(
+            "indicator"
+        )
+    }
+    state = {k: Figure(v.count, v.denominator, v.value) for k, v in existing.items()}
+    state.update({k: f for k, (_line, f) in wanted.items()})
+    for key, message in _sum_errors(indicators, state).items():
+        line = wanted.get(key, (None,))[0]
+        if line is None:  # the sum is stored; the file changed a part of it
+            parts = [wanted[(key[0], p, key[2])][0] for p in indicators[key[1]].sum_of if (key[0], p, key[2]) in wanted]
+            line = min(parts) if parts else None
+        result.errors.append((line, message))
+    if result.errors:
+        result.errors.sort(key=lambda e: (e[0] is not None, e[0] or 0))
+        raise ImportFailed(result)
+
+    now = timezone.now()
+    user = request.user if request is not None and request.user.is_authenticated else None
+    to_create, to_update = [], []
+    touched: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for key, (_line, figure) in wanted.items():
+        current = existing.get(key)
+        if current is not None and _same(current, figure):
+            result.unchanged += 1
+            continue
+        if current is None:
+            to_create.append(
+                IndicatorValue(
+                    municipality_id=key[0],
+                    indicator=indicators[key[1]],
+                    year=key[2],
+                    count=figure.count,
+                    denominator=figure.denominator,
+                    value=figure.value,
+                    source=source,
+                    updated_at=now,
+                    updated_by=user,
+                )
+            )
+            touched[key[0]][0] += 1
+        else:
+            current.count, current.denominator, current.value = figure.count, figure.denominator, figure.value
+            current.source, current.updated_at, current.updated_by = source, now, user
+            to_update.append(current)
+            touched[key[0]][1] += 1
+    result.created, result.updated = len(to_create), len(to_update)
+    result.municipalities = len(touched)
+    municipalities = {m.pk: m for m in allowed.values()}
+    with transaction.atomic():
+        IndicatorValue.objects.bulk_create(to_create, batch_size=1000)
+        IndicatorValue.objects.bulk_update(
+            to_update, ["count", "denominator", "value", "source", "updated_at", "updated_by"], batch_size=1000
+        )
+        for mid, (created, updated) in sorted(touched.items()):
+            _log(
+                request,
+                AccessAction.IMPORT,
+                municipalities[mid],
+                f"Import av {filename[:100]}: {created} nya, {updated} ändrade",
+            )
+    return result
+
+
+def observation_add(
+    *, municipality: Municipality, area: str, source_type: str, observed_on, text: str, user, request=None
+) -> Observation:
+    validate_no_personal_identity_number(text)
+    observation = Observation(
+        municipality=municipality,
+        area=area,
+        source_type=source_type,
+        observed_on=observed_on,
+        text=text.strip(),
+        created_by=user,
+    )
+    observation.full_clean()
+    with transaction.atomic():
+        observation.save()
+        log_access(
+            request=request,
+            action=AccessAction.CREATE,
+            object_type=observation,
+            municipality=municipality,
+            detail="Iakttagelse",
+        )
+    return observation

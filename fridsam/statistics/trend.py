@@ -1,0 +1,163 @@
+"""The before/after reading, with the evaluation's own caution.
+
+The evaluation warns against reading every rise after a coordinator started as an effect: in one
+municipality actualised cases rose 96 → 115 → 138, "men eftersom antalet våldsärenden har ökat de
+senaste två åren kan ökningen inte ses som en effekt av samordnaren". So the reading compares the
+years after the start with the *trend* of the years before, not with their level:
+
+* the years before the start year are "before", the start year and later are "after" (the
+  coordinator worked during the start year);
+* a straight line is fitted to the before years (at least two are needed) and carried forward;
+* the years after *break* the trend when their mean distance from that line is larger than the
+  tolerance: twice the spread of the before years around their line, and at least 10 % of their
+  mean; otherwise they *continue* it;
+* a change of definition between the first and the last year compared is always mentioned.
+
+Only figures that may be shown are used: a suppressed year is a missing year here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+TOO_FEW = "too_few"
+NO_COORDINATOR = "no_coordinator"
+CONTINUES = "continues"
+UNCHANGED = "unchanged"
+BREAKS_UP = "breaks_up"
+BREAKS_DOWN = "breaks_down"
+
+MIN_BEFORE = 2
+MIN_AFTER = 1
+RELATIVE_TOLERANCE = 0.10
+
+
+@dataclass(frozen=True)
+class Reading:
+    verdict: str
+    text: str
+    before: tuple[int, ...] = ()
+    after: tuple[int, ...] = ()
+    expected: Mapping[int, float] = field(default_factory=dict)
+    slope: float | None = None
+    tolerance: float | None = None
+    difference: float | None = None
+    crosses_break: bool = False
+
+
+def _fmt(value: float) -> str:
+    return number_format(round(value, 1), decimal_pos=0 if float(value).is_integer() else 1)
+
+
+def _fit(points: list[tuple[int, float]]) -> tuple[float, float, float | None]:
+    """Least-squares line through (year, value): slope, intercept, residual spread (None for 2)."""
+    n = len(points)
+    mean_x = sum(x for x, _y in points) / n
+    mean_y = sum(y for _x, y in points) / n
+    sxx = sum((x - mean_x) ** 2 for x, _y in points)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / sxx
+    intercept = mean_y - slope * mean_x
+    if n < 3:
+        return slope, intercept, None
+    residuals = [y - (intercept + slope * x) for x, y in points]
+    return slope, intercept, math.sqrt(sum(r * r for r in residuals) / (n - 2))
+
+
+def before_after(
+    series: Mapping[int, float | None],
+    start_year: int | None,
+    *,
+    break_years: Iterable[int] = (),
+    end_year: int | None = None,
+) -> Reading:
+    """Read *series* (year → value; None = missing or suppressed) around a coordinator's start.
+
+    ``end_year``: the year the coordinator left, if they did; later years are not "after".
+    ``break_years``: years from which the indicator's definition changed.
+    """
+    points = sorted((year, float(v)) for year, v in series.items() if v is not None)
+    if start_year is None:
+        return Reading(
+            NO_COORDINATOR,
+            _("The municipality had no coordinator in these years, so there is no before and after to compare."),
+        )
+    before = [(y, v) for y, v in points if y < start_year]
+    after = [(y, v) for y, v in points if y >= start_year and (end_year is None or y <= end_year)]
+    years_before, years_after = tuple(y for y, _v in before), tuple(y for y, _v in after)
+    if len(before) < MIN_BEFORE or len(after) < MIN_AFTER:
+        return Reading(
+            TOO_FEW,
+            _(
+                "Too few years to tell: the reading needs at least %(before)s years with figures before the "
+                "coordinator started in %(start)s and one from then on; there are %(nb)s before and %(na)s after."
+            )
+            % {"before": MIN_BEFORE, "start": start_year, "nb": len(before), "na": len(after)},
+            years_before,
+            years_after,
+        )
+    slope, intercept, spread = _fit(before)
+    expected = {y: max(0.0, intercept + slope * y) for y, _v in after}
+    difference = sum(v - expected[y] for y, v in after) / len(after)
+    mean_before = sum(v for _y, v in before) / len(before)
+    mean_after = sum(v for _y, v in after) / len(after)
+    tolerance = max(2 * spread if spread is not None else 0.0, RELATIVE_TOLERANCE * abs(mean_before)) or 1.0
+    first, last = before[0][0], after[-1][0]
+    crosses = any(first < b <= last for b in break_years)
+
+    trend_words = (
+        _("rising by about %(n)s a year") % {"n": _fmt(abs(slope))}
+        if slope > RELATIVE_TOLERANCE * abs(mean_before) / 2
+        else _("falling by about %(n)s a year") % {"n": _fmt(abs(slope))}
+        if slope < -RELATIVE_TOLERANCE * abs(mean_before) / 2
+        else _("roughly level")
+    )
+    path = " → ".join(_fmt(v) for _y, v in [*before, *after])
+    facts = _("From %(first)s to %(last)s: %(path)s. Before %(start)s the series was %(trend)s.") % {
+        "first": first,
+        "last": last,
+        "path": path,
+        "start": start_year,
+        "trend": trend_words,
+    }
+    level = _("On average %(after)s a year from %(start)s against %(before)s before.") % {
+        "after": _fmt(mean_after),
+        "before": _fmt(mean_before),
+        "start": start_year,
+    }
+    if abs(difference) <= tolerance:
+        if trend_words == _("roughly level"):
+            verdict = UNCHANGED
+            judgement = _("The years from the start lie where the earlier years did: no change can be seen.")
+        else:
+            verdict = CONTINUES
+            judgement = _(
+                "The change continues the trend of the years before: it began before the coordinator and "
+                "cannot be read as an effect of the coordinator."
+            )
+    elif difference > 0:
+        verdict = BREAKS_UP
+        judgement = _(
+            "The years from the start lie above what the earlier trend would give (by about %(d)s a year): "
+            "the change breaks the earlier trend. A break in time is not proof of an effect, but it is "
+            "consistent with, for example, better detection."
+        ) % {"d": _fmt(difference)}
+    else:
+        verdict = BREAKS_DOWN
+        judgement = _(
+            "The years from the start lie below what the earlier trend would give (by about %(d)s a year): "
+            "the change breaks the earlier trend. A break in time is not proof of an effect."
+        ) % {"d": _fmt(abs(difference))}
+    text = f"{facts} {level} {judgement}"
+    if crosses:
+        text += " " + _(
+            "Note: the definition of the indicator changed within these years, so part of the change may "
+            "come from the new definition."
+        )
+    return Reading(
+        verdict, text, years_before, years_after, expected, slope, tolerance, difference, crosses_break=crosses
+    )

@@ -1,0 +1,322 @@
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fridsam.core.audit import log_access
+from fridsam.core.models import AccessAction
+from fridsam.core.policies import ADD, CHANGE, VIEW
+from fridsam.organisations.models import County, Municipality
+from fridsam.organisations.policies import municipality_policy
+from fridsam.statistics import exports, selectors, services
+from fridsam.statistics.forms import ImportForm, ObservationForm, YearForm
+from fridsam.statistics.models import Unit
+from fridsam.statistics.policies import VIEW_COUNTY, statistics_policy
+from fridsam.statistics.presentation import (
+    county_table,
+    indicator_sections,
+    municipality_rows,
+    ranking,
+    unit_label,
+)
+
+HISTORY_YEARS = 10
+
+
+def default_years(municipality_ids) -> list[int]:
+    present = selectors.years_with_data(municipality_ids)
+    this_year = timezone.localdate().year
+    last = max([*present, this_year - 1])
+    first = min([*present, last - 4]) if present else last - 4
+    return list(range(max(first, last - 14), last + 1))
+
+
+def figures_for(request, municipality: Municipality, years=None) -> selectors.Figures:
+    """Own staff: their own figures, exact. Anyone else (the county): the county's figures
+    through the suppression, so the hidden cells are the same as on every county page."""
+    exact = selectors.exact_municipality_ids(request.tenancy)
+    if municipality.pk in exact:
+        municipalities = [municipality]
+    else:
+        municipalities = list(Municipality.objects.filter(county_id=municipality.county_id))
+    years = years or default_years([m.pk for m in municipalities])
+    return selectors.load_figures(municipalities, years, exact_ids=exact)
+
+
+def index(request):
+    tenancy = request.tenancy
+    statistics_policy.check(tenancy, VIEW)
+    municipalities = [m for m in municipality_policy.visible(tenancy) if statistics_policy.can(tenancy, VIEW, m)]
+    counties = [
+        m.county for m in tenancy.memberships if m.county_id and statistics_policy.can(tenancy, VIEW_COUNTY, m.county)
+    ]
+    exact = selectors.exact_municipality_ids(tenancy)
+    return render(
+        request,
+        "statistics/index.html",
+        {
+            "own": [m for m in municipalities if m.pk in exact],
+            "counties": list({c.pk: c for c in counties}.values()),
+            "can_import": bool(services.writable_municipalities(tenancy)),
+        },
+    )
+
+
+def municipality(request, municipality_code):
+    tenancy = request.tenancy
+    municipality = municipality_policy.get_or_404(tenancy, VIEW, code=municipality_code)
+    statistics_policy.check(tenancy, VIEW, municipality)
+    figures = figures_for(request, municipality)
+    sections = indicator_sections(figures, municipality)
+    if request.GET.get("format") in ("csv", "xlsx"):
+        header, rows = municipality_rows(figures, municipality)
+        log_access(
+            request=request,
+            action=AccessAction.EXPORT,
+            object_type="statistics.indicatorvalue",
+            object_id=municipality.code,
+            municipality=municipality,
+            detail="Statistik per år",
+        )
+        return exports.download(f"statistik-{municipality.code}", header, rows, kind=request.GET["format"])
+    exact = municipality.pk in figures.exact_ids
+    return render(
+        request,
+        "statistics/municipality.html",
+        {
+            "municipality": municipality,
+            "figures": figures,
+            "sections": sections,
+            "exact": exact,
+            "can_enter": statistics_policy.can(tenancy, CHANGE, municipality),
+            "entry_year": timezone.localdate().year - 1,
+            "periods": figures.periods.get(municipality.pk, []),
+        },
+    )
+
+
+def enter_year(request, municipality_code, year):
+    tenancy = request.tenancy
+    municipality = municipality_policy.get_or_404(tenancy, VIEW, code=municipality_code)
+    statistics_policy.check(tenancy, CHANGE, municipality)
+    if not 2000 <= year <= timezone.localdate().year:
+        raise Http404
+    indicators = [i for i in selectors.indicators() if i.obtained != "computed"]
+    earlier_years = [y for y in range(year - 3, year)]
+    stored = selectors.value_rows_for(municipality, [*earlier_years, year])
+    current = {key: value for (key, y), value in stored.items() if y == year}
+    form = YearForm(request.POST or None, indicators=indicators, initial_values=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.year_save(
+                municipality=municipality, year=year, figures=form.figures(), user=request.user, request=request
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                form.add_indicator_errors({k: [m for e in v for m in e.messages] for k, v in error.error_dict.items()})
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("The figures for %(year)s are saved (%(n)s changed).") % {"year": year, "n": changed}
+                if changed
+                else _("Nothing was changed."),
+            )
+            return redirect("statistics:municipality", municipality_code=municipality.code)
+    rows = []
+    for indicator, count_field, denominator_field in form.rows():
+        earlier = []
+        for y in earlier_years:
+            value = stored.get((indicator.key, y))
+            if value is None:
+                earlier.append("–")
+            elif indicator.unit == Unit.PERCENT and value.count is not None:
+                earlier.append(f"{value.count} / {value.denominator}")
+            elif value.count is not None:
+                earlier.append(str(value.count))
+            else:
+                earlier.append(str(value.value).replace(".", ","))
+        rows.append((indicator, count_field, denominator_field, earlier, selectors.definition_for(indicator, year)))
+    return render(
+        request,
+        "statistics/enter_year.html",
+        {
+            "municipality": municipality,
+            "year": year,
+            "form": form,
+            "rows": rows,
+            "earlier_years": earlier_years,
+            "years": list(range(timezone.localdate().year - 1, timezone.localdate().year - 11, -1)),
+        },
+    )
+
+
+def import_file(request):
+    tenancy = request.tenancy
+    allowed = services.writable_municipalities(tenancy)
+    if not allowed:
+        raise Http404
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = services.import_file(filename=upload.name, data=upload.read(), tenancy=tenancy, request=request)
+        except services.ImportFailed as failure:
+            result = failure.result
+        else:
+            messages.success(
+                request,
+                _("Imported: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.")
+                % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+            )
+    return render(
+        request,
+        "statistics/import.html",
+        {
+            "form": form,
+            "result": result,
+            "allowed": sorted(allowed.values(), key=lambda m: m.name),
+            "indicators": selectors.indicators(),
+        },
+        status=400 if result is not None and not result.ok else 200,
+    )
+
+
+def import_template(request, kind):
+    if kind not in ("csv", "xlsx"):
+        raise Http404
+    tenancy = request.tenancy
+    allowed = sorted(services.writable_municipalities(tenancy).values(), key=lambda m: m.name)
+    if not allowed:
+        raise Http404
+    year = timezone.localdate().year - 1
+    header = ["kommunkod", "kommun", "indikator", "år", "antal", "nämnare"]
+    rows = [
+        [m.code, m.name, i.key, year, "", ""]
+        for m in allowed
+        for i in selectors.indicators()
+        if i.obtained == "entered"
+    ]
+    return exports.download(f"fridsam-statistik-mall-{year}", header, rows, kind=kind)
+
+
+def _county(request, county_code) -> County:
+    county = get_object_or_404(County, code=county_code)
+    if not statistics_policy.can(request.tenancy, VIEW_COUNTY, county):
+        raise Http404
+    return county
+
+
+def _year(request, figures) -> int:
+    try:
+        year = int(request.GET.get("ar", ""))
+    except ValueError:
+        year = None
+    if year not in figures.years:
+        with_data = [y for y in figures.years if figures.year_has_data(y)]
+        year = with_data[-1] if with_data else figures.years[-1]
+    return year
+
+
+def county(request, county_code):
+    county = _county(request, county_code)
+    municipalities = list(Municipality.objects.filter(county=county))
+    figures = selectors.load_figures(
+        municipalities, default_years([m.pk for m in municipalities]), exact_ids=frozenset()
+    )
+    year = _year(request, figures)
+    table = county_table(figures, year)
+    if request.GET.get("format") in ("csv", "xlsx"):
+        log_access(
+            request=request,
+            action=AccessAction.EXPORT,
+            object_type="statistics.indicatorvalue",
+            object_id=county.code,
+            county=county,
+            detail=f"Länsjämförelse {year}",
+        )
+        return exports.download(
+            f"lansjamforelse-{county.code}-{year}", table.header, table.export_rows, kind=request.GET["format"]
+        )
+    return render(
+        request,
+        "statistics/county.html",
+        {"county": county, "figures": figures, "year": year, "table": table},
+    )
+
+
+def county_ranking(request, county_code):
+    county = _county(request, county_code)
+    municipalities = list(Municipality.objects.filter(county=county))
+    figures = selectors.load_figures(
+        municipalities, default_years([m.pk for m in municipalities]), exact_ids=frozenset()
+    )
+    year = _year(request, figures)
+    indicators = {i.key: i for i in figures.indicators}
+    indicator = indicators.get(request.GET.get("indikator", "")) or figures.indicators[0]
+    result = ranking(figures, indicator, year)
+    if request.GET.get("format") in ("csv", "xlsx"):
+        log_access(
+            request=request,
+            action=AccessAction.EXPORT,
+            object_type="statistics.indicatorvalue",
+            object_id=county.code,
+            county=county,
+            detail=f"Rangordning {indicator.key} {year}",
+        )
+        return exports.download(
+            f"rangordning-{indicator.key}-{year}", result.header, result.export_rows, kind=request.GET["format"]
+        )
+    return render(
+        request,
+        "statistics/ranking.html",
+        {
+            "county": county,
+            "figures": figures,
+            "year": year,
+            "indicator": indicator,
+            "ranking": result,
+            "unit": unit_label(indicator, comparable=True),
+        },
+    )
+
+
+def definitions(request):
+    statistics_policy.check(request.tenancy, VIEW)
+    return render(request, "statistics/definitions.html", {"indicators": selectors.indicators()})
+
+
+def observations(request, municipality_code):
+    tenancy = request.tenancy
+    municipality = municipality_policy.get_or_404(tenancy, VIEW, code=municipality_code)
+    statistics_policy.check(tenancy, VIEW, municipality)
+    can_add = statistics_policy.can(tenancy, ADD, municipality)
+    form = ObservationForm(request.POST or None, initial={"observed_on": datetime.date.today()})
+    if request.method == "POST":
+        if not can_add:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.observation_add(
+                    municipality=municipality, **form.cleaned_data, user=request.user, request=request
+                )
+            except ValidationError as error:
+                form.add_error("text" if not hasattr(error, "error_dict") else None, error)
+            else:
+                messages.success(request, _("The observation is saved."))
+                return redirect("statistics:observations", municipality_code=municipality.code)
+    return render(
+        request,
+        "statistics/observations.html",
+        {
+            "municipality": municipality,
+            "observations": selectors.observations_for([municipality.pk]),
+            "form": form if can_add else None,
+        },
+    )

@@ -1,0 +1,176 @@
+"""Benchmarks of the statistics and reports at national scale. Run with `make bench`.
+
+Builds a county of 290 generated municipalities with population figures for ten years and a
+coordinator in every other municipality, then measures, through Django's test client and the
+real database:
+
+* the import of a 290-municipality × 10-year CSV file with every entered indicator (≤ 5 s), and of
+  a Kolada JSON file with the three key figures;
+* the county comparison (290 municipalities × 10 years × every indicator, suppression included):
+  query count (constant) and median server time over 10 requests (≤ 300 ms);
+* the county report as PDF for 10 and for 290 municipalities (≤ 15 s and ≤ 120 s).
+"""
+
+import datetime
+import json
+import random
+import statistics
+import time
+
+import pytest
+from django.urls import reverse
+
+from fridsam.accounts.models import Role
+from fridsam.accounts.services import membership_grant
+from fridsam.accounts.tests import factories as account_factories
+from fridsam.coordination import services as coordination
+from fridsam.core.testing import count_queries
+from fridsam.organisations.models import County, Municipality, MunicipalityPopulation
+from fridsam.statistics.models import Indicator, Unit
+
+pytestmark = [pytest.mark.benchmark, pytest.mark.django_db]
+YEARS = range(2016, 2026)
+REQUESTS = 10
+
+
+def _county(code: str, n: int) -> County:
+    county = County.objects.create(code=code, name=f"Benchmarklän {code}")
+    municipalities = Municipality.objects.bulk_create(
+        [
+            Municipality(
+                code=f"{code}{i:02d}" if n < 100 else f"{code[0]}{i:03d}", name=f"Kommun {i:03d}", county=county
+            )
+            for i in range(n)
+        ]
+    )
+    rng = random.Random(n)
+    MunicipalityPopulation.objects.bulk_create(
+        [
+            MunicipalityPopulation(
+                municipality=m, year=y, total=(total := rng.randint(2_500, 120_000)), adults=int(total * 0.79)
+            )
+            for m in municipalities
+            for y in YEARS
+        ]
+    )
+    for i, m in enumerate(municipalities):
+        if i % 2 == 0:
+            coordinator = account_factories.staff(Role.MANAGER, municipality=m)
+            coordination.post_create(
+                coordinator=coordinator,
+                assignments=[coordination.Assignment(m, 50, True)],
+                start_date=datetime.date(2016 + i % 8, 3, 1),
+                placement_level="ifo",
+                combined_duties="none",
+                consultation_support=True,
+            )
+    return county
+
+
+def _csv(county: County) -> bytes:
+    rng = random.Random(7)
+    indicators = list(Indicator.objects.filter(obtained="entered"))
+    lines = ["kommunkod;kommun;indikator;år;antal;nämnare"]
+    for m in Municipality.objects.filter(county=county):
+        for year in YEARS:
+            parts = {}
+            for indicator in indicators:
+                if indicator.sum_of:
+                    continue
+                count = rng.choice([0, 1, 2, 3, 5, 8, 13, 21, 40, 90])
+                parts[indicator.key] = count
+                denominator = count + rng.randint(1, 60) if indicator.unit == Unit.PERCENT else ""
+                lines.append(f"{m.code};{m.name};{indicator.key};{year};{count};{denominator}")
+            for indicator in indicators:
+                if indicator.sum_of:
+                    lines.append(f"{m.code};{m.name};{indicator.key};{year};{sum(parts[p] for p in indicator.sum_of)};")
+    return "\n".join(lines).encode("utf-8")
+
+
+def _kolada(county: County) -> bytes:
+    rng = random.Random(11)
+    values = [
+        {
+            "kpi": kpi,
+            "municipality": m.code,
+            "period": year,
+            "values": [{"gender": "T", "count": 1, "status": "", "value": round(rng.uniform(5, 80), 1)}],
+        }
+        for m in Municipality.objects.filter(county=county)
+        for year in range(2022, 2026)
+        for kpi in ("K1", "K2", "K3")
+    ]
+    return json.dumps({"values": values}).encode()
+
+
+def _analyst(county, login):
+    analyst = account_factories.user()
+    membership_grant(user=analyst, role=Role.COUNTY_ANALYST, county=county)
+    login(analyst)
+
+
+def _import(client, name, data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    started = time.perf_counter()
+    response = client.post(reverse("statistics:import"), {"file": SimpleUploadedFile(name, data)})
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 200, response.context["result"].errors[:10]
+    return elapsed, response.context["result"]
+
+
+def test_statistics_at_290_municipalities(client, login):
+    for key, kpi in zip(
+        ("kolada_adults_opened", "kolada_adults_intervention", "kolada_adults_goal_met"),
+        ("K1", "K2", "K3"),
+        strict=True,
+    ):
+        Indicator.objects.filter(key=key).update(kolada_kpi=kpi)
+    county = _county("8", 290)
+    _analyst(county, login)
+    data = _csv(county)
+    elapsed, result = _import(client, "statistik.csv", data)
+    rows = result.created + result.updated + result.unchanged
+    print(f"\nimport of {rows} rows ({len(data) // 1024} kB CSV, 290 municipalities x 10 years): {elapsed:.2f} s")
+    again, result = _import(client, "statistik.csv", data)
+    assert (result.created, result.updated) == (0, 0)
+    print(f"the same file again (nothing changes): {again:.2f} s")
+    kolada_elapsed, result = _import(client, "kolada.json", _kolada(county))
+    print(f"Kolada JSON, {result.created} values: {kolada_elapsed:.2f} s")
+
+    url = reverse("statistics:county", args=[county.code])
+    assert client.get(url).status_code == 200
+    queries = count_queries(lambda: client.get(url))
+    timings = []
+    for _ in range(REQUESTS):
+        started = time.perf_counter()
+        response = client.get(url)
+        timings.append(time.perf_counter() - started)
+    hidden = response.content.decode().count(">..<")
+    print(
+        f"county comparison, 290 municipalities x {len(response.context['figures'].years)} years x "
+        f"{len(response.context['figures'].indicators)} indicators: {queries} queries, median "
+        f"{statistics.median(timings) * 1000:.0f} ms, slowest {max(timings) * 1000:.0f} ms over {REQUESTS} requests, "
+        f"{hidden} hidden cells in the year shown"
+    )
+    assert queries <= 20
+
+    started = time.perf_counter()
+    response = client.get(reverse("reports:county_pdf", args=[county.code, 2025]))
+    pdf_elapsed = time.perf_counter() - started
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    print(f"county report PDF, 290 municipalities: {pdf_elapsed:.1f} s, {len(response.content) // 1024} kB")
+    assert elapsed <= 5
+    assert pdf_elapsed <= 120
+
+
+def test_county_report_pdf_for_10_municipalities(client, login):
+    county = _county("77", 10)
+    _analyst(county, login)
+    _import(client, "statistik.csv", _csv(county))
+    started = time.perf_counter()
+    response = client.get(reverse("reports:county_pdf", args=[county.code, 2025]))
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 200
+    print(f"\ncounty report PDF, 10 municipalities: {elapsed:.1f} s, {len(response.content) // 1024} kB")
+    assert elapsed <= 15
