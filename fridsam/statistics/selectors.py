@@ -10,11 +10,13 @@ figures; everything else goes through :mod:`fridsam.statistics.suppression`.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Prefetch, Q
 
 from fridsam.accounts.models import MUNICIPAL_ROLES
@@ -331,8 +333,7 @@ def _suppress(figures: Figures, by_key: dict[str, Indicator], limit) -> None:
                     parts = tuple((p, who, year) for p in indicator.sum_of)
                     if total_key in counts and all(p in counts for p in parts):
                         constraints.append(suppression.Constraint(total_key, parts))
-    hidden = suppression.suppress(counts, constraints, limit=limit)
-    for key in hidden:
+    for key in _suppress_by_year(counts, constraints, limit):
         cells[key].hidden = True
     # The viewer's own municipalities are shown exactly.
     for key, cell in cells.items():
@@ -341,10 +342,37 @@ def _suppress(figures: Figures, by_key: dict[str, Indicator], limit) -> None:
             cell.exact = True
 
 
+def _suppress_by_year(counts: dict, constraints: list, limit: int) -> set:
+    """Years never share a constraint, so each is suppressed on its own. The result depends only
+    on the counts, the constraints and the threshold, so it is cached under a hash of them."""
+    by_year_counts: dict[int, dict] = defaultdict(dict)
+    for key, count in counts.items():
+        by_year_counts[key[2]][key] = count
+    by_year_constraints: dict[int, list] = defaultdict(list)
+    for constraint in constraints:
+        by_year_constraints[constraint.total[2]].append(constraint)
+    hidden: set = set()
+    for year, year_counts in by_year_counts.items():
+        year_constraints = by_year_constraints.get(year, [])
+        fingerprint = hashlib.sha256(
+            repr(
+                (limit, sorted(year_counts.items(), key=repr), [(c.total, c.parts) for c in year_constraints])
+            ).encode()
+        ).hexdigest()
+        cache_key = f"fridsam:suppression:{fingerprint}"
+        cached = cache.get(cache_key)
+        if cached is None:
+            cached = sorted(suppression.suppress(year_counts, year_constraints, limit=limit), key=repr)
+            cache.set(cache_key, cached, timeout=7 * 24 * 3600)
+        hidden.update(tuple(k) for k in cached)
+    return hidden
+
+
 def years_with_data(municipality_ids: Iterable[int]) -> list[int]:
     return sorted(
         set(
             IndicatorValue.objects.filter(municipality_id__in=sorted(set(municipality_ids)))
+            .order_by()
             .values_list("year", flat=True)
             .distinct()
         )

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -273,12 +273,14 @@ def import_file(*, filename: str, data: bytes, tenancy, request=None) -> ImportR
     municipality_ids = sorted({k[0] for k in wanted})
     years = sorted({k[2] for k in wanted})
     existing = {
-        (v.municipality_id, v.indicator.key, v.year): v
-        for v in IndicatorValue.objects.filter(municipality_id__in=municipality_ids, year__in=years).select_related(
-            "indicator"
+        (mid, key, year): (pk, Figure(count, denominator, value))
+        for pk, mid, key, year, count, denominator, value in IndicatorValue.objects.filter(
+            municipality_id__in=municipality_ids, year__in=years
         )
+        .order_by()
+        .values_list("pk", "municipality_id", "indicator__key", "year", "count", "denominator", "value")
     }
-    state = {k: Figure(v.count, v.denominator, v.value) for k, v in existing.items()}
+    state = {k: f for k, (_pk, f) in existing.items()}
     state.update({k: f for k, (_line, f) in wanted.items()})
     for key, message in _sum_errors(indicators, state).items():
         line = wanted.get(key, (None,))[0]
@@ -296,37 +298,21 @@ def import_file(*, filename: str, data: bytes, tenancy, request=None) -> ImportR
     touched: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for key, (_line, figure) in wanted.items():
         current = existing.get(key)
-        if current is not None and _same(current, figure):
+        if current is not None and current[1] == figure:
             result.unchanged += 1
             continue
+        values = (figure.count, figure.denominator, figure.value, source, now, user.pk if user else None)
         if current is None:
-            to_create.append(
-                IndicatorValue(
-                    municipality_id=key[0],
-                    indicator=indicators[key[1]],
-                    year=key[2],
-                    count=figure.count,
-                    denominator=figure.denominator,
-                    value=figure.value,
-                    source=source,
-                    updated_at=now,
-                    updated_by=user,
-                )
-            )
+            to_create.append((key[0], indicators[key[1]].pk, key[2], *values))
             touched[key[0]][0] += 1
         else:
-            current.count, current.denominator, current.value = figure.count, figure.denominator, figure.value
-            current.source, current.updated_at, current.updated_by = source, now, user
-            to_update.append(current)
+            to_update.append((*values, current[0]))
             touched[key[0]][1] += 1
     result.created, result.updated = len(to_create), len(to_update)
     result.municipalities = len(touched)
     municipalities = {m.pk: m for m in allowed.values()}
     with transaction.atomic():
-        IndicatorValue.objects.bulk_create(to_create, batch_size=1000)
-        IndicatorValue.objects.bulk_update(
-            to_update, ["count", "denominator", "value", "source", "updated_at", "updated_by"], batch_size=1000
-        )
+        _write_rows(to_create, to_update)
         for mid, (created, updated) in sorted(touched.items()):
             _log(
                 request,
@@ -335,6 +321,45 @@ def import_file(*, filename: str, data: bytes, tenancy, request=None) -> ImportR
                 f"Import av {filename[:100]}: {created} nya, {updated} ändrade",
             )
     return result
+
+
+def _write_rows(to_create: list[tuple], to_update: list[tuple]) -> None:
+    """Insert and update many values with one prepared statement each (executemany): a 290 ×
+    10-year file is 35 000 rows, and building model instances for them costs seconds. Runs in the
+    caller's transaction; the database constraints still check every row."""
+    meta = IndicatorValue._meta
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    figures = [
+        quote(meta.get_field(f).column) for f in ("count", "denominator", "value", "source", "updated_at", "updated_by")
+    ]
+    keys = [quote(meta.get_field(f).column) for f in ("municipality", "indicator", "year")]
+    prepared_times: dict = {}
+
+    def prepared(row, offset):
+        # Every row of an import carries the same timestamp: prepare it once. Decimals go as
+        # they are (both backends adapt them).
+        row = list(row)
+        stamp = row[offset + 4]
+        if stamp not in prepared_times:
+            prepared_times[stamp] = meta.get_field("updated_at").get_db_prep_save(stamp, connection)
+        row[offset + 4] = prepared_times[stamp]
+        return row
+
+    with connection.cursor() as cursor:
+        if to_create:
+            columns = ", ".join([*keys, *figures])
+            placeholders = ", ".join(["%s"] * (len(keys) + len(figures)))
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608 - names from _meta
+                [prepared(r, 3) for r in to_create],
+            )
+        if to_update:
+            assignments = ", ".join(f"{c} = %s" for c in figures)
+            cursor.executemany(
+                f"UPDATE {table} SET {assignments} WHERE {quote(meta.pk.column)} = %s",  # noqa: S608 - names from _meta
+                [prepared(r, 0) for r in to_update],
+            )
 
 
 def observation_add(

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
-from fractions import Fraction
 
 from django.conf import settings
 
@@ -105,10 +104,12 @@ def suppress(
     # Hiding a cell can break another constraint, and the minimums a reader can infer change as
     # cells are hidden: the rules run until nothing more needs hiding, then the audit solves the
     # published equations and hides more wherever a hidden cell still follows from them.
+    solved: dict = {}  # components already audited, by their equations
     while True:
         _apply_rules(cells, constraints, hidden)
-        determined = _determined(cells, constraints, hidden)
-        if not any(_hide_next_to(key, cells, constraints, hidden) for key in sorted(determined, key=str)):
+        determined = _determined(cells, constraints, hidden, solved)
+        progress = [_hide_next_to(key, cells, constraints, hidden) for key in sorted(determined, key=str)]
+        if not any(progress):
             return hidden  # everything connected is hidden already
 
 
@@ -146,7 +147,7 @@ def _hide_next_to(key, cells, constraints, hidden) -> bool:
     return False
 
 
-def _determined(cells, constraints, hidden) -> set:
+def _determined(cells, constraints, hidden, solved: dict | None = None) -> set:
     """Hidden cells that a reader can compute from the published figures.
 
     The published figures are equations over the hidden cells (each constraint: parts − total
@@ -169,8 +170,12 @@ def _determined(cells, constraints, hidden) -> set:
         if row:
             equations.append((row, rhs))
     determined: set = set()
+    solved = {} if solved is None else solved
     for component in _components(equations):
-        determined |= _pinned(component)
+        signature = hash(tuple(sorted((repr(sorted(row.items(), key=repr)), rhs) for row, rhs in component)))
+        if signature not in solved:
+            solved[signature] = _pinned(component)
+        determined |= solved[signature]
     return determined
 
 
@@ -198,13 +203,8 @@ def _pinned(equations) -> set:
     at_minimum = _at_minimum(equations, variables)
     if at_minimum is None:
         return set()  # inconsistent figures: nothing sensible to protect against
-    rows = []
-    for row, rhs in equations:
-        rest = {k: Fraction(v) for k, v in row.items() if k not in at_minimum}
-        rhs = Fraction(rhs) - sum(v for k, v in row.items() if k in at_minimum)
-        if rest:
-            rows.append((rest, rhs))
-    return at_minimum | _solved_alone(rows)
+    free = [v for v in variables if v not in at_minimum]
+    return at_minimum | _fixed_by_equations([row for row, _rhs in equations], free)
 
 
 def _at_minimum(equations, variables) -> set | None:
@@ -213,16 +213,20 @@ def _at_minimum(equations, variables) -> set | None:
     variable that can exceed 1 (the feasible set is convex)."""
     import numpy as np
     from scipy.optimize import linprog
+    from scipy.sparse import coo_matrix, hstack, identity
 
     n = len(variables)
     index = {v: i for i, v in enumerate(variables)}
-    a_eq = np.zeros((len(equations), 2 * n))
+    data, row_ids, col_ids = [], [], []
     b_eq = np.zeros(len(equations))
     for r, (row, rhs) in enumerate(equations):
         for k, v in row.items():
-            a_eq[r, index[k]] = v
+            data.append(float(v))
+            row_ids.append(r)
+            col_ids.append(index[k])
         b_eq[r] = rhs
-    a_ub = np.hstack([-np.eye(n), np.eye(n)])  # -x + s <= -1
+    a_eq = coo_matrix((data, (row_ids, col_ids)), shape=(len(equations), 2 * n)).tocsr()
+    a_ub = hstack([-identity(n), identity(n)]).tocsr()  # -x + s <= -1
     b_ub = -np.ones(n)
     c = np.concatenate([np.zeros(n), -np.ones(n)])
     bounds = [(1, None)] * n + [(0, 1)] * n
@@ -232,27 +236,32 @@ def _at_minimum(equations, variables) -> set | None:
     return {v for v in variables if result.x[n + index[v]] < 1e-6}
 
 
-def _solved_alone(rows) -> set:
-    """Exact Gauss–Jordan elimination: variables whose reduced row contains them alone."""
-    variables = sorted({k for row, _rhs in rows for k in row}, key=str)
-    rank = 0
-    for variable in variables:
-        pivot = next((i for i in range(rank, len(rows)) if rows[i][0].get(variable)), None)
-        if pivot is None:
-            continue
-        rows[rank], rows[pivot] = rows[pivot], rows[rank]
-        row, rhs = rows[rank]
-        factor = row[variable]
-        row = {k: v / factor for k, v in row.items()}
-        rhs = rhs / factor
-        rows[rank] = (row, rhs)
-        for i, (other, other_rhs) in enumerate(rows):
-            if i == rank or not other.get(variable):
-                continue
-            scale = other[variable]
-            merged = dict(other)
-            for k, v in row.items():
-                merged[k] = merged.get(k, 0) - scale * v
-            rows[i] = ({k: v for k, v in merged.items() if v}, other_rhs - scale * rhs)
-        rank += 1
-    return {next(iter(row)) for row, _rhs in rows[:rank] if len(row) == 1}
+def _fixed_by_equations(rows, variables) -> set:
+    """Variables the equations fix on their own: those on which every solution of the homogeneous
+    system is zero. A random vector projected onto the null space (sparse least squares) is
+    zero exactly there, with probability one; two projections guard against an unlucky draw."""
+    if not variables:
+        return set()
+    import numpy as np
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.linalg import lsqr
+
+    index = {v: i for i, v in enumerate(variables)}
+    data, row_ids, col_ids = [], [], []
+    for r, row in enumerate(rows):
+        for k, v in row.items():
+            if k in index:
+                data.append(float(v))
+                row_ids.append(r)
+                col_ids.append(index[k])
+    if not data:
+        return set()
+    matrix = coo_matrix((data, (row_ids, col_ids)), shape=(len(rows), len(variables))).tocsr()
+    rng = np.random.default_rng(20261126)
+    movable = np.zeros(len(variables), dtype=bool)
+    for _draw in range(2):
+        r = rng.standard_normal(len(variables))
+        y = lsqr(matrix.T, r, atol=1e-14, btol=1e-14, iter_lim=20 * len(variables) + 100)[0]
+        projection = r - matrix.T @ y
+        movable |= np.abs(projection) > 1e-7
+    return {v for v in variables if not movable[index[v]]}

@@ -27,8 +27,8 @@ from fridsam.statistics.presentation import (
 HISTORY_YEARS = 10
 
 
-def default_years(municipality_ids) -> list[int]:
-    present = selectors.years_with_data(municipality_ids)
+def default_years(municipality_ids, present=None) -> list[int]:
+    present = selectors.years_with_data(municipality_ids) if present is None else present
     this_year = timezone.localdate().year
     last = max([*present, this_year - 1])
     first = min([*present, last - 4]) if present else last - 4
@@ -213,24 +213,25 @@ def _county(request, county_code) -> County:
     return county
 
 
-def _year(request, figures) -> int:
+def _county_figures(request, county):
+    """The county's figures for the one year shown (suppression runs per year), and the years
+    to choose from."""
+    municipalities = list(Municipality.objects.filter(county=county))
+    ids = [m.pk for m in municipalities]
+    present = selectors.years_with_data(ids)
+    years = default_years(ids, present)
     try:
         year = int(request.GET.get("ar", ""))
     except ValueError:
         year = None
-    if year not in figures.years:
-        with_data = [y for y in figures.years if figures.year_has_data(y)]
-        year = with_data[-1] if with_data else figures.years[-1]
-    return year
+    if year not in years:
+        year = present[-1] if present else years[-1]
+    return selectors.load_figures(municipalities, [year], exact_ids=frozenset()), year, years
 
 
 def county(request, county_code):
     county = _county(request, county_code)
-    municipalities = list(Municipality.objects.filter(county=county))
-    figures = selectors.load_figures(
-        municipalities, default_years([m.pk for m in municipalities]), exact_ids=frozenset()
-    )
-    year = _year(request, figures)
+    figures, year, years = _county_figures(request, county)
     table = county_table(figures, year)
     if request.GET.get("format") in ("csv", "xlsx"):
         log_access(
@@ -247,17 +248,13 @@ def county(request, county_code):
     return render(
         request,
         "statistics/county.html",
-        {"county": county, "figures": figures, "year": year, "table": table},
+        {"county": county, "figures": figures, "year": year, "years": years, "table": table},
     )
 
 
 def county_ranking(request, county_code):
     county = _county(request, county_code)
-    municipalities = list(Municipality.objects.filter(county=county))
-    figures = selectors.load_figures(
-        municipalities, default_years([m.pk for m in municipalities]), exact_ids=frozenset()
-    )
-    year = _year(request, figures)
+    figures, year, years = _county_figures(request, county)
     indicators = {i.key: i for i in figures.indicators}
     indicator = indicators.get(request.GET.get("indikator", "")) or figures.indicators[0]
     result = ranking(figures, indicator, year)
@@ -280,6 +277,7 @@ def county_ranking(request, county_code):
             "county": county,
             "figures": figures,
             "year": year,
+            "years": years,
             "indicator": indicator,
             "ranking": result,
             "unit": unit_label(indicator, comparable=True),

@@ -1,0 +1,87 @@
+"""The before/after reading on the evaluation's own tables and on synthetic series."""
+
+import pytest
+
+from fridsam.statistics import trend
+
+pytestmark = pytest.mark.usefixtures("english")
+
+TABELL_1 = {  # the municipality whose coordinator started in August 2016
+    "investigations": {2013: 25, 2014: 24, 2015: 17, 2016: 13, 2017: 18, 2018: 19},
+    "protected_housing": {2013: None, 2014: None, 2015: 11, 2016: 10, 2017: 11, 2018: 11},
+    "children_witnessed": {2013: 45, 2014: 38, 2015: 60, 2016: 51, 2017: 85, 2018: 91},
+}
+TABELL_2 = {2016: 96, 2017: 115, 2018: 138}  # coordinator from the summer of 2018
+
+
+def test_tabell_2_the_rise_began_before_the_coordinator():
+    reading = trend.before_after(TABELL_2, 2018)
+    assert reading.verdict == trend.CONTINUES
+    assert reading.before == (2016, 2017) and reading.after == (2018,)
+    assert "96 → 115 → 138" in reading.text
+    assert "began before the coordinator" in reading.text
+
+
+def test_tabell_1_investigations_stopped_falling_although_their_level_is_lower():
+    reading = trend.before_after(TABELL_1["investigations"], 2016)
+    assert reading.verdict == trend.BREAKS_UP
+    assert "falling" in reading.text
+    assert "On average 16.7 a year from 2016 against 22 before" in reading.text
+
+
+def test_tabell_1_protected_housing_has_too_few_years_before():
+    reading = trend.before_after(TABELL_1["protected_housing"], 2016)
+    assert reading.verdict == trend.TOO_FEW
+    assert "there are 1 before and 3 after" in reading.text
+
+
+def test_tabell_1_children_who_witnessed_rose_but_within_a_noisy_earlier_trend():
+    # 45, 38, 60 before: already rising by 7.5 a year and scattered; 51, 85, 91 after lie within
+    # twice that scatter of the earlier line, so the reading does not call it a break.
+    reading = trend.before_after(TABELL_1["children_witnessed"], 2016)
+    assert reading.verdict == trend.CONTINUES
+    assert reading.slope == pytest.approx(7.5)
+    assert "On average 75.7 a year from 2016 against 47.7 before" in reading.text
+
+
+def test_a_level_series_that_jumps_after_the_start_breaks_the_trend():
+    reading = trend.before_after({2015: 50, 2016: 52, 2017: 49, 2018: 51, 2019: 80, 2020: 84}, 2019)
+    assert reading.verdict == trend.BREAKS_UP
+    assert "roughly level" in reading.text
+
+
+def test_a_steady_rise_that_goes_on_continues_the_trend():
+    reading = trend.before_after({2015: 10, 2016: 20, 2017: 30, 2018: 40, 2019: 50, 2020: 61}, 2019)
+    assert reading.verdict == trend.CONTINUES
+
+
+def test_a_fall_after_the_start_breaks_a_level_trend_downwards():
+    reading = trend.before_after({2015: 100, 2016: 98, 2017: 101, 2018: 60, 2019: 55}, 2018)
+    assert reading.verdict == trend.BREAKS_DOWN
+
+
+def test_no_change_on_a_level_series():
+    reading = trend.before_after({2015: 100, 2016: 98, 2017: 101, 2018: 99, 2019: 100}, 2018)
+    assert reading.verdict == trend.UNCHANGED
+
+
+def test_too_few_years_after_and_no_coordinator():
+    assert trend.before_after({2016: 1, 2017: 2}, 2019).verdict == trend.TOO_FEW
+    assert trend.before_after({2016: 1, 2017: 2}, None).verdict == trend.NO_COORDINATOR
+
+
+def test_years_after_the_coordinator_left_are_not_after():
+    reading = trend.before_after({2014: 10, 2015: 10, 2016: 20, 2017: 20, 2018: 50}, 2016, end_year=2017)
+    assert reading.after == (2016, 2017)
+
+
+def test_suppressed_years_are_missing_years():
+    reading = trend.before_after({2014: None, 2015: 30, 2016: 31, 2017: None}, 2016)
+    assert reading.verdict == trend.TOO_FEW
+
+
+def test_a_new_definition_between_the_years_compared_is_mentioned():
+    reading = trend.before_after({2018: 10, 2019: 11, 2020: 12, 2021: 30}, 2021, break_years=[2021])
+    assert reading.crosses_break
+    assert "definition of the indicator changed" in reading.text
+    assert not trend.before_after({2018: 10, 2019: 11, 2020: 12}, 2020, break_years=[2024]).crosses_break
