@@ -8,13 +8,15 @@ the page. Used by the pages and, unchanged, by the PDF reports.
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.utils.formats import number_format
+from django.utils.formats import get_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 INK = "#1e2b3c"
@@ -41,12 +43,19 @@ def _svg(template: str, *args) -> SafeString:
     return format_html(template.replace("{:.1f}", "{}"), *[f"{a:.1f}" if isinstance(a, float) else a for a in args])
 
 
+@functools.cache
+def _separators(language: str) -> tuple[str, str]:
+    return get_format("DECIMAL_SEPARATOR", language), get_format("THOUSAND_SEPARATOR", language)
+
+
 def fmt(value: float | None, decimals: int = 1) -> str:
+    """A number in the active language's format ("1 234,5" in Swedish); ".." for a hidden one.
+    Thousands of cells are formatted per page, so the separators are looked up once."""
     if value is None:
         return ".."
-    if float(value).is_integer():
-        return number_format(int(value), force_grouping=True)
-    return number_format(round(value, decimals), decimal_pos=decimals, force_grouping=True)
+    decimal, thousand = _separators(get_language() or "sv")
+    text = f"{int(value):,}" if float(value).is_integer() else f"{round(value, decimals):,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", decimal).replace("\x00", thousand)
 
 
 def _nice_max(value: float) -> float:
