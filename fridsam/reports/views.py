@@ -37,8 +37,8 @@ def _municipality(request, municipality_code, action=VIEW):
 
 
 def _years():
-    this_year = timezone.localdate().year
-    return list(range(this_year, this_year - 8, -1))
+    last_year = timezone.localdate().year - 1
+    return list(range(last_year, last_year - 8, -1))
 
 
 def _pdf(request, report, filename) -> HttpResponse:

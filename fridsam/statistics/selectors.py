@@ -176,16 +176,9 @@ class Figures:
         return {year: self.cell(indicator, municipality, year) for year in self.years}
 
     def reading(self, indicator: Indicator, municipality) -> Reading:
-        """The before/after reading on what the viewer may see (counts, or the share / given rate)."""
+        """The before/after reading on what the viewer may see, in the unit the chart shows."""
         start, end = reading_start(self.periods.get(municipality.pk, []))
-        values = {}
-        for year, cell in self.series(indicator, municipality).items():
-            if cell.hidden or not cell.has_figure:
-                values[year] = None
-            elif indicator.unit == Unit.PERCENT or cell.count is None:
-                values[year] = measure(indicator, cell)
-            else:
-                values[year] = cell.count
+        values = {year: measure(indicator, cell) for year, cell in self.series(indicator, municipality).items()}
         return before_after(values, start, end_year=end, break_years=break_years(indicator))
 
     def year_has_data(self, year: int) -> bool:

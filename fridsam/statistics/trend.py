@@ -5,12 +5,15 @@ municipality actualised cases rose 96 → 115 → 138, "men eftersom antalet vå
 senaste två åren kan ökningen inte ses som en effekt av samordnaren". So the reading compares the
 years after the start with the *trend* of the years before, not with their level:
 
-* the years before the start year are "before", the start year and later are "after" (the
-  coordinator worked during the start year);
+* the years before the start year are "before", the start year and up to three years more are
+  "after" (the coordinator worked during the start year; a line carried further than that says
+  more about the line than about the years);
 * a straight line is fitted to the before years (at least two are needed) and carried forward;
 * the years after *break* the trend when their mean distance from that line is larger than the
   tolerance: twice the spread of the before years around their line, and at least 10 % of their
   mean; otherwise they *continue* it;
+* with only two years before, the line is a guess: the years after break the trend only when
+  they lie outside the tolerance of both the line and the level of those two years;
 * a change of definition between the first and the last year compared is always mentioned.
 
 Only figures that may be shown are used: a suppressed year is a missing year here.
@@ -34,6 +37,7 @@ BREAKS_DOWN = "breaks_down"
 
 MIN_BEFORE = 2
 MIN_AFTER = 1
+MAX_AFTER = 4
 RELATIVE_TOLERANCE = 0.10
 
 
@@ -87,7 +91,7 @@ def before_after(
             _("The municipality had no coordinator in these years, so there is no before and after to compare."),
         )
     before = [(y, v) for y, v in points if y < start_year]
-    after = [(y, v) for y, v in points if y >= start_year and (end_year is None or y <= end_year)]
+    after = [(y, v) for y, v in points if y >= start_year and (end_year is None or y <= end_year)][:MAX_AFTER]
     years_before, years_after = tuple(y for y, _v in before), tuple(y for y, _v in after)
     if len(before) < MIN_BEFORE or len(after) < MIN_AFTER:
         return Reading(
@@ -106,6 +110,14 @@ def before_after(
     mean_before = sum(v for _y, v in before) / len(before)
     mean_after = sum(v for _y, v in after) / len(after)
     tolerance = max(2 * spread if spread is not None else 0.0, RELATIVE_TOLERANCE * abs(mean_before)) or 1.0
+    trend_is_level = False
+    if len(before) == MIN_BEFORE:
+        # Two years give a line but no idea of its uncertainty: a level that did not move is as
+        # good an explanation. The smaller distance of the two decides.
+        level_difference = mean_after - mean_before
+        if abs(level_difference) < abs(difference):
+            difference = level_difference
+            trend_is_level = True
     first, last = before[0][0], after[-1][0]
     crosses = any(first < b <= last for b in break_years)
 
@@ -130,7 +142,7 @@ def before_after(
         "start": start_year,
     }
     if abs(difference) <= tolerance:
-        if trend_words == _("roughly level"):
+        if trend_is_level or trend_words == _("roughly level"):
             verdict = UNCHANGED
             judgement = _("The years from the start lie where the earlier years did: no change can be seen.")
         else:

@@ -187,7 +187,7 @@ def test_county_analyst_follows_a_verdict_to_its_evidence_in_the_matrix(page):
     log_in(page, "demo.lansanalytiker")
     page.get_by_role("link", name="Hälsokontroll").first.click()
     assert page.get_by_role("heading", level=1).inner_text() == "Hälsokontroll: Frilunds län (demo)"
-    assert "8 av 10 kommuner har samordnare" in page.content()
+    assert "8 av 10 kommuner har kvinnofridssamordnare" in page.content()
     # Salvik's coordinator combines the post with case handling: open that verdict.
     row = page.get_by_role("row", name=re.compile("^Salvik"))
     cell = row.locator("td.fs-matrix__cell--risk").first
@@ -232,3 +232,73 @@ def test_coordinator_answers_the_questionnaire(page):
     page.get_by_role("button", name="Skicka svaren").click()
     page.wait_for_url(page.base_url + "/")
     assert "Tack! Dina svar" in page.content()
+
+
+def test_coordinator_enters_a_year_sees_it_in_the_chart_and_downloads_the_report(page):
+    log_in(page, "demo.samordnare")
+    page.goto(page.base_url + "/kommuner/9906/statistik/")
+    assert_accessible(page, "statistics-municipality")
+    section = page.locator("section", has=page.get_by_role("heading", name="Utredningar om våld (familjefrid)"))
+    chart = section.locator("svg[role=img]")
+    assert "Samordnare börjar 2018-02-01" in chart.inner_html()  # the coordinator's start on the chart
+    assert "Före och efter samordnaren" in section.inner_text()
+    page.get_by_role("link", name=re.compile("Registrera uppgifter för")).click()
+    page.get_by_label("Utredningar om våld (familjefrid)").fill("77")
+    page.get_by_label("Rutinmässiga frågor om våld").fill("70")
+    page.locator("#id_screening_rate__denominator").fill("50")
+    page.get_by_role("button", name="Spara").click()
+    # An error: the form comes back with what was typed and says what is wrong, in Swedish.
+    assert "Antalet kan inte vara större än det det är av." in page.content()
+    assert page.get_by_label("Utredningar om våld (familjefrid)").input_value() == "77"
+    assert_accessible(page, "statistics-entry-error")
+    page.locator("#id_screening_rate__denominator").fill("90")
+    page.get_by_role("button", name="Spara").click()
+    page.wait_for_url(page.base_url + "/kommuner/9906/statistik/")
+    assert "är sparade" in page.content()
+    section = page.locator("section", has=page.get_by_role("heading", name="Utredningar om våld (familjefrid)"))
+    last_year = section.locator("tbody tr").last
+    assert last_year.locator("td").first.inner_text() == "77"
+    assert ">77<" in section.locator("svg[role=img]").inner_html()
+    # The yearly report, on screen and as a PDF.
+    page.get_by_role("link", name="Årsrapport").click()
+    assert page.get_by_role("heading", name="Sammanfattning").count() == 1
+    assert page.get_by_role("heading", name="De sex kvalitetsområdena").count() == 1
+    assert_accessible(page, "statistics-municipality-report")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Ladda ner som PDF").click()
+    text = _pdf_text(download.value.path())
+    assert "Sammanfattning" in text and "Metod och datakällor" in text
+
+
+def test_county_analyst_compares_ranks_and_downloads_the_county_report(page):
+    log_in(page, "demo.lansanalytiker")
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Statistik").click()
+    page.get_by_role("link", name=re.compile("Jämförelse")).click()
+    assert_accessible(page, "statistics-county")
+    table = page.locator("table.fs-compare")
+    assert ".." in table.inner_text()  # small numbers are hidden in the county view
+    assert "Med samordnare" in table.inner_text()
+    table.get_by_role("link", name="Placeringar i skyddat boende").click()
+    assert_accessible(page, "statistics-ranking")
+    assert page.locator("svg[role=img]").count() == 1
+    page.goto(page.base_url + "/lan/99/rapport/2025/")
+    assert "8 av 10 kommuner har kvinnofridssamordnare" in page.content()
+    assert_accessible(page, "county-report")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Ladda ner som PDF").click()
+    text = _pdf_text(download.value.path())
+    for heading in (
+        "Sammanfattning",
+        "Kommunernas organisation",
+        "De sex kvalitetsområdena",
+        "De fyra framgångsfaktorerna",
+        "Statistik",
+        "Metod och datakällor",
+    ):
+        assert heading in text, heading
+
+
+def _pdf_text(path) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(p.extract_text() for p in PdfReader(str(path)).pages)

@@ -23,7 +23,7 @@ def test_county_matrix_shows_every_municipality_and_rule(world, client, login):
         assert rule_id in html
     assert "Behöver uppmärksamhet" in html or "Risk" in html  # text, not colour alone
     # Own and neighbour (of Västmanland's ten municipalities) have a coordinator post.
-    assert response.context["picture"][0].startswith("2 av 10 kommuner har samordnare")
+    assert response.context["picture"][0].startswith("2 av 10 kommuner har kvinnofridssamordnare")
 
 
 def test_other_roles_do_not_get_the_county_matrix(world, client, login):

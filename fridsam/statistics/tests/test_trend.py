@@ -85,3 +85,14 @@ def test_a_new_definition_between_the_years_compared_is_mentioned():
     assert reading.crosses_break
     assert "definition of the indicator changed" in reading.text
     assert not trend.before_after({2018: 10, 2019: 11, 2020: 12}, 2020, break_years=[2024]).crosses_break
+
+
+def test_with_two_years_before_a_level_that_holds_is_no_break():
+    # 45, 41 "falls by 4 a year", but 44, 45, 48 after are where the level was: no break.
+    reading = trend.before_after({2016: 45, 2017: 41, 2018: 44, 2019: 45, 2020: 48}, 2018)
+    assert reading.verdict == trend.UNCHANGED
+
+
+def test_the_years_after_are_at_most_four():
+    series = {year: 10 + year - 2010 for year in range(2010, 2026)}
+    assert trend.before_after(series, 2015).after == (2015, 2016, 2017, 2018)
