@@ -158,6 +158,8 @@ MFA_RECOVERY_CODE_COUNT = 10
 
 # Idle timeout: the session expires this many minutes after the last request.
 IDLE_TIMEOUT_MINUTES = int(env("FRIDSAM_IDLE_TIMEOUT_MINUTES", "30") or 30)
+# Counts from 1 to this number are hidden wherever statistics leave a municipality (ADR 0010).
+FRIDSAM_SUPPRESSION_THRESHOLD = int(env("FRIDSAM_SUPPRESSION_THRESHOLD", "4") or 4)
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = IDLE_TIMEOUT_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True
