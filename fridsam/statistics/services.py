@@ -209,8 +209,10 @@ def import_file(*, filename: str, data: bytes, tenancy, request=None) -> ImportR
     source = ValueSource.KOLADA if parsed.kind == "kolada" else ValueSource.IMPORTED
 
     wanted: dict[tuple[int, str, int], tuple[int, Figure]] = {}
+    population_wanted: dict[tuple[int, str, int], tuple[int, int]] = {}
     for row in parsed.rows:
         problems = []
+        population_field = None
         code = row.municipality.strip()
         if code.isdigit() and len(code) < 4:
             code = code.zfill(4)  # Excel drops the leading zero of 0180
@@ -226,6 +228,9 @@ def import_file(*, filename: str, data: bytes, tenancy, request=None) -> ImportR
                     _("Kolada key figure %(kpi)s is not linked to an indicator (an administrator links it).")
                     % {"kpi": row.kolada_kpi}
                 )
+        elif row.indicator.strip().lower() in POPULATION_KEYS:
+            indicator = None
+            population_field = POPULATION_KEYS[row.indicator.strip().lower()]
         else:
             indicator = indicators.get(row.indicator.strip().lower())
             if indicator is None:
@@ -254,8 +259,23 @@ def import_file(*, filename: str, data: bytes, tenancy, request=None) -> ImportR
         figure = Figure(count, denominator, value)
         if indicator is not None and not problems:
             problems.extend(figure_errors(indicator, figure))
+        if population_field and not problems and (count is None or denominator is not None or value is not None):
+            problems.append(_("A population is a whole number of inhabitants in “antal”."))
         if problems:
             result.errors.extend((row.line, p) for p in problems)
+            continue
+        if population_field:
+            key = (municipality.pk, population_field, year)
+            if key in population_wanted:
+                result.errors.append(
+                    (
+                        row.line,
+                        _("The same municipality, indicator and year as on line %(line)s.")
+                        % {"line": population_wanted[key][0]},
+                    )
+                )
+            else:
+                population_wanted[key] = (row.line, count)
             continue
         key = (municipality.pk, indicator.key, year)
         if key in wanted:
@@ -268,8 +288,9 @@ def import_file(*, filename: str, data: bytes, tenancy, request=None) -> ImportR
             continue
         wanted[key] = (row.line, figure)
 
-    if not wanted and not result.errors:
+    if not wanted and not population_wanted and not result.errors:
         result.errors.append((None, _("The file holds no figures to import.")))
+    populations = _population_changes(population_wanted, result)
     municipality_ids = sorted({k[0] for k in wanted})
     years = sorted({k[2] for k in wanted})
     existing = {
@@ -309,18 +330,72 @@ def import_file(*, filename: str, data: bytes, tenancy, request=None) -> ImportR
             to_update.append((*values, current[0]))
             touched[key[0]][1] += 1
     result.created, result.updated = len(to_create), len(to_update)
+    population_ids = {mid for mid, _year in populations}
+    for mid in population_ids:
+        touched.setdefault(mid, [0, 0])  # a municipality whose population changed is touched too
     result.municipalities = len(touched)
     municipalities = {m.pk: m for m in allowed.values()}
     with transaction.atomic():
         _write_rows(to_create, to_update)
+        _write_populations(populations)
         for mid, (created, updated) in sorted(touched.items()):
             _log(
                 request,
                 AccessAction.IMPORT,
                 municipalities[mid],
-                f"Import av {filename[:100]}: {created} nya, {updated} ändrade",
+                f"Import av {filename[:100]}: {created} nya, {updated} ändrade"
+                + (", befolkning" if mid in population_ids else ""),
             )
     return result
+
+
+POPULATION_KEYS = {"befolkning": "total", "befolkning_vuxna": "adults"}
+
+
+def _population_changes(wanted: dict, result: ImportResult) -> dict[tuple[int, int], dict]:
+    """Population rows of an import (inhabitants, adults) merged with what is stored; errors
+    for adults above the total or a new year without its total."""
+    from fridsam.organisations.models import MunicipalityPopulation
+
+    if not wanted:
+        return {}
+    ids = sorted({k[0] for k in wanted})
+    years = sorted({k[2] for k in wanted})
+    stored = {
+        (mid, year): {"total": total, "adults": adults, "pk": pk}
+        for pk, mid, year, total, adults in MunicipalityPopulation.objects.filter(
+            municipality_id__in=ids, year__in=years
+        ).values_list("pk", "municipality_id", "year", "total", "adults")
+    }
+    changes: dict[tuple[int, int], dict] = {}
+    lines: dict[tuple[int, int], int] = {}
+    for (mid, field_name, year), (line, count) in wanted.items():
+        row = changes.setdefault((mid, year), dict(stored.get((mid, year), {"total": None, "adults": None})))
+        row[field_name] = count
+        lines[(mid, year)] = min(line, lines.get((mid, year), line))
+    for key, row in changes.items():
+        if row["total"] is None:
+            result.errors.append((lines[key], _("The number of inhabitants (befolkning) is missing for this year.")))
+        elif row["adults"] is not None and row["adults"] > row["total"]:
+            result.errors.append((lines[key], _("There cannot be more adults than inhabitants.")))
+    return {k: v for k, v in changes.items() if stored.get(k) != v}
+
+
+def _write_populations(changes: dict[tuple[int, int], dict]) -> None:
+    from fridsam.organisations.models import MunicipalityPopulation
+
+    new = [
+        MunicipalityPopulation(municipality_id=mid, year=year, total=row["total"], adults=row["adults"])
+        for (mid, year), row in changes.items()
+        if not row.get("pk")
+    ]
+    changed = [
+        MunicipalityPopulation(pk=row["pk"], municipality_id=mid, year=year, total=row["total"], adults=row["adults"])
+        for (mid, year), row in changes.items()
+        if row.get("pk")
+    ]
+    MunicipalityPopulation.objects.bulk_create(new, batch_size=500)
+    MunicipalityPopulation.objects.bulk_update(changed, ["total", "adults"], batch_size=500)
 
 
 def _write_rows(to_create: list[tuple], to_update: list[tuple]) -> None:

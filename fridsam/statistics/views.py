@@ -197,12 +197,11 @@ def import_template(request, kind):
         raise Http404
     year = timezone.localdate().year - 1
     header = ["kommunkod", "kommun", "indikator", "år", "antal", "nämnare"]
-    rows = [
-        [m.code, m.name, i.key, year, "", ""]
-        for m in allowed
-        for i in selectors.indicators()
-        if i.obtained == "entered"
-    ]
+    indicators = [i for i in selectors.indicators() if i.obtained == "entered"]
+    rows = []
+    for m in allowed:
+        rows += [[m.code, m.name, key, year, "", ""] for key in services.POPULATION_KEYS]
+        rows += [[m.code, m.name, i.key, year, "", ""] for i in indicators]
     return exports.download(f"fridsam-statistik-mall-{year}", header, rows, kind=kind)
 
 

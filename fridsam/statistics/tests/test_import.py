@@ -246,3 +246,24 @@ def test_the_entry_form_service_validates_saves_removes_and_logs(world):
             municipality=municipality, year=2024, figures={"screening_rate": Figure(count=10, denominator=9)}, user=user
         )
     assert "screening_rate" in error.value.error_dict
+
+
+def test_population_is_imported_with_the_figures(world):
+    from fridsam.organisations.models import MunicipalityPopulation
+
+    code = world.own.municipality.code
+    result = _import(
+        world,
+        _csv(
+            f"{code};Ort;befolkning;2019;21000;",
+            f"{code};Ort;befolkning_vuxna;2019;16500;",
+            f"{code};Ort;investigations;2019;30;",
+        ),
+    )
+    assert result.created == 1
+    population = MunicipalityPopulation.objects.get(municipality=world.own.municipality, year=2019)
+    assert (population.total, population.adults) == (21000, 16500)
+    assert _import(world, _csv(f"{code};Ort;befolkning;2019;21000;")).municipalities == 0  # unchanged
+    errors = _errors(world, _csv(f"{code};Ort;befolkning_vuxna;2018;500;", f"{code};Ort;befolkning;2019;100;"))
+    assert [line for line, _m in errors] == [2, 3]
+    assert "inhabitants (befolkning) is missing" in errors[0][1] and "more adults than inhabitants" in errors[1][1]
