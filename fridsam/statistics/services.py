@@ -422,7 +422,13 @@ def _write_rows(to_create: list[tuple], to_update: list[tuple]) -> None:
         return row
 
     with connection.cursor() as cursor:
-        if to_create:
+        if to_create and connection.vendor == "postgresql":
+            # COPY is several times faster than one INSERT per row on PostgreSQL.
+            columns = ", ".join([*keys, *figures])
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in to_create:
+                    copy.write_row(prepared(row, 3))
+        elif to_create:
             columns = ", ".join([*keys, *figures])
             placeholders = ", ".join(["%s"] * (len(keys) + len(figures)))
             cursor.executemany(
