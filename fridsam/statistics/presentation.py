@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -147,6 +148,12 @@ class CountyRow:
     with_coordinator: bool | None
     values: list[str]
     raw: list[float | None]
+
+    @property
+    def cells(self) -> SafeString:
+        """The value cells as HTML: 290 rows × 15 indicators render much faster built here than
+        through a template loop."""
+        return format_html_join("", '<td class="fs-num">{}</td>', ((v,) for v in self.values))
 
 
 @dataclass
