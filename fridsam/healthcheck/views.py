@@ -1,12 +1,9 @@
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
-from fridsam.accounts.models import Role
 from fridsam.core.policies import VIEW
 from fridsam.healthcheck import selectors
 from fridsam.healthcheck.rules import QUALITY_AREAS, RULES, SUCCESS_FACTORS, Area, Status
-from fridsam.organisations.models import County
-from fridsam.organisations.policies import municipality_policy
+from fridsam.organisations.policies import county_policy, municipality_policy
 from fridsam.organisations.selectors import municipalities_overview
 
 
@@ -18,15 +15,7 @@ def rules(request):
 
 def county_matrix(request, county_code):
     tenancy = request.tenancy
-    county = get_object_or_404(County, code=county_code)
-    if not (
-        tenancy.is_administrator
-        or (
-            tenancy.has_role(Role.COUNTY_ANALYST)
-            and any(m.county_id == county.pk for m in tenancy.memberships_with_role(Role.COUNTY_ANALYST))
-        )
-    ):
-        raise Http404
+    county = county_policy.get_or_404(tenancy, VIEW, code=county_code)
     municipality_policy.check(tenancy, VIEW)
     sort = request.GET.get("sortera", "namn")
     checks = selectors.county_matrix(municipalities_overview(tenancy=tenancy, county_id=county.pk), sort=sort)

@@ -1,6 +1,9 @@
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
 from fridsam.accounts.models import MUNICIPAL_ROLES, Role
 from fridsam.core.policies import ADD, CHANGE, VIEW, PermissionPolicy
-from fridsam.organisations.models import Municipality, PartnerOrganisation, Unit
+from fridsam.organisations.models import County, Municipality, PartnerOrganisation, Unit
 
 
 class MunicipalityPolicy(PermissionPolicy):
@@ -60,6 +63,33 @@ class PartnerOrganisationPolicy(PermissionPolicy):
         return False
 
 
+class CountyPolicy(PermissionPolicy):
+    """A county's overview (the health-check matrix): its county analysts and administrators.
+    Anyone else is told the county does not exist."""
+
+    model = County
+    actions = (VIEW,)
+
+    def can(self, tenancy, action, obj=None):
+        return action == VIEW and (tenancy.is_administrator or self.is_analyst_of(tenancy, obj))
+
+    @staticmethod
+    def is_analyst_of(tenancy, county) -> bool:
+        """A county analyst of *county* (a County or its id; None: of any county)."""
+        county_id = getattr(county, "pk", county)
+        return any(
+            m.role == Role.COUNTY_ANALYST and (county_id is None or m.county_id == county_id)
+            for m in tenancy.memberships
+        )
+
+    def get_or_404(self, tenancy, action=VIEW, queryset=None, **lookup):
+        county = get_object_or_404(queryset if queryset is not None else County.objects.all(), **lookup)
+        if not self.can(tenancy, action, county):
+            raise Http404
+        return county
+
+
+county_policy = CountyPolicy()
 municipality_policy = MunicipalityPolicy()
 unit_policy = UnitPolicy()
 partner_policy = PartnerOrganisationPolicy()

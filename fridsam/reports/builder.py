@@ -27,7 +27,7 @@ from fridsam.statistics import charts, suppression
 from fridsam.statistics.charts import fmt
 from fridsam.statistics.models import Observation, ValueSource
 from fridsam.statistics.presentation import CountyTable, Section, county_table, indicator_sections, unit_label
-from fridsam.statistics.selectors import COUNTY, WITH, WITHOUT, Figures, comparable, load_figures
+from fridsam.statistics.selectors import COUNTY, WITH, WITHOUT, Figures, break_years, comparable, load_figures
 
 REPORT_YEARS = 10
 
@@ -89,10 +89,6 @@ class Report:
     sources: list[str]
     table: CountyTable | None = None
     generated_at: datetime.datetime = field(default_factory=timezone.now)
-
-    @property
-    def kind(self) -> str:
-        return "municipality" if self.municipality else "county"
 
 
 def _as_of(year: int) -> datetime.date:
@@ -179,7 +175,7 @@ def _stat_blocks(figures: Figures, year: int) -> list[StatBlock]:
                 [],
                 first_year=first,
                 last_year=year,
-                break_years=[d.valid_from for d in list(indicator.definitions.all())[1:]],
+                break_years=break_years(indicator),
             ),
             height=220,
         )
@@ -265,7 +261,7 @@ def county_report(county, year: int) -> Report:
     )
     summary.append(table.caution)
 
-    def block(area, kind):
+    def block(area):
         area_indicators = [i for i in figures.indicators if i.area == area]
         index = [table.indicators.index(i) for i in area_indicators]
         rows = [(r.name, [r.values[j] for j in index]) for r in table.rows] if area_indicators else []
@@ -289,8 +285,8 @@ def county_report(county, year: int) -> Report:
         text=ReportText.objects.filter(county=county, year=year).first(),
         summary=summary,
         setup=_setup_rows(checks, _populations(ids, year)),
-        areas=[block(a, "quality") for a in QUALITY_AREAS],
-        factors=[block(a, "factor") for a in SUCCESS_FACTORS],
+        areas=[block(a) for a in QUALITY_AREAS],
+        factors=[block(a) for a in SUCCESS_FACTORS],
         statistics=_stat_blocks(figures, year),
         method=method,
         sources=sources,
@@ -305,7 +301,9 @@ def municipality_report(municipality: Municipality, year: int) -> Report:
     with unscoped():
         county_municipalities = list(Municipality.objects.filter(county_id=municipality.county_id))
         figures = load_figures(county_municipalities, _years(year), exact_ids=frozenset())
+    # Only this municipality's figures go further: the others were read for the pattern alone.
     figures.municipalities = [municipality]
+    figures.cells = {key: cell for key, cell in figures.cells.items() if key[1] == municipality.pk}
     check = checks_for([municipality], as_of=as_of)[0]
     observations = list(Observation.objects.filter(municipality=municipality, observed_on__year=year))
     sections = indicator_sections(figures, municipality)

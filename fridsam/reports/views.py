@@ -1,5 +1,5 @@
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -9,25 +9,17 @@ from fridsam.core.audit import log_access
 from fridsam.core.forms import save_form
 from fridsam.core.models import AccessAction
 from fridsam.core.policies import CHANGE, VIEW
-from fridsam.organisations.models import County
 from fridsam.organisations.policies import municipality_policy
 from fridsam.reports import builder, services
 from fridsam.reports.forms import ReportTextForm
 from fridsam.reports.models import ReportText
 from fridsam.reports.pdf import render_pdf
-from fridsam.statistics.policies import VIEW_COUNTY, statistics_policy
+from fridsam.statistics.policies import county_or_404, statistics_policy
 
 
 def _check_year(year: int) -> None:
     if not 2000 <= year <= timezone.localdate().year:
         raise Http404
-
-
-def _county(request, county_code) -> County:
-    county = get_object_or_404(County, code=county_code)
-    if not statistics_policy.can(request.tenancy, VIEW_COUNTY, county):
-        raise Http404
-    return county
 
 
 def _municipality(request, municipality_code, action=VIEW):
@@ -42,6 +34,17 @@ def _years():
 
 
 def _pdf(request, report, filename) -> HttpResponse:
+    """The report as a PDF download, with its access-log row."""
+    place = report.municipality or report.county
+    log_access(
+        request=request,
+        action=AccessAction.EXPORT,
+        object_type=f"reports.{'municipality' if report.municipality else 'county'}",
+        object_id=place.code,
+        county=None if report.municipality else report.county,
+        municipality=report.municipality,
+        detail=f"{'Årsrapport' if report.municipality else 'Länsrapport'} {report.year} (PDF)",
+    )
     html = render_to_string("reports/print.html", {"report": report}, request=request)
     response = HttpResponse(render_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
@@ -49,29 +52,21 @@ def _pdf(request, report, filename) -> HttpResponse:
 
 
 def county_latest(request, county_code):
-    county = _county(request, county_code)
+    county = county_or_404(request.tenancy, county_code)
     return redirect("reports:county", county_code=county.code, year=timezone.localdate().year - 1)
 
 
 def county(request, county_code, year):
     _check_year(year)
-    county = _county(request, county_code)
+    county = county_or_404(request.tenancy, county_code)
     report = builder.county_report(county, year)
     return render(request, "reports/report.html", {"report": report, "years": _years(), "can_edit": True})
 
 
 def county_pdf(request, county_code, year):
     _check_year(year)
-    county = _county(request, county_code)
+    county = county_or_404(request.tenancy, county_code)
     report = builder.county_report(county, year)
-    log_access(
-        request=request,
-        action=AccessAction.EXPORT,
-        object_type="reports.county",
-        object_id=county.code,
-        county=county,
-        detail=f"Länsrapport {year} (PDF)",
-    )
     return _pdf(request, report, f"lansrapport-{county.code}-{year}")
 
 
@@ -94,14 +89,6 @@ def municipality_pdf(request, municipality_code, year):
     _check_year(year)
     municipality = _municipality(request, municipality_code)
     report = builder.municipality_report(municipality, year)
-    log_access(
-        request=request,
-        action=AccessAction.EXPORT,
-        object_type="reports.municipality",
-        object_id=municipality.code,
-        municipality=municipality,
-        detail=f"Årsrapport {year} (PDF)",
-    )
     return _pdf(request, report, f"arsrapport-{municipality.code}-{year}")
 
 
@@ -131,7 +118,7 @@ def _edit_text(request, year, *, county=None, municipality=None, back):
 
 def county_text(request, county_code, year):
     _check_year(year)
-    county = _county(request, county_code)
+    county = county_or_404(request.tenancy, county_code)
     return _edit_text(request, year, county=county, back=reverse("reports:county", args=[county.code, year]))
 
 

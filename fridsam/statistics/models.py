@@ -76,10 +76,6 @@ class Indicator(models.Model):
     def is_rate(self) -> bool:
         return self.unit in (Unit.PER_10K_INHABITANTS, Unit.PER_10K_ADULTS)
 
-    @property
-    def is_share(self) -> bool:
-        return self.unit == Unit.PERCENT
-
 
 class IndicatorDefinition(models.Model):
     """What an indicator counts, valid from a year until the next definition."""

@@ -6,16 +6,16 @@ managers, and the county analysts (who gather the county's figures). Administrat
 indicator catalogue in the admin site, not the figures. Partners see no statistics.
 """
 
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
 from fridsam.accounts.models import MUNICIPAL_ROLES, Role
 from fridsam.core.policies import ADD, CHANGE, VIEW, PermissionPolicy
 from fridsam.organisations.models import County, Municipality
+from fridsam.organisations.policies import county_policy
 from fridsam.statistics.models import IndicatorValue
 
 VIEW_COUNTY = "view_county"
-
-
-def _analyst_of(tenancy, county_id) -> bool:
-    return any(m.role == Role.COUNTY_ANALYST and m.county_id == county_id for m in tenancy.memberships)
 
 
 class StatisticsPolicy(PermissionPolicy):
@@ -26,10 +26,10 @@ class StatisticsPolicy(PermissionPolicy):
 
     def can(self, tenancy, action, obj=None):
         if action == VIEW_COUNTY:
-            return isinstance(obj, County) and _analyst_of(tenancy, obj.pk)
+            return isinstance(obj, County) and county_policy.is_analyst_of(tenancy, obj)
         if not isinstance(obj, Municipality):
             return action == VIEW and bool(tenancy.roles & {Role.COUNTY_ANALYST, *MUNICIPAL_ROLES})
-        if _analyst_of(tenancy, obj.county_id):
+        if county_policy.is_analyst_of(tenancy, obj.county_id):
             return True
         if action == VIEW:
             return tenancy.has_role(*MUNICIPAL_ROLES, municipality=obj)
@@ -37,3 +37,11 @@ class StatisticsPolicy(PermissionPolicy):
 
 
 statistics_policy = StatisticsPolicy()
+
+
+def county_or_404(tenancy, county_code: str) -> County:
+    """The county whose statistics and report the user may see (its analysts), else 404."""
+    county = get_object_or_404(County, code=county_code)
+    if not statistics_policy.can(tenancy, VIEW_COUNTY, county):
+        raise Http404
+    return county

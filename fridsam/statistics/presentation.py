@@ -4,7 +4,7 @@ and reading; the county table; the ranking. Everything takes its numbers from
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
@@ -22,6 +22,7 @@ from fridsam.statistics.selectors import (
     break_years,
     comparable,
     comparable_unit,
+    definition_for,
     measure,
 )
 from fridsam.statistics.trend import Reading
@@ -67,7 +68,6 @@ class Section:
     reading: Reading
     unit: str
     has_data: bool
-    breaks: list[int] = field(default_factory=list)
 
 
 def indicator_sections(figures: Figures, municipality, *, markers: bool = True) -> list[Section]:
@@ -112,7 +112,6 @@ def indicator_sections(figures: Figures, municipality, *, markers: bool = True) 
                 figures.reading(indicator, municipality),
                 unit_label(indicator),
                 bool(years_with),
-                breaks,
             )
         )
     return sections
@@ -126,7 +125,7 @@ def municipality_rows(figures: Figures, municipality):
             if not cell.has_figure:
                 continue
             value = measure(indicator, cell)
-            definition = next((d.text for d in reversed(list(indicator.definitions.all())) if d.valid_from <= year), "")
+            definition = definition_for(indicator, year)
             rows.append(
                 [
                     indicator.name,
@@ -135,7 +134,7 @@ def municipality_rows(figures: Figures, municipality):
                     ".." if cell.hidden else (round(value, 1) if value is not None else ""),
                     "" if cell.hidden or cell.count is None else cell.count,
                     "" if cell.hidden or cell.denominator is None else cell.denominator,
-                    definition,
+                    definition.text if definition else "",
                 ]
             )
     return header, rows
@@ -164,7 +163,6 @@ class CountyTable:
     rows: list[CountyRow]
     county: CountyRow
     groups: list[CountyRow]
-    group_sizes: dict[str, int]
     caution: str
     breaks: list[str]
 
@@ -193,13 +191,11 @@ def county_table(figures: Figures, year: int) -> CountyTable:
     indicators = figures.indicators
 
     def row_for(name, code, who, flag):
-        raw = []
+        raw, shown = [], []
         for indicator in indicators:
             cell = figures.cell(indicator, who, year)
-            raw.append(comparable(indicator, cell) if cell.has_figure else None)
-        shown = []
-        for indicator, value in zip(indicators, raw, strict=True):
-            cell = figures.cell(indicator, who, year)
+            value = comparable(indicator, cell) if cell.has_figure else None
+            raw.append(value)
             shown.append(".." if cell.hidden else ("–" if value is None else fmt(value)))
         return CountyRow(name, code, flag, shown, raw)
 
@@ -239,7 +235,6 @@ def county_table(figures: Figures, year: int) -> CountyTable:
         rows,
         county,
         groups,
-        sizes,
         caution,
         breaks,
     )

@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 
 from fridsam.accounts.models import MUNICIPAL_ROLES
 from fridsam.coordination.models import Absence, PostAssignment
+from fridsam.organisations.models import MunicipalityPopulation
 from fridsam.statistics import suppression
-from fridsam.statistics.models import Indicator, IndicatorDefinition, IndicatorValue, Unit
+from fridsam.statistics.models import Indicator, IndicatorDefinition, IndicatorValue, Observation, Unit
 from fridsam.statistics.trend import Reading, before_after
 
 COUNTY, WITH, WITHOUT = "county", "with", "without"
@@ -181,9 +182,6 @@ class Figures:
         values = {year: measure(indicator, cell) for year, cell in self.series(indicator, municipality).items()}
         return before_after(values, start, end_year=end, break_years=break_years(indicator))
 
-    def year_has_data(self, year: int) -> bool:
-        return any(k[2] == year and c.has_figure for k, c in self.cells.items() if k[1] not in GROUPS)
-
 
 def load_figures(municipalities, years: Iterable[int], *, exact_ids: Iterable[int] = (), limit=None) -> Figures:
     """Figures for *municipalities* (all of one county, for consistent suppression) and *years*."""
@@ -195,8 +193,6 @@ def load_figures(municipalities, years: Iterable[int], *, exact_ids: Iterable[in
     figures = Figures(municipalities, years, all_indicators, frozenset(exact_ids) & frozenset(ids))
     if not ids or not years:
         return figures
-
-    from fridsam.organisations.models import MunicipalityPopulation
 
     populations = {
         (mid, year): (total, adults)
@@ -382,10 +378,5 @@ def value_rows_for(municipality, years: Iterable[int]) -> dict[tuple[str, int], 
     }
 
 
-def observations_for(municipality_ids: Iterable[int], *, year: int | None = None):
-    from fridsam.statistics.models import Observation
-
-    qs = Observation.objects.filter(municipality_id__in=sorted(set(municipality_ids))).select_related("municipality")
-    if year is not None:
-        qs = qs.filter(Q(observed_on__year=year))
-    return qs
+def observations_for(municipality_ids: Iterable[int]):
+    return Observation.objects.filter(municipality_id__in=sorted(set(municipality_ids))).select_related("municipality")

@@ -97,14 +97,6 @@ def _sum_errors(indicators_by_key: dict[str, Indicator], state: dict[tuple[int, 
     return errors
 
 
-def _same(value: IndicatorValue, figure: Figure) -> bool:
-    return (
-        value.count == figure.count
-        and value.denominator == figure.denominator
-        and (value.value is None if figure.value is None else value.value == figure.value)
-    )
-
-
 def _log(request, action: str, municipality: Municipality, detail: str) -> None:
     log_access(
         request=request,
@@ -152,7 +144,7 @@ def year_save(*, municipality: Municipality, year: int, figures: dict[str, Figur
                     current.delete()
                     changed.append(key)
                 continue
-            if current is not None and _same(current, figure):
+            if current is not None and Figure(current.count, current.denominator, current.value) == figure:
                 continue
             IndicatorValue.objects.update_or_create(
                 municipality=municipality,

@@ -1,21 +1,19 @@
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fridsam.core.audit import log_access
 from fridsam.core.models import AccessAction
 from fridsam.core.policies import ADD, CHANGE, VIEW
-from fridsam.organisations.models import County, Municipality
+from fridsam.organisations.models import Municipality
 from fridsam.organisations.policies import municipality_policy
 from fridsam.statistics import exports, selectors, services
 from fridsam.statistics.forms import ImportForm, ObservationForm, YearForm
 from fridsam.statistics.models import Unit
-from fridsam.statistics.policies import VIEW_COUNTY, statistics_policy
+from fridsam.statistics.policies import VIEW_COUNTY, county_or_404, statistics_policy
 from fridsam.statistics.presentation import (
     county_table,
     indicator_sections,
@@ -23,8 +21,6 @@ from fridsam.statistics.presentation import (
     ranking,
     unit_label,
 )
-
-HISTORY_YEARS = 10
 
 
 def default_years(municipality_ids, present=None) -> list[int]:
@@ -71,18 +67,17 @@ def municipality(request, municipality_code):
     municipality = municipality_policy.get_or_404(tenancy, VIEW, code=municipality_code)
     statistics_policy.check(tenancy, VIEW, municipality)
     figures = figures_for(request, municipality)
-    sections = indicator_sections(figures, municipality)
-    if request.GET.get("format") in ("csv", "xlsx"):
+    if _wants_export(request):
         header, rows = municipality_rows(figures, municipality)
-        log_access(
-            request=request,
-            action=AccessAction.EXPORT,
-            object_type="statistics.indicatorvalue",
-            object_id=municipality.code,
+        return _export(
+            request,
+            f"statistik-{municipality.code}",
+            header,
+            rows,
             municipality=municipality,
             detail="Statistik per år",
         )
-        return exports.download(f"statistik-{municipality.code}", header, rows, kind=request.GET["format"])
+    sections = indicator_sections(figures, municipality)
     exact = municipality.pk in figures.exact_ids
     return render(
         request,
@@ -205,11 +200,22 @@ def import_template(request, kind):
     return exports.download(f"fridsam-statistik-mall-{year}", header, rows, kind=kind)
 
 
-def _county(request, county_code) -> County:
-    county = get_object_or_404(County, code=county_code)
-    if not statistics_policy.can(request.tenancy, VIEW_COUNTY, county):
-        raise Http404
-    return county
+def _export(request, filename: str, header, rows, *, detail: str, county=None, municipality=None):
+    """A table as the CSV or Excel file asked for (``?format=``), with its access-log row."""
+    log_access(
+        request=request,
+        action=AccessAction.EXPORT,
+        object_type="statistics.indicatorvalue",
+        object_id=(municipality or county).code,
+        county=county,
+        municipality=municipality,
+        detail=detail,
+    )
+    return exports.download(filename, header, rows, kind=request.GET["format"])
+
+
+def _wants_export(request) -> bool:
+    return request.GET.get("format") in ("csv", "xlsx")
 
 
 def _county_figures(request, county):
@@ -229,20 +235,17 @@ def _county_figures(request, county):
 
 
 def county(request, county_code):
-    county = _county(request, county_code)
+    county = county_or_404(request.tenancy, county_code)
     figures, year, years = _county_figures(request, county)
     table = county_table(figures, year)
-    if request.GET.get("format") in ("csv", "xlsx"):
-        log_access(
-            request=request,
-            action=AccessAction.EXPORT,
-            object_type="statistics.indicatorvalue",
-            object_id=county.code,
+    if _wants_export(request):
+        return _export(
+            request,
+            f"lansjamforelse-{county.code}-{year}",
+            table.header,
+            table.export_rows,
             county=county,
             detail=f"Länsjämförelse {year}",
-        )
-        return exports.download(
-            f"lansjamforelse-{county.code}-{year}", table.header, table.export_rows, kind=request.GET["format"]
         )
     return render(
         request,
@@ -252,22 +255,19 @@ def county(request, county_code):
 
 
 def county_ranking(request, county_code):
-    county = _county(request, county_code)
+    county = county_or_404(request.tenancy, county_code)
     figures, year, years = _county_figures(request, county)
     indicators = {i.key: i for i in figures.indicators}
     indicator = indicators.get(request.GET.get("indikator", "")) or figures.indicators[0]
     result = ranking(figures, indicator, year)
-    if request.GET.get("format") in ("csv", "xlsx"):
-        log_access(
-            request=request,
-            action=AccessAction.EXPORT,
-            object_type="statistics.indicatorvalue",
-            object_id=county.code,
+    if _wants_export(request):
+        return _export(
+            request,
+            f"rangordning-{indicator.key}-{year}",
+            result.header,
+            result.export_rows,
             county=county,
             detail=f"Rangordning {indicator.key} {year}",
-        )
-        return exports.download(
-            f"rangordning-{indicator.key}-{year}", result.header, result.export_rows, kind=request.GET["format"]
         )
     return render(
         request,
@@ -294,7 +294,7 @@ def observations(request, municipality_code):
     municipality = municipality_policy.get_or_404(tenancy, VIEW, code=municipality_code)
     statistics_policy.check(tenancy, VIEW, municipality)
     can_add = statistics_policy.can(tenancy, ADD, municipality)
-    form = ObservationForm(request.POST or None, initial={"observed_on": datetime.date.today()})
+    form = ObservationForm(request.POST or None, initial={"observed_on": timezone.localdate()})
     if request.method == "POST":
         if not can_add:
             raise Http404
