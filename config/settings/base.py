@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "fridsam.healthcheck",
     "fridsam.statistics",
     "fridsam.reports",
+    "fridsam.followup",
     "fridsam.demo",
 ]
 
@@ -215,6 +216,16 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "fridsam@localhost")
 # Defaults to a key derived from SECRET_KEY; set it separately in production so that rotating
 # SECRET_KEY does not make stored secrets unreadable.
 FRIDSAM_FIELD_ENCRYPTION_KEY = env("FRIDSAM_FIELD_ENCRYPTION_KEY")
+# Case references of the municipalities' journal systems are stored only as keyed hashes
+# (HMAC-SHA-256). Each municipality's key is derived from FRIDSAM_CASE_REFERENCE_SECRET and its
+# SCB code, unless FRIDSAM_CASE_REFERENCE_KEYS gives it its own ("1980=secret,1983=secret").
+# Changing a key makes the existing references unfindable (the records themselves stay).
+FRIDSAM_CASE_REFERENCE_SECRET = env("FRIDSAM_CASE_REFERENCE_SECRET")
+FRIDSAM_CASE_REFERENCE_KEYS = dict(
+    item.split("=", 1) for item in env_list("FRIDSAM_CASE_REFERENCE_KEYS") if "=" in item
+)
+# How long a purpose given for reading other people's follow-up records stays valid.
+FRIDSAM_READ_PURPOSE_MINUTES = int(env("FRIDSAM_READ_PURPOSE_MINUTES", "60") or 60)
 # The demo county (fictional data, public demo passwords) may only be loaded where this is True.
 FRIDSAM_ALLOW_DEMO = False
 

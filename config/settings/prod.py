@@ -9,6 +9,9 @@ SECRET_KEY = env("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production.")
 
+if not env("FRIDSAM_CASE_REFERENCE_SECRET"):
+    raise ImproperlyConfigured("FRIDSAM_CASE_REFERENCE_SECRET must be set in production.")
+
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)

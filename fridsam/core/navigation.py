@@ -26,6 +26,9 @@ def navigation_for(request, tenancy) -> list[NavItem]:
         items.append((_("Municipalities"), reverse("organisations:municipality_list")))
     for membership in tenancy.memberships_with_role(Role.COUNTY_ANALYST):
         items.append((_("Health check"), reverse("healthcheck:county_matrix", args=[membership.county.code])))
+    if roles & set(MUNICIPAL_ROLES):
+        items.append((_("Case follow-up"), reverse("followup:record_list")))
+        items.append((_("Consultations"), reverse("followup:consultation_list")))
     if roles & {Role.COUNTY_ANALYST, *MUNICIPAL_ROLES}:
         items.append((_("Statistics"), reverse("statistics:index")))
     if roles & {Role.COUNTY_ANALYST, Role.PARTNER, *MUNICIPAL_ROLES}:

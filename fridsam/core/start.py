@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from fridsam.accounts.models import Membership, Role, User
+from fridsam.accounts.models import MUNICIPAL_ROLES, Membership, Role, User
 from fridsam.accounts.selectors import Tenancy
 from fridsam.coordination import selectors as coordination_selectors
 from fridsam.core.selectors import access_log_policy
@@ -131,6 +131,34 @@ def _social_worker(tenancy: Tenancy) -> list[Section]:
     ]
 
 
+def _followup(tenancy: Tenancy) -> list[Section]:
+    """Case follow-up and consultations: open records, questions waiting for an answer."""
+    from fridsam.followup.models import ConsultationStatus
+    from fridsam.followup.policies import answering_municipality_ids, consultation_policy, followup_policy
+
+    if not tenancy.has_role(*MUNICIPAL_ROLES):
+        return []
+    is_worker = tenancy.has_role(Role.SOCIAL_WORKER)
+    answering = sorted(answering_municipality_ids(tenancy))
+    counts = consultation_policy.visible(tenancy).aggregate(
+        queue=Count(
+            "id",
+            filter=Q(municipality_id__in=answering, status=ConsultationStatus.OPEN) & ~Q(asked_by_id=tenancy.user.pk),
+        ),
+        mine_waiting=Count("id", filter=Q(asked_by_id=tenancy.user.pk, status=ConsultationStatus.OPEN)),
+        mine_answered=Count("id", filter=Q(asked_by_id=tenancy.user.pk, status=ConsultationStatus.ANSWERED)),
+    )
+    open_records = (
+        followup_policy.visible(tenancy).filter(owner_id=tenancy.user.pk, status="open").count() if is_worker else None
+    )
+    return [
+        Section(
+            "core/start/followup.html",
+            {"is_worker": is_worker, "answers": bool(answering), "open_records": open_records, **counts},
+        )
+    ]
+
+
 def _partner(tenancy: Tenancy) -> list[Section]:
     memberships = tenancy.memberships_with_role(Role.PARTNER)
     sections = []
@@ -176,6 +204,6 @@ def _administrator(tenancy: Tenancy) -> list[Section]:
 
 def start_sections(tenancy: Tenancy) -> list[Section]:
     sections: list[Section] = []
-    for builder in (_coordinator, _manager, _social_worker, _county_analyst, _partner, _administrator):
+    for builder in (_followup, _coordinator, _manager, _social_worker, _county_analyst, _partner, _administrator):
         sections.extend(builder(tenancy))
     return sections

@@ -149,6 +149,8 @@ EXTRA_STAFF = [
     ("arno.eb", "Lisa", "Myr", "9905", "Ekonomiskt bistånd"),
     ("norrberga.bou", "Alva", "Gren", "9909", "Barn och unga"),
     ("skinnvik.ifo", "Nils", "Udd", "9910", "Individ- och familjeomsorgen"),
+    ("fageras.ma", "Hanna", "Vik", "9906", "Mottagning och vuxen"),
+    ("surby.ma", "Ali", "Rahimi", "9907", "Mottagning och vuxen"),
 ]
 
 # code: name, leader, rhythm, start, members (usernames)

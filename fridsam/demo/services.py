@@ -29,7 +29,7 @@ from fridsam.coordination.services import (
     team_save,
 )
 from fridsam.demo import coordination_data as cdata
-from fridsam.demo import data
+from fridsam.demo import data, followup_data
 from fridsam.demo import statistics_data as sdata
 from fridsam.evaluation.models import Response
 from fridsam.evaluation.services import response_submit, survey_round_for_year
@@ -135,6 +135,7 @@ def demo_county_load() -> County:
         _extra_staff(municipalities, units)
         _coordination(municipalities, units)
         _statistics(county, municipalities)
+        followup_data.load(county, municipalities)
     return county
 
 

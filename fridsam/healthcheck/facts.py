@@ -40,18 +40,28 @@ class TeamFacts:
 
 
 @dataclass
+class ConsultationFacts:
+    asked: int = 0
+    answered_within_two_days: int = 0
+    unanswered: int = 0
+    per_unit: dict[str, int] = field(default_factory=dict)  # unit name → questions
+
+
+@dataclass
 class MunicipalityFacts:
     municipality: Municipality
     as_of: datetime.date
     posts: list[PostFacts] = field(default_factory=list)
     team: TeamFacts | None = None
     unit_ids: set[int] = field(default_factory=set)
+    unit_names: dict[int, str] = field(default_factory=dict)
     questionnaire: dict | None = None
     questionnaire_year: int | None = None
     # Filled in by later capabilities; None means "no data yet".
     training_coverage_percent: float | None = None
     routines_reviewed_percent: float | None = None
-    consultations_last_year: int | None = None
+    # Consultations ("bollplank") in the twelve months up to as_of; None: case follow-up not in use.
+    consultations: ConsultationFacts | None = None
 
     @property
     def has_coordinator(self) -> bool:
@@ -120,14 +130,49 @@ def facts_for(municipalities, as_of: datetime.date) -> dict[int, MunicipalityFac
                 member_unit_ids={m.unit_id for m in team.members.all() if m.unit_id},
                 member_user_ids={m.user_id for m in team.members.all()},
             )
-    for municipality_id, unit_id in Unit.objects.filter(municipality_id__in=ids, is_active=True).values_list(
-        "municipality_id", "pk"
+    for municipality_id, unit_id, name in Unit.objects.filter(municipality_id__in=ids, is_active=True).values_list(
+        "municipality_id", "pk", "name"
     ):
         result[municipality_id].unit_ids.add(unit_id)
+        result[municipality_id].unit_names[unit_id] = name
 
     from fridsam.evaluation.selectors import coordinator_answers_by_municipality
 
     for municipality_id, (year, answers) in coordinator_answers_by_municipality(ids, as_of=as_of).items():
         result[municipality_id].questionnaire = answers
         result[municipality_id].questionnaire_year = year
+    _consultations(result, ids, as_of)
     return result
+
+
+def _consultations(result: dict[int, MunicipalityFacts], ids: list[int], as_of: datetime.date) -> None:
+    """Consultations per municipality and unit over the twelve months up to *as_of* (two queries)."""
+    from django.db.models import Count, Exists, OuterRef, Q
+
+    from fridsam.followup.models import Consultation, FollowUpRecord
+
+    in_use = Municipality.objects.filter(pk__in=ids).filter(
+        Exists(FollowUpRecord._base_manager.filter(municipality_id=OuterRef("pk"), opened_on__lte=as_of))
+        | Exists(Consultation._base_manager.filter(municipality_id=OuterRef("pk"), asked_at__date__lte=as_of))
+    )
+    for municipality_id in in_use.values_list("pk", flat=True):
+        result[municipality_id].consultations = ConsultationFacts()
+    since = as_of - datetime.timedelta(days=365)
+    rows = (
+        Consultation._base_manager.filter(municipality_id__in=ids, asked_at__date__gt=since, asked_at__date__lte=as_of)
+        .values("municipality_id", "unit__name")
+        .annotate(
+            asked=Count("id"),
+            fast=Count("id", filter=Q(answer_minutes__lte=2 * 24 * 60)),
+            unanswered=Count("id", filter=Q(first_answered_at__isnull=True)),
+        )
+        .order_by()
+    )
+    for row in rows:
+        facts = result[row["municipality_id"]].consultations
+        if facts is None:
+            continue
+        facts.asked += row["asked"]
+        facts.answered_within_two_days += row["fast"]
+        facts.unanswered += row["unanswered"]
+        facts.per_unit[row["unit__name"]] = row["asked"]

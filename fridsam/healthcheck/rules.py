@@ -421,6 +421,51 @@ def questionnaire_answered(f: MunicipalityFacts) -> Verdict:
     )
 
 
+def consultations_used(f: MunicipalityFacts) -> Verdict:
+    c = f.consultations
+    if c is None:
+        return _v(Status.UNKNOWN, _("The municipality does not use case follow-up and consultations in Fridsam yet."))
+    per_unit = [_("%(unit)s: %(n)s questions") % {"unit": name, "n": n} for name, n in sorted(c.per_unit.items())]
+    silent = sorted(name for name in f.unit_names.values() if name not in c.per_unit)
+    evidence = [
+        _("Questions in the last twelve months: %(n)s") % {"n": c.asked},
+        *per_unit,
+        _("Units that asked nothing: %(units)s") % {"units": ", ".join(silent)} if silent else "",
+    ]
+    if c.asked == 0:
+        return _v(
+            Status.ATTENTION,
+            _("No social worker asked the coordinator or the team about a difficult case in the last twelve months."),
+            *evidence,
+        )
+    answered = c.asked - c.unanswered
+    evidence.append(
+        _("Answered within two days: %(fast)s of %(n)s") % {"fast": c.answered_within_two_days, "n": c.asked}
+    )
+    if c.answered_within_two_days < 0.8 * c.asked:
+        return _v(
+            Status.ATTENTION,
+            _("Social workers ask, but many questions wait more than two days for an answer."),
+            *evidence,
+        )
+    if c.asked < 6:
+        return _v(
+            Status.ATTENTION,
+            _("Social workers rarely use the coordinator or the team as a sounding board (%(n)s questions in a year).")
+            % {"n": c.asked},
+            *evidence,
+        )
+    return _v(
+        Status.GOOD,
+        _(
+            "Social workers use the coordinator or the team as a sounding board and get answers quickly "
+            "(%(answered)s answered)."
+        )
+        % {"answered": answered},
+        *evidence,
+    )
+
+
 def _waiting_for(capability):
     def check(f: MunicipalityFacts) -> Verdict:
         return _v(
@@ -610,8 +655,7 @@ RULES: list[Rule] = [
             "I de kommuner där socialsekreterarna kan använda kvinnofridssamordnaren som stöd, är det en av de "
             "viktigaste anledningarna till att de tycker de har bättre kunskap.",
         ),
-        _waiting_for(_("case follow-up and consultations")),
-        needs="followup",
+        consultations_used,
     ),
 ]
 

@@ -1,0 +1,53 @@
+"""The purpose of reading other people's follow-up records.
+
+A manager or coordinator who opens records they do not own first says why (supervision, a
+consultation in the case, quality follow-up…). The purpose is kept in the session for
+``FRIDSAM_READ_PURPOSE_MINUTES`` and written to the access log with every read, list and export
+until it runs out or is changed. The owner reads their own records without giving a purpose.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+SESSION_KEY = "fridsam_followup_purpose"
+
+
+class Purpose(models.TextChoices):
+    SUPERVISION = "supervision", _("Supervision of the case (arbetsledning)")
+    CONSULTATION = "consultation", _("A consultation in the case")
+    QUALITY = "quality", _("Quality follow-up of the work")
+    ALLOCATION = "allocation", _("Allocating cases")
+    STATISTICS = "statistics", _("Checking the statistics")
+    OTHER = "other", _("Other (describe)")
+
+
+def current(request) -> str:
+    """The valid purpose as it is written to the log, or "" when none is given or it ran out."""
+    data = request.session.get(SESSION_KEY)
+    if not data:
+        return ""
+    until = datetime.datetime.fromisoformat(data["until"])
+    if until < timezone.now():
+        request.session.pop(SESSION_KEY, None)
+        return ""
+    return data["text"]
+
+
+def give(request, purpose: str, detail: str = "") -> str:
+    with translation.override(settings.LANGUAGE_CODE):  # the log reads the same for every reviewer
+        text = str(Purpose(purpose).label)
+    if detail:
+        text = f"{text}: {detail}"
+    until = timezone.now() + datetime.timedelta(minutes=settings.FRIDSAM_READ_PURPOSE_MINUTES)
+    request.session[SESSION_KEY] = {"text": text[:300], "until": until.isoformat()}
+    return text
+
+
+def end(request) -> None:
+    request.session.pop(SESSION_KEY, None)

@@ -1,0 +1,592 @@
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from fridsam.accounts.models import Membership, Role, User
+from fridsam.core.audit import log_access
+from fridsam.core.forms import add_service_errors, save_form
+from fridsam.core.models import AccessAction
+from fridsam.core.policies import ADD, CHANGE, VIEW
+from fridsam.followup import instruments as instrument_defs
+from fridsam.followup import purpose as read_purpose
+from fridsam.followup import selectors, services
+from fridsam.followup.forms import (
+    AssessmentForm,
+    CloseForm,
+    ConsultationForm,
+    FindForm,
+    InterventionForm,
+    PurposeForm,
+    ReassignForm,
+    RecordForm,
+    ReopenForm,
+    ReplyForm,
+)
+from fridsam.followup.models import (
+    Category,
+    ConsultationStatus,
+    FollowUpRecord,
+    Instrument,
+    Intervention,
+    Status,
+)
+from fridsam.followup.policies import (
+    ANSWER,
+    REASSIGN,
+    answering_municipality_ids,
+    consultation_policy,
+    followup_policy,
+)
+from fridsam.organisations.models import Municipality, Unit
+from fridsam.statistics import exports
+
+
+def _worker_memberships(tenancy, role=Role.SOCIAL_WORKER):
+    return [m for m in tenancy.memberships if m.role == role]
+
+
+def _needs_purpose(request, record=None):
+    """Redirect to the purpose form when the user reads what is not theirs without a valid purpose."""
+    if record is not None and followup_policy.is_owner(request.tenancy, record):
+        return None, ""
+    purpose = read_purpose.current(request)
+    if purpose:
+        return None, purpose
+    return redirect(reverse("followup:purpose") + "?" + urlencode({"next": request.get_full_path()})), ""
+
+
+@require_http_methods(["GET", "POST"])
+def purpose(request):
+    followup_policy.check(request.tenancy, VIEW)
+    next_url = request.POST.get("next") or request.GET.get("next") or reverse("followup:record_list")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("followup:record_list")
+    form = PurposeForm(request.POST or None)
+    if request.method == "POST" and "end" in request.POST:
+        read_purpose.end(request)
+        messages.success(request, _("The purpose was ended."))
+        return redirect("followup:record_list")
+    if request.method == "POST" and form.is_valid():
+        read_purpose.give(request, form.cleaned_data["purpose"], form.cleaned_data["detail"].strip())
+        return redirect(next_url)
+    return render(
+        request,
+        "followup/purpose.html",
+        {"form": form, "next": next_url, "current": read_purpose.current(request)},
+    )
+
+
+def record_list(request):
+    tenancy = request.tenancy
+    followup_policy.check(tenancy, VIEW)
+    is_worker = bool(_worker_memberships(tenancy))
+    reads_others = tenancy.has_role(Role.MANAGER, Role.COORDINATOR)
+    view = request.GET.get("vy") or ("mina" if is_worker else "alla")
+    if view not in ("mina", "alla") or (view == "alla" and not reads_others) or (view == "mina" and not is_worker):
+        view = "mina" if is_worker else "alla"
+    filters = selectors.RecordFilter(mine_only=view == "mina")
+    filters.status = request.GET.get("status", "") if request.GET.get("status") in Status.values else ""
+    filters.category = request.GET.get("kategori", "") if request.GET.get("kategori") in Category.values else ""
+    year = request.GET.get("ar", "")
+    filters.year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
+    purpose_text = ""
+    if not filters.mine_only:
+        response, purpose_text = _needs_purpose(request)
+        if response:
+            return response
+    page = selectors.record_page(
+        tenancy=tenancy, filters=filters, page=request.GET.get("sida"), request=request, purpose=purpose_text
+    )
+    query = request.GET.copy()
+    query.pop("sida", None)
+    return render(
+        request,
+        "followup/record_list.html",
+        {
+            "page": page,
+            "view": view,
+            "is_worker": is_worker,
+            "reads_others": reads_others,
+            "filters": filters,
+            "statuses": Status.choices,
+            "categories": Category.choices,
+            "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
+            "query": query.urlencode(),
+            "find_form": FindForm(),
+            "purpose": purpose_text,
+        },
+    )
+
+
+def record_export(request):
+    tenancy = request.tenancy
+    followup_policy.check(tenancy, VIEW)
+    mine = request.GET.get("vy", "mina") == "mina" and bool(_worker_memberships(tenancy))
+    purpose_text = ""
+    if not mine:
+        response, purpose_text = _needs_purpose(request)
+        if response:
+            return response
+    rows = list(selectors.records(tenancy=tenancy, filters=selectors.RecordFilter(mine_only=mine))[:50_000])
+    header = [
+        _("Number"), _("Municipality"), _("Unit"), _("Opened"), _("Category"), _("Sex"), _("Age"), _("Status"),
+        _("Screening"), _("Risk assessment"), _("Risk level"), _("Closed"), _("Outcome"),
+    ]  # fmt: skip
+    body = [
+        [
+            r.number,
+            r.municipality.name,
+            r.unit.name,
+            r.opened_on,
+            r.get_category_display(),
+            r.get_sex_display(),
+            r.get_age_band_display(),
+            r.get_status_display(),
+            r.screening_on or "",
+            r.risk_assessed_on or "",
+            r.get_risk_level_display(),
+            r.closed_on or "",
+            r.get_outcome_display(),
+        ]
+        for r in rows
+    ]
+    log_access(
+        action=AccessAction.EXPORT,
+        object_type=FollowUpRecord,
+        request=request,
+        municipality=rows[0].municipality if rows else None,
+        purpose=purpose_text,
+        detail=f"{len(rows)} records",
+    )
+    return exports.download("uppfoljning", header, body, kind="csv")
+
+
+@require_POST
+def record_find(request):
+    tenancy = request.tenancy
+    followup_policy.check(tenancy, VIEW)
+    form = FindForm(request.POST)
+    municipalities = {m.municipality_id: m.municipality for m in tenancy.memberships if m.municipality_id}
+    if form.is_valid():
+        for municipality in municipalities.values():
+            record = selectors.find_by_reference(
+                tenancy=tenancy, municipality=municipality, reference=form.cleaned_data["reference"]
+            )
+            if record is not None:
+                return redirect("followup:record_detail", pk=record.pk)
+        messages.warning(request, _("No record that you may see has this reference."))
+    else:
+        for error in form.errors.get("reference", []):
+            messages.error(request, error)
+    return redirect("followup:record_list")
+
+
+@require_http_methods(["GET", "POST"])
+def record_create(request):
+    tenancy = request.tenancy
+    memberships = _worker_memberships(tenancy)
+    if not memberships:
+        raise PermissionDenied
+    municipality_ids = {m.municipality_id for m in memberships}
+    own_units = [m.unit_id for m in memberships if m.unit_id]
+    units = Unit.objects.filter(municipality_id__in=municipality_ids).select_related("municipality").order_by("name")
+    if own_units and all(m.unit_id for m in memberships):
+        units = units.filter(pk__in=own_units)
+    form = RecordForm(
+        request.POST or None,
+        units=units,
+        with_reference=True,
+        initial={"opened_on": timezone.localdate(), "unit": units[0] if len(units) == 1 else None},
+    )
+    created = {}
+
+    def save(data):
+        unit = data["unit"]
+        followup_policy.check(tenancy, ADD, unit.municipality)
+        created["record"] = services.record_create(
+            owner=tenancy.user,
+            municipality=unit.municipality,
+            unit=unit,
+            reference=data["reference"],
+            fields=form.record_fields(),
+            request=request,
+        )
+
+    if save_form(request, form, save, success_message=_("The record was registered.")):
+        return redirect("followup:record_detail", pk=created["record"].pk)
+    return render(request, "followup/record_form.html", {"form": form, "record": None})
+
+
+def record_detail(request, pk):
+    tenancy = request.tenancy
+    probe = selectors.record_for_change(tenancy=tenancy, pk=pk, action=VIEW)
+    response, purpose_text = _needs_purpose(request, probe)
+    if response:
+        return response
+    record = selectors.record_for_read(tenancy=tenancy, pk=pk, request=request, purpose=purpose_text)
+    can_change = followup_policy.can(tenancy, CHANGE, record)
+    return render(
+        request,
+        "followup/record_detail.html",
+        {
+            "record": record,
+            "can_change": can_change and record.status == Status.OPEN,
+            "can_reopen": can_change and record.status == Status.CLOSED,
+            "can_reassign": followup_policy.can(tenancy, REASSIGN, record),
+            "instrument_versions": selectors.instrument_versions() if can_change else [],
+            "purpose": purpose_text,
+            "is_owner": followup_policy.is_owner(tenancy, record),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def record_update(request, pk):
+    record = selectors.record_for_change(tenancy=request.tenancy, pk=pk, action=CHANGE)
+    form = RecordForm(request.POST or None, instance=record)
+
+    def save(data):
+        services.record_update(record=record, fields=form.record_fields(), user=request.user, request=request)
+
+    if record.status != Status.OPEN:
+        messages.error(request, _("A closed record cannot be changed: reopen it first."))
+        return redirect("followup:record_detail", pk=record.pk)
+    if save_form(request, form, save, success_message=_("The record was saved.")):
+        return redirect("followup:record_detail", pk=record.pk)
+    return render(request, "followup/record_form.html", {"form": form, "record": record})
+
+
+@require_http_methods(["GET", "POST"])
+def intervention_add(request, pk):
+    record = selectors.record_for_change(tenancy=request.tenancy, pk=pk, action=CHANGE)
+    form = InterventionForm(request.POST or None, initial={"started_on": timezone.localdate()})
+
+    def save(data):
+        services.intervention_add(record=record, user=request.user, request=request, **data)
+
+    if save_form(request, form, save, success_message=_("The intervention was added.")):
+        return redirect("followup:record_detail", pk=record.pk)
+    return render(
+        request, "followup/step_form.html", {"form": form, "record": record, "title": _("Add an intervention")}
+    )
+
+
+@require_POST
+def intervention_remove(request, pk, intervention_pk):
+    record = selectors.record_for_change(tenancy=request.tenancy, pk=pk, action=CHANGE)
+    intervention = get_object_or_404(Intervention.objects.filter(record=record), pk=intervention_pk)
+    try:
+        services.intervention_remove(intervention=intervention, user=request.user, request=request)
+        messages.success(request, _("The intervention was removed."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("followup:record_detail", pk=record.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def record_close(request, pk):
+    record = selectors.record_for_change(tenancy=request.tenancy, pk=pk, action=CHANGE)
+    form = CloseForm(request.POST or None, initial={"closed_on": timezone.localdate(), "client_view": "not_recorded"})
+
+    def save(data):
+        services.record_close(
+            record=record,
+            closed_on=data["closed_on"],
+            reason=data["closure_reason"],
+            outcome=data["outcome"],
+            client_view=data["client_view"],
+            user=request.user,
+            request=request,
+        )
+
+    if save_form(request, form, save, success_message=_("The record was closed.")):
+        return redirect("followup:record_detail", pk=record.pk)
+    return render(request, "followup/step_form.html", {"form": form, "record": record, "title": _("Close the record")})
+
+
+@require_http_methods(["GET", "POST"])
+def record_reopen(request, pk):
+    record = selectors.record_for_change(tenancy=request.tenancy, pk=pk, action=CHANGE)
+    form = ReopenForm(request.POST or None)
+
+    def save(data):
+        services.record_reopen(record=record, reason=data["reason"], user=request.user, request=request)
+
+    if save_form(request, form, save, success_message=_("The record was reopened.")):
+        return redirect("followup:record_detail", pk=record.pk)
+    return render(request, "followup/step_form.html", {"form": form, "record": record, "title": _("Reopen the record")})
+
+
+@require_http_methods(["GET", "POST"])
+def record_reassign(request, pk):
+    record = selectors.record_for_change(tenancy=request.tenancy, pk=pk, action=REASSIGN)
+    owners = User.objects.filter(
+        pk__in=Membership.objects.active()
+        .filter(role=Role.SOCIAL_WORKER, municipality_id=record.municipality_id)
+        .values("user_id")
+    ).order_by("last_name", "first_name")
+    form = ReassignForm(request.POST or None, owners=owners, initial={"owner": record.owner_id})
+
+    def save(data):
+        services.record_reassign(record=record, owner=data["owner"], user=request.user, request=request)
+
+    if save_form(request, form, save, success_message=_("The record has a new owner.")):
+        return redirect("followup:record_list")
+    return render(
+        request,
+        "followup/step_form.html",
+        {"form": form, "record": record, "title": _("Give the record to another social worker")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_create(request, pk, instrument_key):
+    record = selectors.record_for_change(tenancy=request.tenancy, pk=pk, action=CHANGE)
+    instrument = get_object_or_404(Instrument.objects.filter(is_active=True), key=instrument_key)
+    version = services.current_version(instrument)
+    if version is None:
+        raise Http404
+    definition = instrument_defs.parse(version.definition)
+    form = AssessmentForm(request.POST or None, initial={"assessed_on": timezone.localdate()})
+    answers, item_errors, result = {}, {}, None
+    if request.method == "POST":
+        answers, item_errors = instrument_defs.clean_answers(definition, request.POST)
+        if not item_errors:
+            result = instrument_defs.score(definition, answers)
+        if form.is_valid() and not item_errors and "save" in request.POST:
+            try:
+                assessment = services.assessment_save(
+                    record=record,
+                    version=version,
+                    data=services.AssessmentInput(
+                        assessed_on=form.cleaned_data["assessed_on"],
+                        answers=answers,
+                        override_level=form.cleaned_data["override_level"],
+                        motivation=form.cleaned_data["motivation"],
+                    ),
+                    user=request.user,
+                    request=request,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The assessment was saved."))
+                return redirect("followup:assessment_detail", pk=record.pk, assessment_pk=assessment.pk)
+    submitted = {k: str(v) for k, v in answers.items()} if request.method == "POST" else {}
+    if request.method == "POST":
+        # Re-show what was typed, also for answers that did not pass.
+        submitted.update({k: request.POST.get(f"item_{k}", "") for k in item_errors})
+    return render(
+        request,
+        "followup/assessment_form.html",
+        {
+            "record": record,
+            "instrument": instrument,
+            "version": version,
+            "definition": definition,
+            "form": form,
+            "answers": submitted,
+            "item_errors": item_errors,
+            "result": result,
+            "scale_values": {
+                item.key: range(item.min, item.max + 1) for item in definition.items.values() if item.type == "scale"
+            },
+        },
+    )
+
+
+def _assessment(request, pk, assessment_pk):
+    tenancy = request.tenancy
+    record = selectors.record_for_change(tenancy=tenancy, pk=pk, action=VIEW)
+    response, purpose_text = _needs_purpose(request, record)
+    if response:
+        return response, None, None
+    assessment = selectors.assessment_for_read(
+        tenancy=tenancy, record=record, pk=assessment_pk, request=request, purpose=purpose_text
+    )
+    definition = instrument_defs.parse(assessment.instrument_version.definition)
+    rows = [
+        (section, [(item, item.answer_label(assessment.answers.get(item.key))) for item in section.items])
+        for section in definition.sections
+    ]
+    scores = [(s.label, assessment.scores.get(s.key)) for s in definition.scores]
+    return (
+        None,
+        record,
+        {"record": record, "assessment": assessment, "definition": definition, "rows": rows, "scores": scores},
+    )
+
+
+def assessment_detail(request, pk, assessment_pk):
+    response, _record, context = _assessment(request, pk, assessment_pk)
+    if response:
+        return response
+    return render(request, "followup/assessment_detail.html", context)
+
+
+def assessment_pdf(request, pk, assessment_pk):
+    from django.template.loader import render_to_string
+
+    from fridsam.reports.pdf import render_pdf
+
+    response, record, context = _assessment(request, pk, assessment_pk)
+    if response:
+        return response
+    html = render_to_string("followup/assessment_pdf.html", {**context, "printed_at": timezone.now()}, request=request)
+    pdf = render_pdf(html)
+    result = HttpResponse(pdf, content_type="application/pdf")
+    result["Content-Disposition"] = f'attachment; filename="bedomning-{record.number}-{assessment_pk}.pdf"'
+    return result
+
+
+def instrument_list(request):
+    followup_policy.check(request.tenancy, VIEW)
+    return render(request, "followup/instrument_list.html", {"rows": selectors.instrument_versions()})
+
+
+# --- Consultations -----------------------------------------------------------------------------
+
+
+def consultation_list(request):
+    tenancy = request.tenancy
+    consultation_policy.check(tenancy, VIEW)
+    mine, queue = selectors.consultation_lists(tenancy=tenancy)
+    log_access(
+        action=AccessAction.LIST,
+        object_type="followup.consultation",
+        request=request,
+        detail=f"{len(mine)} own, {len(queue)} in the queue",
+    )
+    return render(
+        request,
+        "followup/consultation_list.html",
+        {
+            "mine": mine,
+            "queue": queue,
+            "answers": bool(answering_municipality_ids(tenancy)),
+            "can_ask": tenancy.has_role(Role.SOCIAL_WORKER, Role.MANAGER),
+        },
+    )
+
+
+def _answerers(municipality):
+    from fridsam.coordination.models import PostAssignment, Team, TeamMember
+    from fridsam.coordination.selectors import current_q
+
+    today = timezone.localdate()
+    ids = set(
+        PostAssignment._base_manager.filter(current_q("post__", today), municipality=municipality).values_list(
+            "post__coordinator_id", flat=True
+        )
+    )
+    teams = Team._base_manager.filter(current_q("", today), municipality=municipality)
+    ids |= set(teams.values_list("leader_id", flat=True))
+    ids |= set(TeamMember._base_manager.filter(team__in=teams).values_list("user_id", flat=True))
+    return User.objects.filter(pk__in=ids, is_active=True).order_by("last_name", "first_name")
+
+
+@require_http_methods(["GET", "POST"])
+def consultation_create(request):
+    tenancy = request.tenancy
+    memberships = [m for m in tenancy.memberships if m.role in (Role.SOCIAL_WORKER, Role.MANAGER)]
+    if not memberships:
+        raise PermissionDenied
+    membership = memberships[0]
+    municipality = membership.municipality
+    unit = membership.unit or Unit.objects.filter(municipality=municipality).order_by("name").first()
+    own_records = followup_policy.visible(tenancy).filter(
+        owner_id=tenancy.user.pk, municipality=municipality, status=Status.OPEN
+    )
+    initial = {"urgency": "week"}
+    record_pk = request.GET.get("uppfoljning", "")
+    if record_pk.isdigit():
+        initial["record"] = own_records.filter(pk=int(record_pk)).first()
+    form = ConsultationForm(
+        request.POST or None,
+        assignees=_answerers(municipality).exclude(pk=tenancy.user.pk),
+        records=own_records,
+        initial=initial,
+    )
+    created = {}
+
+    def save(data):
+        consultation_policy.check(tenancy, ADD, municipality)
+        created["c"] = services.consultation_ask(
+            asked_by=tenancy.user,
+            municipality=municipality,
+            unit=unit,
+            question=data["question"],
+            topic=data["topic"],
+            urgency=data["urgency"],
+            record=data["record"],
+            assignee=data["assignee"],
+            request=request,
+        )
+
+    if unit is None:
+        messages.error(request, _("Your municipality has no units in Fridsam yet."))
+        return redirect("followup:consultation_list")
+    if save_form(request, form, save, success_message=_("Your question was sent.")):
+        return redirect("followup:consultation_detail", pk=created["c"].pk)
+    return render(request, "followup/consultation_form.html", {"form": form, "municipality": municipality})
+
+
+@require_http_methods(["GET", "POST"])
+def consultation_detail(request, pk):
+    tenancy = request.tenancy
+    consultation = selectors.consultation_for_read(tenancy=tenancy, pk=pk, request=request)
+    can_answer = consultation_policy.can(tenancy, ANSWER, consultation)
+    is_asker = consultation.asked_by_id == tenancy.user.pk
+    open_ = consultation.status != ConsultationStatus.CLOSED
+    form = ReplyForm(request.POST if request.method == "POST" and "reply" in request.POST else None)
+    if request.method == "POST":
+        if not open_ or not (can_answer or is_asker):
+            raise PermissionDenied
+        if "close" in request.POST:
+            services.consultation_close(consultation=consultation, user=request.user, request=request)
+            messages.success(request, _("The consultation was closed."))
+            return redirect("followup:consultation_list")
+
+        def save(data):
+            services.consultation_reply(
+                consultation=consultation, author=request.user, text=data["text"], request=request
+            )
+
+        if save_form(request, form, save, success_message=_("Your answer was sent.")):
+            return redirect("followup:consultation_detail", pk=consultation.pk)
+    record = consultation.record
+    record_visible = record is not None and followup_policy.can(tenancy, VIEW, record)
+    return render(
+        request,
+        "followup/consultation_detail.html",
+        {
+            "c": consultation,
+            "form": form,
+            "can_reply": open_ and (can_answer or is_asker),
+            "can_close": open_,
+            "is_asker": is_asker,
+            "record": record if record_visible else None,
+        },
+    )
+
+
+def consultation_statistics(request):
+    tenancy = request.tenancy
+    ids = sorted(
+        {m.municipality_id for m in tenancy.memberships if m.role in (Role.COORDINATOR, Role.MANAGER)}
+        | answering_municipality_ids(tenancy)
+    )
+    if not ids:
+        raise PermissionDenied
+    rows = selectors.consultation_statistics(municipality_ids=ids, since=selectors.twelve_months_ago())
+    log_access(action=AccessAction.LIST, object_type="followup.consultation", request=request, detail="statistics")
+    municipalities = Municipality.objects.filter(pk__in=ids).order_by("name")
+    return render(request, "followup/consultation_statistics.html", {"rows": rows, "municipalities": municipalities})
