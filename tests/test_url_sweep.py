@@ -64,8 +64,75 @@ TENANT_KWARGS = {
     "reports:municipality_text": lambda w: {"municipality_code": w.own.municipality.code, "year": 2024},
 }
 
+
+def _followup(w):
+    """A follow-up record of the own tenant with an intervention, an assessment and a consultation."""
+    if getattr(w, "_followup", None) is None:
+        import datetime
+
+        from fridsam.followup import services
+        from fridsam.followup.demo_instruments import load_demo_instruments
+
+        instruments = load_demo_instruments()
+        worker = w.own.users[Role.SOCIAL_WORKER]
+        record = services.record_create(
+            owner=worker,
+            municipality=w.own.municipality,
+            unit=w.own.unit,
+            reference="SWEEP-1",
+            fields={
+                "opened_on": datetime.date(2026, 1, 5),
+                "route_in": "self",
+                "category": "adult_victim",
+                "sex": "female",
+                "age_band": "25-44",
+                "relation": "partner",
+                "note": "Hemlig enhet own",
+            },
+        )
+        intervention = services.intervention_add(
+            record=record, kind="support_talks", started_on=datetime.date(2026, 1, 6), user=worker
+        )
+        screening = services.current_version(instruments["screening"])
+        assessment = services.assessment_save(
+            record=record,
+            version=screening,
+            data=services.AssessmentInput(
+                assessed_on=datetime.date(2026, 1, 6),
+                answers={"s1": "no", "s2": "no", "s3": "no", "s4": "no", "s5": "no"},
+            ),
+            user=worker,
+        )
+        consultation = services.consultation_ask(
+            asked_by=worker,
+            municipality=w.own.municipality,
+            unit=w.own.unit,
+            question="Hemlig enhet own frågar om risk",
+            topic="risk",
+            urgency="week",
+        )
+        w._followup = (record, intervention, assessment, consultation, instruments)
+    return w._followup
+
+
+TENANT_KWARGS.update(
+    {
+        "followup:record_detail": lambda w: {"pk": _followup(w)[0].pk},
+        "followup:record_update": lambda w: {"pk": _followup(w)[0].pk},
+        "followup:record_close": lambda w: {"pk": _followup(w)[0].pk},
+        "followup:record_reopen": lambda w: {"pk": _followup(w)[0].pk},
+        "followup:record_reassign": lambda w: {"pk": _followup(w)[0].pk},
+        "followup:intervention_add": lambda w: {"pk": _followup(w)[0].pk},
+        "followup:intervention_remove": lambda w: {"pk": _followup(w)[0].pk, "intervention_pk": _followup(w)[1].pk},
+        "followup:assessment_create": lambda w: {"pk": _followup(w)[0].pk, "instrument_key": "demo-risk"},
+        "followup:assessment_detail": lambda w: {"pk": _followup(w)[0].pk, "assessment_pk": _followup(w)[2].pk},
+        "followup:assessment_pdf": lambda w: {"pk": _followup(w)[0].pk, "assessment_pk": _followup(w)[2].pk},
+        "followup:consultation_detail": lambda w: {"pk": _followup(w)[3].pk},
+    }
+)
+
 # Views that only answer POST: the sweep posts to them (an empty form).
-POST_ONLY = {"coordination:role_description_approve"}
+POST_ONLY = {"coordination:role_description_approve", "followup:record_find", "followup:intervention_remove"}
 
 # URLs whose arguments name no tenant (keys, file formats): any well-formed value will do.
 PUBLIC_KWARGS = {

@@ -12,12 +12,12 @@ from __future__ import annotations
 import datetime
 import random
 from collections import defaultdict
-from pathlib import Path
 
 from django.utils import timezone
 
 from fridsam.accounts.models import Membership, Role
 from fridsam.followup import references, services, tallies
+from fridsam.followup.demo_instruments import load_demo_instruments
 from fridsam.followup.instruments import parse, score
 from fridsam.followup.models import (
     Assessment,
@@ -36,7 +36,6 @@ from fridsam.followup.models import (
 from fridsam.organisations.models import MunicipalityPopulation
 
 CASES_PER_10K = 28
-INSTRUMENT_DIR = Path(__file__).resolve().parents[1] / "followup" / "data" / "instruments"
 
 CATEGORY_WEIGHTS = [
     (Category.ADULT_VICTIM, 62),
@@ -96,8 +95,7 @@ ANSWERS = [
 
 
 def load_instruments() -> None:
-    for path in sorted(INSTRUMENT_DIR.glob("*.json")):
-        services.instrument_load(path.read_bytes())
+    load_demo_instruments()
 
 
 def _preliminary_population(municipalities: dict, year: int) -> None:

@@ -39,6 +39,19 @@ COMPUTED = {
     "perpetrator_referrals": ("perpetrator_referrals", None),
     "closed_violence_ended": ("closed_ended", "closed"),
 }
+# What the grouped queries count (all_victims is their sum).
+COMPUTED_FIELDS = (
+    "adults",
+    "children_exposed",
+    "children_witnessed",
+    "adults_screened",
+    "adults_risk_assessed",
+    "protected_housing_adults",
+    "protected_housing_nights",
+    "perpetrator_referrals",
+    "closed",
+    "closed_ended",
+)
 SUMS = {"vinr_all": ("vinr_adults", "vinr_children_exposed", "vinr_children_witnessed")}
 
 Tally = dict[str, int]
@@ -107,18 +120,7 @@ def compute(municipality_ids: list[int] | None = None, years: Iterable[int] | No
             key = (row.pop("municipality_id"), row.pop("year_"))
             tallies.setdefault(key, {}).update({k: int(v or 0) for k, v in row.items()})
     for tally in tallies.values():
-        for name in (
-            "adults",
-            "children_exposed",
-            "children_witnessed",
-            "adults_screened",
-            "adults_risk_assessed",
-            "protected_housing_adults",
-            "protected_housing_nights",
-            "perpetrator_referrals",
-            "closed",
-            "closed_ended",
-        ):
+        for name in COMPUTED_FIELDS:
             tally.setdefault(name, 0)
         tally["all_victims"] = tally["adults"] + tally["children_exposed"] + tally["children_witnessed"]
     return tallies

@@ -137,7 +137,7 @@ def record_export(request):
             return response
     rows = list(selectors.records(tenancy=tenancy, filters=selectors.RecordFilter(mine_only=mine))[:50_000])
     header = [
-        _("Number"), _("Municipality"), _("Unit"), _("Opened"), _("Category"), _("Sex"), _("Age"), _("Status"),
+        _("Record"), _("Municipality"), _("Unit"), _("Opened"), _("Category"), _("Sex"), _("Age"), _("Status"),
         _("Screening"), _("Risk assessment"), _("Risk level"), _("Closed"), _("Outcome"),
     ]  # fmt: skip
     body = [

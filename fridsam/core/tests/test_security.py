@@ -67,6 +67,7 @@ def test_check_deploy_passes_with_production_settings():
         "DJANGO_SETTINGS_MODULE": "config.settings.prod",
         "DJANGO_SECRET_KEY": "x" * 30 + "production-like-secret-key-0123456789",
         "DJANGO_ALLOWED_HOSTS": "fridsam.example.se",
+        "FRIDSAM_CASE_REFERENCE_SECRET": "y" * 40,
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -8,8 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from fridsam.core.tenancy import unscoped
 from fridsam.followup import services
-
-DEMO_DIR = Path(__file__).resolve().parents[2] / "data" / "instruments"
+from fridsam.followup.demo_instruments import DIRECTORY as DEMO_DIR
 
 
 class Command(BaseCommand):
