@@ -302,3 +302,77 @@ def _pdf_text(path) -> str:
     from pypdf import PdfReader
 
     return "\n".join(p.extract_text() for p in PdfReader(str(path)).pages)
+
+
+def test_social_worker_follows_a_case_and_the_coordinator_answers(page):
+    """Registers a case without anything identifying, runs the screening and the risk
+    assessment, asks the coordinator; the coordinator answers from the queue."""
+    log_in(page, "demo.socialsekreterare")
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Ärendeuppföljning").click()
+    assert_accessible(page, "followup-list")
+    page.get_by_role("link", name="Registrera ett ärende").first.click()
+    page.get_by_label("Ärendenummer i journalsystemet").fill("IFO-2026-BROWSER")
+    page.get_by_label("Väg in").select_option("police")
+    page.get_by_label("Kategori").select_option("adult_victim")
+    page.get_by_label("Kön").select_option("female")
+    page.get_by_label("Ålder").select_option("6-12")  # wrong on purpose: an adult
+    page.get_by_label("Relation till den som utövar våld").select_option("former_partner")
+    page.get_by_label("Fysiskt").check()
+    page.get_by_label("Kort anteckning").fill("Ring henne på 19121212-1212")
+    page.get_by_role("button", name="Registrera").click()
+    assert "Formuläret kunde inte sparas" in page.content()
+    assert page.get_by_label("Ärendenummer i journalsystemet").input_value() == "IFO-2026-BROWSER"
+    assert_accessible(page, "followup-form-errors")
+    page.get_by_label("Ålder").select_option("25-44")
+    page.get_by_label("Kort anteckning").fill("")
+    page.get_by_role("button", name="Registrera").click()
+    assert "Ärendet är registrerat" in page.content()
+    record_url = page.url
+    assert "IFO-2026-BROWSER" not in page.content()
+
+    page.get_by_role("link", name="Demo: Rutinmässiga frågor om våld").click()
+    for key in ("s1", "s2", "s3", "s4", "s5"):
+        page.locator(f"input[name=item_{key}][value={'yes' if key == 's2' else 'no'}]").check()
+    assert_accessible(page, "screening-form")
+    page.get_by_role("button", name="Spara bedömningen").click()
+    assert "Bedömningen är sparad" in page.content()
+
+    page.goto(record_url)
+    page.get_by_role("link", name="Demo: Riskbedömning av upprepat våld").click()
+    for n in range(1, 21):
+        page.locator(f"input[name=item_r{n:02d}][value={'yes' if n == 3 else 'no'}]").check()
+    page.locator("input[name=item_oro][value='6']").check()
+    page.get_by_role("button", name="Räkna fram nivån").click()
+    assert "Nivå enligt poängsättningen: Hög" in page.content()
+    assert_accessible(page, "risk-form-scored")
+    page.get_by_label("Din professionella bedömning av nivån").select_option("elevated")
+    page.get_by_role("button", name="Spara bedömningen").click()
+    assert "behöver en motivering" in page.content()
+    page.get_by_label("Din professionella bedömning av nivån").select_option("")
+    page.get_by_role("button", name="Spara bedömningen").click()
+    assert "Bedömningen är sparad" in page.content()
+    assert_accessible(page, "assessment")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Sammanfattning som pdf för journalen").click()
+    assert download.value.suggested_filename.endswith(".pdf")
+
+    page.goto(record_url)
+    assert "Hög" in page.content()
+    page.get_by_role("link", name="Fråga samordnaren om ärendet").click()
+    page.get_by_label("Din fråga").fill("Strypgrepp för två veckor sedan, vill inte anmäla. Hur går vi vidare i dag?")
+    page.get_by_label("Ämne").select_option("risk")
+    page.get_by_label("I dag").check()
+    assert_accessible(page, "consultation-form")
+    page.get_by_role("button", name="Skicka frågan").click()
+    assert "Din fråga är skickad" in page.content()
+    page.get_by_role("button", name="Logga ut").click()
+
+    log_in(page, "anna.lind")
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Bollplank").click()
+    assert_accessible(page, "consultation-queue")
+    page.get_by_role("link", name=re.compile("Strypgrepp för två veckor")).click()
+    page.get_by_label("Svar").fill("Gör en ny riskbedömning i dag och ring mig efter lunch.")
+    page.get_by_role("button", name="Skicka svaret").click()
+    assert "Ditt svar är skickat" in page.content()
+    assert "Gör en ny riskbedömning i dag" in page.content()
+    assert_accessible(page, "consultation-answered")

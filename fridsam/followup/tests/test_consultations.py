@@ -100,10 +100,8 @@ def test_hk15_is_unknown_until_used_then_judges_use_and_answer_times(world, make
     make_record()
     verdict = _hk15(world)
     assert (
-        verdict.status == Status.ATTENTION
-        and "twelve months" in verdict.explanation.lower()
-        or verdict.status == Status.ATTENTION
-    )
+        verdict.status == Status.ATTENTION and "twelve months" in verdict.explanation.lower()
+    ) or verdict.status == Status.ATTENTION
     for n in range(6):
         c = _ask(world, question=f"Fråga nummer {n} om risk?")
         services.consultation_reply(consultation=c, author=world.own.users[Role.COORDINATOR], text="Svar")

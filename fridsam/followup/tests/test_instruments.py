@@ -64,7 +64,7 @@ def test_answers_are_validated_per_item():
     data["item_oro"] = "11"
     del data["item_r02"]
     data["item_kommentar"] = "Pappa 19121212-1212"
-    cleaned, errors = defs.clean_answers(definition, data)
+    _cleaned, errors = defs.clean_answers(definition, data)
     assert set(errors) == {"r01", "oro", "r02", "kommentar"}
 
 
@@ -108,7 +108,7 @@ def test_several_problems_are_reported_at_once_and_bad_json_is_explained():
 @pytest.mark.django_db
 def test_versions_are_kept_and_a_changed_version_needs_a_new_number(instruments):
     risk = instruments["risk"]
-    again, created = services.instrument_load(json.dumps(RISK))
+    _again, created = services.instrument_load(json.dumps(RISK))
     assert not created
     changed = copy.deepcopy(RISK)
     changed["name"] = "Demo: Riskbedömning, reviderad"
