@@ -133,8 +133,9 @@ def _social_worker(tenancy: Tenancy) -> list[Section]:
 
 def _followup(tenancy: Tenancy) -> list[Section]:
     """Case follow-up and consultations: open records, questions waiting for an answer."""
+    from fridsam.followup import selectors as followup_selectors
     from fridsam.followup.models import ConsultationStatus
-    from fridsam.followup.policies import answering_municipality_ids, consultation_policy, followup_policy
+    from fridsam.followup.policies import answering_municipality_ids, consultation_policy
 
     if not tenancy.has_role(*MUNICIPAL_ROLES):
         return []
@@ -148,9 +149,7 @@ def _followup(tenancy: Tenancy) -> list[Section]:
         mine_waiting=Count("id", filter=Q(asked_by_id=tenancy.user.pk, status=ConsultationStatus.OPEN)),
         mine_answered=Count("id", filter=Q(asked_by_id=tenancy.user.pk, status=ConsultationStatus.ANSWERED)),
     )
-    open_records = (
-        followup_policy.visible(tenancy).filter(owner_id=tenancy.user.pk, status="open").count() if is_worker else None
-    )
+    open_records = followup_selectors.open_records_count(tenancy=tenancy) if is_worker else None
     return [
         Section(
             "core/start/followup.html",

@@ -16,7 +16,7 @@ from collections import defaultdict
 from django.utils import timezone
 
 from fridsam.accounts.models import Membership, Role
-from fridsam.followup import references, services, tallies
+from fridsam.followup import references, selectors, services, tallies
 from fridsam.followup.demo_instruments import load_demo_instruments
 from fridsam.followup.instruments import parse, score
 from fridsam.followup.models import (
@@ -294,12 +294,10 @@ def _demo_assessment(record, version) -> Assessment:
 
 
 def _consultations(workers, municipalities, today) -> None:
-    from fridsam.followup.views import _answerers
-
     replies = []
     for code, staff in sorted(workers.items()):
         municipality = municipalities[code]
-        answerers = list(_answerers(municipality))
+        answerers = list(selectors.answerers(municipality))
         if not answerers:
             continue
         rng = random.Random(f"fridsam-demo-consultations-{code}")  # noqa: S311

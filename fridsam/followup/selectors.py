@@ -12,6 +12,7 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
+from fridsam.accounts.models import User
 from fridsam.core.audit import log_access
 from fridsam.core.models import AccessAction
 from fridsam.followup import references
@@ -164,11 +165,27 @@ def consultation_lists(*, tenancy):
             .exclude(asked_by_id=tenancy.user.pk)
             .exclude(status=ConsultationStatus.CLOSED)
             .select_related("municipality")
-            .order_by("status", "asked_at")
         )
         urgency_order = {"today": 0, "week": 1, "no_hurry": 2}
         queue.sort(key=lambda c: (c.status != ConsultationStatus.OPEN, urgency_order[c.urgency], c.asked_at))
     return mine, queue
+
+
+def answerers(municipality):
+    """Who answers the municipality's consultations today: its coordinators and its violence team."""
+    from fridsam.coordination.models import PostAssignment, Team, TeamMember
+    from fridsam.coordination.selectors import current_q
+
+    today = timezone.localdate()
+    ids = set(
+        PostAssignment._base_manager.filter(current_q("post__", today), municipality=municipality).values_list(
+            "post__coordinator_id", flat=True
+        )
+    )
+    teams = Team._base_manager.filter(current_q("", today), municipality=municipality)
+    ids |= set(teams.values_list("leader_id", flat=True))
+    ids |= set(TeamMember._base_manager.filter(team__in=teams).values_list("user_id", flat=True))
+    return User.objects.filter(pk__in=ids, is_active=True).order_by("last_name", "first_name")
 
 
 def consultation_for_read(*, tenancy, pk: int, request) -> Consultation:

@@ -477,22 +477,6 @@ def consultation_list(request):
     )
 
 
-def _answerers(municipality):
-    from fridsam.coordination.models import PostAssignment, Team, TeamMember
-    from fridsam.coordination.selectors import current_q
-
-    today = timezone.localdate()
-    ids = set(
-        PostAssignment._base_manager.filter(current_q("post__", today), municipality=municipality).values_list(
-            "post__coordinator_id", flat=True
-        )
-    )
-    teams = Team._base_manager.filter(current_q("", today), municipality=municipality)
-    ids |= set(teams.values_list("leader_id", flat=True))
-    ids |= set(TeamMember._base_manager.filter(team__in=teams).values_list("user_id", flat=True))
-    return User.objects.filter(pk__in=ids, is_active=True).order_by("last_name", "first_name")
-
-
 @require_http_methods(["GET", "POST"])
 def consultation_create(request):
     tenancy = request.tenancy
@@ -511,7 +495,7 @@ def consultation_create(request):
         initial["record"] = own_records.filter(pk=int(record_pk)).first()
     form = ConsultationForm(
         request.POST or None,
-        assignees=_answerers(municipality).exclude(pk=tenancy.user.pk),
+        assignees=selectors.answerers(municipality).exclude(pk=tenancy.user.pk),
         records=own_records,
         initial=initial,
     )
