@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "fridsam.statistics",
     "fridsam.reports",
     "fridsam.followup",
+    "fridsam.housing",
     "fridsam.demo",
 ]
 
@@ -226,6 +227,10 @@ FRIDSAM_CASE_REFERENCE_KEYS = dict(
 )
 # How long a purpose given for reading other people's follow-up records stays valid.
 FRIDSAM_READ_PURPOSE_MINUTES = int(env("FRIDSAM_READ_PURPOSE_MINUTES", "60") or 60)
+# Protected housing: a provider is quality-assured when its latest assessment, no older than this,
+# meets every required criterion; a report of free places older than this many hours is stale.
+FRIDSAM_HOUSING_ASSESSMENT_MAX_AGE_DAYS = int(env("FRIDSAM_HOUSING_ASSESSMENT_MAX_AGE_DAYS", "730") or 730)
+FRIDSAM_HOUSING_AVAILABILITY_STALE_HOURS = int(env("FRIDSAM_HOUSING_AVAILABILITY_STALE_HOURS", "48") or 48)
 # The demo county (fictional data, public demo passwords) may only be loaded where this is True.
 FRIDSAM_ALLOW_DEMO = False
 

@@ -1,0 +1,196 @@
+"""Who may do what in the protected housing register and the housing exchange.
+
+The ``county`` scope already limits every query to the user's county. Within it:
+
+* Register: the municipalities' coordinators, managers and social workers and the county analysts
+  read it; a partner contact reads only the providers of their own organisation. Coordinators
+  register, change and assess providers. The exact address is revealed only to the roles that
+  place people (coordinators, managers, social workers of the county's municipalities), each
+  reveal in the access log. Free places are reported by the provider's partner contact or a
+  coordinator; feedback after a placement comes from the placing municipality's staff.
+* Exchange: coordinators (and, reading, managers) of the county's municipalities. An applicant's
+  own page is for the responsible municipality only; elsewhere an applicant is a number, a
+  household size and needs. An apartment's address is revealed to the receiving municipality's
+  coordinator once it is allocated (and to the offering municipality, which entered it).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from fridsam.accounts.models import MUNICIPAL_ROLES, Role
+from fridsam.core.policies import ADD, CHANGE, VIEW, PermissionPolicy
+from fridsam.housing.models import (
+    Allocation,
+    AllocationStatus,
+    Apartment,
+    Applicant,
+    Provider,
+)
+
+REVEAL = "reveal"
+ASSESS = "assess"
+REPORT = "report"
+FEEDBACK = "feedback"
+ACCEPT = "accept"
+ALLOCATE = "allocate"
+MOVE_IN = "move_in"
+WITHDRAW = "withdraw"
+MATCH = "match"
+
+
+def _county_ids(tenancy, *roles) -> set[int]:
+    return {m.county_id for m in tenancy.memberships if m.role in roles}
+
+
+def _municipality_ids(tenancy, *roles) -> set[int]:
+    return {m.municipality_id for m in tenancy.memberships if m.role in roles and m.municipality_id}
+
+
+class ProviderPolicy(PermissionPolicy):
+    model = Provider
+    actions = (VIEW, ADD, CHANGE, ASSESS, REVEAL, REPORT, FEEDBACK)
+
+    def base_queryset(self):
+        return Provider.objects.select_related("located_in", "partner_organisation")
+
+    def can(self, tenancy, action, obj=None):
+        readers = _county_ids(tenancy, Role.COUNTY_ANALYST, *MUNICIPAL_ROLES)
+        partners = {m.partner_organisation_id for m in tenancy.memberships if m.role == Role.PARTNER}
+        if action == VIEW:
+            if obj is None:
+                return bool(readers or partners)
+            return obj.county_id in readers or (obj.partner_organisation_id in partners and obj.partner_organisation_id)
+        if action == ADD:
+            county = obj
+            ids = _county_ids(tenancy, Role.COORDINATOR)
+            return bool(ids) if county is None else getattr(county, "pk", county) in ids
+        if action in (CHANGE, ASSESS):
+            return obj is not None and obj.county_id in _county_ids(tenancy, Role.COORDINATOR)
+        if action in (REVEAL, FEEDBACK):
+            return obj is not None and obj.county_id in _county_ids(tenancy, *MUNICIPAL_ROLES)
+        if action == REPORT:
+            return obj is not None and (
+                obj.county_id in _county_ids(tenancy, Role.COORDINATOR)
+                or bool(obj.partner_organisation_id and obj.partner_organisation_id in partners)
+            )
+        return False
+
+    def visible(self, tenancy, action=VIEW):
+        qs = self.base_queryset()
+        readers = _county_ids(tenancy, Role.COUNTY_ANALYST, *MUNICIPAL_ROLES)
+        partners = {m.partner_organisation_id for m in tenancy.memberships if m.role == Role.PARTNER}
+        return qs.filter(Q(county_id__in=sorted(readers)) | Q(partner_organisation_id__in=sorted(partners)))
+
+
+class ExchangePolicy(PermissionPolicy):
+    """The housing exchange as a whole: apartments, commitments, matching, the ledger."""
+
+    model = Apartment
+    actions = (VIEW, ADD, CHANGE, REVEAL, MATCH)
+
+    def base_queryset(self):
+        return Apartment.objects.select_related("municipality")
+
+    def can(self, tenancy, action, obj=None):
+        if action == VIEW:
+            if obj is None:
+                return bool(_county_ids(tenancy, Role.COORDINATOR, Role.MANAGER, Role.COUNTY_ANALYST))
+            return obj.municipality.county_id in _county_ids(tenancy, Role.COORDINATOR, Role.MANAGER)
+        if action == ADD:  # offer an apartment, register an applicant, set a commitment (obj: municipality)
+            ids = _municipality_ids(tenancy, Role.COORDINATOR)
+            return bool(ids) if obj is None else getattr(obj, "pk", obj) in ids
+        if action == CHANGE:
+            return obj is not None and obj.municipality_id in _municipality_ids(tenancy, Role.COORDINATOR)
+        if action == MATCH:
+            return bool(_county_ids(tenancy, Role.COORDINATOR))
+        if action == REVEAL:
+            if obj is None:
+                return False
+            coordinator_of = _municipality_ids(tenancy, Role.COORDINATOR)
+            if obj.municipality_id in coordinator_of:
+                return True
+            return any(
+                a.status in (AllocationStatus.ALLOCATED, AllocationStatus.MOVED_IN)
+                and a.applicant.municipality_id in coordinator_of
+                for a in obj.allocations.select_related("applicant")
+            )
+        return False
+
+    def visible(self, tenancy, action=VIEW):
+        if not self.can(tenancy, VIEW):
+            return self.base_queryset().none()
+        counties = _county_ids(tenancy, Role.COORDINATOR, Role.MANAGER)
+        return self.base_queryset().filter(municipality__county_id__in=sorted(counties))
+
+    @staticmethod
+    def reads_ledger(tenancy, county) -> bool:
+        return county.pk in _county_ids(tenancy, Role.COORDINATOR, Role.MANAGER, Role.COUNTY_ANALYST)
+
+
+class ApplicantPolicy(PermissionPolicy):
+    model = Applicant
+    actions = (VIEW, ADD, CHANGE)
+
+    def base_queryset(self):
+        return Applicant.objects.select_related("municipality").prefetch_related(
+            "excluded_municipalities", "preferred_municipalities"
+        )
+
+    def can(self, tenancy, action, obj=None):
+        if action == VIEW:
+            ids = _municipality_ids(tenancy, Role.COORDINATOR, Role.MANAGER)
+            return bool(ids) if obj is None else obj.municipality_id in ids
+        if action in (ADD, CHANGE):
+            ids = _municipality_ids(tenancy, Role.COORDINATOR)
+            if obj is None:
+                return bool(ids)
+            return (obj.municipality_id if isinstance(obj, Applicant) else getattr(obj, "pk", obj)) in ids
+        return False
+
+    def visible(self, tenancy, action=VIEW):
+        ids = _municipality_ids(tenancy, Role.COORDINATOR, Role.MANAGER)
+        return self.base_queryset().filter(municipality_id__in=sorted(ids))
+
+
+class AllocationPolicy(PermissionPolicy):
+    model = Allocation
+    actions = (VIEW, ACCEPT, ALLOCATE, MOVE_IN, WITHDRAW)
+
+    def base_queryset(self):
+        return Allocation.objects.select_related("apartment__municipality", "applicant__municipality")
+
+    @staticmethod
+    def sides(tenancy, allocation) -> tuple[bool, bool]:
+        """(coordinator of the offering municipality, coordinator of the receiving municipality)"""
+        ids = _municipality_ids(tenancy, Role.COORDINATOR)
+        return allocation.apartment.municipality_id in ids, allocation.applicant.municipality_id in ids
+
+    def can(self, tenancy, action, obj=None):
+        if obj is None:
+            return action == VIEW and bool(_municipality_ids(tenancy, Role.COORDINATOR, Role.MANAGER))
+        offering, receiving = self.sides(tenancy, obj)
+        if action == VIEW:
+            ids = _municipality_ids(tenancy, Role.COORDINATOR, Role.MANAGER)
+            return obj.apartment.municipality_id in ids or obj.applicant.municipality_id in ids
+        if action == ACCEPT:
+            return (offering and obj.offering_accepted_at is None) or (receiving and obj.receiving_accepted_at is None)
+        if action == ALLOCATE:
+            return offering
+        if action == MOVE_IN:
+            return receiving
+        if action == WITHDRAW:
+            return offering or receiving
+        return False
+
+    def visible(self, tenancy, action=VIEW):
+        ids = sorted(_municipality_ids(tenancy, Role.COORDINATOR, Role.MANAGER))
+        return self.base_queryset().filter(
+            Q(apartment__municipality_id__in=ids) | Q(applicant__municipality_id__in=ids)
+        )
+
+
+provider_policy = ProviderPolicy()
+exchange_policy = ExchangePolicy()
+applicant_policy = ApplicantPolicy()
+allocation_policy = AllocationPolicy()

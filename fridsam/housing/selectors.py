@@ -1,0 +1,197 @@
+"""Reads of the protected housing register and the housing exchange, in constant queries."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Avg, Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+
+from fridsam.housing.models import (
+    Allocation,
+    AllocationStatus,
+    Apartment,
+    AvailabilityReport,
+    Commitment,
+    PlacementFeedback,
+    QualityAssessment,
+)
+from fridsam.housing.search import Availability, Candidate, is_stale
+from fridsam.organisations.models import Municipality
+
+
+def quality_status(assured: bool | None, assessed_on: datetime.date | None, today: datetime.date) -> str:
+    """assured | expired | not_assured | not_assessed, from the latest assessment."""
+    if assessed_on is None:
+        return "not_assessed"
+    if not assured:
+        return "not_assured"
+    if (today - assessed_on).days > settings.FRIDSAM_HOUSING_ASSESSMENT_MAX_AGE_DAYS:
+        return "expired"
+    return "assured"
+
+
+def with_status(providers):
+    """Annotate providers with their latest assessment and availability report and their feedback."""
+    latest_assessment = QualityAssessment.objects.filter(provider=OuterRef("pk")).order_by("-assessed_on", "-id")
+    latest_report = AvailabilityReport.objects.filter(provider=OuterRef("pk")).order_by("-reported_at", "-id")
+    feedback = (
+        PlacementFeedback.objects.filter(provider=OuterRef("pk"))
+        .order_by()
+        .values("provider")
+        .annotate(avg=Avg("overall"), n=Count("id"))
+    )
+    return providers.annotate(
+        assessed_on=Subquery(latest_assessment.values("assessed_on")[:1]),
+        assured=Subquery(latest_assessment.values("quality_assured")[:1]),
+        free_places=Subquery(latest_report.values("free_places")[:1], output_field=IntegerField()),
+        free_family_rooms=Subquery(latest_report.values("free_family_rooms")[:1], output_field=IntegerField()),
+        reported_at=Subquery(latest_report.values("reported_at")[:1]),
+        feedback_average=Subquery(feedback.values("avg")[:1]),
+        feedback_count=Subquery(feedback.values("n")[:1], output_field=IntegerField()),
+    )
+
+
+def candidate(provider, today, now) -> Candidate:
+    availability = None
+    if provider.reported_at is not None:
+        availability = Availability(
+            free_places=provider.free_places,
+            free_family_rooms=provider.free_family_rooms,
+            reported_at=timezone.localtime(provider.reported_at),
+            stale=is_stale(provider.reported_at, now),
+        )
+    return Candidate(
+        provider=provider,
+        target_groups=set(provider.target_groups or []),
+        children_max_age=provider.children_max_age,
+        places=provider.places,
+        family_rooms=provider.family_rooms,
+        quality=quality_status(provider.assured, provider.assessed_on, today),
+        availability=availability,
+        feedback_average=float(provider.feedback_average) if provider.feedback_average is not None else None,
+        feedback_count=provider.feedback_count or 0,
+    )
+
+
+def candidates(providers) -> list[Candidate]:
+    today, now = timezone.localdate(), timezone.now()
+    return [candidate(p, today, now) for p in with_status(providers.filter(active=True))]
+
+
+def assessments_of(provider):
+    return (
+        QualityAssessment.objects.filter(provider=provider)
+        .select_related("assessor", "assessor_municipality")
+        .prefetch_related("results__criterion")
+    )
+
+
+def feedback_summary(provider) -> dict:
+    """Average overall score and the count of each rating per criterion."""
+    rows = list(PlacementFeedback.objects.filter(provider=provider).select_related("municipality"))
+    per_criterion: dict[str, dict[str, int]] = {}
+    for row in rows:
+        for key, rating in row.ratings.items():
+            per_criterion.setdefault(key, {}).setdefault(rating, 0)
+            per_criterion[key][rating] += 1
+    average = sum(r.overall for r in rows) / len(rows) if rows else None
+    return {"rows": rows, "average": average, "per_criterion": per_criterion}
+
+
+# --- The exchange -----------------------------------------------------------------------------
+
+
+@dataclass
+class LedgerRow:
+    municipality: Municipality
+    committed: int | None
+    offered: int
+    given: int  # own apartments allocated to other municipalities' applicants
+    taken: int  # own applicants placed in other municipalities' apartments
+    placed_at_home: int
+
+    @property
+    def balance(self) -> int:
+        return self.given - self.taken
+
+    @property
+    def shortfall(self) -> int | None:
+        return None if self.committed is None else max(self.committed - self.offered, 0)
+
+
+DONE = (AllocationStatus.ALLOCATED, AllocationStatus.MOVED_IN)
+
+
+def ledger(county, year: int) -> list[LedgerRow]:
+    """Per municipality of the county: committed, offered, received by others, own applicants
+    placed elsewhere, and the balance (given − taken). Four queries whatever the size."""
+    municipalities = list(Municipality.objects.filter(county=county).order_by("name"))
+    committed = dict(
+        Commitment.objects.filter(municipality__county=county, year=year).values_list("municipality_id", "apartments")
+    )
+    offered = dict(
+        Apartment.objects.filter(municipality__county=county, available_from__year=year)
+        .values("municipality_id")
+        .annotate(n=Count("id"))
+        .values_list("municipality_id", "n")
+    )
+    pairs = (
+        Allocation.objects.filter(apartment__municipality__county=county, status__in=DONE)
+        .annotate(year=ExtractYear("allocated_on"))
+        .filter(year=year)
+        .values_list("apartment__municipality_id", "applicant__municipality_id")
+    )
+    given: dict[int, int] = {}
+    taken: dict[int, int] = {}
+    home: dict[int, int] = {}
+    for offering, receiving in pairs:
+        if offering == receiving:
+            home[offering] = home.get(offering, 0) + 1
+        else:
+            given[offering] = given.get(offering, 0) + 1
+            taken[receiving] = taken.get(receiving, 0) + 1
+    return [
+        LedgerRow(
+            municipality=m,
+            committed=committed.get(m.pk),
+            offered=offered.get(m.pk, 0),
+            given=given.get(m.pk, 0),
+            taken=taken.get(m.pk, 0),
+            placed_at_home=home.get(m.pk, 0),
+        )
+        for m in municipalities
+    ]
+
+
+def ledger_years(county) -> list[int]:
+    years = set(Commitment.objects.filter(municipality__county=county).values_list("year", flat=True).distinct())
+    years |= {d.year for d in Apartment.objects.filter(municipality__county=county).dates("available_from", "year")}
+    years.add(timezone.localdate().year)
+    return sorted(years, reverse=True)
+
+
+def allocations_needing(tenancy, allocations):
+    """The allocations in which the user has something to do now, with what."""
+    from fridsam.housing.policies import allocation_policy
+
+    todo = []
+    for a in allocations:
+        offering, receiving = allocation_policy.sides(tenancy, a)
+        if (
+            (
+                a.status == AllocationStatus.PROPOSED
+                and ((offering and a.offering_accepted_at is None) or (receiving and a.receiving_accepted_at is None))
+            )
+            or (a.status == AllocationStatus.ACCEPTED and offering)
+            or (a.status == AllocationStatus.ALLOCATED and receiving)
+        ):
+            todo.append(a)
+    return todo
+
+
+def live_allocations(qs):
+    return qs.filter(Q(status__in=[AllocationStatus.PROPOSED, AllocationStatus.ACCEPTED, AllocationStatus.ALLOCATED]))

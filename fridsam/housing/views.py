@@ -1,0 +1,677 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from fridsam.accounts.models import MUNICIPAL_ROLES, Role
+from fridsam.core.forms import save_form
+from fridsam.core.policies import ADD, CHANGE, VIEW
+from fridsam.housing import selectors, services
+from fridsam.housing.forms import (
+    ApartmentForm,
+    ApplicantForm,
+    AssessmentForm,
+    AvailabilityForm,
+    CommitmentForm,
+    FeedbackForm,
+    MoveInForm,
+    ProviderForm,
+    SearchForm,
+    WithdrawForm,
+)
+from fridsam.housing.models import (
+    LIVE_STATUSES,
+    Allocation,
+    AllocationStatus,
+    Apartment,
+    ApartmentStatus,
+    Applicant,
+    ApplicantStatus,
+    Criterion,
+    MatchRun,
+    Proposal,
+)
+from fridsam.housing.policies import (
+    ACCEPT,
+    ALLOCATE,
+    ASSESS,
+    FEEDBACK,
+    MATCH,
+    MOVE_IN,
+    REPORT,
+    REVEAL,
+    WITHDRAW,
+    allocation_policy,
+    applicant_policy,
+    exchange_policy,
+    provider_policy,
+)
+from fridsam.organisations.models import County
+
+
+def _county(request) -> County:
+    """The user's county (the first, or the one named by ?lan= among the user's counties)."""
+    ids = sorted({m.county_id for m in request.tenancy.memberships if m.county_id})
+    if not ids:
+        raise PermissionDenied
+    counties = list(County.objects.filter(pk__in=ids).order_by("code"))
+    wanted = request.GET.get("lan")
+    for county in counties:
+        if county.code == wanted:
+            return county
+    return counties[0]
+
+
+def _form_page(request, form, *, title, cancel_url, intro="", submit=None, context=None):
+    """Every plain form of the register and the exchange: one template, re-showing what was typed."""
+    return render(
+        request,
+        "housing/form.html",
+        {
+            "form": form,
+            "title": title,
+            "intro": intro,
+            "cancel_url": cancel_url,
+            "submit": submit or _("Save"),
+            **(context or {}),
+        },
+    )
+
+
+def _coordinator_municipalities(tenancy):
+    return [m for m in tenancy.municipalities_with_role(Role.COORDINATOR)]
+
+
+# --- Protected housing register ---------------------------------------------------------------
+
+
+def provider_list(request):
+    tenancy = request.tenancy
+    provider_policy.check(tenancy, VIEW)
+    providers = provider_policy.visible(tenancy)
+    searching = "adult_group" in request.GET
+    form = SearchForm(request.GET if searching else None)
+    matching = left_out = None
+    if searching and form.is_valid():
+        matching, left_out = selectors_search(providers, form.household())
+    candidates = None if searching else selectors.candidates(providers)
+    return render(
+        request,
+        "housing/provider_list.html",
+        {
+            "form": form,
+            "searching": searching,
+            "matching": matching,
+            "left_out": left_out,
+            "candidates": candidates,
+            "can_add": provider_policy.can(tenancy, ADD),
+            "is_partner": tenancy.has_role(Role.PARTNER) and not tenancy.has_role(*MUNICIPAL_ROLES),
+        },
+    )
+
+
+def selectors_search(providers, household):
+    from fridsam.housing.search import search
+
+    return search(selectors.candidates(providers), household)
+
+
+def _provider_form_view(request, provider=None):
+    tenancy = request.tenancy
+    county = provider.county if provider else _county(request)
+    provider_policy.check(tenancy, CHANGE if provider else ADD, provider or county)
+    form = ProviderForm(request.POST or None, instance=provider, county=county)
+    saved = {}
+
+    def save(data):
+        fields = {k: v for k, v in data.items() if k != "address"}
+        saved["provider"] = services.provider_save(
+            county=county, fields=fields, address=data["address"], user=request.user, provider=provider, request=request
+        )
+
+    if save_form(request, form, save, success_message=_("The provider was saved.")):
+        return redirect("housing:provider_detail", pk=saved["provider"].pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Change %(provider)s") % {"provider": provider}
+        if provider
+        else _("Register a protected housing provider"),
+        cancel_url=reverse("housing:provider_detail", args=[provider.pk])
+        if provider
+        else reverse("housing:provider_list"),
+        intro=_(
+            "The register is shared by the county's municipalities. "
+            "Describe the provider, never the people placed there."
+        ),
+    )
+
+
+def provider_create(request):
+    return _provider_form_view(request)
+
+
+def provider_update(request, pk):
+    provider = provider_policy.get_or_404(request.tenancy, CHANGE, pk=pk)
+    return _provider_form_view(request, provider)
+
+
+def _provider_context(request, provider, **extra):
+    tenancy = request.tenancy
+    annotated = selectors.with_status(provider_policy.visible(tenancy)).get(pk=provider.pk)
+    candidate = selectors.candidate(annotated, timezone.localdate(), timezone.now())
+    return {
+        "provider": provider,
+        "candidate": candidate,
+        "assessments": selectors.assessments_of(provider),
+        "feedback": selectors.feedback_summary(provider) if provider_policy.can(tenancy, FEEDBACK, provider) else None,
+        "criteria": {c.key: c for c in Criterion.objects.all()},
+        "can_change": provider_policy.can(tenancy, CHANGE, provider),
+        "can_assess": provider_policy.can(tenancy, ASSESS, provider),
+        "can_reveal": provider_policy.can(tenancy, REVEAL, provider),
+        "can_report": provider_policy.can(tenancy, REPORT, provider),
+        "can_feedback": provider_policy.can(tenancy, FEEDBACK, provider),
+        "max_age_days": services_max_age(),
+        **extra,
+    }
+
+
+def services_max_age():
+    from django.conf import settings
+
+    return settings.FRIDSAM_HOUSING_ASSESSMENT_MAX_AGE_DAYS
+
+
+def provider_detail(request, pk):
+    provider = provider_policy.get_or_404(request.tenancy, VIEW, pk=pk)
+    return render(request, "housing/provider_detail.html", _provider_context(request, provider))
+
+
+@require_POST
+def provider_reveal(request, pk):
+    provider = provider_policy.get_or_404(request.tenancy, REVEAL, pk=pk)
+    address = services.provider_address_reveal(provider=provider, user=request.user, request=request)
+    return render(request, "housing/provider_detail.html", _provider_context(request, provider, address=address))
+
+
+def assessment_create(request, pk):
+    provider = provider_policy.get_or_404(request.tenancy, ASSESS, pk=pk)
+    criteria = list(Criterion.objects.filter(active=True))
+    form = AssessmentForm(request.POST or None, criteria=criteria)
+    municipalities = request.tenancy.municipalities_with_role(Role.COORDINATOR)
+
+    def save(data):
+        services.assessment_create(
+            provider=provider,
+            assessed_on=data["assessed_on"],
+            results=form.results(),
+            summary=data["summary"],
+            user=request.user,
+            municipality=municipalities[0] if municipalities else None,
+            request=request,
+        )
+
+    if save_form(request, form, save, success_message=_("The assessment was saved.")):
+        return redirect("housing:provider_detail", pk=provider.pk)
+    return render(request, "housing/assessment_form.html", {"form": form, "provider": provider})
+
+
+def assessment_detail(request, pk, assessment_pk):
+    provider = provider_policy.get_or_404(request.tenancy, VIEW, pk=pk)
+    assessment = get_object_or_404(selectors.assessments_of(provider), pk=assessment_pk)
+    return render(request, "housing/assessment_detail.html", {"provider": provider, "assessment": assessment})
+
+
+def availability_report(request, pk):
+    provider = provider_policy.get_or_404(request.tenancy, REPORT, pk=pk)
+    form = AvailabilityForm(request.POST or None)
+
+    def save(data):
+        services.availability_report(
+            provider=provider,
+            free_places=data["free_places"],
+            free_family_rooms=data["free_family_rooms"] or 0,
+            user=request.user,
+            request=request,
+        )
+
+    if save_form(request, form, save, success_message=_("Thank you: the free places were reported.")):
+        return redirect("housing:provider_detail", pk=provider.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Free places at %(provider)s") % {"provider": provider},
+        cancel_url=reverse("housing:provider_detail", args=[provider.pk]),
+        intro=_("Report how many places are free right now. A report older than 48 hours is shown as stale."),
+        submit=_("Report"),
+    )
+
+
+def feedback_create(request, pk):
+    provider = provider_policy.get_or_404(request.tenancy, FEEDBACK, pk=pk)
+    criteria = list(Criterion.objects.filter(active=True))
+    municipalities = [m for m in request.tenancy.municipalities_with_role(*MUNICIPAL_ROLES)]
+    form = FeedbackForm(request.POST or None, municipalities=municipalities, criteria=criteria)
+
+    def save(data):
+        services.feedback_give(
+            provider=provider,
+            municipality=data["municipality"],
+            user=request.user,
+            placement_ended_on=data["placement_ended_on"],
+            overall=data["overall"],
+            ratings=form.ratings(),
+            comment=data["comment"],
+            request=request,
+        )
+
+    if save_form(request, form, save, success_message=_("Thank you for the feedback.")):
+        return redirect("housing:provider_detail", pk=provider.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Feedback after a placement at %(provider)s") % {"provider": provider},
+        cancel_url=reverse("housing:provider_detail", args=[provider.pk]),
+        intro=_("Your feedback helps other municipalities choose. It names your municipality, never the person."),
+        submit=_("Send feedback"),
+    )
+
+
+# --- The housing exchange ---------------------------------------------------------------------
+
+
+def exchange_index(request):
+    tenancy = request.tenancy
+    exchange_policy.check(tenancy, VIEW)
+    county = _county(request)
+    own = [m.pk for m in tenancy.municipalities_with_role(Role.COORDINATOR, Role.MANAGER)]
+    allocations = list(
+        selectors.live_allocations(allocation_policy.visible(tenancy)).select_related(
+            "apartment__municipality", "applicant__municipality"
+        )
+    )
+    year = timezone.localdate().year
+    return render(
+        request,
+        "housing/exchange_index.html",
+        {
+            "county": county,
+            "todo": selectors.allocations_needing(tenancy, allocations),
+            "allocations": allocations,
+            "apartments": Apartment.objects.filter(municipality_id__in=own)
+            .exclude(status=ApartmentStatus.WITHDRAWN)
+            .select_related("municipality"),
+            "applicants": applicant_policy.visible(tenancy).filter(status=ApplicantStatus.WAITING),
+            "last_run": MatchRun.objects.filter(county=county).select_related("run_by").first(),
+            "ledger": [r for r in selectors.ledger(county, year) if r.municipality.pk in own],
+            "year": year,
+            "can_add": exchange_policy.can(tenancy, ADD),
+            "can_match": exchange_policy.can(tenancy, MATCH),
+            "reads_applicants": applicant_policy.can(tenancy, VIEW),
+        },
+    )
+
+
+def ledger(request):
+    tenancy = request.tenancy
+    exchange_policy.check(tenancy, VIEW)
+    county = _county(request)
+    years = selectors.ledger_years(county)
+    raw = request.GET.get("ar", "")
+    year = int(raw) if raw.isdigit() and int(raw) in years else years[0]
+    rows = selectors.ledger(county, year)
+    totals = {
+        "committed": sum(r.committed or 0 for r in rows),
+        "offered": sum(r.offered for r in rows),
+        "given": sum(r.given for r in rows),
+        "taken": sum(r.taken for r in rows),
+        "home": sum(r.placed_at_home for r in rows),
+    }
+    return render(
+        request,
+        "housing/ledger.html",
+        {
+            "county": county,
+            "rows": rows,
+            "year": year,
+            "years": years,
+            "totals": totals,
+            "can_add": exchange_policy.can(tenancy, ADD),
+        },
+    )
+
+
+def commitment_edit(request):
+    tenancy = request.tenancy
+    exchange_policy.check(tenancy, ADD)
+    municipalities = _coordinator_municipalities(tenancy)
+    form = CommitmentForm(request.POST or None, municipalities=municipalities)
+
+    def save(data):
+        services.commitment_set(
+            municipality=data["municipality"],
+            year=data["year"],
+            apartments=data["apartments"],
+            user=request.user,
+            request=request,
+        )
+
+    if save_form(request, form, save, success_message=_("The commitment was saved.")):
+        return redirect("housing:ledger")
+    return _form_page(
+        request,
+        form,
+        title=_("Commitment to the housing exchange"),
+        cancel_url=reverse("housing:ledger"),
+        intro=_("How many apartments the municipality commits to offer to the county pool this year."),
+    )
+
+
+def apartment_create(request):
+    tenancy = request.tenancy
+    exchange_policy.check(tenancy, ADD)
+    form = ApartmentForm(request.POST or None, municipalities=_coordinator_municipalities(tenancy))
+    saved = {}
+
+    def save(data):
+        exchange_policy.check(tenancy, ADD, data["municipality"])
+        fields = {k: data[k] for k in services.APARTMENT_FIELDS}
+        saved["apartment"] = services.apartment_offer(
+            municipality=data["municipality"],
+            fields=fields,
+            address=data["address"],
+            user=request.user,
+            request=request,
+        )
+
+    if save_form(request, form, save, success_message=_("The apartment was offered to the pool.")):
+        return redirect("housing:apartment_detail", pk=saved["apartment"].pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Offer an apartment to the pool"),
+        cancel_url=reverse("housing:exchange_index"),
+        submit=_("Offer"),
+    )
+
+
+def _apartment_context(request, apartment, **extra):
+    tenancy = request.tenancy
+    allocations = list(apartment.allocations.select_related("applicant__municipality").order_by("-created_at"))
+    return {
+        "apartment": apartment,
+        "allocations": allocations,
+        "can_reveal": exchange_policy.can(tenancy, REVEAL, apartment),
+        "can_change": exchange_policy.can(tenancy, CHANGE, apartment)
+        and apartment.status == ApartmentStatus.OFFERED
+        and not any(a.status in LIVE_STATUSES for a in allocations),
+        **extra,
+    }
+
+
+def apartment_detail(request, pk):
+    apartment = exchange_policy.get_or_404(request.tenancy, VIEW, pk=pk)
+    return render(request, "housing/apartment_detail.html", _apartment_context(request, apartment))
+
+
+@require_POST
+def apartment_reveal(request, pk):
+    apartment = exchange_policy.get_or_404(request.tenancy, REVEAL, pk=pk)
+    address = services.apartment_address_reveal(apartment=apartment, user=request.user, request=request)
+    return render(request, "housing/apartment_detail.html", _apartment_context(request, apartment, address=address))
+
+
+@require_POST
+def apartment_withdraw(request, pk):
+    apartment = exchange_policy.get_or_404(request.tenancy, CHANGE, pk=pk)
+    try:
+        services.apartment_withdraw(apartment=apartment, user=request.user, request=request)
+        messages.success(request, _("The apartment was withdrawn from the pool."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("housing:apartment_detail", pk=apartment.pk)
+
+
+def applicant_create(request):
+    tenancy = request.tenancy
+    applicant_policy.check(tenancy, ADD)
+    county = _county(request)
+    form = ApplicantForm(request.POST or None, municipalities=_coordinator_municipalities(tenancy), county=county)
+    saved = {}
+
+    def save(data):
+        applicant_policy.check(tenancy, ADD, data["municipality"])
+        saved["applicant"] = services.applicant_register(
+            municipality=data["municipality"],
+            data=services.ApplicantInput(
+                reference=data["reference"],
+                adults=data["adults"],
+                children_ages=data["children_ages"],
+                min_rooms=data["min_rooms"],
+                needs_accessible=data["needs_accessible"],
+                needs_ground_or_lift=data["needs_ground_or_lift"],
+                excluded=list(data["excluded"]),
+                preferred=list(data["preferred"]),
+                months_in_protected_housing=data["months_in_protected_housing"],
+            ),
+            user=request.user,
+            request=request,
+        )
+
+    if save_form(request, form, save, success_message=_("The applicant was registered in the exchange.")):
+        return redirect("housing:applicant_detail", pk=saved["applicant"].pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Register an applicant"),
+        cancel_url=reverse("housing:exchange_index"),
+        intro=_(
+            "No name or personal identity number: the case reference is kept only as a keyed hash. "
+            "Other municipalities see the household's size and needs, never the excluded municipalities."
+        ),
+        submit=_("Register"),
+    )
+
+
+def applicant_detail(request, pk):
+    tenancy = request.tenancy
+    applicant = applicant_policy.get_or_404(tenancy, VIEW, pk=pk)
+    allocations = list(applicant.allocations.select_related("apartment__municipality").order_by("-created_at"))
+    return render(
+        request,
+        "housing/applicant_detail.html",
+        {
+            "applicant": applicant,
+            "allocations": allocations,
+            "can_change": applicant_policy.can(tenancy, CHANGE, applicant)
+            and applicant.status == ApplicantStatus.WAITING
+            and not any(a.status in LIVE_STATUSES for a in allocations),
+        },
+    )
+
+
+@require_POST
+def applicant_withdraw(request, pk):
+    applicant = applicant_policy.get_or_404(request.tenancy, CHANGE, pk=pk)
+    try:
+        services.applicant_withdraw(applicant=applicant, user=request.user, request=request)
+        messages.success(request, _("The applicant was withdrawn from the exchange."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("housing:applicant_detail", pk=applicant.pk)
+
+
+@require_POST
+def match_run_create(request):
+    tenancy = request.tenancy
+    exchange_policy.check(tenancy, MATCH)
+    county = _county(request)
+    run = services.match_run(county=county, user=request.user, request=request)
+    messages.success(
+        request,
+        ngettext(
+            "The matching placed %(placed)s of %(total)s applicant.",
+            "The matching placed %(placed)s of %(total)s applicants.",
+            run.applicants,
+        )
+        % {"placed": run.placed, "total": run.applicants},
+    )
+    return redirect("housing:match_run_detail", pk=run.pk)
+
+
+def unmatched_reason(entry) -> str:
+    d = entry.get("detail") or {}
+    reason = entry["reason"]
+    if reason == "no_offers":
+        return _("No apartments are offered in the pool.")
+    if reason == "excluded":
+        return _("All %(n)s apartments lie in municipalities excluded for safety.") % {"n": d.get("offers", 0)}
+    if reason == "rooms":
+        return _("None of the %(n)s apartments outside the excluded municipalities has enough rooms.") % {
+            "n": d.get("excluded", 0)
+        }
+    if reason == "accessible":
+        return _("None of the %(n)s apartments with enough rooms is wheelchair accessible.") % {"n": d.get("rooms", 0)}
+    if reason == "ground_or_lift":
+        return _("None of the %(n)s apartments that otherwise fit is on the ground floor or has a lift.") % {
+            "n": d.get("accessible", 0)
+        }
+    return ngettext(
+        "%(n)s apartment fits, but it was needed to place another applicant (placing as many as possible).",
+        "%(n)s apartments fit, but all were needed to place other applicants (placing as many as possible).",
+        d.get("fitting", 0),
+    ) % {"n": d.get("fitting", 0)}
+
+
+def match_run_detail(request, pk):
+    tenancy = request.tenancy
+    exchange_policy.check(tenancy, MATCH)
+    run = get_object_or_404(MatchRun.objects.filter(county__in=[_county(request)]), pk=pk)
+    proposals = list(
+        Proposal.objects.filter(run=run).select_related("applicant__municipality", "apartment__municipality")
+    )
+    coordinator_of = {m.pk for m in tenancy.municipalities_with_role(Role.COORDINATOR)}
+    taken = dict(Allocation.objects.filter(proposal__run=run).values_list("proposal_id", "pk"))
+    rows = [
+        {
+            "proposal": p,
+            "mine": p.apartment.municipality_id in coordinator_of or p.applicant.municipality_id in coordinator_of,
+            "allocation_id": taken.get(p.pk),
+        }
+        for p in proposals
+    ]
+    applicants = {
+        a.pk: a
+        for a in Applicant.objects.filter(pk__in=[u["applicant"] for u in run.unmatched]).select_related("municipality")
+    }
+    unmatched = [
+        {"applicant": applicants.get(u["applicant"]), "reason": unmatched_reason(u)}
+        for u in run.unmatched
+        if u["applicant"] in applicants
+    ]
+    return render(
+        request,
+        "housing/match_run_detail.html",
+        {"run": run, "rows": rows, "unmatched": unmatched, "coordinator_of": coordinator_of},
+    )
+
+
+@require_POST
+def proposal_accept(request, pk):
+    tenancy = request.tenancy
+    exchange_policy.check(tenancy, MATCH)
+    proposal = get_object_or_404(
+        Proposal.objects.filter(run__county__in=[_county(request)]).select_related("run"), pk=pk
+    )
+    try:
+        allocation = services.proposal_accept(proposal=proposal, user=request.user, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("housing:match_run_detail", pk=proposal.run_id)
+    messages.success(request, _("You accepted the proposal. The other municipality is asked to accept it too."))
+    return redirect("housing:allocation_detail", pk=allocation.pk)
+
+
+def _allocation_page(request, allocation, **extra):
+    tenancy = request.tenancy
+    offering, receiving = allocation_policy.sides(tenancy, allocation)
+    return render(
+        request,
+        "housing/allocation_detail.html",
+        {
+            **extra,
+            "allocation": allocation,
+            "offering": offering,
+            "receiving": receiving,
+            "can_accept": allocation.status == AllocationStatus.PROPOSED
+            and allocation_policy.can(tenancy, ACCEPT, allocation),
+            "can_allocate": allocation.status == AllocationStatus.ACCEPTED
+            and allocation_policy.can(tenancy, ALLOCATE, allocation),
+            "can_move_in": allocation.status == AllocationStatus.ALLOCATED
+            and allocation_policy.can(tenancy, MOVE_IN, allocation),
+            "can_withdraw": allocation.status
+            in (AllocationStatus.PROPOSED, AllocationStatus.ACCEPTED, AllocationStatus.ALLOCATED)
+            and allocation_policy.can(tenancy, WITHDRAW, allocation),
+            "can_reveal": allocation.status in (AllocationStatus.ALLOCATED, AllocationStatus.MOVED_IN)
+            and exchange_policy.can(tenancy, REVEAL, allocation.apartment),
+            "move_in_form": MoveInForm(initial={"moved_in_on": timezone.localdate()}),
+            "withdraw_form": WithdrawForm(),
+        },
+    )
+
+
+def allocation_detail(request, pk):
+    return _allocation_page(request, allocation_policy.get_or_404(request.tenancy, VIEW, pk=pk))
+
+
+@require_POST
+def allocation_action(request, pk, action):
+    tenancy = request.tenancy
+    actions = {"acceptera": ACCEPT, "tilldela": ALLOCATE, "inflyttad": MOVE_IN, "aterkalla": WITHDRAW}
+    if action not in actions:
+        raise Http404
+    allocation = allocation_policy.get_or_404(tenancy, actions[action], pk=pk)
+    try:
+        if action == "acceptera":
+            services.allocation_accept(allocation=allocation, user=request.user, request=request)
+            messages.success(request, _("You accepted the allocation."))
+        elif action == "tilldela":
+            services.allocation_allocate(allocation=allocation, user=request.user, request=request)
+            messages.success(
+                request, _("The apartment is allocated. The receiving municipality can now see the address.")
+            )
+        elif action == "inflyttad":
+            form = MoveInForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Enter the date of moving in."))
+            services.allocation_move_in(
+                allocation=allocation, user=request.user, on=form.cleaned_data["moved_in_on"], request=request
+            )
+            messages.success(request, _("The move was registered."))
+        else:
+            form = WithdrawForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Give the reason for withdrawing."))
+            services.allocation_withdraw(
+                allocation=allocation, user=request.user, reason=form.cleaned_data["reason"], request=request
+            )
+            messages.success(request, _("The allocation was withdrawn; the apartment is back in the pool."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("housing:allocation_detail", pk=allocation.pk)
+
+
+@require_POST
+def allocation_reveal(request, pk):
+    tenancy = request.tenancy
+    allocation = allocation_policy.get_or_404(tenancy, VIEW, pk=pk)
+    if allocation.status not in (AllocationStatus.ALLOCATED, AllocationStatus.MOVED_IN):
+        raise PermissionDenied
+    exchange_policy.check(tenancy, REVEAL, allocation.apartment)
+    address = services.apartment_address_reveal(apartment=allocation.apartment, user=request.user, request=request)
+    return _allocation_page(request, allocation, address=address)
