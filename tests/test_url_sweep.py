@@ -7,6 +7,8 @@ whose path names a tenant object needs an entry in TENANT_KWARGS, built from the
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -131,8 +133,100 @@ TENANT_KWARGS.update(
     }
 )
 
+
+def _housing(w):
+    """A provider of the own county, and the own municipality's apartment, applicant, allocation
+    (own to own, allocated) and a matching run with a proposal."""
+    if getattr(w, "_housing", None) is None:
+        from fridsam.housing import services
+        from fridsam.housing.tests.conftest import all_met, provider_fields
+
+        coordinator = w.own.users[Role.COORDINATOR]
+        provider = services.provider_save(
+            county=w.own.county,
+            fields=provider_fields(w.own, name="Hemlig enhet own boende"),
+            address="Gatan 1",
+            user=coordinator,
+        )
+        assessment = services.assessment_create(
+            provider=provider, assessed_on=datetime.date(2026, 1, 5), results=all_met(), summary="", user=coordinator
+        )
+        apartments = [
+            services.apartment_offer(
+                municipality=w.own.municipality,
+                fields={"housing_company": "Hemlig enhet own bostäder", "rooms": 2, "size_m2": 50, "rent": 6000,
+                        "floor": 0, "has_lift": False, "accessible": False, "available_from": datetime.date(2026, 2, 1)},
+                address="Gatan 2",
+                user=coordinator,
+            )
+            for _ in range(2)
+        ]  # fmt: skip
+        applicants = [
+            services.applicant_register(
+                municipality=w.own.municipality,
+                data=services.ApplicantInput(reference=f"SWEEP-{i}", excluded=[w.neighbour.municipality]),
+                user=coordinator,
+            )
+            for i in range(2)
+        ]
+        allocation = services.allocation_propose(apartment=apartments[0], applicant=applicants[0], user=coordinator)
+        allocation = services.allocation_allocate(allocation=allocation, user=coordinator)
+        run = services.match_run(county=w.own.county, user=coordinator)
+        w._housing = (provider, assessment, apartments[0], applicants[0], allocation, run, run.proposals.first())
+    return w._housing
+
+
+TENANT_KWARGS.update(
+    {
+        "housing:provider_detail": lambda w: {"pk": _housing(w)[0].pk},
+        "housing:provider_update": lambda w: {"pk": _housing(w)[0].pk},
+        "housing:provider_reveal": lambda w: {"pk": _housing(w)[0].pk},
+        "housing:assessment_create": lambda w: {"pk": _housing(w)[0].pk},
+        "housing:assessment_detail": lambda w: {"pk": _housing(w)[0].pk, "assessment_pk": _housing(w)[1].pk},
+        "housing:availability_report": lambda w: {"pk": _housing(w)[0].pk},
+        "housing:feedback_create": lambda w: {"pk": _housing(w)[0].pk},
+        "housing:apartment_detail": lambda w: {"pk": _housing(w)[2].pk},
+        "housing:apartment_reveal": lambda w: {"pk": _housing(w)[2].pk},
+        "housing:apartment_withdraw": lambda w: {"pk": _housing(w)[2].pk},
+        "housing:applicant_detail": lambda w: {"pk": _housing(w)[3].pk},
+        "housing:applicant_withdraw": lambda w: {"pk": _housing(w)[3].pk},
+        "housing:allocation_detail": lambda w: {"pk": _housing(w)[4].pk},
+        "housing:allocation_reveal": lambda w: {"pk": _housing(w)[4].pk},
+        "housing:allocation_action": lambda w: {"pk": _housing(w)[4].pk, "action": "aterkalla"},
+        "housing:match_run_detail": lambda w: {"pk": _housing(w)[5].pk},
+        "housing:proposal_accept": lambda w: {"pk": _housing(w)[6].pk},
+    }
+)
+
+# Shared by the municipalities of a county (the protected housing register, the exchange's pool
+# and matching): other municipalities of the same county may reach them; other counties never.
+COUNTY_SHARED = {
+    "housing:provider_detail",
+    "housing:provider_update",
+    "housing:provider_reveal",
+    "housing:assessment_create",
+    "housing:assessment_detail",
+    "housing:availability_report",
+    "housing:feedback_create",
+    "housing:apartment_detail",
+    "housing:match_run_detail",
+    "housing:proposal_accept",
+}
+
 # Views that only answer POST: the sweep posts to them (an empty form).
-POST_ONLY = {"coordination:role_description_approve", "followup:record_find", "followup:intervention_remove"}
+POST_ONLY = {
+    "coordination:role_description_approve",
+    "followup:record_find",
+    "followup:intervention_remove",
+    "housing:provider_reveal",
+    "housing:apartment_reveal",
+    "housing:apartment_withdraw",
+    "housing:applicant_withdraw",
+    "housing:allocation_reveal",
+    "housing:allocation_action",
+    "housing:match_run_create",
+    "housing:proposal_accept",
+}
 
 # URLs whose arguments name no tenant (keys, file formats): any well-formed value will do.
 PUBLIC_KWARGS = {
@@ -227,7 +321,7 @@ def _is_login_redirect(response):
 def _outsiders(world, name):
     """Every user who must not reach the own tenant's data through this URL."""
     users = list(world.foreign.users.values())
-    if name in TENANT_KWARGS or name.startswith("admin:"):
+    if (name in TENANT_KWARGS or name.startswith("admin:")) and name not in COUNTY_SHARED:
         # Same county, other municipality: only the county analyst may see the own municipality.
         users += [u for role, u in world.neighbour.users.items() if role != Role.COUNTY_ANALYST]
     if name.startswith("admin:"):
