@@ -41,6 +41,7 @@ def race_db(triggers_back_after_flush, django_db_serialized_rollback, transactio
     """Real transactions; the reference data (counties, municipalities, criteria) is restored
     after the flush by the serialized rollback."""
 
+
 THREADS = 8
 
 

@@ -138,6 +138,9 @@ def test_competition_is_the_reason_when_others_took_what_fitted():
 
 def test_fit_components():
     need = Need(1, 2, frozenset({9}), frozenset({1}), months=30)
-    assert fit(need, Offer(1, 1, 2)) == (480 + 300 + 220, {"urgency": 480, "preferred": True, "size": 220, "extra_rooms": 0})
+    assert fit(need, Offer(1, 1, 2)) == (
+        480 + 300 + 220,
+        {"urgency": 480, "preferred": True, "size": 220, "extra_rooms": 0},
+    )
     assert fit(need, Offer(2, 2, 3))[0] == 480 + 110
     assert fit(need, Offer(3, 2, 5))[0] == 480

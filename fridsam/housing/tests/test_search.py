@@ -28,9 +28,7 @@ def stale(free):
     return Availability(free, 1, timezone.now() - datetime.timedelta(hours=72), stale=True)
 
 
-MOTHER_TWO_CHILDREN_AND_A_DOG = Household(
-    adult_group="women", children=[Child(7, "girl"), Child(14, "boy")], pets=True
-)
+MOTHER_TWO_CHILDREN_AND_A_DOG = Household(adult_group="women", children=[Child(7, "girl"), Child(14, "boy")], pets=True)
 
 
 def test_every_reason_is_given():

@@ -88,7 +88,11 @@ def test_quality_status_from_the_latest_assessment(world, make_provider):
 
     assert status() == "not_assessed"
     services.assessment_create(
-        provider=provider, assessed_on=today - datetime.timedelta(days=800), results=all_met(), summary="", user=coordinator
+        provider=provider,
+        assessed_on=today - datetime.timedelta(days=800),
+        results=all_met(),
+        summary="",
+        user=coordinator,
     )
     assert status() == "expired"
     services.assessment_create(
@@ -234,5 +238,7 @@ def test_match_run_keeps_proposals_and_reasons(world, make_apartment, make_appli
     run = services.match_run(county=world.own.county, user=world.own.users[Role.COORDINATOR])
     assert (run.applicants, run.apartments, run.placed) == (2, 1, 1)
     assert [p.applicant_id for p in run.proposals.all()] == [fits.pk]
-    assert run.unmatched == [{"applicant": too_big.pk, "reason": "rooms", "detail": {"offers": 1, "excluded": 1, "rooms": 0}}]
+    assert run.unmatched == [
+        {"applicant": too_big.pk, "reason": "rooms", "detail": {"offers": 1, "excluded": 1, "rooms": 0}}
+    ]
     assert run.greedy_placed <= run.placed
