@@ -155,7 +155,8 @@ def _housing(w):
             services.apartment_offer(
                 municipality=w.own.municipality,
                 fields={"housing_company": "Hemlig enhet own bostäder", "rooms": 2, "size_m2": 50, "rent": 6000,
-                        "floor": 0, "has_lift": False, "accessible": False, "available_from": datetime.date(2026, 2, 1)},
+                        "floor": 0, "has_lift": False, "accessible": False,
+                        "available_from": datetime.date(2026, 2, 1)},
                 address="Gatan 2",
                 user=coordinator,
             )

@@ -376,3 +376,56 @@ def test_social_worker_follows_a_case_and_the_coordinator_answers(page):
     assert "Ditt svar är skickat" in page.content()
     assert "Gör en ny riskbedömning i dag" in page.content()
     assert_accessible(page, "consultation-answered")
+
+
+def test_coordinator_finds_protected_housing_and_places_an_applicant_through_the_exchange(page):
+    """Searches housing for a mother with two children and a dog, reads the address (logged),
+    registers an applicant in the exchange, runs the matching and accepts the proposal."""
+    log_in(page, "demo.samordnare")
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Skyddat boende").click()
+    assert_accessible(page, "housing-register")
+    page.get_by_label("Kvinnor").check()
+    page.get_by_label("Barn 1: ålder").fill("7")
+    page.get_by_label("Barn 1: flicka eller pojke").select_option("girl")
+    page.get_by_label("Barn 2: ålder").fill("4")
+    page.get_by_label("Barn 2: flicka eller pojke").select_option("boy")
+    page.get_by_label("Har med sig husdjur").check()
+    page.get_by_role("button", name="Sök").click()
+    fits = page.get_by_role("table", name="Boenden som passar, bäst först")
+    assert fits.get_by_role("link", name="Kvinnojourens skyddade boende").count() == 1
+    left_out = page.get_by_role("table", name="Boenden som inte passar, med skälen")
+    assert "Tar inte emot husdjur." in left_out.inner_text()
+    assert_accessible(page, "housing-search")
+    fits.get_by_role("link", name="Kvinnojourens skyddade boende").click()
+    assert "Lindvägen" not in page.content()
+    page.get_by_role("button", name="Visa adressen").click()
+    assert "Lindvägen 4, Åstad" in page.content()
+    assert_accessible(page, "housing-provider")
+
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Bostadsbyte").click()
+    assert_accessible(page, "exchange")
+    page.get_by_role("link", name="Registrera en sökande").click()
+    page.get_by_label("Ansvarig kommun").select_option(label="Fagerås")
+    page.get_by_label("Ärendenummer").fill("FAG-2026-BROWSER")
+    page.get_by_label("Barnens åldrar").fill("7, 4")
+    page.get_by_label("Minsta antal rum").fill("3")
+    page.get_by_label("Månader i skyddat boende hittills").fill("18")
+    page.get_by_role("group", name="Önskade kommuner").get_by_label("Åstad").check()
+    page.get_by_role("button", name="Registrera").click()
+    assert "Formuläret kunde inte sparas" in page.content()  # no municipality excluded for safety
+    assert page.get_by_label("Ärendenummer").input_value() == "FAG-2026-BROWSER"
+    assert_accessible(page, "applicant-form-errors")
+    page.get_by_role("group", name=re.compile("Kommuner som är uteslutna")).get_by_label("Fagerås").check()
+    page.get_by_role("button", name="Registrera").click()
+    assert "Den sökande är registrerad" in page.content()
+    number = page.get_by_role("heading", level=1).inner_text().split()[1]
+    assert "FAG-2026-BROWSER" not in page.content()
+
+    page.get_by_role("link", name="Bostadsbyte").first.click()
+    page.get_by_role("button", name="Kör matchningen nu").click()
+    assert "Matchningen gav förslag" in page.content()
+    assert_accessible(page, "matching")
+    page.get_by_role("button", name=re.compile(f"Godkänn {number} – ")).click()
+    assert "Du har godkänt förslaget" in page.content()
+    assert "Föreslagen" in page.content()
+    assert_accessible(page, "allocation")
