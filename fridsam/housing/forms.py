@@ -85,6 +85,15 @@ class ProviderForm(forms.ModelForm):
             self.initial.setdefault("partner_organisation", self.instance.partner_organisation_id)
         self.fields["located_in"].queryset = Municipality.objects.filter(county=county)
         self.fields["partner_organisation"].queryset = PartnerOrganisation.objects.filter(county=county)
+
+    def validate_unique(self):
+        """Uniqueness and the IVO-permit constraint are checked by services.provider_save, with a
+        Swedish message on the right field (the database constraint stays as the last guard)."""
+
+    def _get_validation_exclusions(self):
+        # Excluding a field of the permit constraint keeps the model's own check (with its
+        # technical message) out of the form; the service validates the field and the rule.
+        return {*super()._get_validation_exclusions(), "ivo_permit_number"}
         self.fields["ivo_permit_number"].help_text = _("Required for private operators (since 1 April 2024).")
         if self.instance.pk:
             self.fields["address"].required = False

@@ -1,0 +1,90 @@
+"""Through HTTP: the register and the exchange as each role sees them, forms that keep what was
+typed, the address reveal in the access log, and constant query counts on the list pages."""
+
+import pytest
+
+from fridsam.accounts.models import Role
+from fridsam.core.models import AccessLogEntry
+from fridsam.core.testing import count_queries
+from fridsam.housing import services
+
+pytestmark = pytest.mark.django_db
+
+
+def test_provider_form_keeps_what_was_typed_and_says_why_in_swedish(world, login):
+    client = login(world.own.users[Role.COORDINATOR])
+    response = client.post(
+        "/skyddat-boende/ny/",
+        {"name": "Jouren Syd", "operator_type": "private", "located_in": world.own.municipality.pk,
+         "address": "Gatan 5", "phone": "021-1", "places": "4", "family_rooms": "1", "staffing": "24h",
+         "target_groups": ["women"]},
+    )  # fmt: skip
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "behöver tillstånd från IVO" in html
+    assert 'value="Jouren Syd"' in html
+
+
+def test_partner_sees_only_their_own_providers(world, login, make_provider):
+    own = make_provider(name="Jourens boende")
+    other = make_provider(name="Annat boende", partner_organisation=None)
+    client = login(world.own.users[Role.PARTNER])
+    html = client.get("/skyddat-boende/").content.decode()
+    assert "Jourens boende" in html and "Annat boende" not in html
+    assert client.get(f"/skyddat-boende/{other.pk}/").status_code == 404
+    assert client.post(f"/skyddat-boende/{own.pk}/adress/").status_code == 403
+    assert client.post(f"/skyddat-boende/{own.pk}/lediga-platser/", {"free_places": "2", "free_family_rooms": "0"})[
+        "Location"
+    ].endswith(f"/skyddat-boende/{own.pk}/")
+
+
+def test_another_county_never_sees_the_register(world, login, make_provider):
+    provider = make_provider()
+    client = login(world.foreign.users[Role.COORDINATOR])
+    assert client.get(f"/skyddat-boende/{provider.pk}/").status_code == 404
+    assert provider.name not in client.get("/skyddat-boende/").content.decode()
+
+
+def test_address_reveal_is_logged_with_the_reader(world, login, make_provider):
+    provider = make_provider(address="Dolda vägen 3")
+    client = login(world.neighbour.users[Role.SOCIAL_WORKER])  # same county, places people
+    detail = client.get(f"/skyddat-boende/{provider.pk}/").content.decode()
+    assert "Dolda vägen" not in detail
+    response = client.post(f"/skyddat-boende/{provider.pk}/adress/")
+    assert "Dolda vägen 3" in response.content.decode()
+    entry = AccessLogEntry.objects.filter(object_type="housing.provider", detail="address").latest("sequence")
+    assert entry.username == world.neighbour.users[Role.SOCIAL_WORKER].username
+    assert login(world.own.users[Role.COUNTY_ANALYST]).post(f"/skyddat-boende/{provider.pk}/adress/").status_code == 403
+
+
+def test_the_other_municipality_sees_no_exclusions(world, login, make_apartment, make_applicant):
+    make_apartment()
+    applicant = make_applicant(excluded=[world.own.municipality])
+    client = login(world.neighbour.users[Role.COORDINATOR])
+    assert client.get(f"/bostadsbyte/sokande/{applicant.pk}/").status_code == 404
+    run_url = client.post("/bostadsbyte/matchning/")["Location"]
+    html = client.get(run_url).content.decode()
+    assert str(applicant) in html
+    assert "uteslutna av säkerhetsskäl" not in html.split("Förslag")[1].split("Inte placerade")[0]
+
+
+@pytest.mark.parametrize("url", ["/skyddat-boende/", "/bostadsbyte/", "/bostadsbyte/balans/"])
+def test_list_pages_have_a_constant_query_count(world, login, make_provider, make_apartment, make_applicant, url):
+    client = login(world.own.users[Role.COORDINATOR])
+
+    def grow(n):
+        for i in range(n):
+            provider = make_provider(name=f"Boende {len(url)}-{i}-{id(object())}")
+            services.availability_report(
+                provider=provider, free_places=1, free_family_rooms=0, user=world.own.users[Role.PARTNER]
+            )
+            make_apartment(tenant=world.own)
+            make_applicant()
+
+    grow(1)
+    client.get(url)
+    few = count_queries(lambda: client.get(url))
+    grow(5)
+    many = count_queries(lambda: client.get(url))
+    assert few == many, (few, many)
+    assert many <= 25
