@@ -1,6 +1,8 @@
 """Through HTTP: the register and the exchange as each role sees them, forms that keep what was
 typed, the address reveal in the access log, and constant query counts on the list pages."""
 
+import itertools
+
 import pytest
 
 from fridsam.accounts.models import Role
@@ -9,6 +11,7 @@ from fridsam.core.testing import count_queries
 from fridsam.housing import services
 
 pytestmark = pytest.mark.django_db
+NAMES = itertools.count(1)
 
 
 def test_provider_form_keeps_what_was_typed_and_says_why_in_swedish(world, login):
@@ -74,7 +77,7 @@ def test_list_pages_have_a_constant_query_count(world, login, make_provider, mak
 
     def grow(n):
         for i in range(n):
-            provider = make_provider(name=f"Boende {len(url)}-{i}-{id(object())}")
+            provider = make_provider(name=f"Boende {next(NAMES)}")
             services.availability_report(
                 provider=provider, free_places=1, free_family_rooms=0, user=world.own.users[Role.PARTNER]
             )
