@@ -158,6 +158,15 @@ def _followup(tenancy: Tenancy) -> list[Section]:
     ]
 
 
+def _housing(tenancy: Tenancy) -> list[Section]:
+    """Protected housing and the exchange: allocations waiting for the coordinator, free places
+    for a provider's partner contact to report."""
+    from fridsam.housing.selectors import start_summary
+
+    summary = start_summary(tenancy)
+    return [Section("housing/start.html", summary)] if summary else []
+
+
 def _partner(tenancy: Tenancy) -> list[Section]:
     memberships = tenancy.memberships_with_role(Role.PARTNER)
     sections = []
@@ -203,6 +212,15 @@ def _administrator(tenancy: Tenancy) -> list[Section]:
 
 def start_sections(tenancy: Tenancy) -> list[Section]:
     sections: list[Section] = []
-    for builder in (_followup, _coordinator, _manager, _social_worker, _county_analyst, _partner, _administrator):
+    for builder in (
+        _followup,
+        _coordinator,
+        _housing,
+        _manager,
+        _social_worker,
+        _county_analyst,
+        _partner,
+        _administrator,
+    ):
         sections.extend(builder(tenancy))
     return sections

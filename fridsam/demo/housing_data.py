@@ -141,7 +141,7 @@ COMMITMENTS = {
     "9908": 1,
     "9909": 1,
 }
-# municipality, housing company, rooms, m², rent, floor, lift, accessible, available in days, address
+# municipality, housing company, rooms, m², rent, floor, lift, accessible, available since (days), address
 APARTMENTS = [
     ("9901", "Åstadshem", 3, 74, 8900, 2, True, False, 10, "Björkgatan 14, Åstad"),
     ("9901", "Åstadshem", 2, 58, 7200, 0, False, True, 20, "Björkgatan 16, Åstad"),
@@ -153,7 +153,7 @@ APARTMENTS = [
     ("9907", "Surbyhus", 3, 79, 8100, 1, True, False, 40, "Skolgatan 8, Surby"),
 ]
 # the moved household: a Kölby apartment for an Åstad applicant, earlier this year
-DONE_APARTMENT = ("9902", "Kölbybostäder", 2, 55, 6600, 0, False, False, -90, "Parkvägen 1, Kölby")
+DONE_APARTMENT = ("9902", "Kölbybostäder", 2, 55, 6600, 0, False, False, 90, "Parkvägen 1, Kölby")
 
 # responsible municipality, reference, adults, children's ages, min rooms, accessible, ground/lift,
 # excluded, preferred, months in protected housing
@@ -248,7 +248,8 @@ def _apartment(row, municipalities, users, today):
             "floor": floor,
             "has_lift": lift,
             "accessible": accessible,
-            "available_from": today + datetime.timedelta(days=days),
+            # Already available, this year (the demo's ledger counts the year's offers).
+            "available_from": max(today - datetime.timedelta(days=days), today.replace(month=1, day=1)),
         },
         address=address,
         user=_coordinator(users, code),

@@ -131,7 +131,11 @@ def reasons_left_out(c: Candidate, household: Household) -> list[str]:
     if a is not None and not a.stale:
         if a.free_places < household.size:
             reasons.append(
-                _("Reported %(free)s free places on %(when)s.")
+                ngettext(
+                    "Reported %(free)s free place on %(when)s.",
+                    "Reported %(free)s free places on %(when)s.",
+                    a.free_places,
+                )
                 % {"free": a.free_places, "when": a.reported_at.strftime("%Y-%m-%d %H:%M")}
             )
         elif household.children and a.free_family_rooms == 0 and c.family_rooms > 0:

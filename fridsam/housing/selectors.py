@@ -195,3 +195,26 @@ def allocations_needing(tenancy, allocations):
 
 def live_allocations(qs):
     return qs.filter(Q(status__in=[AllocationStatus.PROPOSED, AllocationStatus.ACCEPTED, AllocationStatus.ALLOCATED]))
+
+
+def start_summary(tenancy) -> dict | None:
+    """What the start page shows of protected housing and the exchange: the coordinator's waiting
+    allocations and applicants, and a partner contact's providers with their last report."""
+    from fridsam.accounts.models import Role
+    from fridsam.housing.policies import allocation_policy, applicant_policy, provider_policy
+
+    summary = {}
+    if tenancy.has_role(Role.COORDINATOR):
+        allocations = list(live_allocations(allocation_policy.visible(tenancy)))
+        summary["todo"] = len(allocations_needing(tenancy, allocations))
+        summary["waiting"] = applicant_policy.visible(tenancy).filter(status="waiting").count()
+    partner_ids = [m.partner_organisation_id for m in tenancy.memberships if m.role == Role.PARTNER]
+    if partner_ids:
+        now = timezone.now()
+        providers = list(
+            with_status(provider_policy.visible(tenancy).filter(partner_organisation_id__in=partner_ids, active=True))
+        )
+        summary["providers"] = [
+            (p, p.reported_at, p.reported_at is None or is_stale(p.reported_at, now)) for p in providers
+        ]
+    return summary or None

@@ -71,10 +71,10 @@ def _form_page(request, form, *, title, cancel_url, intro="", submit=None, conte
     """Every plain form of the register and the exchange: one template, re-showing what was typed."""
     return render(
         request,
-        "housing/form.html",
+        "fridsam/form_page.html",
         {
             "form": form,
-            "title": title,
+            "page_title": title,
             "intro": intro,
             "cancel_url": cancel_url,
             "submit": submit or _("Save"),
@@ -328,6 +328,7 @@ def ledger(request):
     totals = {
         "committed": sum(r.committed or 0 for r in rows),
         "offered": sum(r.offered for r in rows),
+        "short": sum(r.shortfall or 0 for r in rows),
         "given": sum(r.given for r in rows),
         "taken": sum(r.taken for r in rows),
         "home": sum(r.placed_at_home for r in rows),

@@ -52,7 +52,7 @@ def test_every_reason_is_given():
     assert reasons["C no pets"] == ["Tar inte emot husdjur."]
     assert reasons["D no family room"] == ["Har inget familjerum."]
     assert reasons["E too small"] == ["Har 2 platser; hushållet är 3 personer."]
-    assert reasons["F full"][0].startswith("Rapporterade 1 lediga platser")
+    assert reasons["F full"][0].startswith("Rapporterade 1 ledig plats ")
 
 
 def test_order_quality_then_availability_then_feedback():

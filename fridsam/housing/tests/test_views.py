@@ -91,3 +91,14 @@ def test_list_pages_have_a_constant_query_count(world, login, make_provider, mak
     many = count_queries(lambda: client.get(url))
     assert few == many, (few, many)
     assert many <= 25
+
+
+def test_start_page_shows_what_waits(world, login, make_provider, make_apartment, make_applicant):
+    apartment, applicant = make_apartment(), make_applicant()
+    services.allocation_propose(apartment=apartment, applicant=applicant, user=world.own.users[Role.COORDINATOR])
+    html = login(world.neighbour.users[Role.COORDINATOR]).get("/").content.decode()
+    assert "tilldelning väntar på dig" in html  # the offering side has to accept
+    provider = make_provider(name="Jourens boende")
+    html = login(world.own.users[Role.PARTNER]).get("/").content.decode()
+    assert "Rapportera lediga platser på Jourens boende" in html and "aldrig rapporterat" in html
+    assert f"/skyddat-boende/{provider.pk}/lediga-platser/" in html
