@@ -30,6 +30,8 @@ PUBLIC = {
     "mfa_authenticate",  # the second login step
     "set_language",
     "core:healthz",
+    "public:page",  # the municipality's public page: anyone, without a login
+    "public:accessibility",
     "admin:login",  # a redirect to the two-factor login
 }
 
@@ -199,6 +201,26 @@ TENANT_KWARGS.update(
     }
 )
 
+
+
+def _public_page(w):
+    """The own municipality's published public page."""
+    if getattr(w, "_public", None) is None:
+        from fridsam.public.tests.test_public import publish
+
+        w._public = publish(w.own)
+    return w._public
+
+
+TENANT_KWARGS.update(
+    {
+        "public:page": lambda w: {"code": _public_page(w).municipality.code},
+        "public:manage": lambda w: {"municipality_code": w.own.municipality.code},
+        "public:edit": lambda w: {"municipality_code": w.own.municipality.code},
+        "public:action": lambda w: {"municipality_code": _public_page(w).municipality.code, "action": "skicka"},
+    }
+)
+
 # Shared by the municipalities of a county (the protected housing register, the exchange's pool
 # and matching): other municipalities of the same county may reach them; other counties never.
 COUNTY_SHARED = {
@@ -227,6 +249,7 @@ POST_ONLY = {
     "housing:allocation_action",
     "housing:match_run_create",
     "housing:proposal_accept",
+    "public:action",
 }
 
 # URLs whose arguments name no tenant (keys, file formats): any well-formed value will do.

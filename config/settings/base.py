@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "fridsam.reports",
     "fridsam.followup",
     "fridsam.housing",
+    "fridsam.public",
     "fridsam.demo",
 ]
 
@@ -231,6 +232,8 @@ FRIDSAM_READ_PURPOSE_MINUTES = int(env("FRIDSAM_READ_PURPOSE_MINUTES", "60") or 
 # meets every required criterion; a report of free places older than this many hours is stale.
 FRIDSAM_HOUSING_ASSESSMENT_MAX_AGE_DAYS = int(env("FRIDSAM_HOUSING_ASSESSMENT_MAX_AGE_DAYS", "730") or 730)
 FRIDSAM_HOUSING_AVAILABILITY_STALE_HOURS = int(env("FRIDSAM_HOUSING_AVAILABILITY_STALE_HOURS", "48") or 48)
+# Where the public pages' "Leave this page" button goes: a neutral site (weather).
+FRIDSAM_QUICK_EXIT_URL = env("FRIDSAM_QUICK_EXIT_URL", "https://www.smhi.se/")
 # The demo county (fictional data, public demo passwords) may only be loaded where this is True.
 FRIDSAM_ALLOW_DEMO = False
 

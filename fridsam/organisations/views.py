@@ -12,6 +12,7 @@ from fridsam.healthcheck.selectors import check_for
 from fridsam.organisations import selectors, services
 from fridsam.organisations.forms import UnitForm
 from fridsam.organisations.policies import municipality_policy, partner_policy, unit_policy
+from fridsam.public.policies import public_page_policy
 from fridsam.statistics.policies import statistics_policy
 
 
@@ -45,6 +46,7 @@ def municipality_detail(request, municipality_code):
             "check": check_for(municipality),
             "responses": coordinator_responses_for(municipality=municipality),
             "can_view_statistics": statistics_policy.can(tenancy, VIEW, municipality),
+            "can_manage_public_page": public_page_policy.can(tenancy, VIEW, municipality),
         },
     )
 
