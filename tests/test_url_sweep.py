@@ -30,6 +30,7 @@ PUBLIC = {
     "mfa_authenticate",  # the second login step
     "set_language",
     "core:healthz",
+    "core:favicon",
     "public:page",  # the municipality's public page: anyone, without a login
     "public:accessibility",
     "admin:login",  # a redirect to the two-factor login
@@ -200,7 +201,6 @@ TENANT_KWARGS.update(
         "housing:proposal_accept": lambda w: {"pk": _housing(w)[6].pk},
     }
 )
-
 
 
 def _public_page(w):

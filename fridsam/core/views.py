@@ -3,10 +3,12 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from fridsam.core.audit import log_access
 from fridsam.core.models import AccessAction, AccessLogEntry
@@ -89,3 +91,11 @@ def healthz(request):
 def csrf_failure(request, reason=""):
     """Our own page for a rejected form (Django's has inline styles, which our CSP forbids)."""
     return render(request, "403_csrf.html", status=403)
+
+
+@login_not_required
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages that name no icon (JSON, files): send them to the icon
+    rather than to the 404 page, whose language form would set a CSRF cookie."""
+    return redirect(static("fridsam/favicon.svg"))

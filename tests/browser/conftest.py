@@ -61,17 +61,19 @@ def live_url(tmp_path_factory):
     if not AXE.exists():
         _unavailable(f"{AXE} not found")
     database_url, drop_database = _server_database(tmp_path_factory)
+    port = _free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.dev",
         "DATABASE_URL": database_url,
         "FRIDSAM_LOGIN_FAILURE_LIMIT": "50",
+        # The public pages' quick exit leads to a neutral page of this server: nothing leaves 127.0.0.1.
+        "FRIDSAM_QUICK_EXIT_URL": f"http://127.0.0.1:{port}/halsa/",
     }
     env.pop("PYTEST_CURRENT_TEST", None)
     python = sys.executable
     for command in (["migrate", "--noinput"], ["createcachetable"], ["load_demo", "--quiet"]):
         subprocess.run([python, "manage.py", *command], cwd=ROOT, env=env, check=True, timeout=300)
-    port = _free_port()
     log = open(tmp_path_factory.mktemp("server") / "server.log", "w")  # noqa: SIM115
     server = subprocess.Popen(
         [

@@ -429,3 +429,55 @@ def test_coordinator_finds_protected_housing_and_places_an_applicant_through_the
     assert "Du har godkänt förslaget" in page.content()
     assert "Föreslagen" in page.content()
     assert_accessible(page, "allocation")
+
+
+def test_public_page_sets_no_cookie_stays_on_this_server_and_quick_exit_replaces_history(page, browser):
+    """A member of the public reads Åstad's page: nothing leaves 127.0.0.1 (the page fixture checks
+    every request), no cookie is set, the quick exit replaces the page in the history, Esc does
+    the same, and the page works without JavaScript."""
+    page.goto(page.base_url + "/tillganglighet/")
+    assert_accessible(page, "accessibility-statement")
+    page.goto(page.base_url + "/stod/9901/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Stöd vid våld i nära relationer i Åstad"
+    assert "020-50 50 50" in page.content()
+    assert_accessible(page, "public-page")
+    assert page.context.cookies() == []
+    page.get_by_role("link", name="Lämna sidan").click()
+    page.wait_for_url(page.base_url + "/halsa/")
+    page.go_back()
+    assert page.url == page.base_url + "/tillganglighet/"  # the public page is gone from the history
+    page.goto(page.base_url + "/stod/9901/")
+    page.keyboard.press("Escape")
+    page.wait_for_url(page.base_url + "/halsa/")
+    assert page.context.cookies() == []
+
+    context = browser.new_context(locale="sv-SE", java_script_enabled=False)
+    try:
+        no_js = context.new_page()
+        no_js.goto(page.base_url + "/stod/9901/")
+        assert "Kvinnofridslinjen" in no_js.content()
+        no_js.get_by_role("link", name="Lämna sidan").click()  # an ordinary link without JavaScript
+        no_js.wait_for_url(page.base_url + "/halsa/")
+        assert context.cookies() == []
+    finally:
+        context.close()
+
+
+def test_coordinator_edits_the_public_page_and_a_manager_publishes_it(page):
+    log_in(page, "sara.holm")  # Salvik's page waits for approval in the demo
+    page.goto(page.base_url + "/kommuner/9903/offentlig-sida/")
+    assert_accessible(page, "public-page-manage")
+    page.get_by_role("link", name="Ändra utkastet").click()
+    page.get_by_label("Socialtjänstens telefon").fill("0224-30 40 00")
+    page.get_by_label("Mer om stödet i kommunen").fill("Stödsamtal på Familjecentralen, tisdagar.")
+    assert_accessible(page, "public-page-form")
+    page.get_by_role("button", name="Spara utkastet").click()
+    page.get_by_role("button", name="Skicka för godkännande").click()
+    assert "skickad till en chef" in page.content()
+    page.get_by_role("button", name="Logga ut").click()
+    log_in(page, "nils.falk")
+    page.goto(page.base_url + "/kommuner/9903/offentlig-sida/")
+    page.get_by_role("button", name="Godkänn och publicera").click()
+    assert "Version 1 är publicerad" in page.content()
+    page.goto(page.base_url + "/stod/9903/")
+    assert "Stödsamtal på Familjecentralen, tisdagar." in page.content()
