@@ -216,6 +216,8 @@ TENANT_KWARGS.update(
     {
         "public:page": lambda w: {"code": _public_page(w).municipality.code},
         "public:manage": lambda w: {"municipality_code": w.own.municipality.code},
+        "organisations:partner_detail": lambda w: {"pk": w.own.partner.pk},
+        "organisations:partner_update": lambda w: {"pk": w.own.partner.pk},
         "public:edit": lambda w: {"municipality_code": w.own.municipality.code},
         "public:action": lambda w: {"municipality_code": _public_page(w).municipality.code, "action": "skicka"},
     }
@@ -224,6 +226,7 @@ TENANT_KWARGS.update(
 # Shared by the municipalities of a county (the protected housing register, the exchange's pool
 # and matching): other municipalities of the same county may reach them; other counties never.
 COUNTY_SHARED = {
+    "organisations:partner_detail",  # the county's partner directory
     "housing:provider_detail",
     "housing:provider_update",
     "housing:provider_reveal",

@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fridsam.organisations.models import Unit, UnitType
+from fridsam.core.validators import validate_no_personal_identity_number
+from fridsam.organisations.models import Municipality, PartnerOrganisation, Unit, UnitType
 
 
 class UnitForm(forms.Form):
@@ -15,3 +16,34 @@ class UnitForm(forms.Form):
 
     def cleaned_data_for_create(self) -> dict:
         return {"name": self.cleaned_data["name"], "unit_type": self.cleaned_data["unit_type"]}
+
+
+class PartnerEntryForm(forms.ModelForm):
+    """A partner's own entry in the directory, and the contact details of the person editing it."""
+
+    municipalities = forms.ModelMultipleChoiceField(
+        label=_("Municipalities served"),
+        queryset=Municipality.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("None ticked: the whole county."),
+    )
+    my_title = forms.CharField(
+        label=_("Your title"), max_length=120, required=False, validators=[validate_no_personal_identity_number]
+    )
+    my_phone = forms.CharField(label=_("Your phone"), max_length=40, required=False)
+
+    class Meta:
+        model = PartnerOrganisation
+        fields = ["phone", "email", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, membership=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipalities"].queryset = Municipality.objects.filter(county=self.instance.county_id)
+        self.initial.setdefault("municipalities", list(self.instance.municipalities.values_list("pk", flat=True)))
+        if membership is None:
+            del self.fields["my_title"], self.fields["my_phone"]
+        else:
+            self.initial.setdefault("my_title", membership.title)
+            self.initial.setdefault("my_phone", membership.user.phone)

@@ -130,6 +130,13 @@ class PartnerOrganisation(models.Model):
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("email"), blank=True)
+    description = models.TextField(
+        _("what we offer and how to reach us"),
+        blank=True,
+        max_length=1500,
+        validators=[validate_no_personal_identity_number],
+    )
+    updated_at = models.DateTimeField(_("last updated"), null=True, blank=True)
 
     objects = ScopedManager(county="county", partner="id")
 

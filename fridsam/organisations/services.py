@@ -7,10 +7,12 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fridsam.core.audit import log_access
 from fridsam.core.models import AccessAction
-from fridsam.organisations.models import County, Municipality, MunicipalityPopulation, Unit
+from fridsam.organisations.models import County, Municipality, MunicipalityPopulation, PartnerOrganisation, Unit
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -97,3 +99,28 @@ def reference_data_load(
                 code=row["kommunkod"], defaults={"name": row["namn"], "county": by_code[row["lanskod"]]}
             )
     return len(counties), len(municipalities)
+
+
+def partner_entry_update(
+    *, partner: PartnerOrganisation, data: dict, municipalities, acting_user, membership=None, request=None
+) -> PartnerOrganisation:
+    """A partner keeps its own directory entry up to date, and the editor their own contact details."""
+    if any(m.county_id != partner.county_id for m in municipalities):
+        raise ValidationError({"municipalities": _("Choose municipalities of the county.")})
+    for name in ("phone", "email", "description"):
+        setattr(partner, name, (data.get(name) or "").strip())
+    partner.updated_at = timezone.now()
+    partner.full_clean(exclude=["county", "municipalities"], validate_unique=False)
+    with transaction.atomic():
+        partner.save()
+        partner.municipalities.set(municipalities)
+        if membership is not None:
+            membership.title = (data.get("my_title") or "").strip()
+            membership.full_clean(exclude=["user", "county", "municipality", "unit", "partner_organisation"])
+            membership.save(update_fields=["title"])
+            membership.user.phone = (data.get("my_phone") or "").strip()
+            membership.user.save(update_fields=["phone"])
+        log_access(
+            action=AccessAction.CHANGE, object_type=partner, user=acting_user, request=request, county=partner.county
+        )
+    return partner

@@ -1,8 +1,10 @@
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from fridsam.accounts.models import Role
 from fridsam.coordination import selectors as coordination_selectors
 from fridsam.coordination.policies import CHANGE_OWN, coordination_policy
 from fridsam.core.forms import save_form
@@ -10,7 +12,7 @@ from fridsam.core.policies import ADD, CHANGE, VIEW
 from fridsam.evaluation.selectors import coordinator_responses_for
 from fridsam.healthcheck.selectors import check_for
 from fridsam.organisations import selectors, services
-from fridsam.organisations.forms import UnitForm
+from fridsam.organisations.forms import PartnerEntryForm, UnitForm
 from fridsam.organisations.policies import municipality_policy, partner_policy, unit_policy
 from fridsam.public.policies import public_page_policy
 from fridsam.statistics.policies import statistics_policy
@@ -121,5 +123,56 @@ def partner_list(request):
         "organisations/partner_list.html",
         {
             "partners": selectors.partner_organisations(tenancy=request.tenancy),
+        },
+    )
+
+
+def _partner(request, pk, action):
+    partner = get_object_or_404(selectors.partner_organisations(tenancy=request.tenancy), pk=pk)
+    partner_policy.check(request.tenancy, action, partner)
+    return partner
+
+
+def partner_detail(request, pk):
+    partner = _partner(request, pk, VIEW)
+    return render(
+        request,
+        "organisations/partner_detail.html",
+        {"partner": partner, "can_change": partner_policy.can(request.tenancy, CHANGE, partner)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def partner_update(request, pk):
+    partner = _partner(request, pk, CHANGE)
+    membership = next(
+        (m for m in request.tenancy.memberships if m.role == Role.PARTNER and m.partner_organisation_id == partner.pk),
+        None,
+    )
+    form = PartnerEntryForm(request.POST or None, instance=partner, membership=membership)
+
+    def save(data):
+        services.partner_entry_update(
+            partner=partner,
+            data=data,
+            municipalities=list(data["municipalities"]),
+            acting_user=request.user,
+            membership=membership,
+            request=request,
+        )
+
+    if save_form(request, form, save, success_message=_("Thank you: the entry is up to date.")):
+        return redirect("organisations:partner_detail", pk=partner.pk)
+    return render(
+        request,
+        "fridsam/form_page.html",
+        {
+            "form": form,
+            "page_title": _("Our entry: %(name)s") % {"name": partner.name},
+            "intro": _(
+                "The municipalities of the county read this when they look for you. Keep it current: who you "
+                "are for, how to reach you, and which municipalities you serve."
+            ),
+            "cancel_url": reverse("organisations:partner_detail", args=[partner.pk]),
         },
     )
