@@ -223,6 +223,41 @@ TENANT_KWARGS.update(
     }
 )
 
+
+def _collaboration(w):
+    """A local group of the own municipality with a meeting, an action item and a goal."""
+    if getattr(w, "_collab", None) is None:
+        from fridsam.collaboration import services
+        from fridsam.collaboration.models import GroupKind
+
+        coordinator = w.own.users[Role.COORDINATOR]
+        group = services.group_create(
+            county=w.own.county, kind=GroupKind.LOCAL, municipality=w.own.municipality, name="Hemlig enhet own grupp",
+            purpose="Samordna stödet mellan socialtjänst och polis i kommunen.", goals=["Gemensam rutin"],
+            chair=coordinator, members=[w.own.users[Role.PARTNER]], user=coordinator,
+        )  # fmt: skip
+        meeting = services.meeting_record(
+            group=group, held_on=datetime.date(2026, 2, 3), agenda="Rutinen", minutes="", present_member_ids=[],
+            decisions=["Rutinen antas"], user=coordinator,
+            actions=[services.ActionInput("Sprid rutinen", coordinator, datetime.date(2026, 3, 1))],
+        )  # fmt: skip
+        w._collab = (group, meeting, meeting.actions.get(), group.goals.get())
+    return w._collab
+
+
+TENANT_KWARGS.update(
+    {
+        "collaboration:group_detail": lambda w: {"pk": _collaboration(w)[0].pk},
+        "collaboration:meeting_create": lambda w: {"pk": _collaboration(w)[0].pk},
+        "collaboration:meeting_detail": lambda w: {
+            "pk": _collaboration(w)[0].pk,
+            "meeting_pk": _collaboration(w)[1].pk,
+        },
+        "collaboration:goal_review": lambda w: {"pk": _collaboration(w)[0].pk, "goal_pk": _collaboration(w)[3].pk},
+        "collaboration:action_done": lambda w: {"action_pk": _collaboration(w)[2].pk},
+    }
+)
+
 # Shared by the municipalities of a county (the protected housing register, the exchange's pool
 # and matching): other municipalities of the same county may reach them; other counties never.
 COUNTY_SHARED = {
@@ -253,6 +288,7 @@ POST_ONLY = {
     "housing:match_run_create",
     "housing:proposal_accept",
     "public:action",
+    "collaboration:action_done",
 }
 
 # URLs whose arguments name no tenant (keys, file formats): any well-formed value will do.
@@ -264,6 +300,7 @@ PUBLIC_KWARGS = {
 
 # Query strings some views need to do their work.
 QUERY = {
+    "collaboration:group_create": "?kommun=1980",
     "admin:autocomplete": "?app_label=organisations&model_name=unit&field_name=municipality",
 }
 

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "fridsam.followup",
     "fridsam.housing",
     "fridsam.public",
+    "fridsam.collaboration",
     "fridsam.demo",
 ]
 

@@ -30,6 +30,7 @@ def navigation_for(request, tenancy) -> list[NavItem]:
         items.append((_("Case follow-up"), reverse("followup:record_list")))
         items.append((_("Consultations"), reverse("followup:consultation_list")))
     if roles & {Role.COUNTY_ANALYST, Role.PARTNER, *MUNICIPAL_ROLES}:
+        items.append((_("Collaboration"), reverse("collaboration:group_list")))
         items.append((_("Protected housing"), reverse("housing:provider_list")))
     if roles & {Role.COORDINATOR, Role.MANAGER}:
         items.append((_("Housing exchange"), reverse("housing:exchange_index")))

@@ -167,6 +167,18 @@ def _housing(tenancy: Tenancy) -> list[Section]:
     return [Section("housing/start.html", summary)] if summary else []
 
 
+def _collaboration(tenancy: Tenancy) -> list[Section]:
+    """Action items from collaboration meetings that the user owns and has not done."""
+    from fridsam.collaboration.selectors import open_actions_of
+
+    if not tenancy.is_authenticated or not tenancy.memberships:
+        return []
+    actions = list(open_actions_of(tenancy.user)[:20])
+    if not actions:
+        return []
+    return [Section("collaboration/start.html", {"actions": actions, "today": timezone.localdate()})]
+
+
 def _partner(tenancy: Tenancy) -> list[Section]:
     memberships = tenancy.memberships_with_role(Role.PARTNER)
     sections = []
@@ -214,6 +226,7 @@ def start_sections(tenancy: Tenancy) -> list[Section]:
     sections: list[Section] = []
     for builder in (
         _followup,
+        _collaboration,
         _coordinator,
         _housing,
         _manager,

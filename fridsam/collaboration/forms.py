@@ -1,0 +1,138 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fridsam.accounts.models import User
+from fridsam.collaboration.models import GoalResult, GroupKind
+from fridsam.core.forms import DateInput
+from fridsam.core.validators import validate_no_personal_identity_number
+
+ACTION_ROWS = 4
+
+
+class LinesField(forms.CharField):
+    """One item per line."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return [line.strip() for line in value.splitlines() if line.strip()]
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+class PeopleField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, *args, labels=None, **kwargs):
+        self.labels = labels or {}
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj):
+        return self.labels.get(obj.pk, obj.get_full_name() or obj.username)
+
+
+def _label(membership) -> str:
+    org = membership.partner_organisation or membership.municipality
+    return f"{membership.user.get_full_name() or membership.user.username} ({org})"
+
+
+class GroupForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of group"), choices=(), widget=forms.RadioSelect)
+    name = forms.CharField(label=_("Name"), max_length=150, validators=[validate_no_personal_identity_number])
+    purpose = forms.CharField(
+        label=_("Purpose"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1500,
+        validators=[validate_no_personal_identity_number],
+        help_text=_("Why the group meets and what it should achieve. A group without a purpose cannot be created."),
+    )
+    goals = LinesField(
+        label=_("Goals"),
+        max_length=3000,
+        required=False,  # the service says why a goal is needed
+        help_text=_("One goal per line. Each goal is followed up once a year."),
+    )
+    chair = PersonChoiceField(label=_("Chair"), queryset=User.objects.none())
+    members = PeopleField(label=_("Members"), queryset=User.objects.none(), required=False)
+
+    def __init__(self, *args, regional: bool, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = (
+            [(GroupKind.REGIONAL, GroupKind.REGIONAL.label)]
+            if regional
+            else [(GroupKind.INTERNAL, GroupKind.INTERNAL.label), (GroupKind.LOCAL, GroupKind.LOCAL.label)]
+        )
+        if regional:
+            self.initial.setdefault("kind", GroupKind.REGIONAL)
+        ids = [m.user_id for m in candidates]
+        people = User.objects.filter(pk__in=ids).order_by("last_name", "first_name")
+        self.fields["chair"].queryset = people
+        self.fields["members"].queryset = people
+        self.fields["members"].labels = {m.user_id: _label(m) for m in candidates}
+
+
+class MeetingForm(forms.Form):
+    held_on = forms.DateField(label=_("Date"), widget=DateInput())
+    agenda = forms.CharField(
+        label=_("Agenda"), widget=forms.Textarea(attrs={"rows": 4}), max_length=3000,
+        validators=[validate_no_personal_identity_number],
+    )  # fmt: skip
+    present = forms.MultipleChoiceField(label=_("Present"), widget=forms.CheckboxSelectMultiple, required=False)
+    minutes = forms.CharField(
+        label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 8}), max_length=10000, required=False,
+        validators=[validate_no_personal_identity_number],
+        help_text=_("About the work, never about individual clients."),
+    )  # fmt: skip
+    decisions = LinesField(label=_("Decisions"), max_length=5000, required=False, help_text=_("One per line."))
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("held_on", timezone.localdate())
+        self.fields["present"].choices = [(str(m.pk), str(m)) for m in members]
+        people = [(m.user_id, m.user.get_full_name() or m.user.username) for m in members]
+        for i in range(1, ACTION_ROWS + 1):
+            self.fields[f"action_{i}_text"] = forms.CharField(
+                label=_("Action %(n)s") % {"n": i}, max_length=300, required=False,
+                validators=[validate_no_personal_identity_number],
+            )  # fmt: skip
+            self.fields[f"action_{i}_owner"] = forms.TypedChoiceField(
+                label=_("Action %(n)s: owner") % {"n": i}, choices=[("", "—"), *people], coerce=int,
+                required=False, empty_value=None,
+            )  # fmt: skip
+            self.fields[f"action_{i}_due"] = forms.DateField(
+                label=_("Action %(n)s: due") % {"n": i}, widget=DateInput(), required=False
+            )
+
+    def action_rows(self):
+        return [
+            (self[f"action_{i}_text"], self[f"action_{i}_owner"], self[f"action_{i}_due"])
+            for i in range(1, ACTION_ROWS + 1)
+        ]
+
+    def clean(self):
+        data = super().clean()
+        for i in range(1, ACTION_ROWS + 1):
+            text, owner, due = data.get(f"action_{i}_text"), data.get(f"action_{i}_owner"), data.get(f"action_{i}_due")
+            if text and (owner is None or due is None):
+                self.add_error(f"action_{i}_text", _("An action needs an owner and a due date."))
+            elif not text and (owner is not None or due is not None):
+                self.add_error(f"action_{i}_text", _("Describe the action."))
+        return data
+
+
+class GoalReviewForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    result = forms.ChoiceField(label=_("Result"), choices=GoalResult.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label=_("Short assessment"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_no_personal_identity_number],
+    )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("year", timezone.localdate().year)

@@ -1,0 +1,206 @@
+"""Collaboration groups with a purpose and goals, their meetings (attendance, minutes, decisions,
+action items) and the yearly follow-up of the goals.
+
+The evaluation: a local group without a clear purpose produces nothing ("möts vi bara för
+mötandets skull?"), so a group cannot exist without a purpose and at least one goal, and its goals
+are followed up once a year. Groups are shared within a county (``county`` scope); the policy lets
+members, the municipality's staff (for internal teams and local groups) or the county's
+coordinators and analysts (for regional groups) see them.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from fridsam.core.tenancy import ScopedManager
+from fridsam.core.validators import validate_no_personal_identity_number
+
+TEXT = [validate_no_personal_identity_number]
+
+
+class GroupKind(models.TextChoices):
+    INTERNAL = "internal", _("Internal team")
+    LOCAL = "local", _("Local collaboration group")
+    REGIONAL = "regional", _("Regional group")
+
+
+class CollaborationGroup(models.Model):
+    county = models.ForeignKey("organisations.County", on_delete=models.PROTECT, related_name="+")
+    municipality = models.ForeignKey(
+        "organisations.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=GroupKind.choices)
+    name = models.CharField(_("name"), max_length=150, validators=TEXT)
+    purpose = models.TextField(_("purpose"), max_length=1500, validators=[*TEXT, MaxLengthValidator(1500)])
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("chair")
+    )
+    active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(county="county")
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("collaboration group")
+        verbose_name_plural = _("collaboration groups")
+        constraints = [
+            models.CheckConstraint(
+                name="collaboration_regional_has_no_municipality",
+                condition=Q(kind="regional", municipality__isnull=True)
+                | (~Q(kind="regional") & Q(municipality__isnull=False)),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Goal(models.Model):
+    group = models.ForeignKey(CollaborationGroup, on_delete=models.CASCADE, related_name="goals")
+    text = models.CharField(_("goal"), max_length=300, validators=TEXT)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = ScopedManager(county="group__county")
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class GoalResult(models.TextChoices):
+    ACHIEVED = "achieved", _("Achieved")
+    PARTLY = "partly", _("Partly achieved")
+    NOT_ACHIEVED = "not_achieved", _("Not achieved")
+
+
+class GoalReview(models.Model):
+    """The yearly follow-up of a goal."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="reviews")
+    year = models.PositiveSmallIntegerField(_("year"))
+    result = models.CharField(_("result"), max_length=12, choices=GoalResult.choices)
+    comment = models.CharField(_("comment"), max_length=500, blank=True, validators=TEXT)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(county="goal__group__county")
+
+    class Meta:
+        ordering = ["-year"]
+        constraints = [models.UniqueConstraint(fields=["goal", "year"], name="collaboration_one_review_a_year")]
+
+    def __str__(self) -> str:
+        return f"{self.goal} {self.year}"
+
+
+class Member(models.Model):
+    """A member of a group with the organisation they represent (a municipality or a partner)."""
+
+    group = models.ForeignKey(CollaborationGroup, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="collaboration_memberships"
+    )
+    municipality = models.ForeignKey(
+        "organisations.Municipality", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    partner_organisation = models.ForeignKey(
+        "organisations.PartnerOrganisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    active = models.BooleanField(default=True)
+
+    objects = ScopedManager(county="group__county")
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "user"], name="collaboration_member_once"),
+            models.CheckConstraint(
+                name="collaboration_member_one_organisation",
+                condition=Q(municipality__isnull=False, partner_organisation__isnull=True)
+                | Q(municipality__isnull=True, partner_organisation__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.organisation})"
+
+    @property
+    def organisation(self):
+        return self.municipality or self.partner_organisation
+
+
+class Meeting(models.Model):
+    group = models.ForeignKey(CollaborationGroup, on_delete=models.CASCADE, related_name="meetings")
+    held_on = models.DateField(_("date"))
+    agenda = models.TextField(_("agenda"), max_length=3000, validators=[*TEXT, MaxLengthValidator(3000)])
+    minutes = models.TextField(
+        _("minutes"), blank=True, max_length=10000, validators=[*TEXT, MaxLengthValidator(10000)]
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(county="group__county")
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.held_on:%Y-%m-%d}"
+
+
+class Attendance(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="attendance")
+    present = models.BooleanField()
+
+    objects = ScopedManager(county="meeting__group__county")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="collaboration_attendance_once")]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.present}"
+
+
+class Decision(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
+    text = models.CharField(_("decision"), max_length=500, validators=TEXT)
+
+    objects = ScopedManager(county="meeting__group__county")
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ActionItem(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="actions")
+    text = models.CharField(_("action"), max_length=300, validators=TEXT)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="collaboration_actions")
+    due_on = models.DateField(_("due"))
+    done_on = models.DateField(_("done"), null=True, blank=True)
+
+    objects = ScopedManager(county="meeting__group__county")
+
+    class Meta:
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.text

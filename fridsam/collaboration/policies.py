@@ -1,0 +1,74 @@
+"""Who sees and runs a collaboration group.
+
+Sees: its members (staff or partner contacts); for an internal team or a local group, the staff
+of its municipality; for a regional group, the coordinators and managers of the county's
+municipalities and the county analysts. Creates: coordinators and managers (for their
+municipality), coordinators and county analysts (regional). Runs it (records meetings, follows up
+goals): the chair, the municipality's coordinators, for a regional group the county analysts.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from fridsam.accounts.models import MUNICIPAL_ROLES, Role
+from fridsam.collaboration.models import CollaborationGroup, GroupKind
+from fridsam.core.policies import ADD, CHANGE, VIEW, PermissionPolicy
+
+
+def _municipalities(tenancy, *roles) -> set[int]:
+    return {m.municipality_id for m in tenancy.memberships if m.role in roles and m.municipality_id}
+
+
+def _counties(tenancy, *roles) -> set[int]:
+    return {m.county_id for m in tenancy.memberships if m.role in roles and m.county_id}
+
+
+class GroupPolicy(PermissionPolicy):
+    model = CollaborationGroup
+    actions = (VIEW, ADD, CHANGE)
+
+    def base_queryset(self):
+        return CollaborationGroup.objects.select_related("municipality", "county", "chair")
+
+    def _reader_q(self, tenancy) -> Q:
+        staff = sorted(_municipalities(tenancy, *MUNICIPAL_ROLES))
+        regional = sorted(_counties(tenancy, Role.COORDINATOR, Role.MANAGER, Role.COUNTY_ANALYST))
+        member_of = CollaborationGroup._base_manager.filter(
+            members__user_id=tenancy.user.pk, members__active=True
+        ).values("pk")
+        return (
+            Q(pk__in=member_of)
+            | (~Q(kind=GroupKind.REGIONAL) & Q(municipality_id__in=staff))
+            | Q(kind=GroupKind.REGIONAL, county_id__in=regional)
+        )
+
+    def can(self, tenancy, action, obj=None):
+        if action == VIEW:
+            if obj is None:
+                return tenancy.is_authenticated and bool(tenancy.memberships)
+            return self.visible(tenancy).filter(pk=obj.pk).exists()
+        if action == ADD:
+            if obj is None:
+                return tenancy.has_role(Role.COORDINATOR, Role.MANAGER, Role.COUNTY_ANALYST)
+            kind, place = obj  # (kind, municipality or county)
+            if kind == GroupKind.REGIONAL:
+                return place.pk in _counties(tenancy, Role.COORDINATOR, Role.COUNTY_ANALYST)
+            return place.pk in _municipalities(tenancy, Role.COORDINATOR, Role.MANAGER)
+        if action == CHANGE:
+            if obj is None:
+                return False
+            if obj.chair_id == tenancy.user.pk:
+                return True
+            if obj.kind == GroupKind.REGIONAL:
+                return obj.county_id in _counties(tenancy, Role.COUNTY_ANALYST)
+            return obj.municipality_id in _municipalities(tenancy, Role.COORDINATOR)
+        return False
+
+    def visible(self, tenancy, action=VIEW):
+        if not tenancy.memberships:
+            return self.base_queryset().none()
+        return self.base_queryset().filter(self._reader_q(tenancy))
+
+
+group_policy = GroupPolicy()

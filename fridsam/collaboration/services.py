@@ -1,0 +1,211 @@
+"""Writes of collaboration: groups (never without a purpose and a goal), meetings with attendance,
+minutes, decisions and action items, action items done, and the yearly follow-up of goals."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fridsam.accounts.models import MUNICIPAL_ROLES, Membership, Role
+from fridsam.collaboration.models import (
+    ActionItem,
+    Attendance,
+    CollaborationGroup,
+    Decision,
+    Goal,
+    GoalReview,
+    GroupKind,
+    Meeting,
+    Member,
+)
+from fridsam.core.audit import log_access
+from fridsam.core.models import AccessAction
+from fridsam.core.validators import contains_personal_identity_number
+
+PURPOSE_MIN_LENGTH = 20
+
+
+def _log(action, obj, user, group, request=None, detail=""):
+    log_access(
+        action=action,
+        object_type=obj,
+        user=user,
+        request=request,
+        municipality=group.municipality,
+        county=group.county if group.municipality is None else None,
+        detail=detail,
+    )
+
+
+def candidates(*, county, municipality=None, day=None):
+    """Who can be a member: staff of the municipality (regional: of the county) and the county's
+    partner contacts, each with the organisation they would represent."""
+    day = day or timezone.localdate()
+    memberships = (
+        Membership.objects.active(day)
+        .filter(county=county)
+        .select_related("user", "municipality", "partner_organisation")
+    )
+    if municipality is not None:
+        memberships = memberships.filter(municipality=municipality, role__in=MUNICIPAL_ROLES) | memberships.filter(
+            role=Role.PARTNER
+        )
+    else:
+        memberships = memberships.filter(role__in=[*MUNICIPAL_ROLES, Role.PARTNER])
+    seen, result = set(), []
+    for m in memberships.order_by("user__last_name", "user__first_name", "role"):
+        if m.user_id in seen or not m.user.is_active:
+            continue
+        seen.add(m.user_id)
+        result.append(m)
+    return result
+
+
+def _organisation_of(user, *, county, municipality):
+    for m in candidates(county=county, municipality=municipality):
+        if m.user_id == user.pk:
+            return m.municipality if m.role != Role.PARTNER else None, m.partner_organisation
+    return None
+
+
+def group_create(
+    *, county, kind, municipality, name, purpose, goals, chair, members, user, request=None
+) -> CollaborationGroup:
+    errors: dict[str, list] = {}
+    purpose = (purpose or "").strip()
+    goals = [g.strip() for g in goals if g and g.strip()]
+    if len(purpose) < PURPOSE_MIN_LENGTH:
+        errors["purpose"] = [
+            _("Write the group's purpose: why it meets and what it should achieve (at least %(n)s characters).")
+            % {"n": PURPOSE_MIN_LENGTH}
+        ]
+    if not goals:
+        errors["goals"] = [_("Give the group at least one goal, so that it can be followed up.")]
+    if any(contains_personal_identity_number(g) for g in goals):
+        errors["goals"] = [_("Do not write personal identity numbers in Fridsam.")]
+    if (kind == GroupKind.REGIONAL) != (municipality is None):
+        errors["municipality"] = [_("A regional group belongs to the county; other groups to a municipality.")]
+    if municipality is not None and municipality.county_id != county.pk:
+        errors["municipality"] = [_("Choose a municipality of the county.")]
+    people = {u.pk: u for u in [*members, chair] if u is not None}
+    organisations = {}
+    for pk, person in people.items():
+        org = _organisation_of(person, county=county, municipality=municipality)
+        if org is None:
+            errors.setdefault("members", []).append(
+                _("%(name)s is not staff of the municipality or a partner contact in the county.")
+                % {"name": person.get_full_name() or person.username}
+            )
+        organisations[pk] = org
+    group = CollaborationGroup(
+        county=county, kind=kind, municipality=municipality, name=(name or "").strip(), purpose=purpose,
+        chair=chair, created_by=user,
+    )  # fmt: skip
+    try:
+        group.full_clean(exclude=["county", "municipality", "chair", "created_by"], validate_constraints=False)
+    except ValidationError as exc:
+        for key, value in exc.error_dict.items():
+            errors.setdefault(key, []).extend(value)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        group.save()
+        Goal.objects.bulk_create(Goal(group=group, text=text[:300], order=i) for i, text in enumerate(goals))
+        Member.objects.bulk_create(
+            Member(
+                group=group,
+                user=people[pk],
+                municipality=organisations[pk][0],
+                partner_organisation=organisations[pk][1],
+            )
+            for pk in people
+        )
+        _log(AccessAction.CREATE, group, user, group, request)
+    return group
+
+
+@dataclass
+class ActionInput:
+    text: str
+    owner: object
+    due_on: datetime.date
+
+
+def meeting_record(
+    *, group, held_on, agenda, minutes, present_member_ids, decisions, actions, user, request=None
+) -> Meeting:
+    """A meeting with its attendance (every active member, present or not), minutes, decisions and
+    action items; an action item's owner is a member of the group."""
+    errors: dict[str, list] = {}
+    members = list(group.members.filter(active=True).select_related("user"))
+    member_ids = {m.pk for m in members}
+    if set(present_member_ids) - member_ids:
+        errors["present"] = [_("Only members of the group can be marked present.")]
+    owners = {m.user_id for m in members}
+    for i, action in enumerate(actions):
+        if action.owner is None or action.owner.pk not in owners:
+            errors.setdefault("actions", []).append(
+                _("Action %(n)s: the owner must be a member of the group.") % {"n": i + 1}
+            )
+        if action.due_on is None:
+            errors.setdefault("actions", []).append(_("Action %(n)s: give a due date.") % {"n": i + 1})
+        if contains_personal_identity_number(action.text):
+            errors.setdefault("actions", []).append(_("Do not write personal identity numbers in Fridsam."))
+    if any(contains_personal_identity_number(d) for d in decisions):
+        errors["decisions"] = [_("Do not write personal identity numbers in Fridsam.")]
+    meeting = Meeting(
+        group=group, held_on=held_on, agenda=(agenda or "").strip(), minutes=(minutes or "").strip(), recorded_by=user
+    )
+    try:
+        meeting.full_clean(exclude=["group", "recorded_by"])
+    except ValidationError as exc:
+        for key, value in exc.error_dict.items():
+            errors.setdefault(key, []).extend(value)
+    if held_on and held_on > timezone.localdate() + datetime.timedelta(days=1):
+        errors.setdefault("held_on", []).append(_("Record a meeting when it has been held."))
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        meeting.save()
+        Attendance.objects.bulk_create(
+            Attendance(meeting=meeting, member=m, present=m.pk in set(present_member_ids)) for m in members
+        )
+        Decision.objects.bulk_create(Decision(meeting=meeting, text=d.strip()[:500]) for d in decisions if d.strip())
+        ActionItem.objects.bulk_create(
+            ActionItem(meeting=meeting, text=a.text.strip()[:300], owner=a.owner, due_on=a.due_on) for a in actions
+        )
+        _log(AccessAction.CREATE, meeting, user, group, request)
+    return meeting
+
+
+def action_done(*, item: ActionItem, user, request=None) -> ActionItem:
+    group = item.meeting.group
+    if item.done_on:
+        raise ValidationError(_("The action is already done."))
+    with transaction.atomic():
+        item.done_on = timezone.localdate()
+        item.save(update_fields=["done_on"])
+        _log(AccessAction.CHANGE, item, user, group, request, detail="done")
+    return item
+
+
+def goal_review(*, goal: Goal, year: int, result: str, comment: str, user, request=None) -> GoalReview:
+    review = GoalReview(goal=goal, year=year, result=result, comment=(comment or "").strip(), reviewed_by=user)
+    review.full_clean(exclude=["goal", "reviewed_by"], validate_unique=False, validate_constraints=False)
+    if year > timezone.localdate().year:
+        raise ValidationError({"year": _("A goal is followed up for a year that has begun.")})
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                review, _created = GoalReview.objects.update_or_create(
+                    goal=goal, year=year, defaults={"result": result, "comment": review.comment, "reviewed_by": user}
+                )
+        except IntegrityError as exc:  # pragma: no cover - update_or_create races
+            raise ValidationError(_("Try again.")) from exc
+        _log(AccessAction.CHANGE, review, user, goal.group, request)
+    return review
