@@ -37,7 +37,7 @@ class PeopleField(forms.ModelMultipleChoiceField):
 
 
 def _label(membership) -> str:
-    org = membership.partner_organisation or membership.municipality
+    org = membership.partner_organisation or membership.municipality or membership.county
     return f"{membership.user.get_full_name() or membership.user.username} ({org})"
 
 

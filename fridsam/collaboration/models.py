@@ -119,6 +119,9 @@ class Member(models.Model):
     partner_organisation = models.ForeignKey(
         "organisations.PartnerOrganisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    county = models.ForeignKey(  # the county board (a county analyst in a regional group)
+        "organisations.County", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     active = models.BooleanField(default=True)
 
     objects = ScopedManager(county="group__county")
@@ -129,8 +132,9 @@ class Member(models.Model):
             models.UniqueConstraint(fields=["group", "user"], name="collaboration_member_once"),
             models.CheckConstraint(
                 name="collaboration_member_one_organisation",
-                condition=Q(municipality__isnull=False, partner_organisation__isnull=True)
-                | Q(municipality__isnull=True, partner_organisation__isnull=False),
+                condition=Q(municipality__isnull=False, partner_organisation__isnull=True, county__isnull=True)
+                | Q(municipality__isnull=True, partner_organisation__isnull=False, county__isnull=True)
+                | Q(municipality__isnull=True, partner_organisation__isnull=True, county__isnull=False),
             ),
         ]
 
@@ -139,7 +143,7 @@ class Member(models.Model):
 
     @property
     def organisation(self):
-        return self.municipality or self.partner_organisation
+        return self.municipality or self.partner_organisation or self.county
 
 
 class Meeting(models.Model):

@@ -23,14 +23,14 @@ def attendance(groups) -> tuple[list[int], list[AttendanceRow]]:
     rows = (
         Attendance.objects.filter(meeting__group__in=groups)
         .annotate(year=ExtractYear("meeting__held_on"))
-        .values("year", "member__municipality__name", "member__partner_organisation__name")
+        .values("year", "member__municipality__name", "member__partner_organisation__name", "member__county__name")
         .annotate(invited=Count("id"), present=Count("id", filter=Q(present=True)))
         .order_by()
     )
     table: dict[str, dict[int, tuple[int, int]]] = {}
     years = set()
     for r in rows:
-        name = r["member__municipality__name"] or r["member__partner_organisation__name"]
+        name = r["member__municipality__name"] or r["member__partner_organisation__name"] or r["member__county__name"]
         years.add(r["year"])
         present, invited = table.setdefault(name, {}).get(r["year"], (0, 0))
         table[name][r["year"]] = (present + r["present"], invited + r["invited"])

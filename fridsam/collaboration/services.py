@@ -43,8 +43,8 @@ def _log(action, obj, user, group, request=None, detail=""):
 
 
 def candidates(*, county, municipality=None, day=None):
-    """Who can be a member: staff of the municipality (regional: of the county) and the county's
-    partner contacts, each with the organisation they would represent."""
+    """Who can be a member: staff of the municipality (regional: of the county, with the county
+    analysts) and the county's partner contacts, each with the organisation they would represent."""
     day = day or timezone.localdate()
     memberships = (
         Membership.objects.active(day)
@@ -56,7 +56,7 @@ def candidates(*, county, municipality=None, day=None):
             role=Role.PARTNER
         )
     else:
-        memberships = memberships.filter(role__in=[*MUNICIPAL_ROLES, Role.PARTNER])
+        memberships = memberships.filter(role__in=[*MUNICIPAL_ROLES, Role.PARTNER, Role.COUNTY_ANALYST])
     seen, result = set(), []
     for m in memberships.order_by("user__last_name", "user__first_name", "role"):
         if m.user_id in seen or not m.user.is_active:
@@ -67,9 +67,14 @@ def candidates(*, county, municipality=None, day=None):
 
 
 def _organisation_of(user, *, county, municipality):
+    """(municipality, partner organisation, county board) the user would represent, or None."""
     for m in candidates(county=county, municipality=municipality):
         if m.user_id == user.pk:
-            return m.municipality if m.role != Role.PARTNER else None, m.partner_organisation
+            if m.role == Role.PARTNER:
+                return None, m.partner_organisation, None
+            if m.role == Role.COUNTY_ANALYST:
+                return None, None, m.county
+            return m.municipality, None, None
     return None
 
 
@@ -122,6 +127,7 @@ def group_create(
                 user=people[pk],
                 municipality=organisations[pk][0],
                 partner_organisation=organisations[pk][1],
+                county=organisations[pk][2],
             )
             for pk in people
         )

@@ -119,7 +119,9 @@ def group_detail(request, pk):
             "group": group,
             "goals": goals,
             "members": list(
-                group.members.filter(active=True).select_related("user", "municipality", "partner_organisation")
+                group.members.filter(active=True).select_related(
+                    "user", "municipality", "partner_organisation", "county"
+                )
             ),
             "meetings": meetings,
             "actions": list(
@@ -135,7 +137,9 @@ def group_detail(request, pk):
 
 def meeting_create(request, pk):
     group = _group(request, pk, CHANGE)
-    members = list(group.members.filter(active=True).select_related("user", "municipality", "partner_organisation"))
+    members = list(
+        group.members.filter(active=True).select_related("user", "municipality", "partner_organisation", "county")
+    )
     form = MeetingForm(request.POST or None, members=members)
     saved = {}
 
@@ -178,7 +182,7 @@ def meeting_detail(request, pk, meeting_pk):
             "meeting": meeting,
             "attendance": list(
                 meeting.attendance.select_related(
-                    "member__user", "member__municipality", "member__partner_organisation"
+                    "member__user", "member__municipality", "member__partner_organisation", "member__county"
                 )
             ),
             "decisions": list(meeting.decisions.all()),

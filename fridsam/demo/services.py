@@ -28,8 +28,8 @@ from fridsam.coordination.services import (
     role_description_write,
     team_save,
 )
+from fridsam.demo import collaboration_data, data, followup_data, housing_data, public_data
 from fridsam.demo import coordination_data as cdata
-from fridsam.demo import data, followup_data, housing_data, public_data
 from fridsam.demo import statistics_data as sdata
 from fridsam.evaluation.models import Response
 from fridsam.evaluation.services import response_submit, survey_round_for_year
@@ -138,6 +138,7 @@ def demo_county_load() -> County:
         followup_data.load(county, municipalities)
         housing_data.load(county, municipalities)
         public_data.load(county, municipalities)
+        collaboration_data.load(county, municipalities)
     return county
 
 
