@@ -3,9 +3,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fridsam.accounts.models import User
-from fridsam.collaboration.models import GoalResult, GroupKind
+from fridsam.collaboration.models import Agreement, GoalResult, GroupKind, PreventionAgreement, ReferralCategory
 from fridsam.core.forms import DateInput
 from fridsam.core.validators import validate_no_personal_identity_number
+from fridsam.organisations.models import PartnerOrganisation, Unit
 
 ACTION_ROWS = 4
 
@@ -136,3 +137,58 @@ class GoalReviewForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("year", timezone.localdate().year)
+
+
+class AgreementForm(forms.ModelForm):
+    partner_organisation = forms.ModelChoiceField(
+        label=_("Partner organisation"), queryset=PartnerOrganisation._base_manager.none(), required=False
+    )
+
+    class Meta:
+        model = Agreement
+        fields = ["party", "title", "approved_by", "approved_on", "valid_until", "last_followed_up", "paid", "note"]
+        widgets = {"approved_on": DateInput(), "valid_until": DateInput(), "last_followed_up": DateInput()}
+
+    field_order = ["party", "partner_organisation", "title"]
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner_organisation"].queryset = PartnerOrganisation.objects.filter(county=municipality.county_id)
+        if self.instance.pk:
+            self.initial.setdefault("partner_organisation", self.instance.partner_organisation_id)
+
+    def validate_unique(self):
+        """The service checks the dates with Swedish messages on the right fields."""
+
+    def _get_validation_exclusions(self):
+        return {*super()._get_validation_exclusions(), "valid_until"}
+
+
+class FollowUpForm(forms.Form):
+    on = forms.DateField(label=_("Followed up on"), widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("on", timezone.localdate())
+
+
+class ReferralForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit._base_manager.none())
+    partner_organisation = forms.ModelChoiceField(
+        label=_("Referred to"), queryset=PartnerOrganisation._base_manager.none()
+    )
+    category = forms.ChoiceField(label=_("Kind of support"), choices=ReferralCategory.choices)
+    referred_on = forms.DateField(label=_("Date"), widget=DateInput())
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(municipality=municipality)
+        self.fields["partner_organisation"].queryset = PartnerOrganisation.objects.filter(county=municipality.county_id)
+        self.initial.setdefault("referred_on", timezone.localdate())
+
+
+class PreventionForm(forms.ModelForm):
+    class Meta:
+        model = PreventionAgreement
+        fields = ["programme", "organisation", "since", "status", "note"]
+        widgets = {"since": DateInput()}

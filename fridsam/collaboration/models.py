@@ -208,3 +208,167 @@ class ActionItem(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+# --- Written agreements, referrals and prevention ----------------------------------------------
+
+
+class AgreementParty(models.TextChoices):
+    """The six partners of Socialstyrelsen's open comparisons, and others."""
+
+    WOMENS_SHELTER = "womens_shelter", _("Women's shelter")
+    POLICE = "police", _("Police")
+    PRIMARY_CARE = "primary_care", _("Primary care")
+    PSYCHIATRY = "psychiatry", _("Psychiatry")
+    EMERGENCY = "emergency", _("Emergency department")
+    YOUTH_CLINIC = "youth_clinic", _("Youth clinic")
+    PERPETRATOR_PROGRAMME = "perpetrator_programme", _("Programme for persons using violence")
+    OTHER = "other", _("Other")
+
+
+OPEN_COMPARISON_PARTIES = (
+    AgreementParty.WOMENS_SHELTER,
+    AgreementParty.POLICE,
+    AgreementParty.PRIMARY_CARE,
+    AgreementParty.PSYCHIATRY,
+    AgreementParty.EMERGENCY,
+    AgreementParty.YOUTH_CLINIC,
+)
+FOLLOW_UP_MONTHS = 24
+
+
+def add_months(day, months: int):
+    """The same day *months* later (the month's last day when it has no such day)."""
+    import calendar
+
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+class Agreement(models.Model):
+    """A written collaboration agreement of a municipality with a partner, decided at management
+    level. Current while valid and followed up within the last 24 months."""
+
+    municipality = models.ForeignKey("organisations.Municipality", on_delete=models.PROTECT, related_name="+")
+    party = models.CharField(_("party"), max_length=25, choices=AgreementParty.choices)
+    partner_organisation = models.ForeignKey(
+        "organisations.PartnerOrganisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("partner organisation"),
+    )
+    title = models.CharField(_("title"), max_length=200, validators=TEXT)
+    approved_by = models.CharField(
+        _("approved by (management level)"),
+        max_length=150,
+        validators=TEXT,
+        help_text=_("E.g. the social welfare board."),
+    )
+    approved_on = models.DateField(_("approved on"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    last_followed_up = models.DateField(_("last followed up"), null=True, blank=True)
+    paid = models.BooleanField(_("the municipality pays for the partner's service"), default=False)
+    note = models.CharField(_("note"), max_length=500, blank=True, validators=TEXT)
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = ScopedManager(municipality="municipality")
+
+    class Meta:
+        ordering = ["party", "-approved_on"]
+        verbose_name = _("collaboration agreement")
+        verbose_name_plural = _("collaboration agreements")
+        constraints = [
+            models.CheckConstraint(
+                name="collaboration_agreement_valid_after_approval",
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("approved_on")),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def follow_up_due(self):
+        return add_months(self.last_followed_up or self.approved_on, FOLLOW_UP_MONTHS)
+
+    def in_force(self, day) -> bool:
+        return self.approved_on <= day and (self.valid_until is None or self.valid_until >= day)
+
+    def is_current(self, day) -> bool:
+        return self.in_force(day) and self.follow_up_due() >= day
+
+
+class ReferralCategory(models.TextChoices):
+    PERPETRATOR_PROGRAMME = "perpetrator_programme", _("Programme for persons using violence")
+    WOMENS_SHELTER = "womens_shelter", _("Women's shelter")
+    BARNAHUS = "barnahus", _("Barnahus")
+    VICTIM_SUPPORT = "victim_support", _("Victim support")
+    OTHER = "other", _("Other")
+
+
+class Referral(models.Model):
+    """A counted, pseudonymous referral to a partner: no client identity, at most a link to the
+    municipality's own follow-up record. The partner sees the referrals addressed to it."""
+
+    municipality = models.ForeignKey("organisations.Municipality", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("organisations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    partner_organisation = models.ForeignKey(
+        "organisations.PartnerOrganisation", on_delete=models.PROTECT, related_name="referrals", verbose_name=_("to")
+    )
+    category = models.CharField(_("category"), max_length=25, choices=ReferralCategory.choices)
+    referred_on = models.DateField(_("referred on"))
+    record = models.ForeignKey(
+        "followup.FollowUpRecord", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    referred_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    received_on = models.DateField(_("received"), null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = ScopedManager(municipality="municipality", partner="partner_organisation")
+
+    class Meta:
+        ordering = ["-referred_on", "-id"]
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+
+    def __str__(self) -> str:
+        return f"R-{self.pk:05d}"
+
+
+class PreventionStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    ACTIVE = "active", _("Active")
+    ENDED = "ended", _("Ended")
+
+
+class PreventionAgreement(models.Model):
+    """Prevention work with another organisation: Huskurage with a housing company, a school
+    programme… which municipality, with whom, since when, status."""
+
+    municipality = models.ForeignKey("organisations.Municipality", on_delete=models.PROTECT, related_name="+")
+    programme = models.CharField(
+        _("programme"), max_length=120, validators=TEXT, help_text=_("E.g. Huskurage, Mentors in Violence Prevention.")
+    )
+    organisation = models.CharField(
+        _("with"), max_length=150, validators=TEXT, help_text=_("E.g. the housing company or the school.")
+    )
+    since = models.DateField(_("since"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=PreventionStatus.choices, default=PreventionStatus.ACTIVE
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True, validators=TEXT)
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = ScopedManager(municipality="municipality")
+
+    class Meta:
+        ordering = ["status", "-since"]
+        verbose_name = _("prevention agreement")
+        verbose_name_plural = _("prevention agreements")
+
+    def __str__(self) -> str:
+        return f"{self.programme} – {self.organisation}"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from fridsam.accounts.models import MUNICIPAL_ROLES, Role
-from fridsam.collaboration.models import CollaborationGroup, GroupKind
+from fridsam.collaboration.models import Agreement, CollaborationGroup, GroupKind, PreventionAgreement, Referral
 from fridsam.core.policies import ADD, CHANGE, VIEW, PermissionPolicy
 
 
@@ -72,3 +72,75 @@ class GroupPolicy(PermissionPolicy):
 
 
 group_policy = GroupPolicy()
+
+
+RECEIVE = "receive"
+
+
+class MunicipalRecordPolicy(PermissionPolicy):
+    """Agreements and prevention work of a municipality: its staff and the county analysts read;
+    its coordinators and managers register and change."""
+
+    actions = (VIEW, ADD, CHANGE)
+
+    def __init__(self, model):
+        self.model = model
+
+    def base_queryset(self):
+        return self.model.objects.select_related("municipality")
+
+    def can(self, tenancy, action, obj=None):
+        municipality_id = getattr(obj, "municipality_id", getattr(obj, "pk", None)) if obj is not None else None
+        if action == VIEW:
+            if obj is None:
+                return tenancy.has_role(*MUNICIPAL_ROLES, Role.COUNTY_ANALYST)
+            return municipality_id in _municipalities(tenancy, *MUNICIPAL_ROLES) or (
+                tenancy.can_see_municipality(municipality_id) and tenancy.has_role(Role.COUNTY_ANALYST)
+            )
+        if action in (ADD, CHANGE):
+            ids = _municipalities(tenancy, Role.COORDINATOR, Role.MANAGER)
+            return bool(ids) if obj is None else municipality_id in ids
+        return False
+
+    def visible(self, tenancy, action=VIEW):
+        if not self.can(tenancy, VIEW):
+            return self.base_queryset().none()
+        return self.base_queryset()  # the municipality scope already limits to the user's municipalities
+
+
+class ReferralPolicy(PermissionPolicy):
+    """Referrals: the municipality's staff (case-level scope, never the county) and the addressed
+    partner, who marks them received. Social workers, coordinators and managers refer."""
+
+    actions = (VIEW, ADD, RECEIVE)
+
+    model = Referral
+
+    def base_queryset(self):
+        return self.model.objects.select_related("municipality", "unit", "partner_organisation")
+
+    def _partners(self, tenancy) -> set[int]:
+        return {m.partner_organisation_id for m in tenancy.memberships if m.role == Role.PARTNER}
+
+    def can(self, tenancy, action, obj=None):
+        staff = _municipalities(tenancy, *MUNICIPAL_ROLES)
+        if action == VIEW:
+            if obj is None:
+                return bool(staff or self._partners(tenancy))
+            return obj.municipality_id in staff or obj.partner_organisation_id in self._partners(tenancy)
+        if action == ADD:
+            return bool(staff) if obj is None else getattr(obj, "pk", obj) in staff
+        if action == RECEIVE:
+            return obj is not None and obj.partner_organisation_id in self._partners(tenancy)
+        return False
+
+    def visible(self, tenancy, action=VIEW):
+        return self.base_queryset().filter(
+            Q(municipality_id__in=sorted(_municipalities(tenancy, *MUNICIPAL_ROLES)))
+            | Q(partner_organisation_id__in=sorted(self._partners(tenancy)))
+        )
+
+
+agreement_policy = MunicipalRecordPolicy(Agreement)
+prevention_policy = MunicipalRecordPolicy(PreventionAgreement)
+referral_policy = ReferralPolicy()

@@ -215,3 +215,135 @@ def goal_review(*, goal: Goal, year: int, result: str, comment: str, user, reque
             raise ValidationError(_("Try again.")) from exc
         _log(AccessAction.CHANGE, review, user, goal.group, request)
     return review
+
+
+# --- Agreements, referrals, prevention ---------------------------------------------------------
+
+AGREEMENT_FIELDS = (
+    "party", "partner_organisation", "title", "approved_by", "approved_on", "valid_until", "last_followed_up",
+    "paid", "note",
+)  # fmt: skip
+
+
+def agreement_save(*, municipality, data: dict, user, agreement=None, request=None):
+    from fridsam.collaboration import tallies
+    from fridsam.collaboration.models import Agreement
+
+    creating = agreement is None
+    agreement = agreement or Agreement(municipality=municipality, registered_by=user)
+    for name in AGREEMENT_FIELDS:
+        if name in data:
+            setattr(agreement, name, data[name].strip() if isinstance(data[name], str) else data[name])
+    errors: dict[str, list] = {}
+    today = timezone.localdate()
+    if agreement.partner_organisation_id and agreement.partner_organisation.county_id != municipality.county_id:
+        errors["partner_organisation"] = [_("Choose a partner organisation of the county.")]
+    if agreement.approved_on and agreement.approved_on > today:
+        errors["approved_on"] = [_("Register the agreement when management has approved it.")]
+    if agreement.last_followed_up and (
+        agreement.last_followed_up > today
+        or (agreement.approved_on and agreement.last_followed_up < agreement.approved_on)
+    ):
+        errors["last_followed_up"] = [_("A follow-up lies between the approval and today.")]
+    if agreement.valid_until and agreement.approved_on and agreement.valid_until < agreement.approved_on:
+        errors["valid_until"] = [_("An agreement cannot end before it was approved.")]
+    try:
+        agreement.full_clean(
+            exclude=["municipality", "registered_by", "partner_organisation"], validate_constraints=False
+        )
+    except ValidationError as exc:
+        for key, value in exc.error_dict.items():
+            errors.setdefault(key, []).extend(value)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        agreement.save()
+        tallies.refresh_agreements(municipality.pk)
+        log_access(
+            action=AccessAction.CREATE if creating else AccessAction.CHANGE,
+            object_type=agreement, user=user, request=request, municipality=municipality,
+        )  # fmt: skip
+    return agreement
+
+
+def agreement_follow_up(*, agreement, on: datetime.date, user, request=None):
+    from fridsam.collaboration import tallies
+
+    if on is None or on > timezone.localdate() or on < agreement.approved_on:
+        raise ValidationError({"on": _("A follow-up lies between the approval and today.")})
+    with transaction.atomic():
+        agreement.last_followed_up = on
+        agreement.save(update_fields=["last_followed_up"])
+        tallies.refresh_agreements(agreement.municipality_id)
+        log_access(
+            action=AccessAction.CHANGE, object_type=agreement, user=user, request=request,
+            municipality=agreement.municipality, detail="followed up",
+        )  # fmt: skip
+    return agreement
+
+
+def referral_create(*, municipality, unit, partner, category, referred_on, user, record=None, request=None):
+    from fridsam.collaboration.models import Referral
+
+    errors: dict[str, list] = {}
+    if unit is None or unit.municipality_id != municipality.pk:
+        errors["unit"] = [_("Choose a unit of the municipality.")]
+    if partner is None or partner.county_id != municipality.county_id:
+        errors["partner_organisation"] = [_("Choose a partner organisation of the county.")]
+    if referred_on is None or referred_on > timezone.localdate():
+        errors["referred_on"] = [_("Register a referral when it has been made.")]
+    if record is not None and record.municipality_id != municipality.pk:
+        errors["record"] = [_("The follow-up record belongs to another municipality.")]
+    referral = Referral(
+        municipality=municipality, unit=unit, partner_organisation=partner, category=category,
+        referred_on=referred_on, record=record, referred_by=user,
+    )  # fmt: skip
+    try:
+        referral.full_clean(
+            exclude=["municipality", "unit", "partner_organisation", "record", "referred_by", "referred_on"]
+        )
+    except ValidationError as exc:
+        for key, value in exc.error_dict.items():
+            errors.setdefault(key, []).extend(value)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        referral.save()
+        log_access(
+            action=AccessAction.CREATE, object_type=referral, user=user, request=request, municipality=municipality
+        )
+    return referral
+
+
+def referral_receive(*, referral, user, request=None):
+    if referral.received_on:
+        raise ValidationError(_("The referral is already marked as received."))
+    with transaction.atomic():
+        referral.received_on, referral.received_by = timezone.localdate(), user
+        referral.save(update_fields=["received_on", "received_by"])
+        log_access(
+            action=AccessAction.CHANGE, object_type=referral, user=user, request=request,
+            municipality=referral.municipality, detail="received",
+        )  # fmt: skip
+    return referral
+
+
+PREVENTION_FIELDS = ("programme", "organisation", "since", "status", "note")
+
+
+def prevention_save(*, municipality, data: dict, user, item=None, request=None):
+    from fridsam.collaboration.models import PreventionAgreement
+
+    creating = item is None
+    item = item or PreventionAgreement(municipality=municipality, registered_by=user)
+    for name in PREVENTION_FIELDS:
+        if name in data:
+            setattr(item, name, data[name].strip() if isinstance(data[name], str) else data[name])
+    item.full_clean(exclude=["municipality", "registered_by"])
+    with transaction.atomic():
+        item.save()
+        log_access(
+            action=AccessAction.CREATE if creating else AccessAction.CHANGE,
+            object_type=item, user=user, request=request, municipality=municipality,
+        )  # fmt: skip
+    return item

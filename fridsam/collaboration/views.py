@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
+from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,12 +12,34 @@ from django.views.decorators.http import require_POST
 
 from fridsam.accounts.models import Role, User
 from fridsam.collaboration import selectors, services
-from fridsam.collaboration.forms import GoalReviewForm, GroupForm, MeetingForm
-from fridsam.collaboration.models import ActionItem, GroupKind, Meeting
-from fridsam.collaboration.policies import group_policy
+from fridsam.collaboration.forms import (
+    AgreementForm,
+    FollowUpForm,
+    GoalReviewForm,
+    GroupForm,
+    MeetingForm,
+    PreventionForm,
+    ReferralForm,
+)
+from fridsam.collaboration.models import (
+    OPEN_COMPARISON_PARTIES,
+    ActionItem,
+    AgreementParty,
+    GroupKind,
+    Meeting,
+    ReferralCategory,
+)
+from fridsam.collaboration.policies import (
+    RECEIVE,
+    agreement_policy,
+    group_policy,
+    prevention_policy,
+    referral_policy,
+)
 from fridsam.core.forms import save_form
 from fridsam.core.policies import ADD, CHANGE, VIEW
 from fridsam.organisations.models import County, Municipality
+from fridsam.organisations.policies import municipality_policy
 
 
 def group_list(request):
@@ -107,7 +130,7 @@ def group_detail(request, pk):
     group = _group(request, pk)
     goals = list(group.goals.prefetch_related("reviews"))
     meetings = list(
-        group.meetings.annotate(
+        group.meetings.order_by("-held_on", "-id").annotate(
             present=Count("attendance", filter=Q(attendance__present=True)), invited=Count("attendance")
         )
     )
@@ -237,5 +260,249 @@ def goal_review(request, pk, goal_pk):
             "page_title": _("Follow up the goal"),
             "intro": goal.text,
             "cancel_url": reverse("collaboration:group_detail", args=[group.pk]),
+        },
+    )
+
+
+# --- Agreements, referrals, prevention ---------------------------------------------------------
+
+
+def _municipality_from_query(request, policy, action):
+    code = request.GET.get("kommun")
+    if code:
+        municipality = get_object_or_404(Municipality, code=code)
+    else:
+        own = request.tenancy.municipalities_with_role(Role.COORDINATOR, Role.MANAGER, Role.SOCIAL_WORKER)
+        if len(own) != 1:
+            raise Http404
+        municipality = own[0]
+    policy.check(request.tenancy, action, municipality)
+    return municipality
+
+
+def agreement_list(request):
+    tenancy = request.tenancy
+    agreement_policy.check(tenancy, VIEW)
+    municipalities = list(municipality_policy.visible(tenancy).order_by("name"))
+    today = timezone.localdate()
+    by_municipality: dict[int, list] = {}
+    for a in (
+        agreement_policy.visible(tenancy).filter(municipality__in=municipalities).select_related("partner_organisation")
+    ):
+        by_municipality.setdefault(a.municipality_id, []).append(a)
+    rows = []
+    for m in municipalities:
+        agreements = by_municipality.get(m.pk, [])
+        cells = []
+        for party in OPEN_COMPARISON_PARTIES:
+            mine = [a for a in agreements if a.party == party]
+            current = next((a for a in mine if a.is_current(today)), None)
+            overdue = next((a for a in mine if a.in_force(today) and not a.is_current(today)), None)
+            cells.append((party, current or overdue, "current" if current else "overdue" if overdue else "missing"))
+        others = [a for a in agreements if a.party not in OPEN_COMPARISON_PARTIES]
+        rows.append((m, cells, others, sum(1 for _p, _a, s in cells if s == "current")))
+    return render(
+        request,
+        "collaboration/agreement_list.html",
+        {
+            "rows": rows,
+            "parties": [AgreementParty(p).label for p in OPEN_COMPARISON_PARTIES],
+            "can_add": {m.pk for m in municipalities if agreement_policy.can(tenancy, ADD, m)},
+        },
+    )
+
+
+def agreement_create(request):
+    municipality = _municipality_from_query(request, agreement_policy, ADD)
+    return _agreement_form(request, municipality, None)
+
+
+def _agreement_form(request, municipality, agreement):
+    form = AgreementForm(request.POST or None, instance=agreement, municipality=municipality)
+    saved = {}
+
+    def save(data):
+        saved["agreement"] = services.agreement_save(
+            municipality=municipality, data=data, user=request.user, agreement=agreement, request=request
+        )
+
+    if save_form(request, form, save, success_message=_("The agreement was saved.")):
+        return redirect("collaboration:agreement_detail", pk=saved["agreement"].pk)
+    return render(
+        request,
+        "fridsam/form_page.html",
+        {
+            "form": form,
+            "municipality": municipality,
+            "page_title": _("Collaboration agreement, %(municipality)s") % {"municipality": municipality.name},
+            "intro": _(
+                "A written agreement decided at management level. It counts as current while it is valid and has "
+                "been followed up within the last 24 months."
+            ),
+            "cancel_url": reverse("collaboration:agreement_list"),
+        },
+    )
+
+
+def agreement_detail(request, pk):
+    tenancy = request.tenancy
+    agreement = agreement_policy.get_or_404(tenancy, VIEW, pk=pk)
+    form = FollowUpForm(request.POST or None)
+    if request.method == "POST":
+        agreement_policy.check(tenancy, CHANGE, agreement)
+
+        def save(data):
+            services.agreement_follow_up(agreement=agreement, on=data["on"], user=request.user, request=request)
+
+        if save_form(request, form, save, success_message=_("The follow-up was registered.")):
+            return redirect("collaboration:agreement_detail", pk=agreement.pk)
+    today = timezone.localdate()
+    return render(
+        request,
+        "collaboration/agreement_detail.html",
+        {
+            "agreement": agreement,
+            "form": form,
+            "current": agreement.is_current(today),
+            "in_force": agreement.in_force(today),
+            "can_change": agreement_policy.can(tenancy, CHANGE, agreement),
+        },
+    )
+
+
+def agreement_update(request, pk):
+    agreement = agreement_policy.get_or_404(request.tenancy, CHANGE, pk=pk)
+    return _agreement_form(request, agreement.municipality, agreement)
+
+
+def referral_list(request):
+    tenancy = request.tenancy
+    referral_policy.check(tenancy, VIEW)
+    referrals = list(
+        referral_policy.visible(tenancy).select_related("unit", "partner_organisation", "municipality")[:500]
+    )
+    counts = (
+        referral_policy.visible(tenancy)
+        .annotate(year=ExtractYear("referred_on"))
+        .values("municipality__name", "year", "category")
+        .annotate(n=Count("id"))
+        .order_by("municipality__name", "-year", "category")
+    )
+    labels = dict(ReferralCategory.choices)
+    return render(
+        request,
+        "collaboration/referral_list.html",
+        {
+            "referrals": referrals,
+            "counts": [{**c, "category": labels[c["category"]]} for c in counts],
+            "can_add": referral_policy.can(tenancy, ADD),
+            "receives": {r.pk for r in referrals if referral_policy.can(tenancy, RECEIVE, r) and not r.received_on},
+        },
+    )
+
+
+def referral_create(request):
+    tenancy = request.tenancy
+    record = None
+    if request.GET.get("uppfoljning", "").isdigit():
+        from fridsam.followup.policies import followup_policy
+
+        record = followup_policy.get_or_404(tenancy, VIEW, pk=int(request.GET["uppfoljning"]))
+        municipality = record.municipality
+        referral_policy.check(tenancy, ADD, municipality)
+    else:
+        municipality = _municipality_from_query(request, referral_policy, ADD)
+    form = ReferralForm(request.POST or None, municipality=municipality)
+    if record is not None:
+        form.initial.setdefault("unit", record.unit_id)
+
+    def save(data):
+        services.referral_create(
+            municipality=municipality,
+            unit=data["unit"],
+            partner=data["partner_organisation"],
+            category=data["category"],
+            referred_on=data["referred_on"],
+            record=record,
+            user=request.user,
+            request=request,
+        )
+
+    if save_form(request, form, save, success_message=_("The referral was registered.")):
+        return redirect("followup:record_detail", pk=record.pk) if record else redirect("collaboration:referral_list")
+    return render(
+        request,
+        "fridsam/form_page.html",
+        {
+            "form": form,
+            "municipality": municipality,
+            "page_title": _("Register a referral"),
+            "intro": _(
+                "A referral is counted, never described: no name, no personal identity number. The partner sees "
+                "that a referral has been made and marks it received."
+            )
+            + (" " + _("It is linked to %(record)s.") % {"record": record.number} if record else ""),
+            "cancel_url": reverse("collaboration:referral_list"),
+            "submit": _("Register"),
+        },
+    )
+
+
+@require_POST
+def referral_receive(request, pk):
+    referral = referral_policy.get_or_404(request.tenancy, RECEIVE, pk=pk)
+    try:
+        services.referral_receive(referral=referral, user=request.user, request=request)
+        messages.success(request, _("The referral is marked as received."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("collaboration:referral_list")
+
+
+def prevention_list(request):
+    tenancy = request.tenancy
+    prevention_policy.check(tenancy, VIEW)
+    municipalities = list(municipality_policy.visible(tenancy).order_by("name"))
+    items = (
+        prevention_policy.visible(tenancy)
+        .filter(municipality__in=municipalities)
+        .order_by("municipality__name", "status", "-since")
+    )
+    return render(
+        request,
+        "collaboration/prevention_list.html",
+        {
+            "items": items,
+            "add": [m for m in municipalities if prevention_policy.can(tenancy, ADD, m)],
+        },
+    )
+
+
+def prevention_create(request):
+    municipality = _municipality_from_query(request, prevention_policy, ADD)
+    return _prevention_form(request, municipality, None)
+
+
+def prevention_update(request, pk):
+    item = prevention_policy.get_or_404(request.tenancy, CHANGE, pk=pk)
+    return _prevention_form(request, item.municipality, item)
+
+
+def _prevention_form(request, municipality, item):
+    form = PreventionForm(request.POST or None, instance=item)
+
+    def save(data):
+        services.prevention_save(municipality=municipality, data=data, user=request.user, item=item, request=request)
+
+    if save_form(request, form, save, success_message=_("The prevention work was saved.")):
+        return redirect("collaboration:prevention_list")
+    return render(
+        request,
+        "fridsam/form_page.html",
+        {
+            "form": form,
+            "municipality": municipality,
+            "page_title": _("Prevention work, %(municipality)s") % {"municipality": municipality.name},
+            "cancel_url": reverse("collaboration:prevention_list"),
         },
     )

@@ -21,9 +21,9 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Count, F, Q, Sum
-from django.utils import timezone
 
 from fridsam.followup.models import Category, FollowUpRecord, Intervention, InterventionKind, Outcome
+from fridsam.statistics.computed import write_computed
 from fridsam.statistics.models import Indicator, IndicatorValue, ValueSource
 
 # indicator key → (numerator field, denominator field or None) of the tallies below.
@@ -143,59 +143,7 @@ def _indicators() -> dict[str, int]:
 
 def _write(targets: set[tuple], tallies: dict[tuple, Tally], indicator_ids: dict[str, int]) -> int:
     """Bring the computed values of *targets* ((municipality id, year) pairs) in line with *tallies*."""
-    if not targets or not indicator_ids:
-        return 0
-    by_id = {v: k for k, v in indicator_ids.items()}
-    municipality_ids = sorted({m for m, _ in targets})
-    years = sorted({y for _, y in targets})
-    existing = {}
-    for value in IndicatorValue._base_manager.filter(
-        municipality_id__in=municipality_ids, year__in=years, indicator_id__in=list(by_id)
-    ).only("id", "municipality_id", "indicator_id", "year", "count", "denominator", "source"):
-        if (value.municipality_id, value.year) in targets:
-            existing[(value.municipality_id, by_id[value.indicator_id], value.year)] = value
-    now = timezone.now()
-    create, update, delete = [], [], []
-    for municipality_id, year in targets:
-        wanted = figures_of(tallies[(municipality_id, year)]) if (municipality_id, year) in tallies else {}
-        by_hand = {
-            key
-            for key in indicator_ids
-            if (v := existing.get((municipality_id, key, year))) is not None and v.source != ValueSource.COMPUTED
-        }
-        for key, parts in SUMS.items():
-            if by_hand & set(parts):
-                wanted.pop(key, None)  # a sum of hand-entered and computed parts would not add up
-        for key, indicator_id in indicator_ids.items():
-            current = existing.get((municipality_id, key, year))
-            if key in by_hand:
-                continue
-            figure = wanted.get(key)
-            if figure is None:
-                if current is not None:
-                    delete.append(current.pk)
-            elif current is None:
-                create.append(
-                    IndicatorValue(
-                        municipality_id=municipality_id,
-                        indicator_id=indicator_id,
-                        year=year,
-                        count=figure[0],
-                        denominator=figure[1],
-                        source=ValueSource.COMPUTED,
-                        updated_at=now,
-                    )
-                )
-            elif (current.count, current.denominator) != figure:
-                current.count, current.denominator, current.updated_at = figure[0], figure[1], now
-                update.append(current)
-    if delete:
-        IndicatorValue._base_manager.filter(pk__in=delete).delete()
-    if update:
-        IndicatorValue._base_manager.bulk_update(update, ["count", "denominator", "updated_at"], batch_size=500)
-    if create:
-        IndicatorValue._base_manager.bulk_create(create, batch_size=1000)
-    return len(create) + len(update) + len(delete)
+    return write_computed(targets, {t: figures_of(tally) for t, tally in tallies.items()}, indicator_ids, sums=SUMS)
 
 
 def refresh(municipality_id: int, years: Iterable[int]) -> int:

@@ -48,6 +48,16 @@ class ConsultationFacts:
 
 
 @dataclass
+class CollaborationFacts:
+    """Written agreements and referrals (None on MunicipalityFacts: none registered in Fridsam)."""
+
+    current_parties: set[str] = field(default_factory=set)  # of the six in the open comparisons
+    overdue_parties: set[str] = field(default_factory=set)  # in force, follow-up older than 24 months
+    paid_programmes: list[str] = field(default_factory=list)  # titles of paid programme agreements in force
+    programme_referrals: int = 0  # referrals to programmes for persons using violence, last 12 months
+
+
+@dataclass
 class MunicipalityFacts:
     municipality: Municipality
     as_of: datetime.date
@@ -62,6 +72,8 @@ class MunicipalityFacts:
     routines_reviewed_percent: float | None = None
     # Consultations ("bollplank") in the twelve months up to as_of; None: case follow-up not in use.
     consultations: ConsultationFacts | None = None
+    # Written agreements and referrals; None: the municipality has registered no agreement.
+    collaboration: CollaborationFacts | None = None
 
     @property
     def has_coordinator(self) -> bool:
@@ -142,7 +154,45 @@ def facts_for(municipalities, as_of: datetime.date) -> dict[int, MunicipalityFac
         result[municipality_id].questionnaire = answers
         result[municipality_id].questionnaire_year = year
     _consultations(result, ids, as_of)
+    _collaboration(result, ids, as_of)
     return result
+
+
+def _collaboration(result: dict[int, MunicipalityFacts], ids: list[int], as_of: datetime.date) -> None:
+    """Agreements in force on *as_of* and referrals to programmes in the twelve months before (two queries)."""
+    from django.db.models import Count
+
+    from fridsam.collaboration.models import OPEN_COMPARISON_PARTIES, Agreement, AgreementParty, Referral
+
+    for a in Agreement._base_manager.filter(municipality_id__in=ids, approved_on__lte=as_of):
+        facts = result[a.municipality_id].collaboration
+        if facts is None:
+            facts = result[a.municipality_id].collaboration = CollaborationFacts()
+        if not a.in_force(as_of):
+            continue
+        if a.party in OPEN_COMPARISON_PARTIES:
+            (facts.current_parties if a.is_current(as_of) else facts.overdue_parties).add(a.party)
+        if a.party == AgreementParty.PERPETRATOR_PROGRAMME and a.paid:
+            facts.paid_programmes.append(a.title)
+    for facts in result.values():
+        if facts.collaboration is not None:
+            facts.collaboration.overdue_parties -= facts.collaboration.current_parties
+    since = as_of - datetime.timedelta(days=365)
+    rows = (
+        Referral._base_manager.filter(
+            municipality_id__in=ids,
+            category="perpetrator_programme",
+            referred_on__gt=since,
+            referred_on__lte=as_of,
+        )
+        .values("municipality_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        facts = result[row["municipality_id"]].collaboration
+        if facts is not None:
+            facts.programme_referrals = row["n"]
 
 
 def _consultations(result: dict[int, MunicipalityFacts], ids: list[int], as_of: datetime.date) -> None:

@@ -479,6 +479,52 @@ def _waiting_for(capability):
 # --- The rule list ----------------------------------------------------------------------------
 
 
+def agreements_current(f: MunicipalityFacts) -> Verdict:
+    from fridsam.collaboration.models import OPEN_COMPARISON_PARTIES, AgreementParty
+
+    c = f.collaboration
+    if c is None:
+        return _v(Status.UNKNOWN, _("The municipality has registered no written agreements in Fridsam."))
+    labels = dict(AgreementParty.choices)
+
+    def names(parties):
+        return ", ".join(str(labels[p]) for p in OPEN_COMPARISON_PARTIES if p in parties)
+
+    missing = set(OPEN_COMPARISON_PARTIES) - c.current_parties - c.overdue_parties
+    evidence = [
+        _("Current: %(parties)s") % {"parties": names(c.current_parties) or "–"},
+        _("Follow-up overdue: %(parties)s") % {"parties": names(c.overdue_parties)} if c.overdue_parties else "",
+        _("No agreement: %(parties)s") % {"parties": names(missing)} if missing else "",
+    ]
+    n = len(c.current_parties)
+    if n == len(OPEN_COMPARISON_PARTIES):
+        return _v(Status.GOOD, _("Current written agreements with all six partners."), *evidence)
+    if n == 0:
+        return _v(Status.RISK, _("No current written agreement with any of the six partners."), *evidence)
+    return _v(
+        Status.ATTENTION,
+        _("Current written agreements with %(n)s of the six partners.") % {"n": n},
+        *evidence,
+    )
+
+
+def paid_programme_used(f: MunicipalityFacts) -> Verdict:
+    c = f.collaboration
+    if c is None:
+        return _v(Status.UNKNOWN, _("The municipality has registered no written agreements in Fridsam."))
+    if not c.paid_programmes:
+        return _v(Status.NOT_APPLICABLE, _("The municipality pays for no programme for persons using violence."))
+    evidence = [_("Paid agreement: %(title)s") % {"title": t} for t in c.paid_programmes]
+    evidence.append(_("Referrals to the programme in the last twelve months: %(n)s") % {"n": c.programme_referrals})
+    if c.programme_referrals == 0:
+        return _v(
+            Status.RISK,
+            _("The municipality pays for a programme for persons using violence but referred nobody to it in a year."),
+            *evidence,
+        )
+    return _v(Status.GOOD, _("The municipality refers people to the programme it pays for."), *evidence)
+
+
 RULES: list[Rule] = [
     Rule(
         "HK01",
@@ -657,6 +703,33 @@ RULES: list[Rule] = [
         ),
         consultations_used,
     ),
+    Rule(
+        "HK16",
+        Area.COORDINATION,
+        _("Written agreements with the six partners"),
+        _(
+            "Written agreements, decided at management level and followed up within 24 months, with the women's "
+            "shelter, the police, primary care, psychiatry, the emergency department and the youth clinic."
+        ),
+        Source(
+            "Lokala samverkansgrupper",
+            "I dagsläget kan jag inte se något resultat av den lokala samverkansgruppen. Där behövs syftet "
+            "förtydligas – vad är meningen med den? Eller möts vi bara för mötandets skull?",
+        ),
+        agreements_current,
+    ),
+    Rule(
+        "HK17",
+        Area.EFFICIENCY,
+        _("Referrals to the programme the municipality pays for"),
+        _("A municipality that pays for a programme for persons using violence also refers people to it."),
+        Source(
+            "Kvalitetshöjning i kommunen",
+            "De visste inte ens att de betalade för mig innan de fick samordnaren på plats.",
+        ),
+        paid_programme_used,
+    ),
 ]
+
 
 RULES_BY_ID = {rule.id: rule for rule in RULES}

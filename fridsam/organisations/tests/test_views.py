@@ -66,7 +66,7 @@ def _grow(world, n):
     [
         (Role.COUNTY_ANALYST, "organisations:municipality_list", 16),
         (Role.COUNTY_ANALYST, "core:start", 16),
-        (Role.MANAGER, "core:start", 22),  # includes the health check and the consultation counts
+        (Role.MANAGER, "core:start", 24),  # the health check (with agreements), consultations, own actions
         (Role.COORDINATOR, "core:start", 16),
         (Role.SOCIAL_WORKER, "core:start", 16),
         (Role.PARTNER, "core:start", 16),
@@ -94,5 +94,7 @@ def test_municipality_detail_query_budget(world, client, login):
         unit = factories.unit(municipality=world.own.municipality)
         account_factories.staff(Role.SOCIAL_WORKER, municipality=world.own.municipality, unit=unit)
     assert count_queries(lambda: client.get(url)) == small
-    with assert_query_budget(30):  # organisation, coordinator function, health check, questionnaire, consultations
+    with assert_query_budget(
+        32
+    ):  # organisation, coordinator function, health check, questionnaire, consultations, agreements
         client.get(url)

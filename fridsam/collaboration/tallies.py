@@ -1,0 +1,37 @@
+"""The statistics' agreements indicator computed from the registered agreements: how many of the
+six partners of the open comparisons (women's shelter, police, primary care, psychiatry,
+emergency department, youth clinic) the municipality has a current written agreement with — at
+31 December of each year, or today for the current year. Written as computed values; a figure
+entered by hand stands (``statistics.computed``)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from fridsam.collaboration.models import OPEN_COMPARISON_PARTIES, Agreement
+from fridsam.statistics.computed import write_computed
+from fridsam.statistics.models import Indicator
+
+KEY = "collaboration_agreements"
+
+
+def current_parties(agreements, day: datetime.date) -> set[str]:
+    return {a.party for a in agreements if a.party in OPEN_COMPARISON_PARTIES and a.is_current(day)}
+
+
+def refresh_agreements(municipality_id: int) -> int:
+    indicator = Indicator.objects.filter(key=KEY, is_active=True).values_list("id", flat=True).first()
+    if indicator is None:
+        return 0
+    agreements = list(Agreement._base_manager.filter(municipality_id=municipality_id))
+    today = timezone.localdate()
+    if not agreements:
+        return write_computed(set(), {}, {KEY: indicator})
+    first = min(a.approved_on.year for a in agreements)
+    figures = {}
+    for year in range(first, today.year + 1):
+        day = today if year == today.year else datetime.date(year, 12, 31)
+        figures[(municipality_id, year)] = {KEY: (len(current_parties(agreements, day)), None)}
+    return write_computed(set(figures), figures, {KEY: indicator})
