@@ -258,6 +258,43 @@ TENANT_KWARGS.update(
     }
 )
 
+
+def _agreements(w):
+    """An agreement, a referral (to the own partner) and prevention work of the own municipality."""
+    if getattr(w, "_agreements", None) is None:
+        from fridsam.collaboration import services
+
+        coordinator = w.own.users[Role.COORDINATOR]
+        agreement = services.agreement_save(
+            municipality=w.own.municipality,
+            data={"party": "police", "partner_organisation": None, "title": "Hemlig enhet own avtal",
+                  "approved_by": "Socialnämnden", "approved_on": datetime.date(2025, 5, 1), "valid_until": None,
+                  "last_followed_up": None, "paid": False, "note": ""},
+            user=coordinator,
+        )  # fmt: skip
+        referral = services.referral_create(
+            municipality=w.own.municipality, unit=w.own.unit, partner=w.own.partner, category="womens_shelter",
+            referred_on=datetime.date(2026, 1, 5), user=coordinator,
+        )  # fmt: skip
+        item = services.prevention_save(
+            municipality=w.own.municipality,
+            data={"programme": "Huskurage", "organisation": "Hemlig enhet own bostäder",
+                  "since": datetime.date(2025, 1, 1), "status": "active", "note": ""},
+            user=coordinator,
+        )  # fmt: skip
+        w._agreements = (agreement, referral, item)
+    return w._agreements
+
+
+TENANT_KWARGS.update(
+    {
+        "collaboration:agreement_detail": lambda w: {"pk": _agreements(w)[0].pk},
+        "collaboration:agreement_update": lambda w: {"pk": _agreements(w)[0].pk},
+        "collaboration:referral_receive": lambda w: {"pk": _agreements(w)[1].pk},
+        "collaboration:prevention_update": lambda w: {"pk": _agreements(w)[2].pk},
+    }
+)
+
 # Shared by the municipalities of a county (the protected housing register, the exchange's pool
 # and matching): other municipalities of the same county may reach them; other counties never.
 COUNTY_SHARED = {
@@ -289,6 +326,7 @@ POST_ONLY = {
     "housing:proposal_accept",
     "public:action",
     "collaboration:action_done",
+    "collaboration:referral_receive",
 }
 
 # URLs whose arguments name no tenant (keys, file formats): any well-formed value will do.
@@ -301,6 +339,9 @@ PUBLIC_KWARGS = {
 # Query strings some views need to do their work.
 QUERY = {
     "collaboration:group_create": "?kommun=1980",
+    "collaboration:agreement_create": "?kommun=1980",
+    "collaboration:prevention_create": "?kommun=1980",
+    "collaboration:referral_create": "?kommun=1980",
     "admin:autocomplete": "?app_label=organisations&model_name=unit&field_name=municipality",
 }
 
