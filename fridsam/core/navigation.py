@@ -36,8 +36,6 @@ def navigation_for(request, tenancy) -> list[NavItem]:
         items.append((_("Housing exchange"), reverse("housing:exchange_index")))
     if roles & {Role.COUNTY_ANALYST, *MUNICIPAL_ROLES}:
         items.append((_("Statistics"), reverse("statistics:index")))
-    if roles & {Role.COUNTY_ANALYST, Role.PARTNER, *MUNICIPAL_ROLES}:
-        items.append((_("Partner organisations"), reverse("organisations:partner_list")))
     for municipality in tenancy.municipalities_with_role(Role.MANAGER):
         items.append(
             (

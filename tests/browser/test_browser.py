@@ -481,3 +481,51 @@ def test_coordinator_edits_the_public_page_and_a_manager_publishes_it(page):
     assert "Version 1 är publicerad" in page.content()
     page.goto(page.base_url + "/stod/9903/")
     assert "Stödsamtal på Familjecentralen, tisdagar." in page.content()
+
+
+def test_police_contact_finds_who_to_call_today_and_sees_their_action(page):
+    """The police contact finds each municipality's entry point today — Kölby's deputy while the
+    coordinator is on leave — and the action given to them at Åstad's collaboration meeting."""
+    log_in(page, "demo.partner")
+    table = page.get_by_role("table", name="Ingångar per kommun")
+    kolby = table.get_by_role("row").filter(has_text="Kölby")
+    assert "Ida Sund" in kolby.inner_text() and "ersätter Maria Berg" in kolby.inner_text()
+    assert "Sprid rutinen i lokalpolisområdet" in page.content()
+    assert_accessible(page, "partner-start")
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Samverkan").click()
+    page.get_by_role("navigation", name="Samverkan").get_by_role("link", name="Samverkansparter").click()
+    page.get_by_role("link", name="Polisen – lokalpolisområde Åstad").click()
+    page.get_by_role("link", name="Uppdatera vår uppgift").click()
+    page.get_by_label("Vad vi erbjuder och hur man når oss").fill("Brottsoffersamordnare nås vardagar via 114 14.")
+    page.get_by_role("button", name="Spara").click()
+    assert "Tack: uppgiften är uppdaterad." in page.content()
+    assert_accessible(page, "partner-entry")
+
+
+def test_coordinator_runs_a_local_group_meeting_with_minutes_and_actions(page):
+    log_in(page, "anna.lind")
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Samverkan").click()
+    assert_accessible(page, "collaboration")
+    groups = page.get_by_role("table", name="Samverkansgrupper")
+    groups.get_by_role("link", name="Samverkansgruppen mot våld i nära relationer, Åstad").click()
+    assert_accessible(page, "collaboration-group")
+    page.get_by_role("link", name="Registrera ett möte").click()
+    page.get_by_label("Dagordning").fill("1. Uppföljning av rutinen\n2. Statistik")
+    page.get_by_label("Mikael Rask (Polisen – lokalpolisområde Åstad)").check()
+    page.get_by_label("Frida Alm (Kvinnojouren i Frilund)").check()
+    page.get_by_label("Minnesanteckningar").fill("Rutinen används; polisen skickar ärenden samma dag.")
+    page.get_by_label("Beslut").fill("Rutinen gäller tills vidare.")
+    page.get_by_label("Åtgärd 1", exact=True).fill("Sammanställ antalet polisärenden per månad")
+    assert_accessible(page, "meeting-form")
+    page.get_by_role("button", name="Spara mötet").click()
+    assert "En åtgärd behöver en ansvarig och ett datum." in page.content()  # the input is kept
+    assert page.get_by_label("Åtgärd 1", exact=True).input_value() == "Sammanställ antalet polisärenden per månad"
+    page.get_by_label("Åtgärd 1: ansvarig").select_option(label="Frida Alm")
+    page.get_by_label("Åtgärd 1: klart senast").fill("2027-01-31")
+    page.get_by_role("button", name="Spara mötet").click()
+    assert "Mötet är registrerat." in page.content()
+    assert "Rutinen gäller tills vidare." in page.content()
+    assert_accessible(page, "meeting")
+    page.get_by_role("button", name="Logga ut").click()
+    log_in(page, "frida.alm")
+    assert "Sammanställ antalet polisärenden per månad" in page.content()
