@@ -182,6 +182,9 @@ def _collaboration(tenancy: Tenancy) -> list[Section]:
 def _partner(tenancy: Tenancy) -> list[Section]:
     memberships = tenancy.memberships_with_role(Role.PARTNER)
     sections = []
+    survey_answered = evaluation_selectors.has_answered(
+        user=tenancy.user, key=evaluation_selectors.PARTNER_KEY, year=timezone.localdate().year
+    )
     for membership in memberships:
         municipalities = list(Municipality.objects.filter(county_id=membership.county_id).order_by("name"))
         contacts = coordination_selectors.entry_points_for([m.pk for m in municipalities])
@@ -192,6 +195,7 @@ def _partner(tenancy: Tenancy) -> list[Section]:
                     "organisation": membership.partner_organisation,
                     "county": membership.county,
                     "rows": [(m, contacts.get(m.pk, [])) for m in municipalities],
+                    "survey_answered": survey_answered,
                 },
             )
         )

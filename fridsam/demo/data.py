@@ -207,6 +207,13 @@ PEOPLE = [
         "021-12 34 56",
         [("partner", "Kvinnojouren i Frilund", None, None, "Verksamhetsledare")],
     ),
+    (
+        "olof.holm",
+        "Olof",
+        "Holm",
+        "021-65 43 20",
+        [("partner", "Centrum mot våld Frilund", None, None, "Behandlare")],
+    ),
     # Administrator
     ("demo.admin", "Robin", "Sand", "021-10 20 99", [("administrator", None, None, None, "Systemförvaltare")]),
 ]

@@ -28,7 +28,15 @@ from fridsam.coordination.services import (
     role_description_write,
     team_save,
 )
-from fridsam.demo import agreements_data, collaboration_data, data, followup_data, housing_data, public_data
+from fridsam.demo import (
+    agreements_data,
+    collaboration_data,
+    data,
+    followup_data,
+    housing_data,
+    partner_survey_data,
+    public_data,
+)
 from fridsam.demo import coordination_data as cdata
 from fridsam.demo import statistics_data as sdata
 from fridsam.evaluation.models import Response
@@ -140,6 +148,7 @@ def demo_county_load() -> County:
         public_data.load(county, municipalities)
         collaboration_data.load(county, municipalities)
         agreements_data.load(county, municipalities)
+        partner_survey_data.load(county, municipalities)
     return county
 
 

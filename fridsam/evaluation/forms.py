@@ -110,6 +110,14 @@ class SurveyForm(forms.Form):
                 ),
                 value,
             )
+        elif q.answer_type == AnswerType.MUNICIPALITY_SCALE:
+            choices = [("", q.options.get("none", "—")), *[(str(v), label) for v, label in q.options["scale"]]]
+            for code, name in municipality_choices:
+                yield (
+                    f"{q.key}__{code}",
+                    forms.ChoiceField(label=name, required=False, choices=choices),
+                    (value or {}).get(code),
+                )
         else:  # pragma: no cover - a new type must be handled here
             raise ValueError(f"unknown answer type {q.answer_type}")
 
@@ -134,6 +142,13 @@ class SurveyForm(forms.Form):
                 result[q.key] = {p: data.get(f"{q.key}__{p}") for p, _label in q.options["parts"]}
             elif q.answer_type == AnswerType.TEXT_LIST:
                 result[q.key] = [v for i in range(q.options["items"]) if (v := data.get(f"{q.key}__{i}"))]
+            elif q.answer_type == AnswerType.MUNICIPALITY_SCALE:
+                prefix = f"{q.key}__"
+                result[q.key] = {
+                    name.removeprefix(prefix): value
+                    for name, value in data.items()
+                    if name.startswith(prefix) and value
+                }
             else:
                 result[q.key] = data.get(q.key)
         return result

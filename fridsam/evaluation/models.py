@@ -21,6 +21,7 @@ class AnswerType(models.TextChoices):
     SPLIT = "split", _("Percentages that add up to 100")
     TEXT_LIST = "text_list", _("A list of short texts")
     MUNICIPALITIES = "municipalities", _("Municipalities")
+    MUNICIPALITY_SCALE = "municipality_scale", _("A rating per municipality")
 
 
 class QuestionSet(models.Model):

@@ -64,7 +64,42 @@ COORDINATOR_QUESTIONNAIRE = {
     ],
 }
 
-SHIPPED = [COORDINATOR_QUESTIONNAIRE]
+PARTNER_SURVEY = {
+    "key": "partner",
+    "version": 1,
+    "title": "Samverkansenkäten",
+    "description": (
+        "En kort årlig enkät till samverkansparternas kontaktpersoner om kontakten med länets kommuner. "
+        "Kommunerna ser resultatet för sin kommun när minst tre parter har svarat, aldrig vem som svarat vad. "
+        "Skriv aldrig något som kan identifiera en klient."
+    ),
+    "questions": [
+        {
+            "key": "contact",
+            "type": "municipality_scale",
+            "text": "Hur har kontakten med kommunen i våldsfrågor fungerat det senaste året?",
+            "help": "Lämna tomt för kommuner ni inte har haft kontakt med.",
+            "options": {
+                "none": "Ingen kontakt",
+                "scale": [[1, "1 – Mycket dåligt"], [2, "2"], [3, "3"], [4, "4"], [5, "5 – Mycket bra"]],
+            },
+        },
+        {
+            "key": "entry_point",
+            "type": "municipality_scale",
+            "text": "Vet ni vem ni ska kontakta i våldsfrågor i kommunen?",
+            "options": {"none": "Vet inte", "scale": [[2, "Ja"], [1, "Delvis"], [0, "Nej"]]},
+        },
+        {
+            "key": "better",
+            "type": "long_text",
+            "required": False,
+            "text": "Vad skulle göra samverkan med kommunerna bättre?",
+        },
+    ],
+}
+
+SHIPPED = [COORDINATOR_QUESTIONNAIRE, PARTNER_SURVEY]
 
 
 def sync(question_set_model, question_model, definition) -> None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
@@ -51,3 +52,54 @@ def coordinator_responses_for(*, municipality) -> list[Response]:
 
 def has_answered(*, user, key: str, year: int) -> bool:
     return Response._base_manager.filter(respondent=user, round__question_set__key=key, round__year=year).exists()
+
+
+PARTNER_KEY = "partner"
+PARTNER_MIN_RESPONSES = 3  # fewer partners' answers about a municipality are not shown
+
+
+@dataclass
+class PartnerResult:
+    municipality: object
+    respondents: int
+    contact_mean: float | None  # 1–5
+    knows_entry: dict  # "yes" / "partly" / "no" → count
+
+    @property
+    def shown(self) -> bool:
+        return self.respondents >= PARTNER_MIN_RESPONSES
+
+
+def partner_results(municipalities, *, year: int) -> list[PartnerResult]:
+    """The partner survey per municipality for *year*: how many partners rated the municipality,
+    their mean rating of the contact, and whether they know whom to contact. One query."""
+    municipalities = list(municipalities)
+    codes = {m.code: m for m in municipalities}
+    answers = Answer._base_manager.filter(
+        response__round__question_set__key=PARTNER_KEY,
+        response__round__year=year,
+        question__key__in=["contact", "entry_point"],
+    ).values_list("response_id", "question__key", "value")
+    ratings: dict[str, list[int]] = {}
+    entry: dict[str, dict[str, int]] = {}
+    respondents: dict[str, set[int]] = {}
+    names = {"2": "yes", "1": "partly", "0": "no"}
+    for response_id, key, value in answers:
+        for code, answer in (value or {}).items():
+            if code not in codes:
+                continue
+            respondents.setdefault(code, set()).add(response_id)
+            if key == "contact":
+                ratings.setdefault(code, []).append(int(answer))
+            else:
+                bucket = entry.setdefault(code, {"yes": 0, "partly": 0, "no": 0})
+                bucket[names[str(answer)]] += 1
+    return [
+        PartnerResult(
+            municipality=m,
+            respondents=len(respondents.get(m.code, ())),
+            contact_mean=sum(ratings[m.code]) / len(ratings[m.code]) if ratings.get(m.code) else None,
+            knows_entry=entry.get(m.code, {"yes": 0, "partly": 0, "no": 0}),
+        )
+        for m in sorted(municipalities, key=lambda m: m.name)
+    ]
