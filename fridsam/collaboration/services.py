@@ -307,8 +307,11 @@ def referral_create(*, municipality, unit, partner, category, referred_on, user,
             errors.setdefault(key, []).extend(value)
     if errors:
         raise ValidationError(errors)
+    from fridsam.collaboration import tallies
+
     with transaction.atomic():
         referral.save()
+        tallies.refresh_referrals(municipality.pk, [referral.referred_on.year])
         log_access(
             action=AccessAction.CREATE, object_type=referral, user=user, request=request, municipality=municipality
         )

@@ -1,8 +1,8 @@
-"""The statistics' agreements indicator computed from the registered agreements: how many of the
+"""Statistics computed from collaboration. The agreements indicator: how many of the
 six partners of the open comparisons (women's shelter, police, primary care, psychiatry,
 emergency department, youth clinic) the municipality has a current written agreement with — at
 31 December of each year, or today for the current year. Written as computed values; a figure
-entered by hand stands (``statistics.computed``)."""
+entered by hand stands (``statistics.computed``). Referrals to partners: counted per year."""
 
 from __future__ import annotations
 
@@ -35,3 +35,29 @@ def refresh_agreements(municipality_id: int) -> int:
         day = today if year == today.year else datetime.date(year, 12, 31)
         figures[(municipality_id, year)] = {KEY: (len(current_parties(agreements, day)), None)}
     return write_computed(set(figures), figures, {KEY: indicator})
+
+
+REFERRALS_KEY = "partner_referrals"
+
+
+def refresh_referrals(municipality_id: int, years) -> int:
+    """Referrals to partners per year (by referral date), written as computed values."""
+    from django.db.models import Count
+    from django.db.models.functions import ExtractYear
+
+    from fridsam.collaboration.models import Referral
+
+    indicator = Indicator.objects.filter(key=REFERRALS_KEY, is_active=True).values_list("id", flat=True).first()
+    years = {y for y in years if y}
+    if indicator is None or not years:
+        return 0
+    counts = dict(
+        Referral._base_manager.filter(municipality_id=municipality_id)
+        .annotate(year=ExtractYear("referred_on"))
+        .filter(year__in=sorted(years))
+        .values("year")
+        .annotate(n=Count("id"))
+        .values_list("year", "n")
+    )
+    figures = {(municipality_id, y): {REFERRALS_KEY: (n, None)} for y, n in counts.items()}
+    return write_computed({(municipality_id, y) for y in years}, figures, {REFERRALS_KEY: indicator})

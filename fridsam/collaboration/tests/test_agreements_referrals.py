@@ -168,3 +168,15 @@ def test_prevention_work_is_registered_and_listed(world, login):
     )
     assert "Bostadsbolaget" in client.get("/samverkan/forebyggande/").content.decode()
     assert login(world.neighbour.users[Role.COORDINATOR]).get(url).status_code in (403, 404)
+
+
+def test_referrals_feed_the_statistics(world):
+    for category in ("womens_shelter", "barnahus"):
+        services.referral_create(
+            municipality=world.own.municipality, unit=world.own.unit, partner=world.own.partner,
+            category=category, referred_on=TODAY, user=world.own.users[Role.SOCIAL_WORKER],
+        )  # fmt: skip
+    value = IndicatorValue.objects.get(
+        municipality=world.own.municipality, indicator__key="partner_referrals", year=TODAY.year
+    )
+    assert (value.count, value.source) == (2, ValueSource.COMPUTED)
