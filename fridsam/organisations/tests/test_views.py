@@ -66,7 +66,7 @@ def _grow(world, n):
     [
         (Role.COUNTY_ANALYST, "organisations:municipality_list", 16),
         (Role.COUNTY_ANALYST, "core:start", 16),
-        (Role.MANAGER, "core:start", 24),  # the health check (with agreements), consultations, own actions
+        (Role.MANAGER, "core:start", 25),  # the health check (agreements, referrals), consultations, own actions
         (Role.COORDINATOR, "core:start", 16),
         (Role.SOCIAL_WORKER, "core:start", 16),
         (Role.PARTNER, "core:start", 16),
