@@ -37,10 +37,13 @@ def public_page(request, code):
     """The municipality's page for the public: no login, no cookie, nothing from other sites, and it
     works without JavaScript. (The URL argument is not called municipality_code: the tenancy
     middleware would hide every municipality from an anonymous visitor.)"""
-    municipality = get_object_or_404(Municipality, code=code)
-    page = PublishedPage.objects.filter(municipality=municipality).order_by("-version").first()
+    municipality = Municipality.objects.filter(code=code).first()
+    page = (
+        PublishedPage.objects.filter(municipality=municipality).order_by("-version").first() if municipality else None
+    )
     if page is None:
-        raise Http404
+        # Not the site's 404 page: that one has a language form, and its CSRF token would set a cookie.
+        return render(request, "public/not_found.html", {"exit_url": settings.FRIDSAM_QUICK_EXIT_URL}, status=404)
     context = _content_context(municipality, page.content, page.show_contact, page.partner_ids)
     return render(request, "public/page.html", {**context, "published": page})
 

@@ -57,7 +57,9 @@ def test_not_published_is_not_found(world, client):
         municipality=world.own.municipality, data=TEXTS, partners=[], user=world.own.users[Role.COORDINATOR]
     )
     assert client.get(f"/stod/{world.own.municipality.code}/").status_code == 404
-    assert client.get("/stod/9999/").status_code == 404
+    missing = client.get("/stod/9999/")
+    assert missing.status_code == 404 and not missing.cookies  # not the site's 404 page with its form
+    assert "020-50 50 50" in missing.content.decode()
 
 
 def test_contact_not_named_unless_chosen(world, client):
