@@ -529,3 +529,35 @@ def test_coordinator_runs_a_local_group_meeting_with_minutes_and_actions(page):
     page.get_by_role("button", name="Logga ut").click()
     log_in(page, "frida.alm")
     assert "Sammanställ antalet polisärenden per månad" in page.content()
+
+
+def test_every_collaboration_form_is_accessible_and_a_partner_receives_a_referral(page):
+    log_in(page, "anna.lind")
+    for path, name in [
+        ("/samverkan/ny/?kommun=9901", "group-form"),
+        ("/samverkan/overenskommelser/", "agreements"),
+        ("/samverkan/overenskommelser/ny/?kommun=9901", "agreement-form"),
+        ("/samverkan/remisser/ny/?kommun=9901", "referral-form"),
+        ("/samverkan/forebyggande/", "prevention"),
+        ("/samverkan/forebyggande/ny/?kommun=9901", "prevention-form"),
+        ("/enkater/samverkanspart/resultat/", "partner-survey-results"),
+        ("/kommuner/9901/offentlig-sida/", "public-page-manage-published"),
+    ]:
+        page.goto(page.base_url + path)
+        assert page.get_by_role("heading", level=1).count() == 1, path
+        assert_accessible(page, name)
+    page.goto(page.base_url + "/samverkan/remisser/ny/?kommun=9901")
+    page.get_by_label("Enhet").select_option(label="Vuxenenheten")
+    page.get_by_label("Hänvisad till").select_option(label="Kvinnojouren i Frilund")
+    page.get_by_label("Typ av stöd").select_option("womens_shelter")
+    page.get_by_role("button", name="Registrera").click()
+    assert "Hänvisningen är registrerad." in page.content()
+    page.get_by_role("button", name="Logga ut").click()
+
+    log_in(page, "frida.alm")
+    page.goto(page.base_url + "/samverkan/remisser/")
+    assert_accessible(page, "partner-referrals")
+    page.get_by_role("button", name=re.compile("^Mottagen: R-")).first.click()
+    assert "Hänvisningen är markerad som mottagen." in page.content()
+    page.goto(page.base_url + "/enkater/samverkanspart/")
+    assert_accessible(page, "partner-survey")
