@@ -66,16 +66,17 @@ def candidates(*, county, municipality=None, day=None):
     return result
 
 
-def _organisation_of(user, *, county, municipality):
-    """(municipality, partner organisation, county board) the user would represent, or None."""
+def _organisations(*, county, municipality) -> dict[int, tuple]:
+    """User id → (municipality, partner organisation, county board) each candidate would represent."""
+    result = {}
     for m in candidates(county=county, municipality=municipality):
-        if m.user_id == user.pk:
-            if m.role == Role.PARTNER:
-                return None, m.partner_organisation, None
-            if m.role == Role.COUNTY_ANALYST:
-                return None, None, m.county
-            return m.municipality, None, None
-    return None
+        if m.role == Role.PARTNER:
+            result[m.user_id] = (None, m.partner_organisation, None)
+        elif m.role == Role.COUNTY_ANALYST:
+            result[m.user_id] = (None, None, m.county)
+        else:
+            result[m.user_id] = (m.municipality, None, None)
+    return result
 
 
 def group_create(
@@ -98,9 +99,10 @@ def group_create(
     if municipality is not None and municipality.county_id != county.pk:
         errors["municipality"] = [_("Choose a municipality of the county.")]
     people = {u.pk: u for u in [*members, chair] if u is not None}
+    eligible = _organisations(county=county, municipality=municipality)
     organisations = {}
     for pk, person in people.items():
-        org = _organisation_of(person, county=county, municipality=municipality)
+        org = eligible.get(pk)
         if org is None:
             errors.setdefault("members", []).append(
                 _("%(name)s is not staff of the municipality or a partner contact in the county.")

@@ -36,7 +36,7 @@ from fridsam.collaboration.policies import (
     prevention_policy,
     referral_policy,
 )
-from fridsam.core.forms import save_form
+from fridsam.core.forms import render_form_page, save_form
 from fridsam.core.policies import ADD, CHANGE, VIEW
 from fridsam.organisations.models import County, Municipality
 from fridsam.organisations.policies import municipality_policy
@@ -102,21 +102,18 @@ def group_create(request):
 
     if save_form(request, form, save, success_message=_("The group was created.")):
         return redirect("collaboration:group_detail", pk=saved["group"].pk)
-    return render(
+    return render_form_page(
         request,
-        "fridsam/form_page.html",
-        {
-            "form": form,
-            "page_title": _("New regional group in %(place)s") % {"place": county.name}
-            if regional
-            else _("New group in %(place)s") % {"place": municipality.name},
-            "intro": _(
-                "The evaluation: a group without a clear purpose produces nothing (“do we just meet for the sake of "
-                "meeting?”). Say why the group meets and what it should achieve; the goals are followed up yearly."
-            ),
-            "cancel_url": reverse("collaboration:group_list"),
-            "submit": _("Create the group"),
-        },
+        form,
+        title=_("New regional group in %(place)s") % {"place": county.name}
+        if regional
+        else _("New group in %(place)s") % {"place": municipality.name},
+        intro=_(
+            "The evaluation: a group without a clear purpose produces nothing (“do we just meet for the sake of "
+            "meeting?”). Say why the group meets and what it should achieve; the goals are followed up yearly."
+        ),
+        cancel_url=reverse("collaboration:group_list"),
+        submit=_("Create the group"),
     )
 
 
@@ -252,15 +249,12 @@ def goal_review(request, pk, goal_pk):
 
     if save_form(request, form, save, success_message=_("The goal was followed up.")):
         return redirect("collaboration:group_detail", pk=group.pk)
-    return render(
+    return render_form_page(
         request,
-        "fridsam/form_page.html",
-        {
-            "form": form,
-            "page_title": _("Follow up the goal"),
-            "intro": goal.text,
-            "cancel_url": reverse("collaboration:group_detail", args=[group.pk]),
-        },
+        form,
+        title=_("Follow up the goal"),
+        intro=goal.text,
+        cancel_url=reverse("collaboration:group_detail", args=[group.pk]),
     )
 
 
@@ -328,19 +322,16 @@ def _agreement_form(request, municipality, agreement):
 
     if save_form(request, form, save, success_message=_("The agreement was saved.")):
         return redirect("collaboration:agreement_detail", pk=saved["agreement"].pk)
-    return render(
+    return render_form_page(
         request,
-        "fridsam/form_page.html",
-        {
-            "form": form,
-            "municipality": municipality,
-            "page_title": _("Collaboration agreement, %(municipality)s") % {"municipality": municipality.name},
-            "intro": _(
-                "A written agreement decided at management level. It counts as current while it is valid and has "
-                "been followed up within the last 24 months."
-            ),
-            "cancel_url": reverse("collaboration:agreement_list"),
-        },
+        form,
+        municipality=municipality,
+        title=_("Collaboration agreement, %(municipality)s") % {"municipality": municipality.name},
+        intro=_(
+            "A written agreement decided at management level. It counts as current while it is valid and has "
+            "been followed up within the last 24 months."
+        ),
+        cancel_url=reverse("collaboration:agreement_list"),
     )
 
 
@@ -430,21 +421,18 @@ def referral_create(request):
 
     if save_form(request, form, save, success_message=_("The referral was registered.")):
         return redirect("followup:record_detail", pk=record.pk) if record else redirect("collaboration:referral_list")
-    return render(
+    return render_form_page(
         request,
-        "fridsam/form_page.html",
-        {
-            "form": form,
-            "municipality": municipality,
-            "page_title": _("Register a referral"),
-            "intro": _(
-                "A referral is counted, never described: no name, no personal identity number. The partner sees "
-                "that a referral has been made and marks it received."
-            )
-            + (" " + _("It is linked to %(record)s.") % {"record": record.number} if record else ""),
-            "cancel_url": reverse("collaboration:referral_list"),
-            "submit": _("Register"),
-        },
+        form,
+        municipality=municipality,
+        title=_("Register a referral"),
+        intro=_(
+            "A referral is counted, never described: no name, no personal identity number. The partner sees "
+            "that a referral has been made and marks it received."
+        )
+        + (" " + _("It is linked to %(record)s.") % {"record": record.number} if record else ""),
+        cancel_url=reverse("collaboration:referral_list"),
+        submit=_("Register"),
     )
 
 
@@ -496,13 +484,10 @@ def _prevention_form(request, municipality, item):
 
     if save_form(request, form, save, success_message=_("The prevention work was saved.")):
         return redirect("collaboration:prevention_list")
-    return render(
+    return render_form_page(
         request,
-        "fridsam/form_page.html",
-        {
-            "form": form,
-            "municipality": municipality,
-            "page_title": _("Prevention work, %(municipality)s") % {"municipality": municipality.name},
-            "cancel_url": reverse("collaboration:prevention_list"),
-        },
+        form,
+        municipality=municipality,
+        title=_("Prevention work, %(municipality)s") % {"municipality": municipality.name},
+        cancel_url=reverse("collaboration:prevention_list"),
     )

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.shortcuts import render
 
 
 def add_service_errors(form, error: ValidationError) -> None:
@@ -33,3 +34,20 @@ def save_form(request, form, save, *, success_message: str = "") -> bool:
     if success_message:
         messages.success(request, success_message)
     return True
+
+
+def render_form_page(request, form, *, title, cancel_url=None, intro="", submit=None, municipality=None):
+    """A plain form on the shared page (fridsam/form_page.html): title, intro, errors, the fields
+    as typed, submit and cancel."""
+    return render(
+        request,
+        "fridsam/form_page.html",
+        {
+            "form": form,
+            "page_title": title,
+            "intro": intro,
+            "cancel_url": cancel_url,
+            "submit": submit,
+            "municipality": municipality,
+        },
+    )

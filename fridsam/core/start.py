@@ -181,6 +181,8 @@ def _collaboration(tenancy: Tenancy) -> list[Section]:
 
 def _partner(tenancy: Tenancy) -> list[Section]:
     memberships = tenancy.memberships_with_role(Role.PARTNER)
+    if not memberships:
+        return []
     sections = []
     survey_answered = evaluation_selectors.has_answered(
         user=tenancy.user, key=evaluation_selectors.PARTNER_KEY, year=timezone.localdate().year

@@ -60,7 +60,7 @@ class ProviderPolicy(PermissionPolicy):
         if action == VIEW:
             if obj is None:
                 return bool(readers or partners)
-            return obj.county_id in readers or (obj.partner_organisation_id in partners and obj.partner_organisation_id)
+            return obj.county_id in readers or obj.partner_organisation_id in partners
         if action == ADD:
             county = obj
             ids = _county_ids(tenancy, Role.COORDINATOR)

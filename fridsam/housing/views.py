@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -9,7 +10,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from fridsam.accounts.models import MUNICIPAL_ROLES, Role
-from fridsam.core.forms import save_form
+from fridsam.core.forms import render_form_page, save_form
 from fridsam.core.policies import ADD, CHANGE, VIEW
 from fridsam.housing import selectors, services
 from fridsam.housing.forms import (
@@ -51,6 +52,7 @@ from fridsam.housing.policies import (
     exchange_policy,
     provider_policy,
 )
+from fridsam.housing.search import search
 from fridsam.organisations.models import County
 
 
@@ -65,22 +67,6 @@ def _county(request) -> County:
         if county.code == wanted:
             return county
     return counties[0]
-
-
-def _form_page(request, form, *, title, cancel_url, intro="", submit=None, context=None):
-    """Every plain form of the register and the exchange: one template, re-showing what was typed."""
-    return render(
-        request,
-        "fridsam/form_page.html",
-        {
-            "form": form,
-            "page_title": title,
-            "intro": intro,
-            "cancel_url": cancel_url,
-            "submit": submit or _("Save"),
-            **(context or {}),
-        },
-    )
 
 
 def _coordinator_municipalities(tenancy):
@@ -98,7 +84,7 @@ def provider_list(request):
     form = SearchForm(request.GET if searching else None)
     matching = left_out = None
     if searching and form.is_valid():
-        matching, left_out = selectors_search(providers, form.household())
+        matching, left_out = search(selectors.candidates(providers), form.household())
     candidates = None if searching else selectors.candidates(providers)
     return render(
         request,
@@ -113,12 +99,6 @@ def provider_list(request):
             "is_partner": tenancy.has_role(Role.PARTNER) and not tenancy.has_role(*MUNICIPAL_ROLES),
         },
     )
-
-
-def selectors_search(providers, household):
-    from fridsam.housing.search import search
-
-    return search(selectors.candidates(providers), household)
 
 
 def _provider_form_view(request, provider=None):
@@ -136,7 +116,7 @@ def _provider_form_view(request, provider=None):
 
     if save_form(request, form, save, success_message=_("The provider was saved.")):
         return redirect("housing:provider_detail", pk=saved["provider"].pk)
-    return _form_page(
+    return render_form_page(
         request,
         form,
         title=_("Change %(provider)s") % {"provider": provider}
@@ -176,15 +156,9 @@ def _provider_context(request, provider, **extra):
         "can_reveal": provider_policy.can(tenancy, REVEAL, provider),
         "can_report": provider_policy.can(tenancy, REPORT, provider),
         "can_feedback": provider_policy.can(tenancy, FEEDBACK, provider),
-        "max_age_days": services_max_age(),
+        "max_age_days": settings.FRIDSAM_HOUSING_ASSESSMENT_MAX_AGE_DAYS,
         **extra,
     }
-
-
-def services_max_age():
-    from django.conf import settings
-
-    return settings.FRIDSAM_HOUSING_ASSESSMENT_MAX_AGE_DAYS
 
 
 def provider_detail(request, pk):
@@ -242,7 +216,7 @@ def availability_report(request, pk):
 
     if save_form(request, form, save, success_message=_("Thank you: the free places were reported.")):
         return redirect("housing:provider_detail", pk=provider.pk)
-    return _form_page(
+    return render_form_page(
         request,
         form,
         title=_("Free places at %(provider)s") % {"provider": provider},
@@ -272,7 +246,7 @@ def feedback_create(request, pk):
 
     if save_form(request, form, save, success_message=_("Thank you for the feedback.")):
         return redirect("housing:provider_detail", pk=provider.pk)
-    return _form_page(
+    return render_form_page(
         request,
         form,
         title=_("Feedback after a placement at %(provider)s") % {"provider": provider},
@@ -364,7 +338,7 @@ def commitment_edit(request):
 
     if save_form(request, form, save, success_message=_("The commitment was saved.")):
         return redirect("housing:ledger")
-    return _form_page(
+    return render_form_page(
         request,
         form,
         title=_("Commitment to the housing exchange"),
@@ -392,7 +366,7 @@ def apartment_create(request):
 
     if save_form(request, form, save, success_message=_("The apartment was offered to the pool.")):
         return redirect("housing:apartment_detail", pk=saved["apartment"].pk)
-    return _form_page(
+    return render_form_page(
         request,
         form,
         title=_("Offer an apartment to the pool"),
@@ -466,7 +440,7 @@ def applicant_create(request):
 
     if save_form(request, form, save, success_message=_("The applicant was registered in the exchange.")):
         return redirect("housing:applicant_detail", pk=saved["applicant"].pk)
-    return _form_page(
+    return render_form_page(
         request,
         form,
         title=_("Register an applicant"),

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods
 from fridsam.accounts.models import Role
 from fridsam.coordination import selectors as coordination_selectors
 from fridsam.coordination.policies import CHANGE_OWN, coordination_policy
-from fridsam.core.forms import save_form
+from fridsam.core.forms import render_form_page, save_form
 from fridsam.core.policies import ADD, CHANGE, VIEW
 from fridsam.evaluation.selectors import coordinator_responses_for
 from fridsam.healthcheck.selectors import check_for
@@ -163,16 +163,13 @@ def partner_update(request, pk):
 
     if save_form(request, form, save, success_message=_("Thank you: the entry is up to date.")):
         return redirect("organisations:partner_detail", pk=partner.pk)
-    return render(
+    return render_form_page(
         request,
-        "fridsam/form_page.html",
-        {
-            "form": form,
-            "page_title": _("Our entry: %(name)s") % {"name": partner.name},
-            "intro": _(
-                "The municipalities of the county read this when they look for you. Keep it current: who you "
-                "are for, how to reach you, and which municipalities you serve."
-            ),
-            "cancel_url": reverse("organisations:partner_detail", args=[partner.pk]),
-        },
+        form,
+        title=_("Our entry: %(name)s") % {"name": partner.name},
+        intro=_(
+            "The municipalities of the county read this when they look for you. Keep it current: who you "
+            "are for, how to reach you, and which municipalities you serve."
+        ),
+        cancel_url=reverse("organisations:partner_detail", args=[partner.pk]),
     )

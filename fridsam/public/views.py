@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from fridsam.coordination.selectors import entry_points_for
-from fridsam.core.forms import save_form
+from fridsam.core.forms import render_form_page, save_form
 from fridsam.core.policies import CHANGE, VIEW
 from fridsam.organisations.models import Municipality, PartnerOrganisation
 from fridsam.public import services
@@ -107,21 +107,18 @@ def edit(request, municipality_code):
 
     if save_form(request, form, save, success_message=_("The draft was saved. Send it for approval when it is ready.")):
         return redirect("public:manage", municipality_code=municipality.code)
-    return render(
+    return render_form_page(
         request,
-        "fridsam/form_page.html",
-        {
-            "form": form,
-            "municipality": municipality,
-            "page_title": _("The public page of %(municipality)s") % {"municipality": municipality.name},
-            "intro": _(
-                "Written for a person subjected to violence who looks for help. Plain language; no names of "
-                "clients. The national helplines, the right to support, reporting to the police and protection "
-                "orders are on every page already."
-            ),
-            "cancel_url": reverse("public:manage", args=[municipality.code]),
-            "submit": _("Save the draft"),
-        },
+        form,
+        municipality=municipality,
+        title=_("The public page of %(municipality)s") % {"municipality": municipality.name},
+        intro=_(
+            "Written for a person subjected to violence who looks for help. Plain language; no names of "
+            "clients. The national helplines, the right to support, reporting to the police and protection "
+            "orders are on every page already."
+        ),
+        cancel_url=reverse("public:manage", args=[municipality.code]),
+        submit=_("Save the draft"),
     )
 
 

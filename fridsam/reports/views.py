@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fridsam.core.audit import log_access
-from fridsam.core.forms import save_form
+from fridsam.core.forms import render_form_page, save_form
 from fridsam.core.models import AccessAction
 from fridsam.core.policies import CHANGE, VIEW
 from fridsam.organisations.policies import municipality_policy
@@ -105,14 +105,11 @@ def _edit_text(request, year, *, county=None, municipality=None, back):
     )
     if saved:
         return redirect(back)
-    return render(
+    return render_form_page(
         request,
-        "fridsam/form_page.html",
-        {
-            "form": form,
-            "municipality": municipality,
-            "page_title": _("Foreword and conclusions, %(year)s") % {"year": year},
-        },
+        form,
+        municipality=municipality,
+        title=_("Foreword and conclusions, %(year)s") % {"year": year},
     )
 
 
