@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "fridsam.housing",
     "fridsam.public",
     "fridsam.collaboration",
+    "fridsam.competence",
+    "fridsam.routines",
     "fridsam.demo",
 ]
 
@@ -213,6 +215,7 @@ STORAGES = {
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "fridsam@localhost")
+FRIDSAM_SITE_URL = env("FRIDSAM_SITE_URL", "http://127.0.0.1:8000")  # links in e-mails
 
 # --- Fridsam --------------------------------------------------------------------------------
 # Key for encrypting secrets at rest (TOTP secrets now, protected-housing addresses later).
@@ -244,3 +247,4 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "WARNING")},
 }
+MEDIA_ROOT = Path(env("FRIDSAM_FILES_ROOT") or BASE_DIR / "var" / "files")  # attachments, served only through views

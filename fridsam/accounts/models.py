@@ -149,3 +149,9 @@ class Membership(models.Model):
             if org is not None:
                 return str(org)
         return str(_("Installation"))
+
+
+def memberships_unscoped() -> MembershipQuerySet:
+    """Every membership, outside the tenant scope, with ``.active()``: for system code (the
+    reminders job, services) that decides by itself whom it concerns."""
+    return MembershipQuerySet(model=Membership)

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fridsam.accounts.models import MUNICIPAL_ROLES, Membership, Role, User
+from fridsam.accounts.signals import membership_granted
 from fridsam.core.audit import log_access
 from fridsam.core.models import AccessAction
 from fridsam.organisations.models import County, Municipality, PartnerOrganisation, Unit
@@ -106,6 +107,7 @@ def membership_grant(
             county=county,
             detail=f"role={role}; user={user.pk}",
         )
+        membership_granted.send(sender=Membership, membership=membership)
     return membership
 
 

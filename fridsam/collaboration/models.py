@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from fridsam.core.dates import add_months
 from fridsam.core.tenancy import ScopedManager
 from fridsam.core.validators import validate_no_personal_identity_number
 
@@ -235,15 +236,6 @@ OPEN_COMPARISON_PARTIES = (
     AgreementParty.YOUTH_CLINIC,
 )
 FOLLOW_UP_MONTHS = 24
-
-
-def add_months(day, months: int):
-    """The same day *months* later (the month's last day when it has no such day)."""
-    import calendar
-
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 class Agreement(models.Model):

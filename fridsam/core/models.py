@@ -90,3 +90,27 @@ class AccessLogEntry(models.Model):
         from fridsam.accounts.models import Role
 
         return ", ".join(str(Role(r).label) if r in Role.values else r for r in self.role.split(",") if r)
+
+
+class Reminder(models.Model):
+    """Something due for one person, collected by the daily job (``manage.py send_reminders``)
+    from every domain's collector (fridsam.core.reminders). Reached only through its user, on
+    their own start page; ``resolved_on`` is set when it is no longer due."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
+    key = models.CharField(max_length=200)
+    kind = models.CharField(max_length=40)
+    params = models.JSONField(default=dict)
+    url = models.CharField(max_length=300, blank=True)
+    due_on = models.DateField()
+    first_seen_on = models.DateField()
+    last_seen_on = models.DateField()
+    emailed_on = models.DateField(null=True, blank=True)
+    resolved_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="core_reminder_once")]
+
+    def __str__(self) -> str:
+        return self.key

@@ -34,6 +34,12 @@ def navigation_for(request, tenancy) -> list[NavItem]:
         items.append((_("Protected housing"), reverse("housing:provider_list")))
     if roles & {Role.COORDINATOR, Role.MANAGER}:
         items.append((_("Housing exchange"), reverse("housing:exchange_index")))
+    if roles & set(MUNICIPAL_ROLES):
+        items.append((_("Competence"), reverse("competence:mine")))
+    elif Role.COUNTY_ANALYST in roles:
+        items.append((_("Competence"), reverse("competence:catalogue")))
+    if roles & {Role.COUNTY_ANALYST, *MUNICIPAL_ROLES}:
+        items.append((_("Routines"), reverse("routines:document_list")))
     if roles & {Role.COUNTY_ANALYST, *MUNICIPAL_ROLES}:
         items.append((_("Statistics"), reverse("statistics:index")))
     for municipality in tenancy.municipalities_with_role(Role.MANAGER):

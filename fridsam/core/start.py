@@ -179,6 +179,30 @@ def _collaboration(tenancy: Tenancy) -> list[Section]:
     return [Section("collaboration/start.html", {"actions": actions, "today": timezone.localdate()})]
 
 
+def _reminders(tenancy: Tenancy) -> list[Section]:
+    """What the daily reminders job found due for the user (training, introduction, reviews,
+    routines to read, action-plan activities)."""
+    from fridsam.core.reminders import open_for
+
+    if not tenancy.is_authenticated or not tenancy.memberships:
+        return []
+    items = open_for(tenancy.user)
+    if not items:
+        return []
+    return [Section("core/start/reminders.html", {"items": items, "today": timezone.localdate()})]
+
+
+def _competence(tenancy: Tenancy) -> list[Section]:
+    """For coordinators and managers: units behind on which training, routines overdue for
+    review and new staff behind on their introduction."""
+    from fridsam.competence.selectors import glance
+
+    municipalities = tenancy.municipalities_with_role(Role.COORDINATOR, Role.MANAGER)
+    if not municipalities:
+        return []
+    return [Section("competence/start.html", {"glances": glance(municipalities, timezone.localdate())})]
+
+
 def _partner(tenancy: Tenancy) -> list[Section]:
     memberships = tenancy.memberships_with_role(Role.PARTNER)
     if not memberships:
@@ -231,11 +255,13 @@ def _administrator(tenancy: Tenancy) -> list[Section]:
 def start_sections(tenancy: Tenancy) -> list[Section]:
     sections: list[Section] = []
     for builder in (
+        _reminders,
         _followup,
         _collaboration,
         _coordinator,
         _housing,
         _manager,
+        _competence,
         _social_worker,
         _county_analyst,
         _partner,

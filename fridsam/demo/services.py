@@ -31,6 +31,7 @@ from fridsam.coordination.services import (
 from fridsam.demo import (
     agreements_data,
     collaboration_data,
+    competence_data,
     data,
     followup_data,
     housing_data,
@@ -149,6 +150,7 @@ def demo_county_load() -> County:
         collaboration_data.load(county, municipalities)
         agreements_data.load(county, municipalities)
         partner_survey_data.load(county, municipalities)
+        competence_data.load(county, municipalities)
     return county
 
 

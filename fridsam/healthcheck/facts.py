@@ -58,6 +58,21 @@ class CollaborationFacts:
 
 
 @dataclass
+class TrainingFacts:
+    plan_label: str
+    completed: int = 0  # basic requirements completed (staff × requirement)
+    overdue: int = 0  # past the deadline and not completed
+    not_yet_due: int = 0
+
+
+@dataclass
+class RoutineFacts:
+    in_force: int = 0
+    on_time: int = 0
+    overdue_titles: list[str] = field(default_factory=list)
+
+
+@dataclass
 class MunicipalityFacts:
     municipality: Municipality
     as_of: datetime.date
@@ -67,9 +82,12 @@ class MunicipalityFacts:
     unit_names: dict[int, str] = field(default_factory=dict)
     questionnaire: dict | None = None
     questionnaire_year: int | None = None
-    # Filled in by later capabilities; None means "no data yet".
+    # Basic training of the approved competence plan; None: no approved plan in Fridsam.
     training_coverage_percent: float | None = None
+    training: TrainingFacts | None = None
+    # Routines and handbooks in force reviewed on time; None: none in force in Fridsam.
     routines_reviewed_percent: float | None = None
+    routines: RoutineFacts | None = None
     # Consultations ("bollplank") in the twelve months up to as_of; None: case follow-up not in use.
     consultations: ConsultationFacts | None = None
     # Written agreements and referrals; None: the municipality has registered no agreement.
@@ -155,7 +173,38 @@ def facts_for(municipalities, as_of: datetime.date) -> dict[int, MunicipalityFac
         result[municipality_id].questionnaire_year = year
     _consultations(result, ids, as_of)
     _collaboration(result, ids, as_of)
+    _competence(result, ids, as_of)
+    _routines(result, ids, as_of)
     return result
+
+
+def _competence(result: dict[int, MunicipalityFacts], ids: list[int], as_of: datetime.date) -> None:
+    from fridsam.competence.selectors import coverage_many, current_plans
+
+    plans = current_plans(ids, as_of)
+    for municipality_id, coverage in coverage_many(plans, as_of).items():
+        basic = coverage.basic()
+        facts = result[municipality_id]
+        facts.training = TrainingFacts(
+            plan_label=f"{coverage.plan.year} v{coverage.plan.version}",
+            completed=basic.completed,
+            overdue=basic.overdue,
+            not_yet_due=basic.not_yet_due,
+        )
+        due = basic.completed + basic.overdue
+        facts.training_coverage_percent = round(100 * basic.completed / due, 1) if due else None
+
+
+def _routines(result: dict[int, MunicipalityFacts], ids: list[int], as_of: datetime.date) -> None:
+    from fridsam.routines.selectors import overdue_by_municipality, reviewed_percent
+
+    overdue = overdue_by_municipality(ids, as_of)
+    for municipality_id, (n, on_time, percent) in reviewed_percent(ids, as_of).items():
+        facts = result[municipality_id]
+        facts.routines = RoutineFacts(
+            in_force=n, on_time=on_time, overdue_titles=[d.title for d in overdue.get(municipality_id, [])]
+        )
+        facts.routines_reviewed_percent = percent
 
 
 def _collaboration(result: dict[int, MunicipalityFacts], ids: list[int], as_of: datetime.date) -> None:

@@ -466,14 +466,56 @@ def consultations_used(f: MunicipalityFacts) -> Verdict:
     )
 
 
-def _waiting_for(capability):
-    def check(f: MunicipalityFacts) -> Verdict:
+def staff_trained(f: MunicipalityFacts) -> Verdict:
+    t = f.training
+    if t is None:
+        return _v(Status.UNKNOWN, _("The municipality has no approved competence development plan in Fridsam."))
+    evidence = [
+        _("Competence plan %(plan)s") % {"plan": t.plan_label},
+        _("Basic training completed: %(completed)s of %(due)s due")
+        % {"completed": t.completed, "due": t.completed + t.overdue},
+        _("Overdue: %(n)s") % {"n": t.overdue},
+        _("Not yet due (new staff): %(n)s") % {"n": t.not_yet_due},
+    ]
+    percent = f.training_coverage_percent
+    if percent is None or percent >= 90:
+        return _v(Status.GOOD, _("Staff complete the basic training of the competence plan on time."), *evidence)
+    if percent >= 70:
         return _v(
-            Status.UNKNOWN,
-            _("No data yet: this rule is evaluated once %(capability)s is in use.") % {"capability": capability},
+            Status.ATTENTION,
+            _("%(percent)s %% of the basic training due is completed.") % {"percent": round(percent)},
+            *evidence,
         )
+    return _v(
+        Status.RISK,
+        _("Only %(percent)s %% of the basic training due is completed.") % {"percent": round(percent)},
+        *evidence,
+    )
 
-    return check
+
+def routines_up_to_date(f: MunicipalityFacts) -> Verdict:
+    r = f.routines
+    if r is None:
+        return _v(Status.UNKNOWN, _("The municipality has no routines or handbooks in force in Fridsam."))
+    evidence = [
+        _("In force: %(n)s, reviewed on time: %(on_time)s") % {"n": r.in_force, "on_time": r.on_time},
+        _("Review overdue: %(titles)s") % {"titles": ", ".join(r.overdue_titles)} if r.overdue_titles else "",
+    ]
+    percent = f.routines_reviewed_percent
+    if percent >= 90:
+        return _v(Status.GOOD, _("Routines and handbooks are reviewed on time."), *evidence)
+    if percent >= 60:
+        return _v(
+            Status.ATTENTION,
+            _("%(n)s routines or handbooks are overdue for review.") % {"n": r.in_force - r.on_time},
+            *evidence,
+        )
+    return _v(
+        Status.RISK,
+        _("Most routines and handbooks are overdue for review (%(n)s of %(total)s).")
+        % {"n": r.in_force - r.on_time, "total": r.in_force},
+        *evidence,
+    )
 
 
 # --- The rule list ----------------------------------------------------------------------------
@@ -675,8 +717,7 @@ RULES: list[Rule] = [
             "Kvinnofridssamordnarna bidrar främst till att höja kvaliteten genom ökad kunskap om våld i "
             "nära relationer bland de anställda i kommunen.",
         ),
-        _waiting_for(_("the competence module")),
-        needs="competence",
+        staff_trained,
     ),
     Rule(
         "HK14",
@@ -688,8 +729,7 @@ RULES: list[Rule] = [
             "Tryggheten bland socialsekreterarna ökar också med rutiner och handböcker som "
             "kvinnofridssamordnarna tar fram.",
         ),
-        _waiting_for(_("the routines module")),
-        needs="routines",
+        routines_up_to_date,
     ),
     Rule(
         "HK15",

@@ -175,6 +175,57 @@ def parse_kolada(data: bytes) -> Parsed:
     return parsed
 
 
+def read_table(filename: str, data: bytes, columns: dict[str, str], *, template: list[str], required=()) -> list[dict]:
+    """Any other import's rows from a CSV or XLSX file: *columns* maps a normalised header to a
+    field; each row is a dict of the fields plus its ``line``. Raises FileError for the file's shape."""
+    if len(data) > MAX_BYTES:
+        raise FileError(_("The file is larger than 20 MB."))
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
+            raise FileError(_("The file could not be read as an Excel workbook (.xlsx).")) from error
+        try:
+            table = list(workbook.worksheets[0].iter_rows(values_only=True))
+        finally:
+            workbook.close()
+        body = list(enumerate(table[1:], start=2))
+    elif name.endswith((".csv", ".txt")):
+        text = _decode(data)
+        first = text.split("\n", 1)[0]
+        reader = csv.reader(
+            io.StringIO(text, newline=""), delimiter=";" if first.count(";") >= first.count(",") else ","
+        )
+        table = list(reader)
+        body = [(i, values) for i, values in enumerate(table[1:], start=2)]
+    else:
+        raise FileError(_("Choose a CSV or XLSX file."))
+    if not table:
+        raise FileError(_("The file is empty."))
+    names = [_normalise(h) for h in table[0]]
+    unknown = [str(h) for h, n in zip(table[0], names, strict=False) if n and n not in columns]
+    missing = [f for f in required if f not in [columns.get(n) for n in names]]
+    if unknown or missing:
+        message = _("The columns do not match the template (%(columns)s).") % {"columns": ", ".join(template)}
+        if unknown:
+            message += " " + _("Not recognised: %(unknown)s.") % {"unknown": ", ".join(unknown)}
+        raise FileError(message)
+    rows = []
+    for line, values in body:
+        values = list(values)
+        if not any(_cell(v) for v in values):
+            continue
+        row = {"line": line}
+        for position, n in enumerate(names):
+            if n in columns:
+                row[columns[n]] = _cell(values[position]) if position < len(values) else ""
+        rows.append(row)
+    return rows
+
+
 def parse(filename: str, data: bytes) -> Parsed:
     if len(data) > MAX_BYTES:
         raise FileError(_("The file is larger than 20 MB."))

@@ -1,0 +1,140 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fridsam.accounts.models import MUNICIPAL_ROLES, Role
+from fridsam.competence.models import (
+    Course,
+    EventKind,
+    StepResponsible,
+    Topic,
+)
+from fridsam.core.forms import DateInput
+from fridsam.core.validators import validate_no_personal_identity_number
+from fridsam.organisations.models import UnitType
+
+TEXT = [validate_no_personal_identity_number]
+ROLE_CHOICES = [(r, label) for r, label in Role.choices if r in MUNICIPAL_ROLES]
+
+
+class CourseForm(forms.ModelForm):
+    topics = forms.MultipleChoiceField(label=_("Topics"), choices=Topic.choices, widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = Course
+        fields = ["title", "code", "provider", "format", "level", "hours", "topics", "url", "description", "active"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+
+class RequirementForm(forms.Form):
+    title = forms.CharField(
+        label=_("Requirement"),
+        max_length=200,
+        validators=TEXT,
+        help_text=_("E.g. “Basic training on violence in close relationships”."),
+    )
+    courses = forms.ModelMultipleChoiceField(
+        label=_("Courses that fulfil it"),
+        queryset=Course._base_manager.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Completing any one of them fulfils the requirement."),
+    )
+    unit_type = forms.ChoiceField(
+        label=_("For units of type"), choices=[("", _("Every unit")), *UnitType.choices], required=False
+    )
+    role = forms.ChoiceField(label=_("For the role"), choices=[("", _("Every role")), *ROLE_CHOICES], required=False)
+    months = forms.IntegerField(label=_("Deadline, months after hiring"), min_value=0, max_value=60, initial=6)
+
+    def __init__(self, *args, courses=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["courses"].queryset = courses
+
+
+class StepForm(forms.Form):
+    title = forms.CharField(
+        label=_("Step"), max_length=200, validators=TEXT, help_text=_("E.g. “Introductory talk with the coordinator”.")
+    )
+    days = forms.IntegerField(label=_("Within days of hiring"), min_value=0, max_value=730, initial=30)
+    responsible = forms.ChoiceField(label=_("Who makes it happen"), choices=StepResponsible.choices)
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Purpose and priorities"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=3000,
+        required=False,
+        validators=TEXT,
+    )
+
+
+class PlanStartForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+
+
+class RecordForm(forms.Form):
+    course = forms.ModelChoiceField(label=_("Course"), queryset=Course._base_manager.none())
+    completed_on = forms.DateField(label=_("Completed on"), widget=DateInput())
+
+    def __init__(self, *args, courses=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = courses
+        self.fields["completed_on"].initial = timezone.localdate()
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("File (CSV or XLSX)"))
+
+
+class EventForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200, validators=TEXT)
+    kind = forms.ChoiceField(label=_("Kind"), choices=EventKind.choices)
+    starts_at = forms.DateTimeField(
+        label=_("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Ends"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    place = forms.CharField(label=_("Place"), max_length=200, required=False, validators=TEXT)
+    url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=3000,
+        required=False,
+        validators=TEXT,
+    )
+    why = forms.CharField(
+        label=_("Why it concerns them"),
+        max_length=500,
+        validators=TEXT,
+        help_text=_("Shown to the staff it is meant for: why this event matters for their work."),
+    )
+    unit_types = forms.MultipleChoiceField(
+        label=_("For units of type"),
+        choices=UnitType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None chosen: every unit."),
+    )
+    roles = forms.MultipleChoiceField(
+        label=_("For roles"),
+        choices=ROLE_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None chosen: every role."),
+    )
+    course = forms.ModelChoiceField(
+        label=_("Course in the catalogue"), queryset=Course._base_manager.none(), required=False
+    )
+
+    def __init__(self, *args, courses=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = courses
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] < data["starts_at"]:
+            self.add_error("ends_at", _("The event ends before it starts."))
+        return data

@@ -1,0 +1,12 @@
+"""A staff member added to a municipality gets an introduction checklist from the plan in force."""
+
+from django.dispatch import receiver
+
+from fridsam.accounts.signals import membership_granted
+
+
+@receiver(membership_granted)
+def create_checklist(sender, membership, **kwargs):
+    from fridsam.competence.services import checklist_ensure
+
+    checklist_ensure(membership=membership)

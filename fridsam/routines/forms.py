@@ -1,0 +1,133 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from fridsam.accounts.models import MUNICIPAL_ROLES, Role, User
+from fridsam.core.forms import DateInput
+from fridsam.core.validators import validate_no_personal_identity_number
+from fridsam.organisations.models import UnitType
+from fridsam.routines.models import BODY_MAX, ActivityStatus, DocumentKind, GoalResult
+
+TEXT = [validate_no_personal_identity_number]
+ROLE_CHOICES = [(r, label) for r, label in Role.choices if r in MUNICIPAL_ROLES]
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200, validators=TEXT)
+    owner = PersonChoiceField(
+        label=_("Owner"),
+        queryset=User.objects.none(),
+        help_text=_("Keeps the document up to date and is reminded when a review is due."),
+    )
+    unit_types = forms.MultipleChoiceField(
+        label=_("For units of type"),
+        choices=UnitType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None chosen: every unit."),
+    )
+    roles = forms.MultipleChoiceField(
+        label=_("For roles"),
+        choices=ROLE_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None chosen: every role."),
+    )
+    legal_references = forms.CharField(
+        label=_("Legal references"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+        validators=TEXT,
+        help_text=_("One per line, e.g. SOSFS 2014:4, socialtjänstlagen 5 kap. 11 §."),
+    )
+    review_months = forms.IntegerField(label=_("Review every (months)"), min_value=1, max_value=60, initial=12)
+
+    def __init__(self, *args, owners=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+
+
+class DocumentCreateForm(DocumentForm):
+    body = forms.CharField(
+        label=_("Content"),
+        widget=forms.Textarea(attrs={"rows": 16}),
+        max_length=BODY_MAX,
+        validators=TEXT,
+        help_text=_("Markdown: # Heading, - list, **bold**, [link](https://…)."),
+    )
+
+
+class VersionForm(forms.Form):
+    body = forms.CharField(
+        label=_("Content"),
+        widget=forms.Textarea(attrs={"rows": 20}),
+        max_length=BODY_MAX,
+        validators=TEXT,
+        help_text=_("Markdown: # Heading, - list, **bold**, [link](https://…)."),
+    )
+    change_note = forms.CharField(label=_("What changed"), max_length=500, required=False, validators=TEXT)
+    attachment = forms.FileField(
+        label=_("Attach a file"),
+        required=False,
+        help_text=_("PDF, Word, Excel, OpenDocument, text or image, at most 10 MB."),
+    )
+
+
+class ActionPlanForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200, validators=TEXT)
+    first_year = forms.IntegerField(label=_("From year"), min_value=2000, max_value=2100)
+    last_year = forms.IntegerField(label=_("To year"), min_value=2000, max_value=2100)
+    decided_by = forms.CharField(
+        label=_("Decided by"),
+        max_length=200,
+        required=False,
+        validators=TEXT,
+        help_text=_("E.g. the social welfare committee, 2026-03-12 § 45."),
+    )
+    goals = forms.CharField(
+        label=_("Goals"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=3000,
+        required=False,
+        validators=TEXT,
+        help_text=_("One goal per line."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("first_year") and data.get("last_year") and data["last_year"] < data["first_year"]:
+            self.add_error("last_year", _("The plan ends before it starts."))
+        return data
+
+
+class SubGoalForm(forms.Form):
+    text = forms.CharField(label=_("Sub-goal"), max_length=300, validators=TEXT)
+
+
+class ActivityForm(forms.Form):
+    text = forms.CharField(label=_("Activity"), max_length=300, validators=TEXT)
+    owner = PersonChoiceField(label=_("Owner"), queryset=User.objects.none())
+    due_on = forms.DateField(label=_("Due"), widget=DateInput())
+    status = forms.ChoiceField(label=_("Status"), choices=ActivityStatus.choices)
+    indicator = forms.ModelChoiceField(label=_("Indicator it moves"), queryset=None, required=False)
+
+    def __init__(self, *args, owners=None, **kwargs):
+        from fridsam.statistics.models import Indicator
+
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        self.fields["indicator"].queryset = Indicator.objects.filter(is_active=True).order_by("order")
+
+
+class AssessmentForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    result = forms.ChoiceField(label=_("Result"), choices=GoalResult.choices, widget=forms.RadioSelect)
+    assessment = forms.CharField(
+        label=_("Assessment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000, validators=TEXT
+    )

@@ -1,0 +1,59 @@
+"""Who may do what with routines and action plans.
+
+A municipality's documents and action plans are read by its staff and the county analysts. Its
+coordinators and managers (and a document's owner) write and submit versions; a manager approves a
+version, confirms a review or archives a document. Every staff member confirms reading.
+"""
+
+from __future__ import annotations
+
+from fridsam.accounts.models import MUNICIPAL_ROLES, Role
+from fridsam.core.policies import ADD, CHANGE, VIEW, PermissionPolicy
+from fridsam.routines.models import ActionPlan, Document
+
+APPROVE = "approve"
+ACKNOWLEDGE = "acknowledge"
+
+
+def _municipalities(tenancy, *roles) -> set[int]:
+    return {m.municipality_id for m in tenancy.memberships if m.role in roles and m.municipality_id}
+
+
+class MunicipalDocumentPolicy(PermissionPolicy):
+    actions = (VIEW, ADD, CHANGE, APPROVE, ACKNOWLEDGE)
+
+    def __init__(self, model):
+        self.model = model
+
+    def base_queryset(self):
+        return self.model.objects.select_related("municipality")
+
+    def can(self, tenancy, action, obj=None):
+        municipality_id = getattr(obj, "municipality_id", None) if not hasattr(obj, "code") else obj.pk
+        if action == VIEW:
+            if obj is None:
+                return tenancy.has_role(*MUNICIPAL_ROLES, Role.COUNTY_ANALYST)
+            return municipality_id in _municipalities(tenancy, *MUNICIPAL_ROLES) or (
+                tenancy.can_see_municipality(municipality_id) and tenancy.has_role(Role.COUNTY_ANALYST)
+            )
+        if action == ACKNOWLEDGE:
+            ids = _municipalities(tenancy, *MUNICIPAL_ROLES)
+            return bool(ids) if obj is None else municipality_id in ids
+        if action in (ADD, CHANGE):
+            if obj is not None and getattr(obj, "owner_id", None) == tenancy.user.pk:
+                return municipality_id in _municipalities(tenancy, *MUNICIPAL_ROLES)
+            ids = _municipalities(tenancy, Role.COORDINATOR, Role.MANAGER)
+            return bool(ids) if obj is None else municipality_id in ids
+        if action == APPROVE:
+            ids = _municipalities(tenancy, Role.MANAGER)
+            return bool(ids) if obj is None else municipality_id in ids
+        return False
+
+    def visible(self, tenancy, action=VIEW):
+        if not self.can(tenancy, VIEW):
+            return self.base_queryset().none()
+        return self.base_queryset()  # the municipality scope limits to the user's municipalities
+
+
+document_policy = MunicipalDocumentPolicy(Document)
+action_plan_policy = MunicipalDocumentPolicy(ActionPlan)
