@@ -14,3 +14,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env("D
 FRIDSAM_ALLOW_DEMO = True
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = None  # static files are served from the apps (WhiteNoise finders)
+# Attachments written by tests go to a throwaway directory, never into var/.
+import tempfile  # noqa: E402
+
+MEDIA_ROOT = tempfile.mkdtemp(prefix="fridsam-test-files-")

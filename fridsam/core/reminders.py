@@ -22,6 +22,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from fridsam.core.tenancy import unscoped
 
@@ -163,7 +164,9 @@ def run(on: datetime.date | None = None, *, send: bool = True) -> RunResult:
                     "core/reminders_email.txt",
                     {"user": user, "items": [(message(r), r) for r in reminders], "site": settings.FRIDSAM_SITE_URL},
                 )
-                subject = str(_("Fridsam: %(count)s new reminders")) % {"count": len(reminders)}
+                subject = ngettext(
+                    "Fridsam: %(count)s new reminder", "Fridsam: %(count)s new reminders", len(reminders)
+                ) % {"count": len(reminders)}
             # Mark first, then send: a crash between the two loses one e-mail, never sends one twice.
             Reminder.objects.filter(pk__in=[r.pk for r in reminders]).update(emailed_on=on)
             send_mail(subject, body, None, [user.email])

@@ -265,9 +265,9 @@ def document_settings(request, pk):
 
 
 @require_POST
-def version_action(request, pk, action):
+def version_action(request, pk, version_pk, action):
     document = _document(request, pk)
-    version = get_object_or_404(DocumentVersion.objects.filter(document=document), pk=request.POST.get("version"))
+    version = get_object_or_404(DocumentVersion.objects.filter(document=document), pk=version_pk)
     if action == "skicka":
         document_policy.check(request.tenancy, CHANGE, document)
         _service(
