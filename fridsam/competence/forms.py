@@ -19,6 +19,7 @@ ROLE_CHOICES = [(r, label) for r, label in Role.choices if r in MUNICIPAL_ROLES]
 
 class CourseForm(forms.ModelForm):
     topics = forms.MultipleChoiceField(label=_("Topics"), choices=Topic.choices, widget=forms.CheckboxSelectMultiple)
+    url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
 
     class Meta:
         model = Course

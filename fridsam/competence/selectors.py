@@ -131,12 +131,16 @@ def last_overdue_hiring_day(on: datetime.date, months: int) -> datetime.date:
     return day
 
 
-def coverage_many(plans: dict[int, CompetencePlan], on: datetime.date, *, unit_id=None) -> dict[int, Coverage]:
-    """Coverage of each municipality's plan (municipality id → plan) on *on*, in three queries."""
+def coverage_many(
+    plans: dict[int, CompetencePlan], on: datetime.date, *, unit_id=None, requirements=None
+) -> dict[int, Coverage]:
+    """Coverage of each municipality's plan (municipality id → plan) on *on*, in four queries (two
+    when the plans' *requirements* are given)."""
     result = {m: Coverage(plan=p, on=on) for m, p in plans.items()}
     if not plans:
         return result
-    requirements = list(Requirement._base_manager.filter(plan__in=list(plans.values())).prefetch_related("courses"))
+    if requirements is None:
+        requirements = list(Requirement._base_manager.filter(plan__in=list(plans.values())).prefetch_related("courses"))
     municipality_of = {p.pk: m for m, p in plans.items()}
     for requirement in requirements:
         result[municipality_of[requirement.plan_id]].requirements.append(requirement)
@@ -188,11 +192,11 @@ def coverage_many(plans: dict[int, CompetencePlan], on: datetime.date, *, unit_i
     return result
 
 
-def coverage(municipality, on: datetime.date, *, plan=None, unit_id=None) -> Coverage:
+def coverage(municipality, on: datetime.date, *, plan=None, unit_id=None, requirements=None) -> Coverage:
     plan = plan or current_plans([municipality.pk], on).get(municipality.pk)
     if plan is None:
         return Coverage(plan=None, on=on)
-    return coverage_many({municipality.pk: plan}, on, unit_id=unit_id)[municipality.pk]
+    return coverage_many({municipality.pk: plan}, on, unit_id=unit_id, requirements=requirements)[municipality.pk]
 
 
 @dataclass

@@ -92,11 +92,15 @@ def plan_start(*, municipality, year: int, user, request=None) -> CompetencePlan
             municipality=municipality, year=year, version=version, created_by=user, note=source.note if source else ""
         )
         if source is not None:
-            for requirement in source.requirements.prefetch_related("courses"):
-                courses = list(requirement.courses.all())
+            links = Requirement.courses.through.objects.filter(requirement__plan=source)
+            courses_of: dict[int, list[int]] = {}
+            for requirement_id, course_id in links.values_list("requirement_id", "course_id"):
+                courses_of.setdefault(requirement_id, []).append(course_id)
+            for requirement in source.requirements.all():
+                course_ids = courses_of.get(requirement.pk, [])
                 requirement.pk, requirement.plan = None, plan
                 requirement.save()
-                requirement.courses.set(courses)
+                requirement.courses.set(course_ids)
             for step in source.steps.all():
                 step.pk, step.plan = None, plan
                 step.save()

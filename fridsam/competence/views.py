@@ -495,7 +495,7 @@ def coverage(request, municipality_code):
     if result.plan is not None:
         for year in range(today.year - 4, today.year):
             day = datetime.date(year, 12, 31)
-            past = selectors.coverage(municipality, day, plan=result.plan)
+            past = selectors.coverage(municipality, day, plan=result.plan, requirements=result.requirements)
             history.append((year, past.basic(), past.total()))
         history.append((today.year, result.basic(), result.total()))
     low_units = [

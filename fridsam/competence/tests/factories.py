@@ -37,7 +37,9 @@ def plan(tenant, requirements, *, steps=(), year=None, approve=True):
             user=coordinator,
         )
     for title, days, responsible in steps:
-        services.step_save(plan=draft, fields={"title": title, "days": days, "responsible": responsible}, user=coordinator)
+        services.step_save(
+            plan=draft, fields={"title": title, "days": days, "responsible": responsible}, user=coordinator
+        )
     if approve:
         services.plan_approve(plan=draft, user=manager)
     return draft

@@ -108,7 +108,9 @@ def test_coverage_equals_a_brute_force_count(world, on, staff, requirements, rec
         for person, course, days in records:
             if person < len(users):
                 TrainingRecord.objects.get_or_create(
-                    person=users[person], course=courses[course], completed_on=on - datetime.timedelta(days=days),
+                    person=users[person],
+                    course=courses[course],
+                    completed_on=on - datetime.timedelta(days=days),
                     defaults={"municipality": tenant.municipality, "source": "import", "entered_by": users[person]},
                 )
 
@@ -149,7 +151,12 @@ def test_coverage_by_unit_role_and_basic(world):
     Membership.objects.filter(municipality=tenant.municipality).update(valid_from=today - datetime.timedelta(days=400))
     worker = tenant.users[Role.SOCIAL_WORKER]
     TrainingRecord.objects.create(
-        person=worker, course=web, completed_on=today, municipality=tenant.municipality, source="self", entered_by=worker
+        person=worker,
+        course=web,
+        completed_on=today,
+        municipality=tenant.municipality,
+        source="self",
+        entered_by=worker,
     )
     coverage = selectors.coverage(tenant.municipality, today)
     assert coverage.plan == plan
