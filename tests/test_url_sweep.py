@@ -33,6 +33,7 @@ PUBLIC = {
     "core:favicon",
     "public:page",  # the municipality's public page: anyone, without a login
     "public:accessibility",
+    "competence:feed",  # a calendar program fetches it with the person's secret address
     "admin:login",  # a redirect to the two-factor login
 }
 
@@ -295,6 +296,178 @@ TENANT_KWARGS.update(
     }
 )
 
+
+def _competence(w):
+    """A plan of the own municipality with a requirement and a step, a training record, an
+    onboarding item, a municipal event and a calendar address."""
+    if getattr(w, "_competence", None) is None:
+        from fridsam.accounts.models import Membership
+        from fridsam.competence import services
+        from fridsam.competence.models import Event, OnboardingItem
+        from fridsam.competence.tests import factories
+
+        course = factories.course(w.own.county, "SWEEP", title="Hemlig enhet own kurs", municipality=w.own.municipality)
+        plan = factories.plan(w.own, [("Grund", [course], "", "", 6)], steps=[("Samtal", 30, "person")], approve=False)
+        worker = w.own.users[Role.SOCIAL_WORKER]
+        membership = Membership.objects.get(user=worker)
+        record = services.record_add(
+            person=worker,
+            course=course,
+            completed_on=datetime.date(2025, 1, 1),
+            municipality=w.own.municipality,
+            source="self",
+            user=worker,
+        )
+        OnboardingItem.objects.create(
+            membership=membership,
+            municipality=w.own.municipality,
+            title="Samtal",
+            responsible="person",
+            due_on=datetime.date(2026, 1, 1),
+        )
+        start = datetime.datetime(2030, 1, 1, 9, tzinfo=datetime.UTC)
+        event = services.event_save(
+            county=w.own.county,
+            municipality=w.own.municipality,
+            user=w.own.users[Role.COORDINATOR],
+            fields={
+                "title": "Länsträff",
+                "kind": "training",
+                "starts_at": start,
+                "ends_at": start + datetime.timedelta(hours=2),
+                "why": "Krav",
+            },
+        )
+        token = services.feed_token(user=worker)
+        w._competence = {
+            "course": course,
+            "plan": plan,
+            "requirement": plan.requirements.get(),
+            "step": plan.steps.get(),
+            "membership": membership,
+            "record": record,
+            "item": OnboardingItem.objects.get(),
+            "event": event,
+            "token": token,
+            "event_model": Event,
+        }
+    return w._competence
+
+
+def _routines(w):
+    """A document of the own municipality in force with a draft of version 2 and an attachment;
+    an action plan with a goal, a sub-goal and an activity."""
+    if getattr(w, "_routines", None) is None:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from fridsam.routines import services
+
+        coordinator, manager = w.own.users[Role.COORDINATOR], w.own.users[Role.MANAGER]
+        document = services.document_create(
+            municipality=w.own.municipality,
+            user=coordinator,
+            body="Hemlig enhet own text",
+            fields={
+                "kind": "routine",
+                "title": "Hemlig enhet own rutin",
+                "owner": coordinator,
+                "unit_types": [],
+                "roles": [],
+                "legal_references": "",
+                "review_months": 12,
+            },
+        )
+        first = services.open_version(document)
+        services.version_submit(version=first, user=coordinator)
+        services.version_approve(version=first, user=manager)
+        document.refresh_from_db()
+        draft = services.version_write(document=document, body="Version två", change_note="", user=coordinator)
+        attachment = services.attachment_add(
+            version=draft, upload=SimpleUploadedFile("a.pdf", b"%PDF"), user=coordinator
+        )
+        plan = services.action_plan_create(
+            municipality=w.own.municipality,
+            goals=["Hemlig enhet own mål"],
+            user=coordinator,
+            fields={"title": "Hemlig enhet own plan", "first_year": 2026, "last_year": 2028},
+        )
+        goal = plan.goals.get()
+        sub = services.sub_goal_add(goal=goal, text="Delmål", user=coordinator)
+        activity = services.activity_save(
+            sub_goal=sub,
+            user=coordinator,
+            fields={"text": "Aktivitet", "owner": coordinator, "due_on": datetime.date(2026, 6, 1)},
+        )
+        w._routines = {
+            "document": document,
+            "draft": draft,
+            "attachment": attachment,
+            "plan": plan,
+            "goal": goal,
+            "sub": sub,
+            "activity": activity,
+        }
+    return w._routines
+
+
+_MUNI = lambda w: {"municipality_code": w.own.municipality.code}  # noqa: E731
+TENANT_KWARGS.update(
+    {
+        "competence:plans": _MUNI,
+        "competence:coverage": _MUNI,
+        "competence:import": _MUNI,
+        "competence:import_template": _MUNI,
+        "competence:unit": lambda w: {"municipality_code": w.own.municipality.code, "unit_pk": w.own.unit.pk},
+        "competence:course_update": lambda w: {"pk": _competence(w)["course"].pk},
+        "competence:plan_detail": lambda w: {"pk": _competence(w)["plan"].pk},
+        "competence:requirement_add": lambda w: {"pk": _competence(w)["plan"].pk},
+        "competence:requirement_update": lambda w: {
+            "pk": _competence(w)["plan"].pk,
+            "requirement_pk": _competence(w)["requirement"].pk,
+        },
+        "competence:requirement_remove": lambda w: {
+            "pk": _competence(w)["plan"].pk,
+            "requirement_pk": _competence(w)["requirement"].pk,
+        },
+        "competence:step_add": lambda w: {"pk": _competence(w)["plan"].pk},
+        "competence:step_remove": lambda w: {"pk": _competence(w)["plan"].pk, "step_pk": _competence(w)["step"].pk},
+        "competence:plan_approve": lambda w: {"pk": _competence(w)["plan"].pk},
+        "competence:person": lambda w: {"pk": _competence(w)["membership"].pk},
+        "competence:record_add": lambda w: {"membership_pk": _competence(w)["membership"].pk},
+        "competence:record_remove": lambda w: {"pk": _competence(w)["record"].pk},
+        "competence:item_done": lambda w: {"pk": _competence(w)["item"].pk},
+        "competence:event_detail": lambda w: {"pk": _competence(w)["event"].pk},
+        "competence:feed": lambda w: {"token": _competence(w)["token"]},
+        "routines:document_detail": lambda w: {"pk": _routines(w)["document"].pk},
+        "routines:document_write": lambda w: {"pk": _routines(w)["document"].pk},
+        "routines:document_settings": lambda w: {"pk": _routines(w)["document"].pk},
+        "routines:version_action": lambda w: {
+            "pk": _routines(w)["document"].pk,
+            "version_pk": _routines(w)["draft"].pk,
+            "action": "skicka",
+        },
+        "routines:document_reviewed": lambda w: {"pk": _routines(w)["document"].pk},
+        "routines:document_archive": lambda w: {"pk": _routines(w)["document"].pk},
+        "routines:acknowledge": lambda w: {"pk": _routines(w)["document"].pk},
+        "routines:version_detail": lambda w: {"pk": _routines(w)["document"].pk, "number": 1},
+        "routines:attachment_download": lambda w: {"pk": _routines(w)["attachment"].pk},
+        "routines:attachment_remove": lambda w: {"pk": _routines(w)["attachment"].pk},
+        "routines:action_plan_detail": lambda w: {"pk": _routines(w)["plan"].pk},
+        "routines:sub_goal_add": lambda w: {"pk": _routines(w)["plan"].pk, "goal_pk": _routines(w)["goal"].pk},
+        "routines:goal_assess": lambda w: {"pk": _routines(w)["plan"].pk, "goal_pk": _routines(w)["goal"].pk},
+        "routines:activity_add": lambda w: {"pk": _routines(w)["plan"].pk, "sub_goal_pk": _routines(w)["sub"].pk},
+        "routines:activity_update": lambda w: {
+            "pk": _routines(w)["plan"].pk,
+            "sub_goal_pk": _routines(w)["sub"].pk,
+            "activity_pk": _routines(w)["activity"].pk,
+        },
+        "routines:activity_status": lambda w: {
+            "pk": _routines(w)["plan"].pk,
+            "activity_pk": _routines(w)["activity"].pk,
+        },
+    }
+)
+
 # Shared by the municipalities of a county (the protected housing register, the exchange's pool
 # and matching): other municipalities of the same county may reach them; other counties never.
 COUNTY_SHARED = {
@@ -327,6 +500,19 @@ POST_ONLY = {
     "public:action",
     "collaboration:action_done",
     "collaboration:referral_receive",
+    "competence:requirement_remove",
+    "competence:step_remove",
+    "competence:plan_approve",
+    "competence:record_add",
+    "competence:record_remove",
+    "competence:item_done",
+    "competence:feed_renew",
+    "routines:version_action",
+    "routines:document_reviewed",
+    "routines:document_archive",
+    "routines:acknowledge",
+    "routines:attachment_remove",
+    "routines:activity_status",
 }
 
 # URLs whose arguments name no tenant (keys, file formats): any well-formed value will do.
@@ -342,6 +528,10 @@ QUERY = {
     "collaboration:agreement_create": "?kommun=1980",
     "collaboration:prevention_create": "?kommun=1980",
     "collaboration:referral_create": "?kommun=1980",
+    "competence:course_create": "?kommun=1980",
+    "competence:event_create": "?kommun=1980",
+    "routines:document_create": "?kommun=1980",
+    "routines:action_plan_create": "?kommun=1980",
     "admin:autocomplete": "?app_label=organisations&model_name=unit&field_name=municipality",
 }
 

@@ -86,6 +86,7 @@ class Coverage:
     # (unit id or None, role, requirement id) → Cell
     cells: dict[tuple, Cell] = field(default_factory=dict)
     staff_count: int = 0
+    unit_names: dict[int | None, str] = field(default_factory=dict)
 
     def by_requirement(self) -> dict[int, Cell]:
         out: dict[int, Cell] = defaultdict(Cell)
@@ -140,7 +141,7 @@ def coverage_many(
     if not plans:
         return result
     if requirements is None:
-        requirements = list(Requirement._base_manager.filter(plan__in=list(plans.values())).prefetch_related("courses"))
+        requirements = list(Requirement._base_manager.filter(plan__in=list(plans.values())))
     municipality_of = {p.pk: m for m, p in plans.items()}
     for requirement in requirements:
         result[municipality_of[requirement.plan_id]].requirements.append(requirement)
@@ -153,10 +154,11 @@ def coverage_many(
 
     # 1. Staff per municipality, unit, role; with how many were hired before each cut-off.
     groups = {}
-    for row in members.values("municipality_id", "unit_id", "unit__unit_type", "role").annotate(
+    for row in members.values("municipality_id", "unit_id", "unit__name", "unit__unit_type", "role").annotate(
         n=Count("pk"), **{f"before_{m}": Count("pk", filter=Q(valid_from__lte=day)) for m, day in cutoffs.items()}
     ):
         groups[(row["municipality_id"], row["unit_id"], row["role"])] = row
+        result[row["municipality_id"]].unit_names[row["unit_id"]] = row["unit__name"] or ""
         result[row["municipality_id"]].staff_count += row["n"]
 
     # 2. Per unit, role and requirement: staff who completed one of its courses by *on*.
@@ -325,18 +327,23 @@ class Glance:
     overdue_documents: list
 
 
-def glance(municipalities, on: datetime.date) -> list[Glance]:
+def glance(municipalities, on: datetime.date, facts: dict | None = None) -> list[Glance]:
     """Units behind on which training, routines overdue for review, new staff behind on their
-    introduction — for several municipalities in a constant number of queries."""
-    from fridsam.organisations.models import Unit
-    from fridsam.routines.selectors import overdue_by_municipality
+    introduction — for several municipalities in a constant number of queries. The health
+    check's *facts* (municipality id → facts), when the page has them, already hold the coverage
+    and the overdue routines."""
+    from fridsam.routines.selectors import in_force
 
     municipalities = list(municipalities)
     ids = [m.pk for m in municipalities]
-    plans = current_plans(ids, on)
-    coverages = coverage_many(plans, on)
-    unit_names = dict(Unit._base_manager.filter(municipality_id__in=ids).values_list("pk", "name"))
-    overdue_documents = overdue_by_municipality(ids, on)
+    if facts is None or any(m.pk not in facts for m in municipalities):
+        plans = current_plans(ids, on)
+        coverages = coverage_many(plans, on)
+        documents = in_force(ids, on)
+        overdue_documents = {m: d.overdue for m, d in documents.items()}
+    else:
+        coverages = {m: f.training.coverage for m, f in facts.items() if f.training is not None}
+        overdue_documents = {m: f.routines.overdue for m, f in facts.items() if f.routines is not None}
     onboarding = dict(
         OnboardingItem._base_manager.filter(municipality_id__in=ids, done_on__isnull=True, due_on__lt=on)
         .values("municipality_id")
@@ -352,12 +359,13 @@ def glance(municipalities, on: datetime.date) -> list[Glance]:
             for unit_id, cells in coverage.by_unit().items():
                 for requirement_id, cell in cells.items():
                     if cell.overdue:
-                        behind.append((unit_names.get(unit_id, ""), titles[requirement_id], cell.overdue, cell.total))
+                        name = coverage.unit_names.get(unit_id, "")
+                        behind.append((name, titles[requirement_id], cell.overdue, cell.total))
         behind.sort(key=lambda row: (-row[2], row[0]))
         out.append(
             Glance(
                 municipality=m,
-                plan=plans.get(m.pk),
+                plan=coverage.plan if coverage else None,
                 basic=coverage.basic() if coverage else Cell(),
                 behind=behind,
                 onboarding_behind=onboarding.get(m.pk, 0),

@@ -87,6 +87,7 @@ def _manager(tenancy: Tenancy) -> list[Section]:
         .order_by()
     )
     checks = {c.municipality.pk: c for c in checks_for(municipalities)}
+    tenancy.start_facts = {pk: c.facts for pk, c in checks.items()}  # the competence section reads them too
     sections = []
     for municipality in municipalities:
         sections.append(
@@ -200,7 +201,8 @@ def _competence(tenancy: Tenancy) -> list[Section]:
     municipalities = tenancy.municipalities_with_role(Role.COORDINATOR, Role.MANAGER)
     if not municipalities:
         return []
-    return [Section("competence/start.html", {"glances": glance(municipalities, timezone.localdate())})]
+    facts = getattr(tenancy, "start_facts", None)  # the manager's health check, when it ran
+    return [Section("competence/start.html", {"glances": glance(municipalities, timezone.localdate(), facts)})]
 
 
 def _partner(tenancy: Tenancy) -> list[Section]:

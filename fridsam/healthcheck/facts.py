@@ -60,6 +60,7 @@ class CollaborationFacts:
 @dataclass
 class TrainingFacts:
     plan_label: str
+    coverage: object = None  # competence.selectors.Coverage, for pages that show more than the rule
     completed: int = 0  # basic requirements completed (staff × requirement)
     overdue: int = 0  # past the deadline and not completed
     not_yet_due: int = 0
@@ -70,6 +71,7 @@ class RoutineFacts:
     in_force: int = 0
     on_time: int = 0
     overdue_titles: list[str] = field(default_factory=list)
+    overdue: list = field(default_factory=list)  # the documents, for links
 
 
 @dataclass
@@ -187,6 +189,7 @@ def _competence(result: dict[int, MunicipalityFacts], ids: list[int], as_of: dat
         facts = result[municipality_id]
         facts.training = TrainingFacts(
             plan_label=f"{coverage.plan.year} v{coverage.plan.version}",
+            coverage=coverage,
             completed=basic.completed,
             overdue=basic.overdue,
             not_yet_due=basic.not_yet_due,
@@ -196,15 +199,17 @@ def _competence(result: dict[int, MunicipalityFacts], ids: list[int], as_of: dat
 
 
 def _routines(result: dict[int, MunicipalityFacts], ids: list[int], as_of: datetime.date) -> None:
-    from fridsam.routines.selectors import overdue_by_municipality, reviewed_percent
+    from fridsam.routines.selectors import in_force
 
-    overdue = overdue_by_municipality(ids, as_of)
-    for municipality_id, (n, on_time, percent) in reviewed_percent(ids, as_of).items():
+    for municipality_id, documents in in_force(ids, as_of).items():
         facts = result[municipality_id]
         facts.routines = RoutineFacts(
-            in_force=n, on_time=on_time, overdue_titles=[d.title for d in overdue.get(municipality_id, [])]
+            in_force=documents.count,
+            on_time=documents.on_time,
+            overdue_titles=[d.title for d in documents.overdue],
+            overdue=documents.overdue,
         )
-        facts.routines_reviewed_percent = percent
+        facts.routines_reviewed_percent = documents.percent
 
 
 def _collaboration(result: dict[int, MunicipalityFacts], ids: list[int], as_of: datetime.date) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q
 
@@ -105,27 +105,29 @@ def for_memberships(memberships, on: datetime.date):
     return sorted(out, key=lambda pair: (pair[1], pair[0].title))
 
 
-def reviewed_percent(municipality_ids, on: datetime.date) -> dict[int, tuple[int, int, int]]:
-    """Per municipality: (documents in force, of them reviewed on time, percent) — one query."""
-    out = {}
-    for row in (
-        Document._base_manager.filter(
-            municipality_id__in=list(municipality_ids), archived_at__isnull=True, current_version__isnull=False
-        )
-        .values("municipality_id")
-        .annotate(n=Count("pk"), on_time=Count("pk", filter=Q(review_due__gte=on)))
-    ):
-        out[row["municipality_id"]] = (row["n"], row["on_time"], round(100 * row["on_time"] / row["n"]))
-    return out
+@dataclass
+class InForce:
+    """A municipality's documents in force: how many, how many reviewed on time, the overdue ones."""
+
+    count: int = 0
+    on_time: int = 0
+    overdue: list = field(default_factory=list)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.on_time / self.count) if self.count else 0
 
 
-def overdue_by_municipality(municipality_ids, on: datetime.date) -> dict[int, list[Document]]:
-    out = defaultdict(list)
+def in_force(municipality_ids, on: datetime.date) -> dict[int, InForce]:
+    """Per municipality with documents in force (one query)."""
+    out: dict[int, InForce] = {}
     for d in Document._base_manager.filter(
-        municipality_id__in=list(municipality_ids),
-        archived_at__isnull=True,
-        current_version__isnull=False,
-        review_due__lt=on,
-    ).order_by("review_due"):
-        out[d.municipality_id].append(d)
+        municipality_id__in=list(municipality_ids), archived_at__isnull=True, current_version__isnull=False
+    ).order_by("review_due", "title"):
+        row = out.setdefault(d.municipality_id, InForce())
+        row.count += 1
+        if d.review_due is not None and d.review_due >= on:
+            row.on_time += 1
+        else:
+            row.overdue.append(d)
     return out

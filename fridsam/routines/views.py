@@ -526,7 +526,8 @@ def activity_status(request, pk, activity_pk):
         action_plan_policy.check(request.tenancy, CHANGE, plan)
     status = request.POST.get("status", "")
     if status not in ActivityStatus.values:
-        raise Http404
+        messages.error(request, _("Choose a status."))
+        return redirect("routines:action_plan_detail", pk=plan.pk)
     services.activity_save(
         sub_goal=activity.sub_goal, fields={"status": status}, activity=activity, user=request.user, request=request
     )

@@ -94,14 +94,24 @@ def test_coverage_equals_a_brute_force_count(world, on, staff, requirements, rec
             users.append(user)
             start = add_months(on, -months_back) + datetime.timedelta(days=shift)
             Membership.objects.create(
-                user=user, role=role, county=tenant.county, municipality=tenant.municipality,
-                unit=units[unit] if unit is not None else None, valid_from=start,
-                valid_until=(on - datetime.timedelta(days=ended)) if ended and on - datetime.timedelta(days=ended) >= start else None,
-            )  # fmt: skip
+                user=user,
+                role=role,
+                county=tenant.county,
+                municipality=tenant.municipality,
+                unit=units[unit] if unit is not None else None,
+                valid_from=start,
+                valid_until=(on - datetime.timedelta(days=ended))
+                if ended and on - datetime.timedelta(days=ended) >= start
+                else None,
+            )
         plan = CompetencePlan.objects.create(
-            municipality=tenant.municipality, year=2020, created_by=tenant.users[Role.MANAGER],
-            status=PlanStatus.APPROVED, approved_by=tenant.users[Role.MANAGER], approved_at=datetime.datetime.now(datetime.UTC),
-        )  # fmt: skip
+            municipality=tenant.municipality,
+            year=2020,
+            created_by=tenant.users[Role.MANAGER],
+            status=PlanStatus.APPROVED,
+            approved_by=tenant.users[Role.MANAGER],
+            approved_at=datetime.datetime.now(datetime.UTC),
+        )
         for chosen, unit_type, role, months in requirements:
             r = Requirement.objects.create(plan=plan, title="Krav", unit_type=unit_type, role=role, months=months)
             r.courses.set([courses[c] for c in chosen])

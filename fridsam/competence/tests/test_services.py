@@ -30,9 +30,11 @@ def test_a_plan_is_approved_by_a_manager_and_is_then_frozen(world):
     assert plan.status == PlanStatus.APPROVED and plan.approved_by == world.own.users[Role.MANAGER]
     with pytest.raises(ValidationError, match="godkänd plan ändras inte"):
         services.requirement_save(
-            plan=plan, fields={"title": "Mer", "unit_type": "", "role": "", "months": 3}, courses=[course],
+            plan=plan,
+            fields={"title": "Mer", "unit_type": "", "role": "", "months": 3},
+            courses=[course],
             user=world.own.users[Role.COORDINATOR],
-        )  # fmt: skip
+        )
 
 
 def test_a_plan_without_requirements_is_not_approved(world):
@@ -66,43 +68,82 @@ def test_a_requirement_needs_a_course_of_the_county(world):
     )
     foreign = factories.course(world.foreign.county, "UTE")
     with pytest.raises(ValidationError) as error:
-        services.requirement_save(plan=plan, fields={"title": "X", "unit_type": "", "role": "", "months": 6}, courses=[],
-                                  user=world.own.users[Role.COORDINATOR])  # fmt: skip
+        services.requirement_save(
+            plan=plan,
+            fields={"title": "X", "unit_type": "", "role": "", "months": 6},
+            courses=[],
+            user=world.own.users[Role.COORDINATOR],
+        )
     assert "courses" in error.value.message_dict
     with pytest.raises(ValidationError, match="annat län"):
-        services.requirement_save(plan=plan, fields={"title": "X", "unit_type": "", "role": "", "months": 6},
-                                  courses=[foreign], user=world.own.users[Role.COORDINATOR])  # fmt: skip
+        services.requirement_save(
+            plan=plan,
+            fields={"title": "X", "unit_type": "", "role": "", "months": 6},
+            courses=[foreign],
+            user=world.own.users[Role.COORDINATOR],
+        )
 
 
 def test_a_training_record_is_checked_and_logged(world):
     course = factories.course(world.own.county)
     worker = world.own.users[Role.SOCIAL_WORKER]
     with pytest.raises(ValidationError, match="framtiden"):
-        services.record_add(person=worker, course=course, completed_on=TODAY + datetime.timedelta(days=1),
-                            municipality=world.own.municipality, source="self", user=worker)  # fmt: skip
+        services.record_add(
+            person=worker,
+            course=course,
+            completed_on=TODAY + datetime.timedelta(days=1),
+            municipality=world.own.municipality,
+            source="self",
+            user=worker,
+        )
     foreign = factories.course(world.foreign.county, "UTE")
     with pytest.raises(ValidationError, match="katalog"):
-        services.record_add(person=worker, course=foreign, completed_on=TODAY, municipality=world.own.municipality,
-                            source="self", user=worker)  # fmt: skip
-    record = services.record_add(person=worker, course=course, completed_on=TODAY, municipality=world.own.municipality,
-                                 source="self", user=worker)  # fmt: skip
+        services.record_add(
+            person=worker,
+            course=foreign,
+            completed_on=TODAY,
+            municipality=world.own.municipality,
+            source="self",
+            user=worker,
+        )
+    record = services.record_add(
+        person=worker,
+        course=course,
+        completed_on=TODAY,
+        municipality=world.own.municipality,
+        source="self",
+        user=worker,
+    )
     assert AccessLogEntry.objects.filter(object_type="competence.trainingrecord", object_id=str(record.pk)).exists()
     with pytest.raises(ValidationError, match="redan registrerad"):
-        services.record_add(person=worker, course=course, completed_on=TODAY, municipality=world.own.municipality,
-                            source="self", user=worker)  # fmt: skip
+        services.record_add(
+            person=worker,
+            course=course,
+            completed_on=TODAY,
+            municipality=world.own.municipality,
+            source="self",
+            user=worker,
+        )
 
 
 def test_the_indicator_counts_social_workers_with_a_basic_course_on_violence(world):
     worker = world.own.users[Role.SOCIAL_WORKER]
     advanced = factories.course(world.own.county, "FREDA", topics=["risk"], level="advanced")
-    services.record_add(person=worker, course=advanced, completed_on=TODAY, municipality=world.own.municipality,
-                        source="self", user=worker)  # fmt: skip
+    services.record_add(
+        person=worker,
+        course=advanced,
+        completed_on=TODAY,
+        municipality=world.own.municipality,
+        source="self",
+        user=worker,
+    )
     indicator = Indicator.objects.get(key="training_coverage")
     value = IndicatorValue.objects.get(indicator=indicator, municipality=world.own.municipality, year=TODAY.year)
     assert (value.count, value.denominator, value.source) == (0, 1, "computed")
     basic = factories.course(world.own.county, "GRUND")
-    services.record_add(person=worker, course=basic, completed_on=TODAY, municipality=world.own.municipality,
-                        source="self", user=worker)  # fmt: skip
+    services.record_add(
+        person=worker, course=basic, completed_on=TODAY, municipality=world.own.municipality, source="self", user=worker
+    )
     value.refresh_from_db()
     assert (value.count, value.denominator) == (1, 1)
 
@@ -114,15 +155,17 @@ def _csv(rows):
 def test_the_import_is_all_or_nothing_and_lists_every_bad_row(world):
     factories.course(world.own.county, "GRUND")
     worker, coordinator = world.own.users[Role.SOCIAL_WORKER], world.own.users[Role.COORDINATOR]
-    data = _csv([
-        (worker.username, "GRUND", "2025-01-10"),
-        ("nobody", "GRUND", "2025-01-10"),
-        (world.foreign.users[Role.SOCIAL_WORKER].username, "GRUND", "2025-01-10"),
-        (worker.username, "OKÄND", "2025-01-10"),
-        (worker.username, "GRUND", "10/1/2025"),
-        (worker.username, "GRUND", (TODAY + datetime.timedelta(days=3)).isoformat()),
-        (worker.username, "GRUND", "2025-01-10"),
-    ])  # fmt: skip
+    data = _csv(
+        [
+            (worker.username, "GRUND", "2025-01-10"),
+            ("nobody", "GRUND", "2025-01-10"),
+            (world.foreign.users[Role.SOCIAL_WORKER].username, "GRUND", "2025-01-10"),
+            (worker.username, "OKÄND", "2025-01-10"),
+            (worker.username, "GRUND", "10/1/2025"),
+            (worker.username, "GRUND", (TODAY + datetime.timedelta(days=3)).isoformat()),
+            (worker.username, "GRUND", "2025-01-10"),
+        ]
+    )
     result = services.records_import(
         municipality=world.own.municipality, filename="utb.csv", data=data, user=coordinator
     )
@@ -139,8 +182,14 @@ def test_the_import_is_all_or_nothing_and_lists_every_bad_row(world):
 def test_a_good_import_saves_every_row_and_skips_what_is_recorded(world):
     course = factories.course(world.own.county, "GRUND")
     worker, coordinator = world.own.users[Role.SOCIAL_WORKER], world.own.users[Role.COORDINATOR]
-    services.record_add(person=worker, course=course, completed_on=datetime.date(2025, 1, 10),
-                        municipality=world.own.municipality, source="self", user=worker)  # fmt: skip
+    services.record_add(
+        person=worker,
+        course=course,
+        completed_on=datetime.date(2025, 1, 10),
+        municipality=world.own.municipality,
+        source="self",
+        user=worker,
+    )
     data = _csv(
         [(worker.username, "grund", "2025-01-10"), (coordinator.email or coordinator.username, "GRUND", "2025-02-01")]
     )
@@ -162,27 +211,43 @@ def test_an_xlsx_import(world):
     book.active.append([worker.username, "GRUND", datetime.datetime(2025, 3, 1)])
     buffer = io.BytesIO()
     book.save(buffer)
-    result = services.records_import(municipality=world.own.municipality, filename="utb.xlsx", data=buffer.getvalue(),
-                                     user=world.own.users[Role.COORDINATOR])  # fmt: skip
+    result = services.records_import(
+        municipality=world.own.municipality,
+        filename="utb.xlsx",
+        data=buffer.getvalue(),
+        user=world.own.users[Role.COORDINATOR],
+    )
     assert result.errors == [] and result.created == 1
     assert TrainingRecord.objects.get().completed_on == datetime.date(2025, 3, 1)
 
 
 def test_an_import_with_wrong_columns_says_which(world):
-    result = services.records_import(municipality=world.own.municipality, filename="utb.csv",
-                                     data=b"namn;personnummer\nA;19800101-1234\n", user=world.own.users[Role.COORDINATOR])  # fmt: skip
+    result = services.records_import(
+        municipality=world.own.municipality,
+        filename="utb.csv",
+        data=b"namn;personnummer\nA;19800101-1234\n",
+        user=world.own.users[Role.COORDINATOR],
+    )
     assert result.errors and result.errors[0][0] is None
     assert "personnummer" in result.errors[0][1]
 
 
 def test_a_new_staff_member_gets_the_plans_checklist(world):
     course = factories.course(world.own.county)
-    factories.plan(world.own, [("Grund", [course], "", "", 6)],
-                   steps=[("Samtal med samordnaren", 30, "coordinator"), ("Läs rutinen", 14, "person")])  # fmt: skip
+    factories.plan(
+        world.own,
+        [("Grund", [course], "", "", 6)],
+        steps=[("Samtal med samordnaren", 30, "coordinator"), ("Läs rutinen", 14, "person")],
+    )
     newcomer = accounts.user(username="ny")
     start = TODAY - datetime.timedelta(days=5)
-    membership = membership_grant(user=newcomer, role=Role.SOCIAL_WORKER, municipality=world.own.municipality,
-                                  unit=world.own.unit, valid_from=start)  # fmt: skip
+    membership = membership_grant(
+        user=newcomer,
+        role=Role.SOCIAL_WORKER,
+        municipality=world.own.municipality,
+        unit=world.own.unit,
+        valid_from=start,
+    )
     items = list(OnboardingItem.objects.filter(membership=membership))
     assert [(i.title, i.due_on) for i in items] == [
         ("Läs rutinen", start + datetime.timedelta(days=14)),
@@ -195,7 +260,8 @@ def test_a_new_staff_member_gets_the_plans_checklist(world):
 
 
 def test_no_plan_no_checklist(world):
-    membership = membership_grant(user=accounts.user(username="ny"), role=Role.SOCIAL_WORKER,
-                                  municipality=world.own.municipality)  # fmt: skip
+    membership = membership_grant(
+        user=accounts.user(username="ny"), role=Role.SOCIAL_WORKER, municipality=world.own.municipality
+    )
     assert not OnboardingItem.objects.filter(membership=membership).exists()
     assert not CompetencePlan.objects.exists()

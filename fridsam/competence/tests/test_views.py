@@ -75,8 +75,13 @@ def test_the_manager_records_a_course_and_ticks_a_step_for_a_staff_member(world,
     newcomer = User.objects.create(username="ny", first_name="Ny", last_name="Anställd")
     from fridsam.accounts.services import membership_grant
 
-    membership = membership_grant(user=newcomer, role=Role.SOCIAL_WORKER, municipality=world.own.municipality,
-                                  unit=world.own.unit, valid_from=TODAY - datetime.timedelta(days=40))  # fmt: skip
+    membership = membership_grant(
+        user=newcomer,
+        role=Role.SOCIAL_WORKER,
+        municipality=world.own.municipality,
+        unit=world.own.unit,
+        valid_from=TODAY - datetime.timedelta(days=40),
+    )
     client = login(manager)
     page = client.get(reverse("competence:person", args=[membership.pk])).content.decode()
     assert "Samtal med samordnaren" in page and "Försenad" in page
@@ -116,7 +121,7 @@ def _staff(world, n, prefix):
                 valid_from=TODAY - datetime.timedelta(days=30 * (i % 24)),
             )
             for i, u in enumerate(users)
-        ]  # fmt: skip
+        ]
     )
     return users
 
@@ -140,7 +145,7 @@ def test_the_coverage_page_reads_a_constant_number_of_queries(world, login):
                     entered_by=u,
                 )
                 for i, u in enumerate(users)
-            ]  # fmt: skip
+            ]
         )
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
@@ -200,10 +205,19 @@ def test_events_reach_the_roles_they_are_for_and_the_feed_needs_its_secret(world
     start = datetime.datetime.combine(TODAY + datetime.timedelta(days=3), datetime.time(9), tzinfo=datetime.UTC)
     for title, roles in (("För handläggare", ["social_worker"]), ("För chefer", ["manager"])):
         services.event_save(
-            county=world.own.county, municipality=world.own.municipality, user=coordinator,
-            fields={"title": title, "kind": "training", "starts_at": start, "ends_at": start + datetime.timedelta(hours=3),
-                    "why": "Krav i planen; flera har inte gått den, ännu.", "roles": roles, "unit_types": []},
-        )  # fmt: skip
+            county=world.own.county,
+            municipality=world.own.municipality,
+            user=coordinator,
+            fields={
+                "title": title,
+                "kind": "training",
+                "starts_at": start,
+                "ends_at": start + datetime.timedelta(hours=3),
+                "why": "Krav i planen; flera har inte gått den, ännu.",
+                "roles": roles,
+                "unit_types": [],
+            },
+        )
     worker = world.own.users[Role.SOCIAL_WORKER]
     c = login(worker)
     page = c.get(reverse("competence:event_list")).content.decode()

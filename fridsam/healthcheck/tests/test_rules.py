@@ -5,8 +5,6 @@ The facts are built in memory (unsaved model instances), so these tests need no 
 
 import datetime
 
-import pytest
-
 from fridsam.accounts.models import User
 from fridsam.coordination.models import Absence, CoordinatorPost, RoleDescription, Team
 from fridsam.healthcheck.facts import MunicipalityFacts, PostFacts, TeamFacts
@@ -227,8 +225,37 @@ class TestHK12Questionnaire:
         assert status("HK12", facts()) == Status.NOT_APPLICABLE
 
 
-@pytest.mark.parametrize("rule_id", ["HK13", "HK14"])
-def test_rules_waiting_for_later_capabilities_say_unknown(rule_id):
-    rule = RULES_BY_ID[rule_id]
-    assert rule.needs
-    assert rule.evaluate(facts(posts=[post_facts()])).status == Status.UNKNOWN
+class TestHK13StaffTrained:
+    def _facts(self, completed, overdue, not_yet_due=0):
+        from fridsam.healthcheck.facts import TrainingFacts
+
+        f = facts(posts=[post_facts()])
+        f.training = TrainingFacts(plan_label="2026 v1", completed=completed, overdue=overdue, not_yet_due=not_yet_due)
+        due = completed + overdue
+        f.training_coverage_percent = round(100 * completed / due, 1) if due else None
+        return f
+
+    def test_cases(self):
+        assert status("HK13", facts(posts=[post_facts()])) == Status.UNKNOWN  # no approved plan
+        assert status("HK13", self._facts(9, 1)) == Status.GOOD
+        assert status("HK13", self._facts(0, 0, 4)) == Status.GOOD  # nothing due yet
+        assert status("HK13", self._facts(8, 2)) == Status.ATTENTION
+        assert status("HK13", self._facts(6, 4)) == Status.RISK
+        evidence = RULES_BY_ID["HK13"].evaluate(self._facts(6, 4, 2)).evidence
+        assert any("6 av 10" in str(e) for e in evidence)
+
+
+class TestHK14RoutinesReviewed:
+    def _facts(self, in_force, on_time):
+        from fridsam.healthcheck.facts import RoutineFacts
+
+        f = facts()
+        f.routines = RoutineFacts(in_force=in_force, on_time=on_time, overdue_titles=["Handboken"])
+        f.routines_reviewed_percent = round(100 * on_time / in_force)
+        return f
+
+    def test_cases(self):
+        assert status("HK14", facts()) == Status.UNKNOWN
+        assert status("HK14", self._facts(10, 10)) == Status.GOOD
+        assert status("HK14", self._facts(10, 7)) == Status.ATTENTION
+        assert status("HK14", self._facts(10, 5)) == Status.RISK
