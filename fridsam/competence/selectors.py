@@ -13,7 +13,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 from fridsam.accounts.models import MUNICIPAL_ROLES, Membership
 from fridsam.competence.models import (
@@ -132,66 +132,144 @@ def last_overdue_hiring_day(on: datetime.date, months: int) -> datetime.date:
     return day
 
 
-def coverage_many(
-    plans: dict[int, CompetencePlan], on: datetime.date, *, unit_id=None, requirements=None
-) -> dict[int, Coverage]:
-    """Coverage of each municipality's plan (municipality id → plan) on *on*, in four queries (two
-    when the plans' *requirements* are given)."""
-    result = {m: Coverage(plan=p, on=on) for m, p in plans.items()}
-    if not plans:
+def _active_on(day: datetime.date) -> Q:
+    return Q(valid_from__lte=day) & (Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+
+
+def coverage_over(
+    plans: dict[int, CompetencePlan], days: list[datetime.date], *, unit_id=None, requirements=None
+) -> dict[datetime.date, dict[int, Coverage]]:
+    """Coverage of each municipality's plan (municipality id → plan) on each of *days*: two
+    queries for any number of days and municipalities, one pass over the training records
+    (plus one for the requirements unless given)."""
+    days = sorted(set(days))
+    result = {day: {m: Coverage(plan=p, on=day) for m, p in plans.items()} for day in days}
+    if not plans or not days:
         return result
     if requirements is None:
         requirements = list(Requirement._base_manager.filter(plan__in=list(plans.values())))
     municipality_of = {p.pk: m for m, p in plans.items()}
     for requirement in requirements:
-        result[municipality_of[requirement.plan_id]].requirements.append(requirement)
+        for day in days:
+            result[day][municipality_of[requirement.plan_id]].requirements.append(requirement)
     if not requirements:
         return result
-    cutoffs = {m: last_overdue_hiring_day(on, m) for m in {r.months for r in requirements}}
-    members = staff(plans, on)
+    months = sorted({r.months for r in requirements})
+    cutoffs = {(i, m): last_overdue_hiring_day(day, m) for i, day in enumerate(days) for m in months}
+    members = Membership._base_manager.filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=days[0]),
+        municipality_id__in=list(plans),
+        role__in=MUNICIPAL_ROLES,
+        valid_from__lte=days[-1],
+    )
     if unit_id is not None:
         members = members.filter(unit_id=unit_id)
 
-    # 1. Staff per municipality, unit, role; with how many were hired before each cut-off.
+    # 1. Staff per municipality, unit and role on each day, and how many of them were hired on or
+    #    before each deadline's cut-off.
+    aggregates = {}
+    for i, day in enumerate(days):
+        aggregates[f"n_{i}"] = Count("pk", filter=_active_on(day))
+        for m in months:
+            aggregates[f"before_{i}_{m}"] = Count("pk", filter=_active_on(day) & Q(valid_from__lte=cutoffs[(i, m)]))
     groups = {}
     for row in members.values("municipality_id", "unit_id", "unit__name", "unit__unit_type", "role").annotate(
-        n=Count("pk"), **{f"before_{m}": Count("pk", filter=Q(valid_from__lte=day)) for m, day in cutoffs.items()}
+        **aggregates
     ):
         groups[(row["municipality_id"], row["unit_id"], row["role"])] = row
-        result[row["municipality_id"]].unit_names[row["unit_id"]] = row["unit__name"] or ""
-        result[row["municipality_id"]].staff_count += row["n"]
 
-    # 2. Per unit, role and requirement: staff who completed one of its courses by *on*.
-    requirement_ids = [r.pk for r in requirements]
-    due_cutoff = Case(
-        *[When(user__training_records__course__requirements__months=m, then=Value(day)) for m, day in cutoffs.items()],
-    )
-    done = {}
-    for row in (
-        members.filter(
-            user__training_records__completed_on__lte=on,
-            user__training_records__course__requirements__in=requirement_ids,
-            user__training_records__course__requirements__plan__municipality_id=F("municipality_id"),
-        )
-        .values("municipality_id", "unit_id", "role", "user__training_records__course__requirements")
-        .annotate(
-            completed=Count("pk", distinct=True),
-            completed_before=Count("pk", distinct=True, filter=Q(valid_from__lte=due_cutoff)),
-        )
-    ):
-        key = (row["municipality_id"], row["unit_id"], row["role"], row["user__training_records__course__requirements"])
-        done[key] = (row["completed"], row["completed_before"])
+    # 2. Per unit, role and requirement: staff who had completed one of its courses by each day
+    #    (and how many of those were past the deadline). Each person's first completion of each
+    #    requirement is found once (an inner aggregate), so the outer count needs no DISTINCT —
+    #    one pass over the records of the plans' courses, whatever the number of days.
+    done = _completions(plans, requirements, days, months, cutoffs, unit_id)
 
-    for (municipality_id, unit, role), row in groups.items():
-        coverage = result[municipality_id]
-        for requirement in coverage.requirements:
-            if not requirement.applies_to(row["unit__unit_type"], role):
+    for i, day in enumerate(days):
+        for (municipality_id, unit, role), row in groups.items():
+            if not row[f"n_{i}"]:
                 continue
-            completed, completed_before = done.get((municipality_id, unit, role, requirement.pk), (0, 0))
-            coverage.cells[(unit, role, requirement.pk)] = Cell(
-                total=row["n"], completed=completed, overdue=row[f"before_{requirement.months}"] - completed_before
-            )
+            coverage = result[day][municipality_id]
+            coverage.unit_names[unit] = row["unit__name"] or ""
+            coverage.staff_count += row[f"n_{i}"]
+            for requirement in coverage.requirements:
+                if not requirement.applies_to(row["unit__unit_type"], role):
+                    continue
+                finished = done.get((municipality_id, unit, role, requirement.pk))
+                completed = finished[2 * i] if finished else 0
+                overdue = row[f"before_{i}_{requirement.months}"] - (finished[2 * i + 1] if finished else 0)
+                coverage.cells[(unit, role, requirement.pk)] = Cell(
+                    total=row[f"n_{i}"], completed=completed, overdue=overdue
+                )
     return result
+
+
+def _completions(plans, requirements, days, months, cutoffs, unit_id) -> dict[tuple, tuple[int, ...]]:
+    """(municipality, unit, role, requirement) → (completed on day 0, of them past the deadline,
+    completed on day 1, …). Raw SQL: the ORM has no subquery in FROM; the SQL is standard and
+    runs on SQLite and PostgreSQL alike."""
+    from django.db import connection
+
+    from fridsam.competence.models import TrainingRecord
+
+    date = connection.ops.adapt_datefield_value
+    membership, record = Membership._meta.db_table, TrainingRecord._meta.db_table
+    link, requirement, plan = (
+        Requirement.courses.through._meta.db_table,
+        Requirement._meta.db_table,
+        CompetencePlan._meta.db_table,
+    )
+    municipality_ids, roles = list(plans), list(MUNICIPAL_ROLES)
+    requirement_ids = [r.pk for r in requirements]
+
+    def placeholders(values):
+        return ", ".join(["%s"] * len(values))
+
+    select, select_params = [], []
+    for i, day in enumerate(days):
+        active = "m.valid_from <= %s AND (m.valid_until IS NULL OR m.valid_until >= %s) AND f.first_on <= %s"
+        cutoff = "CASE r.months " + " ".join("WHEN %s THEN %s" for _ in months) + " END"
+        select.append(f"SUM(CASE WHEN {active} THEN 1 ELSE 0 END)")
+        select_params += [date(day)] * 3
+        select.append(f"SUM(CASE WHEN {active} AND m.valid_from <= ({cutoff}) THEN 1 ELSE 0 END)")
+        select_params += [date(day)] * 3
+        for m in months:
+            select_params += [m, date(cutoffs[(i, m)])]
+    unit_sql, unit_params = ("AND m.unit_id = %s", [unit_id]) if unit_id is not None else ("", [])
+    sql = f"""
+        WITH firsts AS (
+            SELECT t.person_id AS person_id, rc.requirement_id AS requirement_id, MIN(t.completed_on) AS first_on
+            FROM {record} t INNER JOIN {link} rc ON rc.course_id = t.course_id
+            WHERE rc.requirement_id IN ({placeholders(requirement_ids)}) AND t.completed_on <= %s
+              AND t.person_id IN (
+                SELECT s.user_id FROM {membership} s
+                WHERE s.municipality_id IN ({placeholders(municipality_ids)}) AND s.role IN ({placeholders(roles)}))
+            GROUP BY t.person_id, rc.requirement_id
+        )
+        SELECT m.municipality_id, m.unit_id, m.role, f.requirement_id, {", ".join(select)}
+        FROM {membership} m
+        INNER JOIN firsts f ON f.person_id = m.user_id
+        INNER JOIN {requirement} r ON r.id = f.requirement_id
+        INNER JOIN {plan} p ON p.id = r.plan_id AND p.municipality_id = m.municipality_id
+        WHERE m.municipality_id IN ({placeholders(municipality_ids)}) AND m.role IN ({placeholders(roles)})
+          AND m.valid_from <= %s AND (m.valid_until IS NULL OR m.valid_until >= %s) {unit_sql}
+        GROUP BY m.municipality_id, m.unit_id, m.role, f.requirement_id
+    """  # noqa: S608 - table names come from the models, every value is a parameter
+    # In the statement's order: the WITH clause, the SELECT list, the WHERE clause.
+    params = [
+        *requirement_ids, date(days[-1]), *municipality_ids, *roles,
+        *select_params,
+        *municipality_ids, *roles, date(days[-1]), date(days[0]), *unit_params,
+    ]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {tuple(row[:4]): tuple(int(v or 0) for v in row[4:]) for row in cursor.fetchall()}
+
+
+def coverage_many(
+    plans: dict[int, CompetencePlan], on: datetime.date, *, unit_id=None, requirements=None
+) -> dict[int, Coverage]:
+    """Coverage of each municipality's plan on one day."""
+    return coverage_over(plans, [on], unit_id=unit_id, requirements=requirements)[on]
 
 
 def coverage(municipality, on: datetime.date, *, plan=None, unit_id=None, requirements=None) -> Coverage:
@@ -247,22 +325,43 @@ def people(memberships, plan: CompetencePlan | None, on: datetime.date) -> list[
 
 def topic_coverage(municipality_id: int, on: datetime.date, county_id: int) -> list[tuple[str, str, int, int]]:
     """Per topic: staff who completed a course on it, of all staff — the groups and topics the
-    municipality has not invested in show up at the bottom. One query."""
-    courses = list(Course._base_manager.filter(county_id=county_id).values_list("pk", "topics"))
+    municipality has not invested in come first. Two queries: the courses' topics, then one pass
+    over the staff's records grouped by topic (a course on several topics counts for each)."""
+    from django.db import connection
+
+    pairs = [
+        (pk, topic)
+        for pk, topics in Course._base_manager.filter(county_id=county_id).values_list("pk", "topics")
+        for topic in topics
+        if topic in Topic.values
+    ]
     members = staff([municipality_id], on)
-    aggregates = {}
-    for topic in Topic.values:
-        ids = [pk for pk, topics in courses if topic in topics]
-        aggregates[topic] = Count(
-            "user",
-            distinct=True,
-            filter=Q(user__training_records__course_id__in=ids, user__training_records__completed_on__lte=on)
-            if ids
-            else Q(pk__in=[]),
+    counts: dict[str, int] = {}
+    all_staff = 0
+    if pairs:
+        date = connection.ops.adapt_datefield_value
+        membership, record = Membership._meta.db_table, TrainingRecord._meta.db_table
+        topic_values = ", ".join(["(%s, %s)"] * len(pairs))
+        roles = list(MUNICIPAL_ROLES)
+        staff_where = (
+            f"s.municipality_id = %s AND s.role IN ({', '.join(['%s'] * len(roles))}) AND s.valid_from <= %s "
+            "AND (s.valid_until IS NULL OR s.valid_until >= %s)"
         )
-    counts = members.aggregate(all_staff=Count("user", distinct=True), **aggregates)
+        staff_params = [municipality_id, *roles, date(on), date(on)]
+        sql = f"""
+            WITH course_topic (course_id, topic) AS (VALUES {topic_values})
+            SELECT ct.topic, COUNT(DISTINCT t.person_id)
+            FROM {record} t INNER JOIN course_topic ct ON ct.course_id = t.course_id
+            WHERE t.completed_on <= %s AND t.person_id IN (SELECT s.user_id FROM {membership} s WHERE {staff_where})
+            GROUP BY ct.topic
+        """  # noqa: S608 - table names come from the models, every value is a parameter
+        params = [value for pair in pairs for value in pair] + [date(on), *staff_params]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            counts = {topic: int(n) for topic, n in cursor.fetchall()}
+    all_staff = members.aggregate(n=Count("user", distinct=True))["n"] or 0
     labels = dict(Topic.choices)
-    rows = [(t, str(labels[t]), counts[t] or 0, counts["all_staff"] or 0) for t in Topic.values if t != Topic.OTHER]
+    rows = [(t, str(labels[t]), counts.get(t, 0), all_staff) for t in Topic.values if t != Topic.OTHER]
     return sorted(rows, key=lambda r: (r[2], r[1]))
 
 

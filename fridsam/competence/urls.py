@@ -31,6 +31,7 @@ urlpatterns = [
     path("kalender/<str:token>.ics", views.feed, name="feed"),
     path("kommuner/<str:municipality_code>/kompetensplan/", views.plans, name="plans"),
     path("kommuner/<str:municipality_code>/kompetens/", views.coverage, name="coverage"),
+    path("kommuner/<str:municipality_code>/kompetens/over-tid/", views.coverage_history, name="coverage_history"),
     path("kommuner/<str:municipality_code>/kompetens/enhet/<int:unit_pk>/", views.unit_people, name="unit"),
     path("kommuner/<str:municipality_code>/kompetens/import/", views.records_import, name="import"),
     path("kommuner/<str:municipality_code>/kompetens/import/mall.csv", views.import_template, name="import_template"),

@@ -482,22 +482,15 @@ def coverage(request, municipality_code):
     coverage; coverage over time; new staff behind on their introduction."""
     municipality = _municipality(request, municipality_code, OVERSEE)
     today = timezone.localdate()
-    result = selectors.coverage(municipality, today)
+    plan = selectors.current_plan(municipality, today)
+    result = selectors.coverage(municipality, today, plan=plan) if plan else selectors.Coverage(plan=None, on=today)
     units = {u.pk: u for u in Unit.objects.filter(municipality=municipality)}
-    by_unit = result.by_unit()
     unit_rows = sorted(
-        ((units.get(unit_id), cells) for unit_id, cells in by_unit.items()),
+        ((units.get(unit_id), cells) for unit_id, cells in result.by_unit().items()),
         key=lambda row: (row[0] is None, row[0].name if row[0] else ""),
     )
     by_role = result.by_role()
     role_labels = dict(Role.choices)
-    history = []
-    if result.plan is not None:
-        for year in range(today.year - 4, today.year):
-            day = datetime.date(year, 12, 31)
-            past = selectors.coverage(municipality, day, plan=result.plan, requirements=result.requirements)
-            history.append((year, past.basic(), past.total()))
-        history.append((today.year, result.basic(), result.total()))
     low_units = [
         (unit, cell)
         for unit, cells in unit_rows
@@ -514,12 +507,33 @@ def coverage(request, municipality_code):
             "by_requirement": result.by_requirement(),
             "unit_rows": unit_rows,
             "role_rows": [(role_labels.get(r, r), cells) for r, cells in sorted(by_role.items())],
-            "topics": selectors.topic_coverage(municipality.pk, today, municipality.county_id),
-            "history": history,
             "low_units": low_units,
             "onboarding": list(selectors.onboarding_overview(municipality.pk, today)[:50]),
             "can_import": competence_policy.can(request.tenancy, RECORD, municipality),
             "today": today,
+        },
+    )
+
+
+def coverage_history(request, municipality_code):
+    """Coverage over time (the year-ends before, measured against the plan in force today) and the
+    topics the municipality has not invested in."""
+    municipality = _municipality(request, municipality_code, OVERSEE)
+    today = timezone.localdate()
+    plan = selectors.current_plan(municipality, today)
+    history = []
+    if plan is not None:
+        days = [datetime.date(year, 12, 31) for year in range(today.year - 4, today.year)] + [today]
+        over = selectors.coverage_over({municipality.pk: plan}, days)
+        history = [(day.year, over[day][municipality.pk].basic(), over[day][municipality.pk].total()) for day in days]
+    return render(
+        request,
+        "competence/coverage_history.html",
+        {
+            "municipality": municipality,
+            "plan": plan,
+            "history": history,
+            "topics": selectors.topic_coverage(municipality.pk, today, municipality.county_id),
         },
     )
 
