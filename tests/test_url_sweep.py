@@ -416,6 +416,7 @@ TENANT_KWARGS.update(
         "competence:plans": _MUNI,
         "competence:coverage": _MUNI,
         "competence:coverage_history": _MUNI,
+        "competence:self_assessment_results": _MUNI,
         "competence:import": _MUNI,
         "competence:import_template": _MUNI,
         "competence:unit": lambda w: {"municipality_code": w.own.municipality.code, "unit_pk": w.own.unit.pk},

@@ -472,3 +472,52 @@ def glance(municipalities, on: datetime.date, facts: dict | None = None) -> list
             )
         )
     return out
+
+
+SELF_ASSESSMENT_KEY = "knowledge"
+SELF_ASSESSMENT_MIN_RESPONSES = 3  # fewer answers in a unit are not shown: they could point out a person
+
+
+@dataclass
+class SelfAssessmentRow:
+    label: str
+    respondents: int
+    means: dict[str, float]  # topic → mean on the scale 1–5
+
+    @property
+    def shown(self) -> bool:
+        return self.respondents >= SELF_ASSESSMENT_MIN_RESPONSES
+
+
+def self_assessment(municipality, year: int, on: datetime.date) -> tuple[list[str], list[SelfAssessmentRow]]:
+    """The knowledge self-assessment of *year* per unit (the respondents' units today) and for
+    the whole municipality, as means per topic. Two queries."""
+    from fridsam.evaluation.models import Answer, Question
+
+    topics = list(
+        Question.objects.filter(question_set__key=SELF_ASSESSMENT_KEY, question_set__is_current=True)
+        .order_by("order")
+        .values_list("key", flat=True)
+    )
+    unit_of = {}
+    for user_id, unit_id, unit_name in staff([municipality.pk], on).values_list("user_id", "unit_id", "unit__name"):
+        unit_of.setdefault(user_id, (unit_id, unit_name or ""))
+    values: dict = defaultdict(lambda: defaultdict(list))  # unit → topic → [scores]
+    people: dict = defaultdict(set)
+    for respondent, key, value in Answer._base_manager.filter(
+        response__round__question_set__key=SELF_ASSESSMENT_KEY,
+        response__round__year=year,
+        response__municipalities=municipality,
+    ).values_list("response__respondent_id", "question__key", "value"):
+        if respondent not in unit_of or not str(value).isdigit():
+            continue
+        for bucket in (unit_of[respondent], None):
+            values[bucket][key].append(int(value))
+            people[bucket].add(respondent)
+
+    def row(label, bucket):
+        means = {t: round(sum(v) / len(v), 1) for t, v in values[bucket].items() if v}
+        return SelfAssessmentRow(label=label, respondents=len(people[bucket]), means=means)
+
+    rows = [row(bucket[1], bucket) for bucket in sorted((b for b in values if b is not None), key=lambda b: b[1])]
+    return topics, [*rows, row("", None)]

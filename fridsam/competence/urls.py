@@ -6,6 +6,7 @@ app_name = "competence"
 
 urlpatterns = [
     path("kompetens/", views.mine, name="mine"),
+    path("kompetens/sjalvskattning/", views.self_assessment, name="self_assessment"),
     path("kompetens/kurser/", views.catalogue, name="catalogue"),
     path("kompetens/kurser/ny/", views.course_create, name="course_create"),
     path("kompetens/kurser/<int:pk>/andra/", views.course_update, name="course_update"),
@@ -34,5 +35,10 @@ urlpatterns = [
     path("kommuner/<str:municipality_code>/kompetens/over-tid/", views.coverage_history, name="coverage_history"),
     path("kommuner/<str:municipality_code>/kompetens/enhet/<int:unit_pk>/", views.unit_people, name="unit"),
     path("kommuner/<str:municipality_code>/kompetens/import/", views.records_import, name="import"),
+    path(
+        "kommuner/<str:municipality_code>/kompetens/sjalvskattning/",
+        views.self_assessment_results,
+        name="self_assessment_results",
+    ),
     path("kommuner/<str:municipality_code>/kompetens/import/mall.csv", views.import_template, name="import_template"),
 ]

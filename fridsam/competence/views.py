@@ -90,11 +90,18 @@ def mine(request):
             "form": form,
             "documents": for_memberships(memberships, today),
             "events": _events_for(tenancy, today)[:5],
+            "self_assessed": _self_assessed(request.user, today.year),
             "oversee": oversee,
             "analyst_counties": [m.county for m in tenancy.memberships_with_role(Role.COUNTY_ANALYST)],
             "today": today,
         },
     )
+
+
+def _self_assessed(user, year) -> bool:
+    from fridsam.evaluation.selectors import has_answered
+
+    return has_answered(user=user, key=selectors.SELF_ASSESSMENT_KEY, year=year)
 
 
 @require_POST
@@ -205,6 +212,92 @@ def person(request, pk):
             "records": list(TrainingRecord._base_manager.filter(person=membership.user).select_related("course")),
             "form": RecordForm(courses=_courses_for(membership.municipality)),
             "today": today,
+        },
+    )
+
+
+# --- Knowledge self-assessment -------------------------------------------------------------
+
+
+def self_assessment(request):
+    """This year's knowledge self-assessment for a staff member, on the survey engine."""
+    from fridsam.evaluation import services as survey
+    from fridsam.evaluation.forms import SurveyForm
+    from fridsam.evaluation.models import Response
+
+    memberships = _staff_memberships(request.tenancy)
+    if not memberships:
+        raise PermissionDenied
+    year = timezone.localdate().year
+    round_ = survey.survey_round_for_year(key=selectors.SELF_ASSESSMENT_KEY, year=year)
+    previous = (
+        Response._base_manager.filter(respondent=request.user, round__question_set__key=selectors.SELF_ASSESSMENT_KEY)
+        .select_related("round")
+        .prefetch_related("answers__question")
+        .order_by("-round__year")
+        .first()
+    )
+    initial = {a.question.key: a.value for a in previous.answers.all()} if previous else {}
+    form = SurveyForm(
+        request.POST or None, questions=list(round_.question_set.questions.all()), initial_answers=initial
+    )
+    municipalities = list({m.municipality_id: m.municipality for m in memberships}.values())
+
+    def save(_data):
+        survey.response_submit(
+            round=round_,
+            respondent=request.user,
+            municipalities=municipalities,
+            answers=form.answers(),
+            request=request,
+        )
+
+    if save_form(
+        request,
+        form,
+        save,
+        success_message=_("Thank you: your self-assessment for %(year)s is saved.") % {"year": year},
+    ):
+        return redirect("competence:mine")
+    return render(
+        request,
+        "evaluation/questionnaire.html",
+        {
+            "form": form,
+            "round": round_,
+            "previous": previous,
+            "answered_this_year": previous is not None and previous.round.year == year,
+        },
+    )
+
+
+def self_assessment_results(request, municipality_code):
+    """The self-assessment per unit: means per topic, shown for units where at least three answered."""
+    from fridsam.evaluation.models import SurveyRound
+
+    municipality = _municipality(request, municipality_code, OVERSEE)
+    today = timezone.localdate()
+    years = sorted(
+        set(SurveyRound.objects.filter(question_set__key=selectors.SELF_ASSESSMENT_KEY).values_list("year", flat=True))
+        | {today.year},
+        reverse=True,
+    )
+    raw = request.GET.get("ar", "")
+    year = int(raw) if raw.isdigit() and int(raw) in years else years[0]
+    topics, rows = selectors.self_assessment(municipality, year, today)
+    from fridsam.competence.models import Topic
+
+    labels = dict(Topic.choices)
+    return render(
+        request,
+        "competence/self_assessment_results.html",
+        {
+            "municipality": municipality,
+            "year": year,
+            "years": years,
+            "topics": [(t, labels.get(t, t)) for t in topics],
+            "rows": rows,
+            "minimum": selectors.SELF_ASSESSMENT_MIN_RESPONSES,
         },
     )
 

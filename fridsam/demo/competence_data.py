@@ -225,6 +225,7 @@ def load(county, municipalities) -> None:
     _routines(municipalities, users, today)
     _action_plan(municipalities, users, today)
     _events(county, municipalities, users, courses, today)
+    _self_assessment(municipalities, users, today)
     reminders.run(today, send=False)
 
 
@@ -455,4 +456,33 @@ def _events(county, municipalities, users, courses, today):
             course=courses.get(course),
             created_by=users[by],
             uid=uuid.uuid4(),
+        )
+
+
+# username: self-assessed knowledge per topic (1–5), in the order of the question set
+SELF_ASSESSMENTS = {
+    "demo.socialsekreterare": [4, 2, 3, 2, 4, 3, 2, 1, 3, 1],
+    "oskar.wall": [4, 3, 3, 2, 4, 3, 2, 2, 3, 1],
+    "nora.nystrom": [2, 1, 2, 1, 2, 2, 1, 1, 2, 1],
+    "linnea.ros": [3, 2, 4, 2, 3, 3, 1, 2, 2, 1],
+    "david.nyman": [3, 2, 2, 3, 3, 2, 2, 1, 3, 1],
+}
+
+
+def _self_assessment(municipalities, users, today):
+    from fridsam.evaluation.models import Question
+
+    users = {u.username: u for u in User.objects.filter(username__in=SELF_ASSESSMENTS)}
+    from fridsam.evaluation.services import response_submit, survey_round_for_year
+
+    round_ = survey_round_for_year(key="knowledge", year=today.year)
+    keys = list(
+        Question.objects.filter(question_set=round_.question_set).order_by("order").values_list("key", flat=True)
+    )
+    for username, scores in SELF_ASSESSMENTS.items():
+        response_submit(
+            round=round_,
+            respondent=users[username],
+            municipalities=[municipalities["9901"]],
+            answers={key: str(score) for key, score in zip(keys, scores, strict=True)},
         )

@@ -99,7 +99,42 @@ PARTNER_SURVEY = {
     ],
 }
 
-SHIPPED = [COORDINATOR_QUESTIONNAIRE, PARTNER_SURVEY]
+_SCALE = {
+    "choices": [
+        ["1", "1 – ingen kunskap"],
+        ["2", "2 – lite kunskap"],
+        ["3", "3 – viss kunskap"],
+        ["4", "4 – god kunskap"],
+        ["5", "5 – mycket god kunskap"],
+    ]
+}
+_TOPICS = [
+    ("basics", "våld i nära relationer i allmänhet (former av våld, våldets normaliseringsprocess)"),
+    ("honour", "hedersrelaterat våld och förtryck"),
+    ("children", "barn som upplever eller utsätts för våld"),
+    ("perpetrators", "att möta personer som utövar våld"),
+    ("risk", "strukturerad risk- och skyddsbedömning"),
+    ("follow_up", "att följa upp insatser systematiskt"),
+    ("elderly", "våld mot äldre"),
+    ("disability", "våld mot personer med funktionsnedsättning"),
+    ("substance", "våld i kombination med missbruk och beroende"),
+    ("trafficking", "prostitution och människohandel"),
+]
+KNOWLEDGE_SELF_ASSESSMENT = {
+    "key": "knowledge",
+    "version": 1,
+    "title": "Självskattning av kunskap om våld",
+    "description": (
+        "En kort årlig självskattning: hur skattar du din egen kunskap inom varje område? Svaren visas bara "
+        "sammanställda per enhet när minst tre har svarat, och används för att planera kompetensutvecklingen."
+    ),
+    "questions": [
+        {"key": key, "type": "choice", "text": f"Hur skattar du din kunskap om {text}?", "options": _SCALE}
+        for key, text in _TOPICS
+    ],
+}
+
+SHIPPED = [COORDINATOR_QUESTIONNAIRE, PARTNER_SURVEY, KNOWLEDGE_SELF_ASSESSMENT]
 
 
 def sync(question_set_model, question_model, definition) -> None:
