@@ -9,7 +9,7 @@ from fridsam.competence.models import (
     StepResponsible,
     Topic,
 )
-from fridsam.core.forms import DateInput
+from fridsam.core.forms import DateInput, TargetGroupsForm
 from fridsam.core.validators import validate_no_personal_identity_number
 from fridsam.organisations.models import UnitType
 
@@ -88,7 +88,9 @@ class ImportForm(forms.Form):
     file = forms.FileField(label=_("File (CSV or XLSX)"))
 
 
-class EventForm(forms.Form):
+class EventForm(TargetGroupsForm):
+    field_order = ["title", "kind", "starts_at", "ends_at", "place", "url", "description", "why", "unit_types", "roles"]
+
     title = forms.CharField(label=_("Title"), max_length=200, validators=TEXT)
     kind = forms.ChoiceField(label=_("Kind"), choices=EventKind.choices)
     starts_at = forms.DateTimeField(
@@ -111,20 +113,6 @@ class EventForm(forms.Form):
         max_length=500,
         validators=TEXT,
         help_text=_("Shown to the staff it is meant for: why this event matters for their work."),
-    )
-    unit_types = forms.MultipleChoiceField(
-        label=_("For units of type"),
-        choices=UnitType.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("None chosen: every unit."),
-    )
-    roles = forms.MultipleChoiceField(
-        label=_("For roles"),
-        choices=ROLE_CHOICES,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("None chosen: every role."),
     )
     course = forms.ModelChoiceField(
         label=_("Course in the catalogue"), queryset=Course._base_manager.none(), required=False

@@ -20,6 +20,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fridsam.core.dates import add_months
 from fridsam.core.tenancy import ScopedManager
@@ -108,7 +109,7 @@ class Course(models.Model):
 
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    APPROVED = "approved", _("Approved")
+    APPROVED = "approved", pgettext_lazy("document", "Approved")
 
 
 class CompetencePlan(models.Model):

@@ -44,7 +44,7 @@ from fridsam.competence.policies import (
     event_policy,
 )
 from fridsam.core import reminders
-from fridsam.core.forms import add_service_errors, render_form_page, save_form
+from fridsam.core.forms import add_service_errors, render_form_page, run_service, save_form
 from fridsam.core.policies import ADD, CHANGE, VIEW
 from fridsam.core.tenancy import unscoped
 from fridsam.organisations.models import County, Municipality, Unit
@@ -346,16 +346,20 @@ def catalogue(request):
     )
 
 
-def course_create(request):
-    tenancy = request.tenancy
+def _place(request):
+    """(municipality, county) named by ?kommun=<kod> (a municipality's own) or ?lan=<kod> (county-wide)."""
     code, county_code = request.GET.get("kommun"), request.GET.get("lan")
     if code:
         municipality = get_object_or_404(Municipality, code=code)
-        county = municipality.county
-    elif county_code:
-        municipality, county = None, get_object_or_404(County, code=county_code)
-    else:
-        raise Http404
+        return municipality, municipality.county
+    if county_code:
+        return None, get_object_or_404(County, code=county_code)
+    raise Http404
+
+
+def course_create(request):
+    tenancy = request.tenancy
+    municipality, county = _place(request)
     course_policy.check(tenancy, ADD, Course(county=county, municipality=municipality))
     return _course_form(request, county=county, municipality=municipality, course=None)
 
@@ -505,7 +509,7 @@ def requirement_form(request, pk, requirement_pk=None):
 def requirement_remove(request, pk, requirement_pk):
     plan = _plan(request, pk, CHANGE)
     requirement = get_object_or_404(plan.requirements.all(), pk=requirement_pk)
-    _service_or_message(
+    run_service(
         request,
         lambda: services.requirement_remove(requirement=requirement, user=request.user, request=request),
         _("The requirement was removed."),
@@ -539,7 +543,7 @@ def step_form(request, pk):
 def step_remove(request, pk, step_pk):
     plan = _plan(request, pk, CHANGE)
     step = get_object_or_404(plan.steps.all(), pk=step_pk)
-    _service_or_message(
+    run_service(
         request, lambda: services.step_remove(step=step, user=request.user, request=request), _("The step was removed.")
     )
     return redirect("competence:plan_detail", pk=plan.pk)
@@ -548,23 +552,12 @@ def step_remove(request, pk, step_pk):
 @require_POST
 def plan_approve(request, pk):
     plan = _plan(request, pk, APPROVE)
-    _service_or_message(
+    run_service(
         request,
         lambda: services.plan_approve(plan=plan, user=request.user, request=request),
         _("The plan was approved and is in force."),
     )
     return redirect("competence:plan_detail", pk=plan.pk)
-
-
-def _service_or_message(request, call, success):
-    try:
-        call()
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return False
-    messages.success(request, success)
-    return True
 
 
 # --- Coverage ------------------------------------------------------------------------------
@@ -750,14 +743,7 @@ def event_list(request):
 
 def event_create(request):
     tenancy = request.tenancy
-    code, county_code = request.GET.get("kommun"), request.GET.get("lan")
-    if code:
-        municipality = get_object_or_404(Municipality, code=code)
-        county = municipality.county
-    elif county_code:
-        municipality, county = None, get_object_or_404(County, code=county_code)
-    else:
-        raise Http404
+    municipality, county = _place(request)
     from fridsam.competence.models import Event
 
     event_policy.check(tenancy, ADD, Event(county=county, municipality=municipality))
@@ -792,7 +778,7 @@ def event_detail(request, pk):
     event = get_object_or_404(event_policy.visible(request.tenancy), pk=pk)
     if request.method == "POST":
         status = request.POST.get("status", "")
-        _service_or_message(
+        run_service(
             request,
             lambda: services.event_respond(event=event, user=request.user, status=status, request=request),
             _("Your answer was saved."),

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 
 def add_service_errors(form, error: ValidationError) -> None:
@@ -19,6 +20,46 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+def run_service(request, call, success_message: str) -> bool:
+    """Call a service for a button without a form (approve, archive, mark done…): its
+    ValidationError becomes error messages, success a success message."""
+    try:
+        call()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return False
+    messages.success(request, success_message)
+    return True
+
+
+class TargetGroupsForm(forms.Form):
+    """Whom something is for: unit types and roles of the social services (none chosen: all)."""
+
+    unit_types = forms.MultipleChoiceField(
+        label=_("For units of type"),
+        choices=(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None chosen: every unit."),
+    )
+    roles = forms.MultipleChoiceField(
+        label=_("For roles"),
+        choices=(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None chosen: every role."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from fridsam.accounts.models import MUNICIPAL_ROLES, Role
+        from fridsam.organisations.models import UnitType
+
+        super().__init__(*args, **kwargs)
+        self.fields["unit_types"].choices = UnitType.choices
+        self.fields["roles"].choices = [(r, label) for r, label in Role.choices if r in MUNICIPAL_ROLES]
 
 
 def save_form(request, form, save, *, success_message: str = "") -> bool:

@@ -145,17 +145,17 @@ Följ upp insatserna inom tre månader.
 
 CHECKLIST_V1 = """# Checklista: skyddsbedömning av barn
 
-- [ ] Har barnet bevittnat våld?
-- [ ] Har barnet själv utsatts?
-- [ ] Finns ett säkert boende?
+- Har barnet bevittnat våld?
+- Har barnet själv utsatts?
+- Finns ett säkert boende?
 """
 
 CHECKLIST_V2 = """# Checklista: skyddsbedömning av barn
 
-- [ ] Har barnet bevittnat eller upplevt våld?
-- [ ] Har barnet själv utsatts?
-- [ ] Finns ett säkert boende för barnet och den förälder som utsatts?
-- [ ] Har barnet fått komma till tals enskilt?
+- Har barnet bevittnat eller upplevt våld?
+- Har barnet själv utsatts?
+- Finns ett säkert boende för barnet och den förälder som utsatts?
+- Har barnet fått komma till tals enskilt?
 """
 
 
@@ -358,8 +358,8 @@ def _action_plan(municipalities, users, today):
     goals = list(plan.goals.all())
     sub = routines.sub_goal_add(goal=goals[0], text="Våld upptäcks tidigt", user=anna)
     for text, owner, days, status, key in [
-        ("Rutinmässiga frågor om våld vid alla nybesök", "demo.socialsekreterare", -90, "done", "risk_assessment"),
-        ("Riskbedömning med FREDA i alla våldsärenden", "anna.lind", 40, "ongoing", "risk_assessment"),
+        ("Rutinmässiga frågor om våld vid alla nybesök", "demo.socialsekreterare", -90, "done", "risk_assessment_rate"),
+        ("Riskbedömning med FREDA i alla våldsärenden", "anna.lind", 40, "ongoing", "risk_assessment_rate"),
     ]:
         routines.activity_save(
             sub_goal=sub,

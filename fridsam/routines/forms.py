@@ -2,9 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fridsam.accounts.models import MUNICIPAL_ROLES, Role, User
-from fridsam.core.forms import DateInput
+from fridsam.core.forms import DateInput, TargetGroupsForm
 from fridsam.core.validators import validate_no_personal_identity_number
-from fridsam.organisations.models import UnitType
 from fridsam.routines.models import BODY_MAX, ActivityStatus, DocumentKind, GoalResult
 
 TEXT = [validate_no_personal_identity_number]
@@ -16,27 +15,15 @@ class PersonChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.username
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(TargetGroupsForm):
+    field_order = ["kind", "title", "owner", "unit_types", "roles", "legal_references", "review_months"]
+
     kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200, validators=TEXT)
     owner = PersonChoiceField(
         label=_("Owner"),
         queryset=User.objects.none(),
         help_text=_("Keeps the document up to date and is reminded when a review is due."),
-    )
-    unit_types = forms.MultipleChoiceField(
-        label=_("For units of type"),
-        choices=UnitType.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("None chosen: every unit."),
-    )
-    roles = forms.MultipleChoiceField(
-        label=_("For roles"),
-        choices=ROLE_CHOICES,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("None chosen: every role."),
     )
     legal_references = forms.CharField(
         label=_("Legal references"),

@@ -14,7 +14,9 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from fridsam.collaboration.models import GoalResult  # the same yearly verdict as a group's goals
 from fridsam.core.tenancy import ScopedManager
 from fridsam.core.validators import validate_no_personal_identity_number
 
@@ -77,7 +79,7 @@ class Document(models.Model):
 class VersionStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     IN_REVIEW = "in_review", _("In review")
-    APPROVED = "approved", _("Approved")
+    APPROVED = "approved", pgettext_lazy("document", "Approved")
     SUPERSEDED = "superseded", _("Superseded")
 
 
@@ -253,12 +255,6 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return self.text
-
-
-class GoalResult(models.TextChoices):
-    ACHIEVED = "achieved", _("Achieved")
-    PARTLY = "partly", _("Partly achieved")
-    NOT_ACHIEVED = "not_achieved", _("Not achieved")
 
 
 class GoalAssessment(models.Model):

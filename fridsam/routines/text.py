@@ -19,8 +19,14 @@ _md = (
 _md.validateLink = lambda url: url.strip().lower().startswith(("https://", "http://", "mailto:", "#", "/"))
 
 
-def render_markdown(text: str) -> SafeString:
-    return mark_safe(_md.render(text or ""))  # noqa: S308 - markdown-it escapes all HTML (html=False)
+def render_markdown(text: str, *, top_level: int = 3) -> SafeString:
+    """The text as HTML. Its headings start at *top_level* (the page has its own h1 and the
+    content sits under an h2), so that the page keeps one h1 and a heading order without gaps."""
+    tokens = _md.parse(text or "")
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, int(token.tag[1]) + top_level - 1)}"
+    return mark_safe(_md.renderer.render(tokens, _md.options, {}))  # noqa: S308 - markdown-it escapes all HTML
 
 
 @dataclass

@@ -6,11 +6,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from fridsam.accounts.models import MUNICIPAL_ROLES, Role, User
 from fridsam.core.audit import log_access
-from fridsam.core.forms import add_service_errors, render_form_page, save_form
+from fridsam.core.forms import add_service_errors, render_form_page, run_service, save_form
 from fridsam.core.models import AccessAction
 from fridsam.core.policies import ADD, CHANGE, VIEW
 from fridsam.organisations.models import Municipality
@@ -47,17 +48,6 @@ def _staff_of(municipality):
         .distinct()
         .order_by("last_name", "first_name")
     )
-
-
-def _service(request, call, success) -> bool:
-    try:
-        call()
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return False
-    messages.success(request, success)
-    return True
 
 
 # --- Documents -----------------------------------------------------------------------------
@@ -171,7 +161,9 @@ def document_detail(request, pk):
             "state": selectors.review_state(document, today),
             "has_read": current is not None
             and Acknowledgement.objects.filter(version=current, user=request.user).exists(),
-            "can_acknowledge": current is not None and document_policy.can(tenancy, ACKNOWLEDGE, document),
+            "can_acknowledge": current is not None
+            and document_policy.can(tenancy, ACKNOWLEDGE, document)
+            and _concerns(document, tenancy),
             "can_change": document_policy.can(tenancy, CHANGE, document) and not document.archived_at,
             "can_approve": document_policy.can(tenancy, APPROVE, document) and not document.archived_at,
             "overseer": overseer,
@@ -180,6 +172,15 @@ def document_detail(request, pk):
             "total": total,
             "unread": selectors.unread_by(document, today, limit=50) if overseer and current else [],
         },
+    )
+
+
+def _concerns(document, tenancy) -> bool:
+    """Is the document meant for one of the user's roles and units in its municipality?"""
+    return any(
+        m.municipality_id == document.municipality_id
+        and document.concerns(m.unit.unit_type if m.unit_id else None, m.role)
+        for m in tenancy.memberships
     )
 
 
@@ -264,40 +265,34 @@ def document_settings(request, pk):
     )
 
 
+VERSION_ACTIONS = {
+    # URL word: (permission, service, message)
+    "skicka": (CHANGE, services.version_submit, _lazy("The version was sent to a manager for approval.")),
+    "godkann": (
+        APPROVE,
+        services.version_approve,
+        _lazy("The version was approved and is in force. Everyone it concerns is asked to read it."),
+    ),
+    "tillbaka": (APPROVE, services.version_return, _lazy("The version was sent back to draft.")),
+}
+
+
 @require_POST
 def version_action(request, pk, version_pk, action):
+    if action not in VERSION_ACTIONS:
+        raise Http404
     document = _document(request, pk)
     version = get_object_or_404(DocumentVersion.objects.filter(document=document), pk=version_pk)
-    if action == "skicka":
-        document_policy.check(request.tenancy, CHANGE, document)
-        _service(
-            request,
-            lambda: services.version_submit(version=version, user=request.user, request=request),
-            _("The version was sent to a manager for approval."),
-        )
-    elif action == "godkann":
-        document_policy.check(request.tenancy, APPROVE, document)
-        _service(
-            request,
-            lambda: services.version_approve(version=version, user=request.user, request=request),
-            _("The version was approved and is in force. Everyone it concerns is asked to read it."),
-        )
-    elif action == "tillbaka":
-        document_policy.check(request.tenancy, APPROVE, document)
-        _service(
-            request,
-            lambda: services.version_return(version=version, user=request.user, request=request),
-            _("The version was sent back to draft."),
-        )
-    else:
-        raise Http404
+    permission, service, message = VERSION_ACTIONS[action]
+    document_policy.check(request.tenancy, permission, document)
+    run_service(request, lambda: service(version=version, user=request.user, request=request), str(message))
     return redirect("routines:document_detail", pk=document.pk)
 
 
 @require_POST
 def document_reviewed(request, pk):
     document = _document(request, pk, APPROVE)
-    _service(
+    run_service(
         request,
         lambda: services.document_reviewed(document=document, user=request.user, request=request),
         _("The review was recorded; the version in force stands."),
@@ -316,7 +311,7 @@ def document_archive(request, pk):
 @require_POST
 def acknowledge(request, pk):
     document = _document(request, pk, ACKNOWLEDGE)
-    _service(
+    run_service(
         request,
         lambda: services.acknowledge(document=document, user=request.user, request=request),
         _("Thank you: you have confirmed reading the version in force."),
@@ -352,7 +347,7 @@ def attachment_remove(request, pk):
     attachment = get_object_or_404(Attachment.objects.select_related("version__document"), pk=pk)
     document = attachment.version.document
     document_policy.check(request.tenancy, CHANGE, document)
-    _service(
+    run_service(
         request,
         lambda: services.attachment_remove(attachment=attachment, user=request.user, request=request),
         _("The file was removed from the draft."),

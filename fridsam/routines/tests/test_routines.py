@@ -28,7 +28,7 @@ def test_markdown_is_rendered_without_raw_html_scripts_or_images():
             " ![bild](https://evil.example/x.png)\n\n| a | b |\n|---|---|\n| 1 | 2 |"
         )
     )
-    assert "<h1>Rubrik</h1>" in html
+    assert "<h3>Rubrik</h3>" in html and "<h1>" not in html  # under the page's h1 and the content's h2
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert 'href="javascript' not in html
     assert '<a href="https://www.riksdagen.se/">ok</a>' in html
