@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fridsam.accounts.models import MUNICIPAL_ROLES, Role, User
@@ -267,13 +267,13 @@ def document_settings(request, pk):
 
 VERSION_ACTIONS = {
     # URL word: (permission, service, message)
-    "skicka": (CHANGE, services.version_submit, _lazy("The version was sent to a manager for approval.")),
+    "skicka": (CHANGE, services.version_submit, gettext_lazy("The version was sent to a manager for approval.")),
     "godkann": (
         APPROVE,
         services.version_approve,
-        _lazy("The version was approved and is in force. Everyone it concerns is asked to read it."),
+        gettext_lazy("The version was approved and is in force. Everyone it concerns is asked to read it."),
     ),
-    "tillbaka": (APPROVE, services.version_return, _lazy("The version was sent back to draft.")),
+    "tillbaka": (APPROVE, services.version_return, gettext_lazy("The version was sent back to draft.")),
 }
 
 

@@ -6,6 +6,7 @@ import time
 
 import pyotp
 import pytest
+from playwright.sync_api import expect
 
 from fridsam.demo import data
 from fridsam.demo.services import demo_totp_secret
@@ -570,16 +571,16 @@ def test_coordinator_builds_a_competence_plan_and_a_manager_approves_it(page):
     page.get_by_role("link", name="Kompetensplan för Salvik").click()
     assert_accessible(page, "competence-plans")
     page.get_by_role("button", name="Påbörja en plan").click()
-    assert "Ett utkast till plan påbörjades." in page.content()
+    expect(page.locator("body")).to_contain_text("Ett utkast till plan påbörjades.")
     page.get_by_role("link", name="Lägg till ett krav").click()
     page.get_by_role("button", name="Spara").click()
-    assert "Detta fält måste fyllas i." in page.content()
+    expect(page.locator("body")).to_contain_text("Detta fält måste fyllas i.")
     page.get_by_label(re.compile(r"^Krav \(")).fill("Grundutbildning om våld i nära relationer")
     page.get_by_label("Webbkurs om våld: Mäns våld mot kvinnor och våld i nära relationer").check()
     page.get_by_label("Senast, månader efter anställning").fill("6")
     assert_accessible(page, "competence-requirement-form")
     page.get_by_role("button", name="Spara").click()
-    assert "Kravet sparades." in page.content()
+    expect(page.locator("body")).to_contain_text("Kravet sparades.")
     page.get_by_role("link", name="Lägg till ett steg").click()
     page.get_by_label(re.compile(r"^Steg \(")).fill("Introduktionssamtal med kvinnofridssamordnaren")
     page.get_by_label("Inom dagar efter anställning").fill("30")
@@ -592,16 +593,16 @@ def test_coordinator_builds_a_competence_plan_and_a_manager_approves_it(page):
     log_in(page, "nils.falk")
     page.goto(plan_url)
     page.get_by_role("button", name="Godkänn planen").click()
-    assert "Planen godkändes och gäller nu." in page.content()
-    assert "Godkänd av Nils Falk" in page.content()
+    expect(page.locator("body")).to_contain_text("Planen godkändes och gäller nu.")
+    expect(page.locator("body")).to_contain_text("Godkänd av Nils Falk")
     page.goto(page.base_url + "/kommuner/9903/kompetens/")
-    assert "Grundutbildning om våld i nära relationer" in page.content()
+    expect(page.locator("body")).to_contain_text("Grundutbildning om våld i nära relationer")
     assert_accessible(page, "competence-coverage")
 
 
 def test_new_social_worker_is_guided_through_the_introduction(page):
     log_in(page, "nora.nystrom")
-    assert "Att göra för dig" in page.content()
+    expect(page.locator("body")).to_contain_text("Att göra för dig")
     assert_accessible(page, "start-reminders")
     page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Kompetens").click()
     checklist = page.get_by_role("table", name="Checklista för introduktionen")
@@ -613,15 +614,15 @@ def test_new_social_worker_is_guided_through_the_introduction(page):
     )
     page.get_by_label(re.compile(r"^Genomförd \(")).fill("2026-11-20")
     page.get_by_role("button", name="Registrera kursen").click()
-    assert "Kursen registrerades." in page.content()
+    expect(page.locator("body")).to_contain_text("Kursen registrerades.")
     assert "Genomförd 2026-11-20" in page.get_by_role("table", name="Utbildning som krävs av dig").inner_text()
     page.get_by_role("button", name="Markera ”Läs rutinen vid våld i nära relationer” som klar").click()
-    assert "Steget är klart." in page.content()
+    expect(page.locator("body")).to_contain_text("Steget är klart.")
     assert_accessible(page, "competence-mine-after")
     page.get_by_role("link", name="Rutin vid våld i nära relationer").click()
     assert_accessible(page, "routine")
     page.get_by_role("button", name="Jag har läst version 2").click()
-    assert "Du har bekräftat att du läst version 2." in page.content()
+    expect(page.locator("body")).to_contain_text("Du har bekräftat att du läst version 2.")
     page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Kompetens").click()
     page.get_by_role("link", name="Ändra min självskattning").click()
     assert_accessible(page, "self-assessment")
@@ -629,8 +630,8 @@ def test_new_social_worker_is_guided_through_the_introduction(page):
 
 def test_manager_sees_gaps_routines_and_the_action_plan(page):
     log_in(page, "demo.chef")
-    assert "Kunskap och rutiner i Åstad" in page.content()
-    assert "Handbok för handläggning av våldsärenden" in page.content()  # overdue for review
+    expect(page.locator("body")).to_contain_text("Kunskap och rutiner i Åstad")
+    expect(page.locator("body")).to_contain_text("Handbok för handläggning av våldsärenden")  # overdue for review
     page.get_by_role("link", name="Hela gaprapporten").click()
     assert_accessible(page, "gap-report")
     page.get_by_role("link", name="Täckningen över tid, och ämnen vi inte satsat på").click()
@@ -641,11 +642,11 @@ def test_manager_sees_gaps_routines_and_the_action_plan(page):
     assert_accessible(page, "routines")
     page.get_by_role("link", name="Checklista: skyddsbedömning av barn").click()
     page.get_by_role("link", name="Läs den och se vad som ändrats").click()
-    assert "<ins>" in page.content()
+    expect(page.locator("ins").first).to_be_visible()
     assert_accessible(page, "routine-diff")
     page.go_back()
     page.get_by_role("button", name="Godkänn version 2").click()
-    assert "Versionen godkändes och gäller nu." in page.content()
+    expect(page.locator("body")).to_contain_text("Versionen godkändes och gäller nu.")
     page.goto(page.base_url + "/handlingsplaner/")
     page.get_by_role("link", name="Handlingsplan mot våld i nära relationer").click()
     assert_accessible(page, "action-plan")
