@@ -439,6 +439,7 @@ TENANT_KWARGS.update(
         "competence:record_remove": lambda w: {"pk": _competence(w)["record"].pk},
         "competence:item_done": lambda w: {"pk": _competence(w)["item"].pk},
         "competence:event_detail": lambda w: {"pk": _competence(w)["event"].pk},
+        "competence:event_update": lambda w: {"pk": _competence(w)["event"].pk},
         "competence:feed": lambda w: {"token": _competence(w)["token"]},
         "routines:document_detail": lambda w: {"pk": _routines(w)["document"].pk},
         "routines:document_write": lambda w: {"pk": _routines(w)["document"].pk},

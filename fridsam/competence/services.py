@@ -431,9 +431,10 @@ def event_save(*, county, municipality, fields: dict, user, event: Event | None 
             setattr(event, name, value)
         if event.starts_at and event.ends_at and event.ends_at < event.starts_at:
             raise ValidationError({"ends_at": _("The event ends before it starts.")})
+        action = AccessAction.CHANGE if event.pk else AccessAction.CREATE
         event.full_clean()
         event.save()
-        _log(AccessAction.CREATE, event, user, request, municipality=municipality, county=county)
+        _log(action, event, user, request, municipality=municipality, county=county)
     return event
 
 

@@ -28,6 +28,7 @@ urlpatterns = [
     path("kompetens/kalender/", views.event_list, name="event_list"),
     path("kompetens/kalender/ny/", views.event_create, name="event_create"),
     path("kompetens/kalender/<int:pk>/", views.event_detail, name="event_detail"),
+    path("kompetens/kalender/<int:pk>/andra/", views.event_update, name="event_update"),
     path("kompetens/kalender/adress/", views.feed_renew, name="feed_renew"),
     path("kalender/<str:token>.ics", views.feed, name="feed"),
     path("kommuner/<str:municipality_code>/kompetensplan/", views.plans, name="plans"),

@@ -742,35 +742,54 @@ def event_list(request):
 
 
 def event_create(request):
-    tenancy = request.tenancy
     municipality, county = _place(request)
     from fridsam.competence.models import Event
 
-    event_policy.check(tenancy, ADD, Event(county=county, municipality=municipality))
+    event_policy.check(request.tenancy, ADD, Event(county=county, municipality=municipality))
+    return _event_form(request, county=county, municipality=municipality, event=None)
+
+
+def event_update(request, pk):
+    event = get_object_or_404(event_policy.visible(request.tenancy), pk=pk)
+    event_policy.check(request.tenancy, CHANGE, event)
+    return _event_form(request, county=event.county, municipality=event.municipality, event=event)
+
+
+EVENT_FIELDS = ("title", "kind", "starts_at", "ends_at", "place", "url", "description", "why", "unit_types", "roles")
+
+
+def _event_form(request, *, county, municipality, event):
     courses = Course.objects.filter(county=county, active=True)
     if municipality:
         courses = courses.filter(Q(municipality__isnull=True) | Q(municipality=municipality))
     else:
         courses = courses.filter(municipality__isnull=True)
-    form = EventForm(request.POST or None, courses=courses)
+    initial = {}
+    if event is not None:
+        initial = {name: getattr(event, name) for name in EVENT_FIELDS} | {"course": event.course_id}
+        initial["starts_at"] = timezone.localtime(event.starts_at)
+        initial["ends_at"] = timezone.localtime(event.ends_at)
+    form = EventForm(request.POST or None, courses=courses, initial=initial)
     saved = {}
 
     def save(data):
         saved["event"] = services.event_save(
-            county=county, municipality=municipality, fields=data, user=request.user, request=request
+            county=county, municipality=municipality, fields=data, event=event, user=request.user, request=request
         )
 
-    if save_form(request, form, save, success_message=_("The event was published to the staff it concerns.")):
+    message = _("The event was changed.") if event else _("The event was published to the staff it concerns.")
+    if save_form(request, form, save, success_message=message):
         return redirect("competence:event_detail", pk=saved["event"].pk)
+    place = municipality.name if municipality else county.name
     return render_form_page(
         request,
         form,
-        title=_("New event for %(place)s") % {"place": municipality.name if municipality else county.name},
+        title=_("Change the event") if event else _("New event for %(place)s") % {"place": place},
         intro=_(
             "Pass on trainings, conferences and county meetings to the units and roles they concern, with a "
             "word on why — instead of forwarding everything to everyone at short notice."
         ),
-        cancel_url=reverse("competence:event_list"),
+        cancel_url=reverse("competence:event_detail", args=[event.pk]) if event else reverse("competence:event_list"),
     )
 
 

@@ -236,6 +236,24 @@ def test_events_reach_the_roles_they_are_for_and_the_feed_needs_its_secret(world
     assert client.get(reverse("competence:feed", args=["wrong"])).status_code == 404
     neighbour = login(world.neighbour.users[Role.SOCIAL_WORKER])
     assert neighbour.get(reverse("competence:event_detail", args=[event.pk])).status_code == 404
+    assert login(worker).get(reverse("competence:event_update", args=[event.pk])).status_code == 403
+    c = login(coordinator)
+    form = c.get(reverse("competence:event_update", args=[event.pk])).content.decode()
+    assert "För handläggare" in form
+    changed = {
+        "title": "För handläggare (ny tid)",
+        "kind": "training",
+        "why": "Krav i planen.",
+        "starts_at": "2030-01-10T09:00",
+        "ends_at": "2030-01-10T12:00",
+        "roles": ["social_worker"],
+    }
+    assert c.post(reverse("competence:event_update", args=[event.pk]), changed).status_code == 302
+    event.refresh_from_db()
+    assert event.title == "För handläggare (ny tid)" and event.uid  # the calendar entry keeps its identity
+    changed["ends_at"] = "2030-01-09T12:00"
+    response = c.post(reverse("competence:event_update", args=[event.pk]), changed)
+    assert "Evenemanget slutar innan det börjar." in response.content.decode()
 
 
 def test_a_renewed_feed_address_ends_the_old_one(world, login, client):
