@@ -36,6 +36,7 @@ MESSAGES = {
     "read_routine": _("Read and confirm the %(kind)s “%(title)s” (version %(version)s)."),
     "approve_routine": _("The %(kind)s “%(title)s” waits for your approval."),
     "activity_due": _("Action plan activity “%(activity)s” is due on %(due)s."),
+    "activity_overdue": _("Action plan activity “%(activity)s” was due on %(due)s."),
 }
 
 

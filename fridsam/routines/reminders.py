@@ -113,7 +113,7 @@ def activities(on: datetime.date, user_ids):
         yield Due(
             a.owner_id,
             f"activity:{a.pk}",
-            "activity_due",
+            "activity_overdue" if a.due_on < on else "activity_due",
             a.due_on,
             reverse("routines:action_plan_detail", args=[a.sub_goal.goal.plan_id]),
             {"activity": a.text, "due": a.due_on.isoformat()},
