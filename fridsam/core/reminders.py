@@ -104,6 +104,21 @@ def _sync(on: datetime.date, found: dict[tuple[int, str], Due], user_ids: set[in
     seen = [r.pk for k, r in existing.items() if k in found]
     if seen:
         Reminder.objects.filter(pk__in=seen).update(last_seen_on=on)
+    # Still due but worded differently now (due soon → overdue, a new title): the start page says it
+    # the new way; no new e-mail.
+    changed = []
+    for key, row in existing.items():
+        due = found.get(key)
+        if due is not None and (row.kind, row.params, row.due_on, row.url) != (
+            due.kind,
+            due.params,
+            due.due_on,
+            due.url,
+        ):
+            row.kind, row.params, row.due_on, row.url = due.kind, due.params, due.due_on, due.url
+            changed.append(row)
+    if changed:
+        Reminder.objects.bulk_update(changed, ["kind", "params", "due_on", "url"])
     new_keys = [k for k in found if k not in existing]
     # A reminder resolved earlier and due again comes back (the same row, reopened).
     reopened = {

@@ -106,3 +106,16 @@ def test_reviews_and_approvals_reach_the_owner_and_the_managers(world):
     document.refresh_from_db()
     routines.acknowledge(document=document, user=worker)
     assert not Reminder.objects.filter(user=worker, kind="read_routine", resolved_on__isnull=True).exists()
+
+
+def test_a_reminder_that_becomes_overdue_is_reworded_without_a_new_e_mail(world):
+    course, worker, membership = _setup(world)
+    Membership.objects.filter(pk=membership.pk).update(valid_from=TODAY - datetime.timedelta(days=170))
+    reminders.run(TODAY - datetime.timedelta(days=1))
+    row = Reminder.objects.get(user=worker, key__startswith="training:")
+    assert row.kind == "training_due"
+    sent = len(mail.outbox)
+    result = reminders.run(TODAY + datetime.timedelta(days=20))
+    row.refresh_from_db()
+    assert row.kind == "training_overdue" and row.resolved_on is None
+    assert result.created == 0 and len(mail.outbox) == sent
