@@ -109,7 +109,7 @@ def test_reviews_and_approvals_reach_the_owner_and_the_managers(world):
 
 
 def test_a_reminder_that_becomes_overdue_is_reworded_without_a_new_e_mail(world):
-    course, worker, membership = _setup(world)
+    _course, worker, membership = _setup(world)
     Membership.objects.filter(pk=membership.pk).update(valid_from=TODAY - datetime.timedelta(days=170))
     reminders.run(TODAY - datetime.timedelta(days=1))
     row = Reminder.objects.get(user=worker, key__startswith="training:")
