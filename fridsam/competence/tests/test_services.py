@@ -265,3 +265,19 @@ def test_no_plan_no_checklist(world):
     )
     assert not OnboardingItem.objects.filter(membership=membership).exists()
     assert not CompetencePlan.objects.exists()
+
+
+def test_a_large_import_refreshes_the_statistics_on_postgresql(world, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's planner statistics; SQLite plans without them")
+    factories.course(world.own.county, "GRUND")
+    monkeypatch.setattr(services, "ANALYZE_AFTER", 1)
+    data = _csv([(world.own.users[Role.SOCIAL_WORKER].username, "GRUND", "2025-01-10")])
+    with CaptureQueriesContext(connection) as queries:
+        services.records_import(
+            municipality=world.own.municipality, filename="utb.csv", data=data, user=world.own.users[Role.COORDINATOR]
+        )
+    assert any(q["sql"].startswith("ANALYZE") for q in queries.captured_queries)
