@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.db.models import Q
 from django.urls import reverse
 
 from fridsam.accounts.models import Role, memberships_unscoped
@@ -45,6 +46,14 @@ def onboarding(on: datetime.date, user_ids):
     items = OnboardingItem._base_manager.filter(done_on__isnull=True, due_on__lte=on + STEPS_AHEAD).select_related(
         "membership", "membership__user"
     )
+    if user_ids is not None:  # a few people (refresh_for): their own steps and those they are responsible for
+        theirs = (
+            memberships_unscoped()
+            .active(on)
+            .filter(user_id__in=sorted(user_ids), role__in=[Role.COORDINATOR, Role.MANAGER])
+            .values("municipality_id")
+        )
+        items = items.filter(Q(membership__user_id__in=sorted(user_ids)) | Q(municipality_id__in=theirs))
     items = list(items)
     if not items:
         return

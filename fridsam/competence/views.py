@@ -46,7 +46,6 @@ from fridsam.competence.policies import (
 from fridsam.core import reminders
 from fridsam.core.forms import add_service_errors, render_form_page, run_service, save_form
 from fridsam.core.policies import ADD, CHANGE, VIEW
-from fridsam.core.tenancy import unscoped
 from fridsam.organisations.models import County, Municipality, Unit
 
 
@@ -173,21 +172,19 @@ def item_done(request, pk):
 
 
 def _item_people(item):
-    with unscoped():
-        return [
-            item.membership.user_id,
-            *Membership.objects.active()
-            .filter(municipality_id=item.municipality_id, role__in=[Role.COORDINATOR, Role.MANAGER])
-            .values_list("user_id", flat=True),
-        ]
+    return [
+        item.membership.user_id,
+        *Membership.objects.active()
+        .filter(municipality_id=item.municipality_id, role__in=[Role.COORDINATOR, Role.MANAGER])
+        .values_list("user_id", flat=True),
+    ]
 
 
 def _membership(request, pk) -> Membership:
     """A staff membership the user may see: their own, or one in a municipality they oversee."""
-    with unscoped():
-        membership = get_object_or_404(
-            Membership.objects.select_related("user", "unit", "municipality"), pk=pk, role__in=MUNICIPAL_ROLES
-        )
+    membership = get_object_or_404(
+        Membership.objects.select_related("user", "unit", "municipality"), pk=pk, role__in=MUNICIPAL_ROLES
+    )
     if membership.user_id != request.user.pk and not competence_policy.can(
         request.tenancy, RECORD, membership.municipality
     ):
@@ -836,8 +833,7 @@ def feed(request, token):
     from fridsam.accounts.selectors import tenancy_for_user
     from fridsam.core.tenancy import tenant_scope
 
-    with unscoped():
-        row = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    row = CalendarFeed.objects.select_related("user").filter(token=token).first()  # personal, not tenant data
     if row is None or not row.user.is_active:
         raise Http404
     tenancy = tenancy_for_user(user=row.user)

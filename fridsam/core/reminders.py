@@ -203,6 +203,5 @@ def refresh_for(users: Iterable, on: datetime.date | None = None) -> None:
 def open_for(user) -> list:
     from fridsam.core.models import Reminder
 
-    with unscoped():
-        rows = list(Reminder.objects.filter(user=user, resolved_on__isnull=True).order_by("due_on")[:50])
+    rows = list(Reminder.objects.filter(user=user, resolved_on__isnull=True).order_by("due_on")[:50])
     return [(message(r), r) for r in rows]

@@ -42,7 +42,16 @@ def reviews(on: datetime.date, user_ids):
 
 @register
 def approvals(on: datetime.date, user_ids):
-    waiting = list(DocumentVersion._base_manager.filter(status=VersionStatus.IN_REVIEW).select_related("document"))
+    waiting = DocumentVersion._base_manager.filter(status=VersionStatus.IN_REVIEW).select_related("document")
+    if user_ids is not None:  # a few people (refresh_for): only the municipalities they manage
+        managed = (
+            memberships_unscoped()
+            .active(on)
+            .filter(user_id__in=sorted(user_ids), role=Role.MANAGER)
+            .values("municipality_id")
+        )
+        waiting = waiting.filter(document__municipality_id__in=managed)
+    waiting = list(waiting)
     if not waiting:
         return
     managers = {}
