@@ -483,8 +483,7 @@ COUNTY_SHARED = {
     "housing:availability_report",
     "housing:feedback_create",
     "housing:apartment_detail",
-    "housing:match_run_detail",
-    "housing:proposal_accept",
+    "housing:match_run_detail",  # the county's counts; proposals only for the applicant's municipality
 }
 
 # Views that only answer POST: the sweep posts to them (an empty form).

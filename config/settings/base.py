@@ -62,6 +62,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside everything that may answer on its own (WhiteNoise, APPEND_SLASH, CSRF failures,
+    # the login redirect): every response gets the headers.
+    "fridsam.core.security.SecurityHeadersMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "fridsam.core.i18n.LocaleMiddleware",
@@ -72,9 +76,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "fridsam.accounts.middleware.TwoFactorRequiredMiddleware",
     "fridsam.core.tenancy.TenancyMiddleware",
+    "fridsam.core.caselevel.CaseLevelDeniedMiddleware",  # refused case-level reads are logged (ADR 0021)
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "fridsam.core.security.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -150,8 +153,9 @@ ACCOUNT_SESSION_REMEMBER = False
 LOGIN_FAILURE_LIMIT = int(env("FRIDSAM_LOGIN_FAILURE_LIMIT", "5") or 5)
 LOGIN_LOCKOUT_MINUTES = int(env("FRIDSAM_LOGIN_LOCKOUT_MINUTES", "15") or 15)
 ACCOUNT_RATE_LIMITS = {
-    # After LOGIN_FAILURE_LIMIT failed attempts for one username (password or second factor),
-    # further attempts are refused until the window has passed; an IP is also throttled.
+    # After LOGIN_FAILURE_LIMIT failed passwords for one username from one address, that address
+    # may not try the account again until the window has passed (ADR 0019); an address is also
+    # throttled over all accounts. The second factor is limited per account (MFA's own limit).
     "login_failed": f"20/m/ip,{LOGIN_FAILURE_LIMIT}/{LOGIN_LOCKOUT_MINUTES * 60}s/key",
 }
 
@@ -161,6 +165,11 @@ MFA_TOTP_ISSUER = "Fridsam"
 # Accept the code of the previous and next 30-second period too (clock drift, RFC 6238 §5.2).
 MFA_TOTP_TOLERANCE = 1
 MFA_RECOVERY_CODE_COUNT = 10
+# A code is accepted once per account, ever: the authenticator remembers its last time step.
+MFA_FORMS = {
+    "authenticate": "fridsam.accounts.totp.AuthenticateForm",
+    "reauthenticate": "fridsam.accounts.totp.ReauthenticateForm",
+}
 
 # Idle timeout: the session expires this many minutes after the last request.
 IDLE_TIMEOUT_MINUTES = int(env("FRIDSAM_IDLE_TIMEOUT_MINUTES", "30") or 30)
@@ -230,6 +239,20 @@ FRIDSAM_CASE_REFERENCE_SECRET = env("FRIDSAM_CASE_REFERENCE_SECRET")
 FRIDSAM_CASE_REFERENCE_KEYS = dict(
     item.split("=", 1) for item in env_list("FRIDSAM_CASE_REFERENCE_KEYS") if "=" in item
 )
+# The access log's chain is keyed: HMAC-SHA-256 with this secret, which is never in the database
+# (ADR 0018). Retired keys stay in FRIDSAM_ACCESS_LOG_OLD_KEYS (comma-separated, newest first) for as
+# long as the entries and anchors they signed are kept. Production refuses to start without a key;
+# development and tests use FRIDSAM_ACCESS_LOG_DEV_KEY, which is public and fails the deploy check.
+FRIDSAM_ACCESS_LOG_KEY = env("FRIDSAM_ACCESS_LOG_KEY")
+FRIDSAM_ACCESS_LOG_OLD_KEYS = env_list("FRIDSAM_ACCESS_LOG_OLD_KEYS")
+FRIDSAM_ACCESS_LOG_DEV_KEY = "dev-only-access-log-key-not-secret-5d0c8a2e41f7b396"
+# `manage.py anchor_access_log` appends the chain's head to this append-only file, and to syslog
+# when FRIDSAM_ACCESS_LOG_ANCHOR_SYSLOG is set ("/dev/log" or "loghost:514"); `verify_access_log`
+# compares the chain with every anchor.
+FRIDSAM_ACCESS_LOG_ANCHOR_FILE = Path(
+    env("FRIDSAM_ACCESS_LOG_ANCHOR_FILE") or BASE_DIR / "var" / "access-log-anchors.jsonl"
+)
+FRIDSAM_ACCESS_LOG_ANCHOR_SYSLOG = env("FRIDSAM_ACCESS_LOG_ANCHOR_SYSLOG", "")
 # How long a purpose given for reading other people's follow-up records stays valid.
 FRIDSAM_READ_PURPOSE_MINUTES = int(env("FRIDSAM_READ_PURPOSE_MINUTES", "60") or 60)
 # Protected housing: a provider is quality-assured when its latest assessment, no older than this,
@@ -248,3 +271,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "WARNING")},
 }
 MEDIA_ROOT = Path(env("FRIDSAM_FILES_ROOT") or BASE_DIR / "var" / "files")  # attachments, served only through views
+# Uploads (ADR 0016): the request stops storing a file past 20 MB (each form sets its own, lower
+# limit and says so); up to 2.5 MB a file stays in memory, larger ones go to a temporary file.
+FILE_UPLOAD_HANDLERS = [
+    "fridsam.core.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # a request's fields besides its files
+DATA_UPLOAD_MAX_NUMBER_FILES = 5  # every form takes one file

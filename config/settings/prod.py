@@ -12,8 +12,14 @@ if not SECRET_KEY:
 if not env("FRIDSAM_CASE_REFERENCE_SECRET"):
     raise ImproperlyConfigured("FRIDSAM_CASE_REFERENCE_SECRET must be set in production.")
 
+if not env("FRIDSAM_ACCESS_LOG_KEY"):
+    raise ImproperlyConfigured("FRIDSAM_ACCESS_LOG_KEY must be set in production (it keys the access log, ADR 0018).")
+
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The client's address (login limits per source, ADR 0019) is read from X-Forwarded-For as set by
+# this many proxies in front of Fridsam.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(env("FRIDSAM_TRUSTED_PROXY_COUNT", "1") or 1)
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(env("DJANGO_HSTS_SECONDS", "31536000") or 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -1,7 +1,7 @@
 """The test suite: `make test`. Runs on SQLite by default, on PostgreSQL with DATABASE_URL."""
 
 from .base import *  # noqa: F403
-from .base import DATABASES, env
+from .base import DATABASES, FRIDSAM_ACCESS_LOG_DEV_KEY, env
 
 SECRET_KEY = "test-only-key-not-secret-0123456789abcdef0123456789abcdef"  # noqa: S105 - tests only
 DEBUG = False
@@ -16,5 +16,11 @@ WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = None  # static files are served from the apps (WhiteNoise finders)
 # Attachments written by tests go to a throwaway directory, never into var/.
 import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 MEDIA_ROOT = tempfile.mkdtemp(prefix="fridsam-test-files-")
+# The access log is keyed with the public development key; anchors go to a throwaway directory.
+FRIDSAM_ACCESS_LOG_KEY = FRIDSAM_ACCESS_LOG_DEV_KEY
+FRIDSAM_ACCESS_LOG_OLD_KEYS = []
+FRIDSAM_ACCESS_LOG_ANCHOR_FILE = Path(tempfile.mkdtemp(prefix="fridsam-test-anchors-")) / "access-log-anchors.jsonl"
+FRIDSAM_ACCESS_LOG_ANCHOR_SYSLOG = ""

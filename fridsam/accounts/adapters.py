@@ -9,6 +9,11 @@ class AccountAdapter(DefaultAccountAdapter):
         # Accounts are created by administrators; there is no self-service sign-up.
         return False
 
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        # Failed passwords lock an account only from the source they came from (ADR 0019):
+        # anyone who knows a username could otherwise lock its owner out for the whole window.
+        return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{self.get_client_ip(request)}"
+
 
 class MFAAdapter(DefaultMFAAdapter):
     """TOTP secrets and recovery-code seeds are encrypted at rest."""

@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "fridsam.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from . import totp  # noqa: F401  (a TOTP code is accepted once: the activation signal)

@@ -15,6 +15,7 @@ class LinesField(forms.CharField):
     """One item per line."""
 
     widget = forms.Textarea(attrs={"rows": 3})
+    default_validators = [validate_no_personal_identity_number]  # runs on the list of lines
 
     def to_python(self, value):
         value = super().to_python(value)
@@ -141,7 +142,7 @@ class GoalReviewForm(forms.Form):
 
 class AgreementForm(forms.ModelForm):
     partner_organisation = forms.ModelChoiceField(
-        label=_("Partner organisation"), queryset=PartnerOrganisation._base_manager.none(), required=False
+        label=_("Partner organisation"), queryset=PartnerOrganisation.system_objects.none(), required=False
     )
 
     class Meta:
@@ -173,9 +174,9 @@ class FollowUpForm(forms.Form):
 
 
 class ReferralForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit._base_manager.none())
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.system_objects.none())
     partner_organisation = forms.ModelChoiceField(
-        label=_("Referred to"), queryset=PartnerOrganisation._base_manager.none()
+        label=_("Referred to"), queryset=PartnerOrganisation.system_objects.none()
     )
     category = forms.ChoiceField(label=_("Kind of support"), choices=ReferralCategory.choices)
     referred_on = forms.DateField(label=_("Date"), widget=DateInput())

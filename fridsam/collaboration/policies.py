@@ -34,7 +34,7 @@ class GroupPolicy(PermissionPolicy):
     def _reader_q(self, tenancy) -> Q:
         staff = sorted(_municipalities(tenancy, *MUNICIPAL_ROLES))
         regional = sorted(_counties(tenancy, Role.COORDINATOR, Role.MANAGER, Role.COUNTY_ANALYST))
-        member_of = CollaborationGroup._base_manager.filter(
+        member_of = CollaborationGroup.system_objects.filter(
             members__user_id=tenancy.user.pk, members__active=True
         ).values("pk")
         return (

@@ -25,7 +25,7 @@ def refresh_agreements(municipality_id: int) -> int:
     indicator = Indicator.objects.filter(key=KEY, is_active=True).values_list("id", flat=True).first()
     if indicator is None:
         return 0
-    agreements = list(Agreement._base_manager.filter(municipality_id=municipality_id))
+    agreements = list(Agreement.system_objects.filter(municipality_id=municipality_id))
     today = timezone.localdate()
     if not agreements:
         return write_computed(set(), {}, {KEY: indicator})
@@ -52,7 +52,7 @@ def refresh_referrals(municipality_id: int, years) -> int:
     if indicator is None or not years:
         return 0
     counts = dict(
-        Referral._base_manager.filter(municipality_id=municipality_id)
+        Referral.system_objects.filter(municipality_id=municipality_id)
         .annotate(year=ExtractYear("referred_on"))
         .filter(year__in=sorted(years))
         .values("year")

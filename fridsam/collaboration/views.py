@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,7 +26,6 @@ from fridsam.collaboration.models import (
     AgreementParty,
     GroupKind,
     Meeting,
-    ReferralCategory,
 )
 from fridsam.collaboration.policies import (
     RECEIVE,
@@ -36,6 +34,7 @@ from fridsam.collaboration.policies import (
     prevention_policy,
     referral_policy,
 )
+from fridsam.core.caselevel import case_level
 from fridsam.core.forms import render_form_page, save_form
 from fridsam.core.policies import ADD, CHANGE, VIEW
 from fridsam.organisations.models import County, Municipality
@@ -366,41 +365,41 @@ def agreement_update(request, pk):
     return _agreement_form(request, agreement.municipality, agreement)
 
 
+@case_level("collaboration.referral", many=True)
 def referral_list(request):
     tenancy = request.tenancy
     referral_policy.check(tenancy, VIEW)
-    referrals = list(
-        referral_policy.visible(tenancy).select_related("unit", "partner_organisation", "municipality")[:500]
-    )
-    counts = (
-        referral_policy.visible(tenancy)
-        .annotate(year=ExtractYear("referred_on"))
-        .values("municipality__name", "year", "category")
-        .annotate(n=Count("id"))
-        .order_by("municipality__name", "-year", "category")
-    )
-    labels = dict(ReferralCategory.choices)
+    referrals, counts = selectors.referral_overview(tenancy=tenancy, request=request)
     return render(
         request,
         "collaboration/referral_list.html",
         {
             "referrals": referrals,
-            "counts": [{**c, "category": labels[c["category"]]} for c in counts],
+            "counts": counts,
             "can_add": referral_policy.can(tenancy, ADD),
             "receives": {r.pk for r in referrals if referral_policy.can(tenancy, RECEIVE, r) and not r.received_on},
         },
     )
 
 
+@case_level("followup.followuprecord", query="uppfoljning", optional=True)
 def referral_create(request):
     tenancy = request.tenancy
     record = None
     if request.GET.get("uppfoljning", "").isdigit():
-        from fridsam.followup.policies import followup_policy
+        # A referral linked to a follow-up record shows the record: read as the record page reads it.
+        from fridsam.followup import purpose as read_purpose
+        from fridsam.followup import selectors as followup_selectors
 
-        record = followup_policy.get_or_404(tenancy, VIEW, pk=int(request.GET["uppfoljning"]))
+        record = followup_selectors.record_for_change(tenancy=tenancy, pk=int(request.GET["uppfoljning"]), action=VIEW)
         municipality = record.municipality
         referral_policy.check(tenancy, ADD, municipality)
+        response, purpose_text = read_purpose.required(request, record)
+        if response:
+            return response
+        followup_selectors.record_shown(
+            tenancy=tenancy, record=record, request=request, purpose=purpose_text, detail="referral"
+        )
     else:
         municipality = _municipality_from_query(request, referral_policy, ADD)
     form = ReferralForm(request.POST or None, municipality=municipality)
@@ -437,6 +436,7 @@ def referral_create(request):
 
 
 @require_POST
+@case_level("collaboration.referral", kwarg="pk")
 def referral_receive(request, pk):
     referral = referral_policy.get_or_404(request.tenancy, RECEIVE, pk=pk)
     try:

@@ -9,6 +9,7 @@ from fridsam.competence.models import (
     StepResponsible,
     Topic,
 )
+from fridsam.core import uploads
 from fridsam.core.forms import DateInput, TargetGroupsForm
 from fridsam.core.validators import validate_no_personal_identity_number
 from fridsam.organisations.models import UnitType
@@ -36,7 +37,7 @@ class RequirementForm(forms.Form):
     )
     courses = forms.ModelMultipleChoiceField(
         label=_("Courses that fulfil it"),
-        queryset=Course._base_manager.none(),
+        queryset=Course.system_objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=_("Completing any one of them fulfils the requirement."),
@@ -75,7 +76,7 @@ class PlanStartForm(forms.Form):
 
 
 class RecordForm(forms.Form):
-    course = forms.ModelChoiceField(label=_("Course"), queryset=Course._base_manager.none())
+    course = forms.ModelChoiceField(label=_("Course"), queryset=Course.system_objects.none())
     completed_on = forms.DateField(label=_("Completed on"), widget=DateInput())
 
     def __init__(self, *args, courses=None, **kwargs):
@@ -85,7 +86,11 @@ class RecordForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("File (CSV or XLSX)"))
+    file = uploads.UploadField(
+        max_bytes=uploads.TABLE_MAX_BYTES,
+        label=_("File (CSV or XLSX)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx"}),
+    )
 
 
 class EventForm(TargetGroupsForm):
@@ -115,7 +120,7 @@ class EventForm(TargetGroupsForm):
         help_text=_("Shown to the staff it is meant for: why this event matters for their work."),
     )
     course = forms.ModelChoiceField(
-        label=_("Course in the catalogue"), queryset=Course._base_manager.none(), required=False
+        label=_("Course in the catalogue"), queryset=Course.system_objects.none(), required=False
     )
 
     def __init__(self, *args, courses=None, **kwargs):

@@ -7,16 +7,22 @@ import datetime
 
 from django.utils import timezone
 
+# Control characters other than the tab may not appear in a content line (RFC 5545 §3.3.11); a
+# bare CR or LF would end the line and let the text write properties of its own.
+_CONTROLS = {c: None for c in [*range(0x00, 0x09), *range(0x0A, 0x20), *range(0x7F, 0xA0)]}
+
 
 def _escape(text: str) -> str:
-    return (
-        (text or "")
-        .replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
+    """A TEXT value: backslash, semicolon and comma escaped, every line break (CRLF, CR, LF, and
+    Unicode's line and paragraph separators) written as \\n, other control characters dropped."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    escaped = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+    return escaped.translate(_CONTROLS)
+
+
+def _plain(value: str) -> str:
+    """A value that is not TEXT (UID, URL): no control character at all."""
+    return str(value or "").translate(_CONTROLS)
 
 
 def _fold(line: str) -> str:
@@ -50,7 +56,7 @@ def calendar(events, *, name: str) -> str:
         description = "\n\n".join(part for part in (e.why, e.description, e.url) if part)
         lines += [
             "BEGIN:VEVENT",
-            f"UID:{e.uid}@fridsam",
+            f"UID:{_plain(e.uid)}@fridsam",
             f"DTSTAMP:{stamp}",
             f"DTSTART:{_utc(e.starts_at)}",
             f"DTEND:{_utc(e.ends_at)}",
@@ -61,7 +67,7 @@ def calendar(events, *, name: str) -> str:
         if description:
             lines.append(f"DESCRIPTION:{_escape(description)}")
         if e.url:
-            lines.append(f"URL:{e.url}")
+            lines.append(f"URL:{_plain(e.url)}")
         lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"

@@ -43,7 +43,7 @@ def training(on: datetime.date, user_ids):
 
 @register
 def onboarding(on: datetime.date, user_ids):
-    items = OnboardingItem._base_manager.filter(done_on__isnull=True, due_on__lte=on + STEPS_AHEAD).select_related(
+    items = OnboardingItem.system_objects.filter(done_on__isnull=True, due_on__lte=on + STEPS_AHEAD).select_related(
         "membership", "membership__user"
     )
     if user_ids is not None:  # a few people (refresh_for): their own steps and those they are responsible for

@@ -31,7 +31,7 @@ from fridsam.competence.models import (
 
 def staff(municipality_ids, on: datetime.date):
     """Active staff memberships of the municipalities (unscoped: callers check the policy)."""
-    return Membership._base_manager.filter(
+    return Membership.system_objects.filter(
         Q(valid_until__isnull=True) | Q(valid_until__gte=on),
         municipality_id__in=list(municipality_ids),
         role__in=MUNICIPAL_ROLES,
@@ -43,7 +43,7 @@ def current_plans(municipality_ids, on: datetime.date) -> dict[int, CompetencePl
     """The approved plan in force on *on* per municipality: the latest version of the latest year
     that has begun."""
     plans: dict[int, CompetencePlan] = {}
-    for plan in CompetencePlan._base_manager.filter(
+    for plan in CompetencePlan.system_objects.filter(
         municipality_id__in=list(municipality_ids), status=PlanStatus.APPROVED, year__lte=on.year
     ).order_by("municipality_id", "-year", "-version"):
         plans.setdefault(plan.municipality_id, plan)
@@ -147,7 +147,7 @@ def coverage_over(
     if not plans or not days:
         return result
     if requirements is None:
-        requirements = list(Requirement._base_manager.filter(plan__in=list(plans.values())))
+        requirements = list(Requirement.system_objects.filter(plan__in=list(plans.values())))
     municipality_of = {p.pk: m for m, p in plans.items()}
     for requirement in requirements:
         for day in days:
@@ -156,7 +156,7 @@ def coverage_over(
         return result
     months = sorted({r.months for r in requirements})
     cutoffs = {(i, m): last_overdue_hiring_day(day, m) for i, day in enumerate(days) for m in months}
-    members = Membership._base_manager.filter(
+    members = Membership.system_objects.filter(
         Q(valid_until__isnull=True) | Q(valid_until__gte=days[0]),
         municipality_id__in=list(plans),
         role__in=MUNICIPAL_ROLES,
@@ -299,11 +299,11 @@ def people(memberships, plan: CompetencePlan | None, on: datetime.date) -> list[
     memberships = list(memberships)
     if plan is None:
         return [PersonStatus(m, [], on) for m in memberships]
-    requirements = list(Requirement._base_manager.filter(plan=plan).prefetch_related("courses"))
+    requirements = list(Requirement.system_objects.filter(plan=plan).prefetch_related("courses"))
     course_ids = {c.pk for r in requirements for c in r.courses.all()}
     first_done: dict[tuple[int, int], datetime.date] = {}
     for person_id, course_id, day in (
-        TrainingRecord._base_manager.filter(
+        TrainingRecord.system_objects.filter(
             person_id__in={m.user_id for m in memberships}, course_id__in=course_ids, completed_on__lte=on
         )
         .order_by("completed_on")
@@ -331,7 +331,7 @@ def topic_coverage(municipality_id: int, on: datetime.date, county_id: int) -> l
 
     pairs = [
         (pk, topic)
-        for pk, topics in Course._base_manager.filter(county_id=county_id).values_list("pk", "topics")
+        for pk, topics in Course.system_objects.filter(county_id=county_id).values_list("pk", "topics")
         for topic in topics
         if topic in Topic.values
     ]
@@ -369,7 +369,7 @@ def basic_course_ids(county_id: int) -> list[int]:
     """Courses that count as basic training on violence in close relationships (the indicator)."""
     return [
         pk
-        for pk, topics in Course._base_manager.filter(county_id=county_id, level=CourseLevel.BASIC).values_list(
+        for pk, topics in Course.system_objects.filter(county_id=county_id, level=CourseLevel.BASIC).values_list(
             "pk", "topics"
         )
         if Topic.BASICS in topics
@@ -383,7 +383,7 @@ def trained_social_workers(municipality, on: datetime.date) -> tuple[int, int]:
     ids = basic_course_ids(municipality.county_id)
     members = staff([municipality.pk], on).filter(role=Role.SOCIAL_WORKER)
     trained = Exists(
-        TrainingRecord._base_manager.filter(person_id=OuterRef("user_id"), course_id__in=ids, completed_on__lte=on)
+        TrainingRecord.system_objects.filter(person_id=OuterRef("user_id"), course_id__in=ids, completed_on__lte=on)
     )
     counts = members.aggregate(
         all_staff=Count("user", distinct=True), trained=Count("user", distinct=True, filter=Q(trained))
@@ -411,7 +411,7 @@ def onboarding_overview(municipality_id: int, on: datetime.date):
 
 
 def checklist_of(membership) -> list[OnboardingItem]:
-    return list(OnboardingItem._base_manager.filter(membership=membership).select_related("done_by"))
+    return list(OnboardingItem.system_objects.filter(membership=membership).select_related("done_by"))
 
 
 @dataclass
@@ -444,7 +444,7 @@ def glance(municipalities, on: datetime.date, facts: dict | None = None) -> list
         coverages = {m: f.training.coverage for m, f in facts.items() if f.training is not None}
         overdue_documents = {m: f.routines.overdue for m, f in facts.items() if f.routines is not None}
     onboarding = dict(
-        OnboardingItem._base_manager.filter(municipality_id__in=ids, done_on__isnull=True, due_on__lt=on)
+        OnboardingItem.system_objects.filter(municipality_id__in=ids, done_on__isnull=True, due_on__lt=on)
         .values("municipality_id")
         .annotate(n=Count("membership", distinct=True))
         .values_list("municipality_id", "n")
@@ -504,7 +504,7 @@ def self_assessment(municipality, year: int, on: datetime.date) -> tuple[list[st
         unit_of.setdefault(user_id, (unit_id, unit_name or ""))
     values: dict = defaultdict(lambda: defaultdict(list))  # unit → topic → [scores]
     people: dict = defaultdict(set)
-    for respondent, key, value in Answer._base_manager.filter(
+    for respondent, key, value in Answer.system_objects.filter(
         response__round__question_set__key=SELF_ASSESSMENT_KEY,
         response__round__year=year,
         response__municipalities=municipality,

@@ -30,6 +30,7 @@ from fridsam.competence.models import (
     Topic,
     TrainingRecord,
 )
+from fridsam.core import uploads
 from fridsam.core.audit import log_access
 from fridsam.core.models import AccessAction
 
@@ -83,7 +84,7 @@ def plan_start(*, municipality, year: int, user, request=None) -> CompetencePlan
     if not 2000 <= year <= 2100:
         raise ValidationError({"year": _("Give a year between 2000 and 2100.")})
     with transaction.atomic():
-        plans = CompetencePlan._base_manager.select_for_update().filter(municipality=municipality)
+        plans = CompetencePlan.system_objects.select_for_update().filter(municipality=municipality)
         if plans.filter(status=PlanStatus.DRAFT).exists():
             raise ValidationError(_("The municipality already has a draft plan: finish or approve it first."))
         source = plans.filter(status=PlanStatus.APPROVED).order_by("-year", "-version").first()
@@ -192,7 +193,7 @@ def step_remove(*, step: OnboardingStep, user, request=None) -> None:
 def plan_approve(*, plan: CompetencePlan, user, request=None) -> CompetencePlan:
     """A manager approves the draft; it becomes the plan in force from its year."""
     with transaction.atomic():
-        plan = CompetencePlan._base_manager.select_for_update().get(pk=plan.pk)
+        plan = CompetencePlan.system_objects.select_for_update().get(pk=plan.pk)
         _editable(plan)
         if not plan.requirements.exists():
             raise ValidationError(_("A plan needs at least one training requirement before it is approved."))
@@ -259,7 +260,8 @@ def record_remove(*, record: TrainingRecord, user, request=None) -> None:
 class ImportResult:
     created: int = 0
     already: int = 0
-    errors: list[tuple[int | None, str]] = field(default_factory=list)
+    # The first MAX_ERRORS problems; errors.more counts the others.
+    errors: list[tuple[int | None, str]] = field(default_factory=uploads.ErrorList)
 
 
 ANALYZE_AFTER = 1000  # imported rows after which PostgreSQL's statistics are refreshed
@@ -270,27 +272,29 @@ IMPORT_TEMPLATE = ["användare", "kurs", "datum"]
 def records_import(*, municipality, filename: str, data: bytes, user, request=None) -> ImportResult:
     """Import completed courses: one row per person, course (its code) and date. A person is named
     by user name or e-mail, never by personal identity number. All or nothing: any bad row stops
-    the import and every bad row is reported."""
-    from fridsam.statistics.importers import FileError, read_table
-
+    the import and every bad row is reported (the first hundred, and how many more). The file is
+    read as a stream within the caps of :mod:`fridsam.core.uploads`."""
     result = ImportResult()
     try:
-        rows = read_table(filename, data, IMPORT_COLUMNS, template=IMPORT_TEMPLATE, required=("course", "completed_on"))
-    except FileError as error:
+        table = uploads.read_table(
+            filename, data, IMPORT_COLUMNS, template=IMPORT_TEMPLATE, required=("course", "completed_on")
+        )
+    except uploads.FileError as error:
         result.errors.append((None, str(error)))
         return result
-    if rows and not any("username" in r or "email" in r for r in rows[:1]):
+    if not {"username", "email"} & table.fields:
         result.errors.append((None, _("Name the person in a column “användare” or “e-post”.")))
         return result
+    rows = table.rows
     today = timezone.localdate()
-    members = Membership._base_manager.filter(municipality=municipality, role__in=MUNICIPAL_ROLES).select_related(
+    members = Membership.system_objects.filter(municipality=municipality, role__in=MUNICIPAL_ROLES).select_related(
         "user"
     )
     by_username = {m.user.username.lower(): m.user for m in members}
     by_email = {m.user.email.lower(): m.user for m in members if m.user.email}
     courses = {
         c.code.lower(): c
-        for c in Course._base_manager.filter(county_id=municipality.county_id, active=True)
+        for c in Course.system_objects.filter(county_id=municipality.county_id, active=True)
         if c.municipality_id in (None, municipality.pk)
     }
     wanted: dict[tuple, int] = {}
@@ -321,10 +325,13 @@ def records_import(*, municipality, filename: str, data: bytes, user, request=No
             result.errors.append((line, _("the same as row %(line)s") % {"line": wanted[key]}))
             continue
         wanted[key] = line
+    if rows.error is not None:
+        result.errors = uploads.ErrorList([(None, str(rows.error))])
+        return result
     if result.errors:
         return result
     existing = set(
-        TrainingRecord._base_manager.filter(
+        TrainingRecord.system_objects.filter(
             person_id__in={k[0] for k in wanted}, course_id__in={k[1] for k in wanted}
         ).values_list("person_id", "course_id", "completed_on")
     )
@@ -400,7 +407,7 @@ def checklist_ensure(*, membership: Membership, plan: CompetencePlan | None = No
     plan = plan or current_plans([membership.municipality_id], timezone.localdate()).get(membership.municipality_id)
     if plan is None:
         return 0
-    have = set(OnboardingItem._base_manager.filter(membership=membership).values_list("step_id", flat=True))
+    have = set(OnboardingItem.system_objects.filter(membership=membership).values_list("step_id", flat=True))
     items = [
         OnboardingItem(
             membership=membership,
@@ -410,16 +417,16 @@ def checklist_ensure(*, membership: Membership, plan: CompetencePlan | None = No
             responsible=step.responsible,
             due_on=membership.valid_from + datetime.timedelta(days=step.days),
         )
-        for step in OnboardingStep._base_manager.filter(plan=plan)
+        for step in OnboardingStep.system_objects.filter(plan=plan)
         if step.pk not in have
     ]
-    OnboardingItem._base_manager.bulk_create(items)
+    OnboardingItem.system_objects.bulk_create(items)
     return len(items)
 
 
 def item_done(*, item: OnboardingItem, user, on: datetime.date | None = None, request=None) -> OnboardingItem:
     with transaction.atomic():
-        item = OnboardingItem._base_manager.select_for_update().get(pk=item.pk)
+        item = OnboardingItem.system_objects.select_for_update().get(pk=item.pk)
         if item.done_on is None:
             item.done_on, item.done_by = on or timezone.localdate(), user
             item.save(update_fields=["done_on", "done_by"])
@@ -450,9 +457,9 @@ def event_respond(*, event: Event, user, status: str, request=None) -> EventResp
         raise ValidationError(_("Unknown answer."))
     with transaction.atomic():
         if not status:
-            EventResponse._base_manager.filter(event=event, user=user).delete()
+            EventResponse.system_objects.filter(event=event, user=user).delete()
             return None
-        response, _created = EventResponse._base_manager.update_or_create(
+        response, _created = EventResponse.system_objects.update_or_create(
             event=event, user=user, defaults={"status": status}
         )
     return response

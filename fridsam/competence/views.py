@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -76,7 +77,7 @@ def mine(request):
     for m in memberships:
         person = selectors.people([m], plans.get(m.municipality_id), today)[0]
         statuses.append((m, person, selectors.checklist_of(m)))
-    records = list(TrainingRecord._base_manager.filter(person=request.user).select_related("course"))
+    records = list(TrainingRecord.system_objects.filter(person=request.user).select_related("course"))
     municipality = memberships[0].municipality if memberships else None
     form = RecordForm(courses=_courses_for(municipality)) if municipality else None
     oversee = [m for m in tenancy.municipalities_with_role(Role.COORDINATOR, Role.MANAGER)]
@@ -206,7 +207,7 @@ def person(request, pk):
             "membership": membership,
             "person": selectors.people([membership], plan, today)[0],
             "checklist": selectors.checklist_of(membership),
-            "records": list(TrainingRecord._base_manager.filter(person=membership.user).select_related("course")),
+            "records": list(TrainingRecord.system_objects.filter(person=membership.user).select_related("course")),
             "form": RecordForm(courses=_courses_for(membership.municipality)),
             "today": today,
         },
@@ -228,7 +229,7 @@ def self_assessment(request):
     year = timezone.localdate().year
     round_ = survey.survey_round_for_year(key=selectors.SELF_ASSESSMENT_KEY, year=year)
     previous = (
-        Response._base_manager.filter(respondent=request.user, round__question_set__key=selectors.SELF_ASSESSMENT_KEY)
+        Response.system_objects.filter(respondent=request.user, round__question_set__key=selectors.SELF_ASSESSMENT_KEY)
         .select_related("round")
         .prefetch_related("answers__question")
         .order_by("-round__year")
@@ -843,4 +844,7 @@ def feed(request, token):
         ical.calendar(events, name=_("Fridsam events")), content_type="text/calendar; charset=utf-8"
     )
     response["Content-Disposition"] = 'inline; filename="fridsam.ics"'
+    # Personal: neither a shared cache nor the browser keeps it (the feed has no session).
+    add_never_cache_headers(response)
+    patch_cache_control(response, no_store=True, private=True)
     return response

@@ -32,7 +32,7 @@ class PostForm(forms.Form):
     )
     placement_level = forms.ChoiceField(label=_("Placement"), choices=PlacementLevel.choices)
     placement_unit = forms.ModelChoiceField(
-        label=_("Unit (if placed at a unit)"), queryset=Unit._base_manager.none(), required=False
+        label=_("Unit (if placed at a unit)"), queryset=Unit.system_objects.none(), required=False
     )
     combined_duties = forms.ChoiceField(label=_("The post is combined with"), choices=CombinedDuties.choices)
     combined_duties_percent = forms.IntegerField(
@@ -125,7 +125,7 @@ class TeamForm(forms.Form):
 class AssignmentForm(forms.Form):
     """Add another municipality to a shared post."""
 
-    municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=Unit._base_manager.none())
+    municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=Unit.system_objects.none())
     share_percent = forms.IntegerField(label=_("Share of a full-time post there (%)"), min_value=1, max_value=100)
     management_group_seat = forms.BooleanField(label=_("Seat in the management group there"), required=False)
 

@@ -22,7 +22,7 @@ def current_shares_of(*, user) -> dict[int, int]:
     """Municipality id → share of a full-time post, for the user's current posts."""
     day = timezone.localdate()
     return dict(
-        PostAssignment._base_manager.filter(current_q("post__", day), post__coordinator=user).values_list(
+        PostAssignment.system_objects.filter(current_q("post__", day), post__coordinator=user).values_list(
             "municipality_id", "share_percent"
         )
     )
@@ -34,11 +34,11 @@ def posts_for_municipality(*, municipality) -> QuerySet[CoordinatorPost]:
         CoordinatorPost.objects.filter(assignments__municipality=municipality)
         .select_related("coordinator", "deputy", "placement_unit")
         .prefetch_related(
-            Prefetch("assignments", queryset=PostAssignment._base_manager.select_related("municipality")),
+            Prefetch("assignments", queryset=PostAssignment.system_objects.select_related("municipality")),
             Prefetch(
-                "role_descriptions", queryset=RoleDescription._base_manager.select_related("approved_by", "written_by")
+                "role_descriptions", queryset=RoleDescription.system_objects.select_related("approved_by", "written_by")
             ),
-            Prefetch("absences", queryset=Absence._base_manager.order_by("-start_date")),
+            Prefetch("absences", queryset=Absence.system_objects.order_by("-start_date")),
         )
         .order_by("-start_date")
         .distinct()
@@ -49,7 +49,7 @@ def teams_for_municipality(*, municipality) -> QuerySet[Team]:
     return (
         Team.objects.filter(municipality=municipality)
         .select_related("leader")
-        .prefetch_related(Prefetch("members", queryset=TeamMember._base_manager.select_related("user", "unit")))
+        .prefetch_related(Prefetch("members", queryset=TeamMember.system_objects.select_related("user", "unit")))
         .order_by("-start_date")
     )
 
@@ -81,13 +81,13 @@ def entry_points_for(municipality_ids, *, day=None) -> dict[int, list[EntryPoint
     ids = list(municipality_ids)
     result: dict[int, list[EntryPoint]] = {}
     assignments = list(
-        PostAssignment._base_manager.filter(current_q("post__", day), municipality_id__in=ids)
+        PostAssignment.system_objects.filter(current_q("post__", day), municipality_id__in=ids)
         .select_related("post__coordinator", "post__deputy")
         .order_by("municipality_id", "post__start_date")
     )
     absences = {
         a.post_id: a
-        for a in Absence._base_manager.filter(
+        for a in Absence.system_objects.filter(
             post_id__in={a.post_id for a in assignments}, start_date__lte=day, end_date__gte=day
         )
     }
@@ -109,7 +109,7 @@ def entry_points_for(municipality_ids, *, day=None) -> dict[int, list[EntryPoint
     missing = [i for i in ids if i not in result]
     if missing:
         for m in (
-            Membership._base_manager.filter(municipality_id__in=missing, role=Role.MANAGER)
+            Membership.system_objects.filter(municipality_id__in=missing, role=Role.MANAGER)
             .filter(Q(valid_from__lte=day), Q(valid_until__isnull=True) | Q(valid_until__gte=day))
             .select_related("user")
             .order_by("user__last_name")
@@ -120,7 +120,7 @@ def entry_points_for(municipality_ids, *, day=None) -> dict[int, list[EntryPoint
 
 def _current_teams(municipality_ids, day):
     return (
-        Team._base_manager.filter(current_q("", day), municipality_id__in=municipality_ids)
+        Team.system_objects.filter(current_q("", day), municipality_id__in=municipality_ids)
         .select_related("leader")
         .order_by("municipality_id", "-start_date")
     )

@@ -3,12 +3,21 @@ from allauth.mfa.models import Authenticator
 from django.contrib import admin
 
 from fridsam.core.admin_site import AdministratorModelAdmin, ReadOnlyModelAdmin, site
-from fridsam.core.models import AccessLogEntry
+from fridsam.core.models import AccessAction, AccessLogEntry
+
+# What administrators see of the access log: account events that name no municipality. Who read
+# or changed which case is case-level and is reviewed by the municipality's managers (ADR 0004).
+ACCOUNT_EVENTS = (AccessAction.LOGIN, AccessAction.LOGOUT, AccessAction.LOGIN_FAILED)
 
 
 @admin.register(AccessLogEntry, site=site)
 class AccessLogEntryAdmin(ReadOnlyModelAdmin):
-    """Read-only: the database refuses changes anyway."""
+    """Read-only (the database refuses changes anyway), and only the account events."""
+
+    def get_queryset(self, request):
+        return AccessLogEntry.system_objects.filter(
+            action__in=ACCOUNT_EVENTS, municipality__isnull=True, object_type="accounts.user"
+        )
 
     list_display = ["sequence", "occurred_at", "username", "role", "action", "object_type", "object_id", "municipality"]
     list_filter = ["action", "object_type"]

@@ -8,4 +8,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import checks, signals  # noqa: F401  (system checks; login events go to the access log)
+        # System checks (free_text: every free-text field carries the personal-number validator);
+        # login events go to the access log.
+        from . import checks, free_text, signals  # noqa: F401

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
@@ -21,4 +21,26 @@ def security_middleware_installed(app_configs, **kwargs):
         Error(f"{name} must be in MIDDLEWARE.", id="fridsam.E002")
         for name in required
         if name not in settings.MIDDLEWARE
+    ]
+
+
+@register(Tags.security, deploy=True)
+def access_log_key_set(app_configs, **kwargs):
+    """The access log's chain is only tamper-evident if its key is secret (ADR 0018)."""
+    key = settings.FRIDSAM_ACCESS_LOG_KEY
+    if not key:
+        problem = "is not set"
+    elif key == settings.FRIDSAM_ACCESS_LOG_DEV_KEY or key in settings.FRIDSAM_ACCESS_LOG_OLD_KEYS:
+        problem = "is the public development key" if key == settings.FRIDSAM_ACCESS_LOG_DEV_KEY else "is a retired key"
+    elif len(key) < 32:
+        problem = "is shorter than 32 characters"
+    else:
+        return []
+    return [
+        Warning(
+            f"FRIDSAM_ACCESS_LOG_KEY {problem}: someone with access to the database could rewrite the access log "
+            "undetected.",
+            hint="Set FRIDSAM_ACCESS_LOG_KEY to a long random secret kept outside the database (ADR 0018).",
+            id="fridsam.W001",
+        )
     ]

@@ -2,8 +2,9 @@
 
 Rows are only ever inserted, through :func:`fridsam.core.audit.log_access`. Database triggers
 (migration 0002) reject UPDATE and DELETE on both SQLite and PostgreSQL, and every row carries
-the hash of its predecessor so that the ``verify_access_log`` command can name the first link
-that was tampered with.
+the hash of its predecessor, keyed with a secret outside the database (``key_id`` names the key;
+empty for the rows from before the keyed chain, ADR 0018), so that the ``verify_access_log``
+command can name the first link that was tampered with.
 """
 
 from django.apps import apps
@@ -25,6 +26,7 @@ class AccessAction(models.TextChoices):
     LOGIN = "login", _("Logged in")
     LOGOUT = "logout", _("Logged out")
     LOGIN_FAILED = "login_failed", _("Failed login")
+    DENIED = "denied", _("Access denied")  # a refused attempt on a case-level URL (ADR 0021)
 
 
 class AccessLogEntry(models.Model):
@@ -65,6 +67,7 @@ class AccessLogEntry(models.Model):
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     entry_hash = models.CharField(_("hash"), max_length=64, unique=True)
+    key_id = models.CharField(_("key id"), max_length=16, blank=True, default="")
 
     # The access log of a municipality is case-level: never visible to the county.
     objects = ScopedManager(case_municipality="municipality")

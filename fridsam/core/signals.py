@@ -5,6 +5,7 @@ from django.dispatch import receiver
 
 from fridsam.core.audit import log_access
 from fridsam.core.models import AccessAction
+from fridsam.core.validators import redact_personal_identity_numbers
 
 
 @receiver(user_logged_in)
@@ -22,8 +23,10 @@ def _logged_out(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def _login_failed(sender, credentials, request=None, **kwargs):
-    # The attempted username is kept (truncated) for investigating attacks; never the password.
-    attempted = str(credentials.get("username") or credentials.get("login") or "")[:150]
+    # The attempted username is kept (truncated) for investigating attacks; never the password, and
+    # never a personal identity number typed as a username (the log can never be corrected).
+    attempted = redact_personal_identity_numbers(str(credentials.get("username") or credentials.get("login") or ""))
+    attempted = attempted[:150]
     log_access(
         action=AccessAction.LOGIN_FAILED,
         object_type="accounts.user",

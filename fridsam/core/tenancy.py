@@ -28,6 +28,7 @@ from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
+from django.core import checks
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -88,12 +89,24 @@ def unscoped() -> contextlib.AbstractContextManager[Scope]:
     return tenant_scope(UNRESTRICTED)
 
 
+class SystemManager(models.Manager):
+    """The one escape from the scope: ``Model.system_objects``.
+
+    For code that has already decided what the acting user may see and reads exactly that (a
+    person's own rows, a row a policy has just allowed, a lock on a row being changed), and for
+    system tasks. Every use outside tests is counted per file in an allow-list
+    (``fridsam/core/tests/test_tenancy_guards.py``), so a new bypass fails the build until
+    someone has looked at it. ``_base_manager`` is not used directly.
+    """
+
+
 class ScopedManager(models.Manager):
     """Manager that filters every query by the active scope.
 
     ``ScopedManager(municipality="unit__municipality")`` scopes by the municipality dimension
     through that lookup path. Several dimensions are alternatives: a row is visible if it
-    belongs to the scope in any of them.
+    belongs to the scope in any of them. The model also gets ``system_objects`` (a
+    :class:`SystemManager`), the documented escape.
     """
 
     def __init__(self, **paths: str) -> None:
@@ -104,6 +117,11 @@ class ScopedManager(models.Manager):
         if unknown:
             raise ValueError(f"ScopedManager needs dimensions from {DIMENSIONS}, got {sorted(paths)}")
         self.scope_paths = paths
+
+    def contribute_to_class(self, cls, name):
+        super().contribute_to_class(cls, name)
+        if not cls._meta.abstract and "system_objects" not in cls.__dict__:
+            SystemManager().contribute_to_class(cls, "system_objects")
 
     def _paths(self) -> dict[str, str]:
         paths = self.scope_paths or getattr(self.model._default_manager, "scope_paths", None)
@@ -148,7 +166,7 @@ def _crosses_many(model, path: str) -> bool:
 
 def scope_from_memberships(memberships: Iterable) -> Scope:
     """Build the scope of a user from their active memberships (see accounts.selectors)."""
-    from fridsam.accounts.models import Role
+    from fridsam.accounts.models import MUNICIPAL_ROLES, Role
     from fridsam.organisations.models import Municipality
 
     municipality: set[int] = set()
@@ -166,10 +184,13 @@ def scope_from_memberships(memberships: Iterable) -> Scope:
         elif m.role == Role.PARTNER:
             partner.add(m.partner_organisation_id)
             county.add(m.county_id)
-        else:
+        elif m.role in MUNICIPAL_ROLES:
             municipality.add(m.municipality_id)
             case_municipality.add(m.municipality_id)
             county.add(m.county_id)
+        else:
+            # A role nobody has decided the scope of sees nothing, loudly (fails closed).
+            raise ScopeError(f"no scope is defined for the role {m.role!r}")
     if analyst_counties:
         with tenant_scope(UNRESTRICTED):
             municipality.update(
@@ -203,3 +224,48 @@ class TenancyMiddleware:
         if code is not None and not request.tenancy.can_see_municipality_code(code):
             raise Http404
         return None
+
+
+# Models that point at a tenant yet hold public reference data, each with its reason. Anything
+# else that points at a tenant, or at a scoped model, must be scoped itself.
+UNSCOPED_BY_DESIGN = {
+    "organisations.municipality": "SCB's list of municipalities: public reference data",
+    "organisations.municipalitypopulation": "SCB's population figures: public",
+    "public.publishedpage": "the municipality's public page: published for everyone (ADR 0013)",
+}
+TENANT_MODELS = {"organisations.municipality", "organisations.county", "organisations.partnerorganisation"}
+
+
+def unscoped_tenant_models(models_to_check) -> list[tuple[type, str]]:
+    """(model, field name) for every model that points at a tenant, or at a scoped model, and
+    has no ScopedManager as its default manager."""
+    found = []
+    for model in models_to_check:
+        if model._meta.label_lower in UNSCOPED_BY_DESIGN or isinstance(model._default_manager, ScopedManager):
+            continue
+        for f in model._meta.get_fields():
+            target = f.related_model if f.is_relation and f.concrete else None
+            if target is None or target is model:
+                continue
+            if target._meta.label_lower in TENANT_MODELS or isinstance(target._default_manager, ScopedManager):
+                found.append((model, f.name))
+                break
+    return found
+
+
+@checks.register(checks.Tags.security)
+def every_tenant_model_is_scoped(app_configs, **kwargs):
+    """Forgetting a filter must be a crash, not a leak (fridsam.E020)."""
+    from django.apps import apps
+
+    ours = [m for m in apps.get_models() if m.__module__.startswith("fridsam.")]
+    return [
+        checks.Error(
+            f"{model._meta.label} points at a tenant through {name} but its default manager is not a ScopedManager.",
+            hint="Declare objects = ScopedManager(<dimension>=<path>) first, or add the model to "
+            "fridsam.core.tenancy.UNSCOPED_BY_DESIGN with the reason it holds public data.",
+            obj=model,
+            id="fridsam.E020",
+        )
+        for model, name in unscoped_tenant_models(ours)
+    ]

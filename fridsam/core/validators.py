@@ -2,20 +2,74 @@
 
 :func:`validate_no_personal_identity_number` is used on every free-text field that may describe a
 client: Fridsam never stores a Swedish personal identity number (personnummer) or coordination
-number (samordningsnummer).
+number (samordningsnummer). The system check in :mod:`fridsam.core.free_text` makes sure every
+free-text model and form field carries it.
+
+Text is normalised before it is matched, so that a number is caught however it was typed or
+pasted: NFKC (full-width and other compatibility forms of digits, dashes and spaces), every
+format character (Unicode category Cf: zero-width space, soft hyphen, word joiner, direction
+marks…) removed, since it is invisible, every dash (category Pd) and minus sign read as "-",
+every space (category Zs: the no-break space of the journal system, the narrow no-break space…)
+read as " ". Between the date and the last four digits one separator is accepted: nothing, a
+dash or "+" (a person of 100 years or more) with up to three spaces either side, or up to three
+spaces.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 import re
+import unicodedata
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-# 10 digits (YYMMDD-NNNC, separator "-", "+" or space optional) or 12 digits (YYYYMMDD-NNNC),
-# not part of a longer run of digits.
-_CANDIDATE = re.compile(r"(?<![\d])(\d{2})?(\d{6})[-+ ]?(\d{4})(?![\d])")
+# Read as a dash although they are not in category Pd: MINUS SIGN (what mathematics-aware editors
+# and some keyboard layouts type; NFKC maps the superscript and subscript minus to it), HEAVY
+# MINUS SIGN, MODIFIER LETTER MINUS SIGN and HYPHEN BULLET.
+_MINUS_LIKE = frozenset("\u2212\u2796\u02d7\u2043")
+_SPACES = 3
+
+# After normalisation: 10 digits (YYMMDD-NNNC) or 12 digits (YYYYMMDD-NNNC), one optional
+# separator between date and serial, not part of a longer run of digits.
+_CANDIDATE = re.compile(
+    rf"(?<!\d)(\d{{2}})?(\d{{6}})(?: {{0,{_SPACES}}}[-+] {{0,{_SPACES}}}| {{1,{_SPACES}}})?(\d{{4}})(?!\d)",
+    re.ASCII,
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalise_char(char: str) -> str:
+    out = []
+    for c in unicodedata.normalize("NFKC", char):
+        category = unicodedata.category(c)
+        if category == "Cf":
+            continue
+        if category == "Nd":
+            out.append(str(unicodedata.decimal(c)))
+        elif category == "Pd" or c in _MINUS_LIKE:
+            out.append("-")
+        elif category == "Zs" or c == "\t":
+            out.append(" ")
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+def normalise(text: str) -> tuple[str, list[int] | None]:
+    """*text* as it is matched, and for every character of it the index in *text* it came from
+    (None when the two are the same length and aligned, as for plain ASCII)."""
+    if text.isascii():
+        return text.replace("\t", " "), None
+    chars: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        for c in _normalise_char(char):
+            chars.append(c)
+            origin.append(index)
+    return "".join(chars), origin
 
 
 def _luhn_ok(digits: str) -> bool:
@@ -40,29 +94,52 @@ def _date_ok(century: str | None, yymmdd: str) -> bool:
     return False
 
 
-def find_personal_identity_numbers(text: str) -> list[str]:
-    """Return every substring of *text* that is a checksum-valid personal identity number or
-    coordination number, in any of the usual written forms."""
-    found = []
-    for match in _CANDIDATE.finditer(text or ""):
+def _spans(text: str) -> list[tuple[int, int]]:
+    normalised, origin = normalise(text)
+    spans = []
+    for match in _CANDIDATE.finditer(normalised):
         century, yymmdd, tail = match.groups()
         if century is not None and century not in {"18", "19", "20"}:
-            # A 12-digit run whose first two digits are no century: try it as a 10-digit number
-            # only if the run was actually 10 digits long (it is not: reject this candidate).
+            # A 12-digit run whose first two digits are no century is no personal identity
+            # number (and its last ten digits are no 10-digit one either: they are not alone).
             continue
-        if not _date_ok(century, yymmdd):
+        if not _date_ok(century, yymmdd) or not _luhn_ok(yymmdd + tail):
             continue
-        if _luhn_ok(yymmdd + tail):
-            found.append(match.group(0))
-    return found
+        start, end = match.span()
+        if origin is not None:
+            start, end = origin[start], origin[end - 1] + 1
+        spans.append((start, end))
+    return spans
+
+
+def find_personal_identity_numbers(text: str) -> list[str]:
+    """Return every substring of *text* that is a checksum-valid personal identity number or
+    coordination number, in any of the usual written forms and with any dash, space or
+    invisible character as separator."""
+    text = text or ""
+    return [text[start:end] for start, end in _spans(text)]
 
 
 def contains_personal_identity_number(text: str) -> bool:
-    return bool(find_personal_identity_numbers(text))
+    return bool(_spans(text or ""))
 
 
-def validate_no_personal_identity_number(value: str) -> None:
-    if contains_personal_identity_number(value):
+def redact_personal_identity_numbers(text: str) -> str:
+    """*text* with the digits of every personal identity number replaced by "*": for text that
+    must be kept (a failed login's attempted username, a search) but must not keep the number."""
+    text = text or ""
+    for start, end in reversed(_spans(text)):
+        masked = "".join("*" if any(c.isdigit() for c in _normalise_char(char)) else char for char in text[start:end])
+        text = text[:start] + masked + text[end:]
+    return text
+
+
+def validate_no_personal_identity_number(value: str | Iterable[str] | None) -> None:
+    """Refuse *value* (a text, or the lines of a one-item-per-line field) if it holds a personal
+    identity number or coordination number."""
+    if value is not None and not isinstance(value, str):
+        value = "\n".join(str(item) for item in value)
+    if contains_personal_identity_number(value or ""):
         raise ValidationError(
             _(
                 "The text seems to contain a personal identity number or coordination number. "

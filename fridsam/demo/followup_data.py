@@ -116,7 +116,7 @@ def load(county, municipalities: dict) -> None:
     load_instruments()
     today = timezone.localdate()
     _preliminary_population(municipalities, today.year)
-    if FollowUpRecord._base_manager.filter(municipality__county=county).exists():
+    if FollowUpRecord.system_objects.filter(municipality__county=county).exists():
         return
     instruments = {i.kind: i for i in Instrument.objects.filter(key__startswith="demo-")}
     versions = {kind: services.current_version(i) for kind, i in instruments.items()}
@@ -234,7 +234,7 @@ def load(county, municipalities: dict) -> None:
                 record.outcome = _pick(rng, [("ended", 42), ("reduced", 30), ("unchanged", 10), ("unknown", 18)])
                 record.client_view = _pick(rng, [("better", 55), ("same", 15), ("worse", 3), ("not_recorded", 27)])
             records.append((record, planned))
-    FollowUpRecord._base_manager.bulk_create([r for r, _ in records], batch_size=500)
+    FollowUpRecord.system_objects.bulk_create([r for r, _ in records], batch_size=500)
     for record, planned in records:
         events.append(RecordEvent(record=record, kind=EventKind.OPENED, on=record.opened_on, by=record.owner))
         if record.status == Status.CLOSED:
@@ -257,9 +257,9 @@ def load(county, municipalities: dict) -> None:
             )
         if record.risk_assessed_on and "risk" in versions:
             assessments.append(_demo_assessment(record, versions["risk"]))
-    RecordEvent._base_manager.bulk_create(events, batch_size=1000)
-    Intervention._base_manager.bulk_create(interventions, batch_size=1000)
-    Assessment._base_manager.bulk_create(assessments, batch_size=500)
+    RecordEvent.system_objects.bulk_create(events, batch_size=1000)
+    Intervention.system_objects.bulk_create(interventions, batch_size=1000)
+    Assessment.system_objects.bulk_create(assessments, batch_size=500)
     _consultations(workers, municipalities, today)
     tallies.recompute_all()
 
@@ -336,4 +336,4 @@ def _consultations(workers, municipalities, today) -> None:
                 )
             else:
                 consultation.save()
-    ConsultationReply._base_manager.bulk_create(replies)
+    ConsultationReply.system_objects.bulk_create(replies)

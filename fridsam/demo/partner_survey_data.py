@@ -29,7 +29,7 @@ def load(county, municipalities) -> None:
     round_ = survey_round_for_year(key=PARTNER_KEY, year=year)
     users = {u.username: u for u in User.objects.filter(username__in=list(ANSWERS))}
     for username, ratings in ANSWERS.items():
-        if Response._base_manager.filter(round=round_, respondent=users[username]).exists():
+        if Response.system_objects.filter(round=round_, respondent=users[username]).exists():
             continue
         response_submit(
             round=round_,

@@ -12,13 +12,13 @@ COORDINATOR_KEY = "coordinator"
 
 def _responses(municipality_ids, *, key: str, up_to_year: int):
     return (
-        Response._base_manager.filter(
+        Response.system_objects.filter(
             round__question_set__key=key, round__year__lte=up_to_year, municipalities__in=municipality_ids
         )
         .select_related("round", "respondent", "round__question_set")
         .prefetch_related(
             "municipalities",
-            Prefetch("answers", queryset=Answer._base_manager.select_related("question").order_by("question__order")),
+            Prefetch("answers", queryset=Answer.system_objects.select_related("question").order_by("question__order")),
         )
         .order_by("-round__year", "-submitted_at")
         .distinct()
@@ -44,14 +44,14 @@ def coordinator_responses_for(*, municipality) -> list[Response]:
         .select_related("round", "respondent")
         .prefetch_related(
             "municipalities",
-            Prefetch("answers", queryset=Answer._base_manager.select_related("question").order_by("question__order")),
+            Prefetch("answers", queryset=Answer.system_objects.select_related("question").order_by("question__order")),
         )
         .order_by("-round__year")
     )
 
 
 def has_answered(*, user, key: str, year: int) -> bool:
-    return Response._base_manager.filter(respondent=user, round__question_set__key=key, round__year=year).exists()
+    return Response.system_objects.filter(respondent=user, round__question_set__key=key, round__year=year).exists()
 
 
 PARTNER_KEY = "partner"
@@ -75,7 +75,7 @@ def partner_results(municipalities, *, year: int) -> list[PartnerResult]:
     their mean rating of the contact, and whether they know whom to contact. One query."""
     municipalities = list(municipalities)
     codes = {m.code: m for m in municipalities}
-    answers = Answer._base_manager.filter(
+    answers = Answer.system_objects.filter(
         response__round__question_set__key=PARTNER_KEY,
         response__round__year=year,
         question__key__in=["contact", "entry_point"],

@@ -21,12 +21,12 @@ def response_submit(*, round: SurveyRound, respondent, municipalities, answers: 
     if unknown:
         raise ValueError(f"answers to unknown questions {sorted(unknown)}")
     with transaction.atomic():
-        response, created = Response._base_manager.get_or_create(round=round, respondent=respondent)
+        response, created = Response.system_objects.get_or_create(round=round, respondent=respondent)
         response.submitted_at = timezone.now()
         response.save(update_fields=["submitted_at"])
         response.municipalities.set(municipalities)
-        Answer._base_manager.filter(response=response).delete()
-        Answer._base_manager.bulk_create(
+        Answer.system_objects.filter(response=response).delete()
+        Answer.system_objects.bulk_create(
             [
                 Answer(response=response, question=questions[key], value=value)
                 for key, value in answers.items()

@@ -25,7 +25,7 @@ def coordinator_questionnaire(request):
     round_ = services.survey_round_for_year(key=COORDINATOR_KEY, year=year)
     questions = list(round_.question_set.questions.all())
     previous = (
-        Response._base_manager.filter(respondent=request.user, round__question_set__key=COORDINATOR_KEY)
+        Response.system_objects.filter(respondent=request.user, round__question_set__key=COORDINATOR_KEY)
         .prefetch_related("answers__question", "municipalities")
         .order_by("-round__year")
         .first()
@@ -76,7 +76,7 @@ def partner_survey(request):
     round_ = services.survey_round_for_year(key=PARTNER_KEY, year=year)
     questions = list(round_.question_set.questions.all())
     previous = (
-        Response._base_manager.filter(respondent=request.user, round__question_set__key=PARTNER_KEY)
+        Response.system_objects.filter(respondent=request.user, round__question_set__key=PARTNER_KEY)
         .prefetch_related("answers__question")
         .order_by("-round__year")
         .first()

@@ -7,9 +7,11 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fridsam.core import uploads
 from fridsam.core.admin_site import AdministratorModelAdmin, site
 from fridsam.core.audit import log_access
 from fridsam.core.models import AccessAction
+from fridsam.followup import instruments as instrument_defs
 from fridsam.followup import services
 from fridsam.followup.models import Instrument, InstrumentVersion
 
@@ -26,7 +28,8 @@ class VersionInline(admin.TabularInline):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(
+    file = uploads.UploadField(
+        max_bytes=instrument_defs.MAX_BYTES,
         label=gettext_lazy("Instrument definition (JSON)"),
         help_text=gettext_lazy(
             "See docs/instruments.md for the format. A new version of a loaded instrument needs a new version number."
@@ -66,7 +69,7 @@ class InstrumentAdmin(AdministratorModelAdmin):
         form = UploadForm(request.POST or None, request.FILES or None)
         problems = []
         if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data["file"].read(1_000_000)
+            data = uploads.read_upload(form.cleaned_data["file"], instrument_defs.MAX_BYTES)
             try:
                 version, created = services.instrument_load(data, user=request.user)
             except ValidationError as error:

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fridsam.core.forms import DateInput
+from fridsam.core.validators import validate_no_personal_identity_number
 from fridsam.followup import references
 from fridsam.followup.models import (
     NOTE_MAX_LENGTH,
@@ -22,6 +23,7 @@ from fridsam.followup.models import (
 from fridsam.followup.purpose import Purpose
 
 NO_NAMES = _("Write no names, personal identity numbers, addresses or other details that identify the person.")
+TEXT = [validate_no_personal_identity_number]
 
 
 class ReferenceField(forms.CharField):
@@ -145,7 +147,11 @@ class CloseForm(forms.Form):
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason for reopening"), max_length=200, widget=forms.Textarea(attrs={"rows": 2}), help_text=NO_NAMES
+        label=_("Reason for reopening"),
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=NO_NAMES,
+        validators=TEXT,
     )
 
 
@@ -166,15 +172,13 @@ class PurposeForm(forms.Form):
         max_length=150,
         required=False,
         help_text=_("Required for “other”. %(no_names)s") % {"no_names": NO_NAMES},
+        validators=TEXT,  # the purpose is written to the access log, which can never be corrected
     )
 
     def clean(self):
         data = super().clean()
-        if data.get("purpose") == Purpose.OTHER and not data.get("detail", "").strip():
+        if data.get("purpose") == Purpose.OTHER and "detail" in data and not data["detail"].strip():
             self.add_error("detail", _("Describe the purpose."))
-        from fridsam.core.validators import validate_no_personal_identity_number
-
-        validate_no_personal_identity_number(data.get("detail", ""))
         return data
 
 
@@ -192,6 +196,7 @@ class AssessmentForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=NO_NAMES,
+        validators=TEXT,
     )
 
 
@@ -260,6 +265,7 @@ class ConsultationForm(forms.Form):
             "person who answers."
         )
         % {"no_names": NO_NAMES},
+        validators=TEXT,
     )
     topic = forms.ChoiceField(label=_("Topic"), choices=[("", _("Choose")), *Topic.choices])
     urgency = forms.ChoiceField(
@@ -309,4 +315,5 @@ class ReplyForm(forms.Form):
         max_length=QUESTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": QUESTION_MAX_LENGTH}),
         help_text=NO_NAMES,
+        validators=TEXT,
     )

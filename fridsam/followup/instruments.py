@@ -10,15 +10,17 @@ and statistics can compare instruments. Every problem of a definition is reporte
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from fridsam.core import uploads
 from fridsam.core.validators import contains_personal_identity_number
 from fridsam.followup.models import InstrumentKind, RiskLevel
 
 FORMAT = 1
+MAX_BYTES = 1 * uploads.MB  # a definition file; the largest shipped is 5 kB
+MAX_VALUES = 100_000
 ITEM_TYPES = ("yes_no_unknown", "scale", "choice", "text")
 ANSWERS_YNU = ("yes", "no", "unknown")
 TEXT_MAX = 300
@@ -141,9 +143,9 @@ def parse(data) -> Definition:
     problems: list[str] = []
     if isinstance(data, bytes | str):
         try:
-            data = json.loads(data)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise InstrumentError([_("The file is not valid JSON: %(error)s") % {"error": exc}]) from exc
+            data = uploads.load_json(data, max_bytes=MAX_BYTES, max_values=MAX_VALUES)
+        except uploads.FileError as exc:
+            raise InstrumentError([str(exc)]) from exc
     if not isinstance(data, dict):
         raise InstrumentError([_("The definition must be a JSON object.")])
     top = _("The instrument")

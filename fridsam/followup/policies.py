@@ -96,7 +96,7 @@ def answering_municipality_ids(tenancy) -> set[int]:
     municipal = {m.municipality_id for m in tenancy.memberships if m.municipality_id}
     if municipal:
         ids |= set(
-            Team._base_manager.filter(current_q("", timezone.localdate()), municipality_id__in=municipal)
+            Team.system_objects.filter(current_q("", timezone.localdate()), municipality_id__in=municipal)
             .filter(Q(leader_id=tenancy.user.pk) | Q(members__user_id=tenancy.user.pk))
             .values_list("municipality_id", flat=True)
         )

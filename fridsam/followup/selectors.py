@@ -108,10 +108,63 @@ def record_for_change(*, tenancy, pk: int, action: str) -> FollowUpRecord:
     )
 
 
+def record_shown(*, tenancy, record: FollowUpRecord, request, purpose: str = "", detail: str = "") -> None:
+    """Log that a page other than the record's own showed it (its forms, the reassignment, a
+    consultation or a referral linked to it), with the purpose when the reader is not the owner."""
+    log_access(
+        action=AccessAction.READ,
+        object_type=record,
+        request=request,
+        municipality=record.municipality,
+        purpose="" if followup_policy.is_owner(tenancy, record) else purpose,
+        detail=detail,
+    )
+
+
 def find_by_reference(*, tenancy, municipality, reference: str) -> FollowUpRecord | None:
     """The record with this journal reference in the municipality, if the user may see it."""
     digest = references.reference_hash(municipality, reference)
     return followup_policy.visible(tenancy).filter(municipality=municipality, reference_hash=digest).first()
+
+
+def find_record(*, tenancy, reference: str, request, purpose: str) -> FollowUpRecord | None:
+    """Search the user's municipalities for a journal reference. The search is logged whether it
+    finds a record or not (never the reference itself: it is the journal's)."""
+    found = None
+    municipalities = {m.municipality_id: m.municipality for m in tenancy.memberships if m.municipality_id}
+    for municipality in municipalities.values():
+        found = find_by_reference(tenancy=tenancy, municipality=municipality, reference=reference)
+        if found is not None:
+            break
+    only = next(iter(municipalities.values())) if len(municipalities) == 1 else None
+    log_access(
+        action=AccessAction.LIST,
+        object_type=FollowUpRecord,
+        object_id=found.pk if found is not None else "",
+        request=request,
+        municipality=found.municipality if found is not None else only,
+        purpose="" if found is None or followup_policy.is_owner(tenancy, found) else purpose,
+        detail="search by reference: " + ("found" if found is not None else "no match"),
+    )
+    return found
+
+
+def own_open_records(*, tenancy, municipality, request, detail: str, asked: str = ""):
+    """The user's own open records in the municipality, offered in a form (a consultation's
+    linked record); the offer is logged as a list of those records."""
+    qs = followup_policy.visible(tenancy).filter(
+        owner_id=tenancy.user.pk, municipality=municipality, status=Status.OPEN
+    )
+    ids = list(qs.order_by("-opened_on", "-pk").values_list("pk", flat=True)[:500])
+    log_access(
+        action=AccessAction.LIST,
+        object_type=FollowUpRecord,
+        object_id=asked if asked in {str(i) for i in ids} else "",
+        request=request,
+        municipality=municipality,
+        detail=f"{detail}: " + ",".join(str(i) for i in ids),
+    )
+    return qs.filter(pk__in=ids)
 
 
 def assessment_for_read(*, tenancy, record: FollowUpRecord, pk: int, request, purpose: str) -> Assessment:
@@ -178,13 +231,13 @@ def answerers(municipality):
 
     today = timezone.localdate()
     ids = set(
-        PostAssignment._base_manager.filter(current_q("post__", today), municipality=municipality).values_list(
+        PostAssignment.system_objects.filter(current_q("post__", today), municipality=municipality).values_list(
             "post__coordinator_id", flat=True
         )
     )
-    teams = Team._base_manager.filter(current_q("", today), municipality=municipality)
+    teams = Team.system_objects.filter(current_q("", today), municipality=municipality)
     ids |= set(teams.values_list("leader_id", flat=True))
-    ids |= set(TeamMember._base_manager.filter(team__in=teams).values_list("user_id", flat=True))
+    ids |= set(TeamMember.system_objects.filter(team__in=teams).values_list("user_id", flat=True))
     return User.objects.filter(pk__in=ids, is_active=True).order_by("last_name", "first_name")
 
 

@@ -60,7 +60,7 @@ Tally = dict[str, int]
 def _opened(filters: Q) -> Iterable[dict]:
     adult = Q(category=Category.ADULT_VICTIM)
     return (
-        FollowUpRecord._base_manager.filter(filters)
+        FollowUpRecord.system_objects.filter(filters)
         .values("municipality_id", year_=F("opened_year"))
         .annotate(
             adults=Count("id", filter=adult),
@@ -76,7 +76,7 @@ def _opened(filters: Q) -> Iterable[dict]:
 def _interventions(filters: Q) -> Iterable[dict]:
     housing = Q(kind=InterventionKind.PROTECTED_HOUSING)
     return (
-        Intervention._base_manager.filter(
+        Intervention.system_objects.filter(
             filters, kind__in=[InterventionKind.PROTECTED_HOUSING, InterventionKind.PERPETRATOR_PROGRAMME]
         )
         .values("municipality_id", year_=F("started_year"))
@@ -95,7 +95,7 @@ def _interventions(filters: Q) -> Iterable[dict]:
 
 def _closed(filters: Q) -> Iterable[dict]:
     return (
-        FollowUpRecord._base_manager.filter(filters, closed_year__isnull=False)
+        FollowUpRecord.system_objects.filter(filters, closed_year__isnull=False)
         .values("municipality_id", year_=F("closed_year"))
         .annotate(closed=Count("id"), closed_ended=Count("id", filter=Q(outcome=Outcome.ENDED)))
         .order_by()
@@ -162,7 +162,7 @@ def recompute_all() -> int:
         tallies = compute()
         targets = set(tallies)
         targets |= set(
-            IndicatorValue._base_manager.filter(
+            IndicatorValue.system_objects.filter(
                 source=ValueSource.COMPUTED, indicator_id__in=list(indicator_ids.values())
             ).values_list("municipality_id", "year")
         )

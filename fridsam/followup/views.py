@@ -1,5 +1,3 @@
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -12,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from fridsam.accounts.models import Membership, Role, User
 from fridsam.core.audit import log_access
+from fridsam.core.caselevel import case_level
 from fridsam.core.forms import add_service_errors, save_form
 from fridsam.core.models import AccessAction
 from fridsam.core.policies import ADD, CHANGE, VIEW
@@ -53,14 +52,7 @@ def _worker_memberships(tenancy, role=Role.SOCIAL_WORKER):
     return [m for m in tenancy.memberships if m.role == role]
 
 
-def _needs_purpose(request, record=None):
-    """Redirect to the purpose form when the user reads what is not theirs without a valid purpose."""
-    if record is not None and followup_policy.is_owner(request.tenancy, record):
-        return None, ""
-    purpose = read_purpose.current(request)
-    if purpose:
-        return None, purpose
-    return redirect(reverse("followup:purpose") + "?" + urlencode({"next": request.get_full_path()})), ""
+RECORD = "followup.followuprecord"
 
 
 @require_http_methods(["GET", "POST"])
@@ -84,6 +76,7 @@ def purpose(request):
     )
 
 
+@case_level(RECORD, many=True)
 def record_list(request):
     tenancy = request.tenancy
     followup_policy.check(tenancy, VIEW)
@@ -99,7 +92,7 @@ def record_list(request):
     filters.year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
     purpose_text = ""
     if not filters.mine_only:
-        response, purpose_text = _needs_purpose(request)
+        response, purpose_text = read_purpose.required(request)
         if response:
             return response
     page = selectors.record_page(
@@ -126,13 +119,14 @@ def record_list(request):
     )
 
 
+@case_level(RECORD, many=True)
 def record_export(request):
     tenancy = request.tenancy
     followup_policy.check(tenancy, VIEW)
     mine = request.GET.get("vy", "mina") == "mina" and bool(_worker_memberships(tenancy))
     purpose_text = ""
     if not mine:
-        response, purpose_text = _needs_purpose(request)
+        response, purpose_text = read_purpose.required(request)
         if response:
             return response
     rows = list(selectors.records(tenancy=tenancy, filters=selectors.RecordFilter(mine_only=mine))[:50_000])
@@ -170,18 +164,20 @@ def record_export(request):
 
 
 @require_POST
+@case_level(RECORD, many=True)
 def record_find(request):
     tenancy = request.tenancy
     followup_policy.check(tenancy, VIEW)
     form = FindForm(request.POST)
-    municipalities = {m.municipality_id: m.municipality for m in tenancy.memberships if m.municipality_id}
     if form.is_valid():
-        for municipality in municipalities.values():
-            record = selectors.find_by_reference(
-                tenancy=tenancy, municipality=municipality, reference=form.cleaned_data["reference"]
-            )
-            if record is not None:
-                return redirect("followup:record_detail", pk=record.pk)
+        record = selectors.find_record(
+            tenancy=tenancy,
+            reference=form.cleaned_data["reference"],
+            request=request,
+            purpose=read_purpose.current(request),
+        )
+        if record is not None:
+            return redirect("followup:record_detail", pk=record.pk)
         messages.warning(request, _("No record that you may see has this reference."))
     else:
         for error in form.errors.get("reference", []):
@@ -225,10 +221,11 @@ def record_create(request):
     return render(request, "followup/record_form.html", {"form": form, "record": None})
 
 
+@case_level(RECORD, kwarg="pk")
 def record_detail(request, pk):
     tenancy = request.tenancy
     probe = selectors.record_for_change(tenancy=tenancy, pk=pk, action=VIEW)
-    response, purpose_text = _needs_purpose(request, probe)
+    response, purpose_text = read_purpose.required(request, probe)
     if response:
         return response
     record = selectors.record_for_read(tenancy=tenancy, pk=pk, request=request, purpose=purpose_text)
@@ -249,8 +246,10 @@ def record_detail(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@case_level(RECORD, kwarg="pk")
 def record_update(request, pk):
     record = selectors.record_for_change(tenancy=request.tenancy, pk=pk, action=CHANGE)
+    selectors.record_shown(tenancy=request.tenancy, record=record, request=request, detail="change")
     form = RecordForm(request.POST or None, instance=record)
 
     def save(data):
@@ -265,8 +264,10 @@ def record_update(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@case_level(RECORD, kwarg="pk")
 def intervention_add(request, pk):
     record = selectors.record_for_change(tenancy=request.tenancy, pk=pk, action=CHANGE)
+    selectors.record_shown(tenancy=request.tenancy, record=record, request=request, detail="intervention")
     form = InterventionForm(request.POST or None, initial={"started_on": timezone.localdate()})
 
     def save(data):
@@ -280,6 +281,7 @@ def intervention_add(request, pk):
 
 
 @require_POST
+@case_level(RECORD, kwarg="pk")
 def intervention_remove(request, pk, intervention_pk):
     record = selectors.record_for_change(tenancy=request.tenancy, pk=pk, action=CHANGE)
     intervention = get_object_or_404(Intervention.objects.filter(record=record), pk=intervention_pk)
@@ -292,8 +294,10 @@ def intervention_remove(request, pk, intervention_pk):
 
 
 @require_http_methods(["GET", "POST"])
+@case_level(RECORD, kwarg="pk")
 def record_close(request, pk):
     record = selectors.record_for_change(tenancy=request.tenancy, pk=pk, action=CHANGE)
+    selectors.record_shown(tenancy=request.tenancy, record=record, request=request, detail="close")
     form = CloseForm(request.POST or None, initial={"closed_on": timezone.localdate(), "client_view": "not_recorded"})
 
     def save(data):
@@ -313,8 +317,10 @@ def record_close(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@case_level(RECORD, kwarg="pk")
 def record_reopen(request, pk):
     record = selectors.record_for_change(tenancy=request.tenancy, pk=pk, action=CHANGE)
+    selectors.record_shown(tenancy=request.tenancy, record=record, request=request, detail="reopen")
     form = ReopenForm(request.POST or None)
 
     def save(data):
@@ -326,8 +332,14 @@ def record_reopen(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@case_level(RECORD, kwarg="pk")
 def record_reassign(request, pk):
-    record = selectors.record_for_change(tenancy=request.tenancy, pk=pk, action=REASSIGN)
+    tenancy = request.tenancy
+    record = selectors.record_for_change(tenancy=tenancy, pk=pk, action=REASSIGN)
+    response, purpose_text = read_purpose.required(request, record)
+    if response:
+        return response
+    selectors.record_shown(tenancy=tenancy, record=record, request=request, purpose=purpose_text, detail="reassign")
     owners = User.objects.filter(
         pk__in=Membership.objects.active()
         .filter(role=Role.SOCIAL_WORKER, municipality_id=record.municipality_id)
@@ -348,8 +360,10 @@ def record_reassign(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@case_level(RECORD, kwarg="pk")
 def assessment_create(request, pk, instrument_key):
     record = selectors.record_for_change(tenancy=request.tenancy, pk=pk, action=CHANGE)
+    selectors.record_shown(tenancy=request.tenancy, record=record, request=request, detail="assessment")
     instrument = get_object_or_404(Instrument.objects.filter(is_active=True), key=instrument_key)
     version = services.current_version(instrument)
     if version is None:
@@ -406,7 +420,7 @@ def assessment_create(request, pk, instrument_key):
 def _assessment(request, pk, assessment_pk):
     tenancy = request.tenancy
     record = selectors.record_for_change(tenancy=tenancy, pk=pk, action=VIEW)
-    response, purpose_text = _needs_purpose(request, record)
+    response, purpose_text = read_purpose.required(request, record)
     if response:
         return response, None, None
     assessment = selectors.assessment_for_read(
@@ -425,6 +439,7 @@ def _assessment(request, pk, assessment_pk):
     )
 
 
+@case_level("followup.assessment", kwarg="assessment_pk")
 def assessment_detail(request, pk, assessment_pk):
     response, _record, context = _assessment(request, pk, assessment_pk)
     if response:
@@ -432,6 +447,7 @@ def assessment_detail(request, pk, assessment_pk):
     return render(request, "followup/assessment_detail.html", context)
 
 
+@case_level("followup.assessment", kwarg="assessment_pk")
 def assessment_pdf(request, pk, assessment_pk):
     from django.template.loader import render_to_string
 
@@ -455,6 +471,7 @@ def instrument_list(request):
 # --- Consultations -----------------------------------------------------------------------------
 
 
+@case_level("followup.consultation", many=True)
 def consultation_list(request):
     tenancy = request.tenancy
     consultation_policy.check(tenancy, VIEW)
@@ -478,6 +495,7 @@ def consultation_list(request):
 
 
 @require_http_methods(["GET", "POST"])
+@case_level(RECORD, query="uppfoljning", many=True)
 def consultation_create(request):
     tenancy = request.tenancy
     memberships = [m for m in tenancy.memberships if m.role in (Role.SOCIAL_WORKER, Role.MANAGER)]
@@ -486,11 +504,11 @@ def consultation_create(request):
     membership = memberships[0]
     municipality = membership.municipality
     unit = membership.unit or Unit.objects.filter(municipality=municipality).order_by("name").first()
-    own_records = followup_policy.visible(tenancy).filter(
-        owner_id=tenancy.user.pk, municipality=municipality, status=Status.OPEN
+    record_pk = request.GET.get("uppfoljning", "")
+    own_records = selectors.own_open_records(
+        tenancy=tenancy, municipality=municipality, request=request, detail="consultation form", asked=record_pk
     )
     initial = {"urgency": "week"}
-    record_pk = request.GET.get("uppfoljning", "")
     if record_pk.isdigit():
         initial["record"] = own_records.filter(pk=int(record_pk)).first()
     form = ConsultationForm(
@@ -524,6 +542,7 @@ def consultation_create(request):
 
 
 @require_http_methods(["GET", "POST"])
+@case_level("followup.consultation", kwarg="pk")
 def consultation_detail(request, pk):
     tenancy = request.tenancy
     consultation = selectors.consultation_for_read(tenancy=tenancy, pk=pk, request=request)
@@ -546,8 +565,19 @@ def consultation_detail(request, pk):
 
         if save_form(request, form, save, success_message=_("Your answer was sent.")):
             return redirect("followup:consultation_detail", pk=consultation.pk)
+    # The linked record is shown as the record page would show it: logged, with the purpose of
+    # whoever is not its owner (without one, the page links to the purpose form instead).
     record = consultation.record
     record_visible = record is not None and followup_policy.can(tenancy, VIEW, record)
+    needs_purpose = False
+    if record_visible:
+        response, purpose_text = read_purpose.required(request, record)
+        if response:
+            record_visible, needs_purpose = False, True
+        else:
+            selectors.record_shown(
+                tenancy=tenancy, record=record, request=request, purpose=purpose_text, detail="consultation"
+            )
     return render(
         request,
         "followup/consultation_detail.html",
@@ -558,6 +588,7 @@ def consultation_detail(request, pk):
             "can_close": open_,
             "is_asker": is_asker,
             "record": record if record_visible else None,
+            "record_needs_purpose": needs_purpose,
         },
     )
 

@@ -121,20 +121,20 @@ def facts_for(municipalities, as_of: datetime.date) -> dict[int, MunicipalityFac
     post_ids = {a.post_id for a in assignments}
     # All municipalities of those posts (a shared post is thin in each of them).
     totals: dict[int, list[int]] = {}
-    for post_id, share in PostAssignment._base_manager.filter(post_id__in=post_ids).values_list(
+    for post_id, share in PostAssignment.system_objects.filter(post_id__in=post_ids).values_list(
         "post_id", "share_percent"
     ):
         totals.setdefault(post_id, []).append(share)
     descriptions: dict[int, RoleDescription] = {}
     for d in (
-        RoleDescription._base_manager.filter(post_id__in=post_ids, written_at__date__lte=as_of)
+        RoleDescription.system_objects.filter(post_id__in=post_ids, written_at__date__lte=as_of)
         .select_related("approved_by")
         .order_by("post_id", "-written_at")
     ):
         descriptions.setdefault(d.post_id, d)
     absences = {
         a.post_id: a
-        for a in Absence._base_manager.filter(post_id__in=post_ids, start_date__lte=as_of, end_date__gte=as_of)
+        for a in Absence.system_objects.filter(post_id__in=post_ids, start_date__lte=as_of, end_date__gte=as_of)
     }
     for a in assignments:
         result[a.municipality_id].posts.append(
@@ -152,7 +152,7 @@ def facts_for(municipalities, as_of: datetime.date) -> dict[int, MunicipalityFac
     teams = (
         Team.objects.filter(current_q("", as_of), municipality_id__in=ids)
         .select_related("leader")
-        .prefetch_related(Prefetch("members", queryset=TeamMember._base_manager.all()))
+        .prefetch_related(Prefetch("members", queryset=TeamMember.system_objects.all()))
     )
     for team in teams.order_by("municipality_id", "-start_date"):
         facts = result[team.municipality_id]
@@ -218,7 +218,7 @@ def _collaboration(result: dict[int, MunicipalityFacts], ids: list[int], as_of: 
 
     from fridsam.collaboration.models import OPEN_COMPARISON_PARTIES, Agreement, AgreementParty, Referral
 
-    for a in Agreement._base_manager.filter(municipality_id__in=ids, approved_on__lte=as_of):
+    for a in Agreement.system_objects.filter(municipality_id__in=ids, approved_on__lte=as_of):
         facts = result[a.municipality_id].collaboration
         if facts is None:
             facts = result[a.municipality_id].collaboration = CollaborationFacts()
@@ -233,7 +233,7 @@ def _collaboration(result: dict[int, MunicipalityFacts], ids: list[int], as_of: 
             facts.collaboration.overdue_parties -= facts.collaboration.current_parties
     since = as_of - datetime.timedelta(days=365)
     rows = (
-        Referral._base_manager.filter(
+        Referral.system_objects.filter(
             municipality_id__in=ids,
             category="perpetrator_programme",
             referred_on__gt=since,
@@ -256,14 +256,14 @@ def _consultations(result: dict[int, MunicipalityFacts], ids: list[int], as_of: 
     from fridsam.followup.models import Consultation, FollowUpRecord
 
     in_use = Municipality.objects.filter(pk__in=ids).filter(
-        Exists(FollowUpRecord._base_manager.filter(municipality_id=OuterRef("pk"), opened_on__lte=as_of))
-        | Exists(Consultation._base_manager.filter(municipality_id=OuterRef("pk"), asked_at__date__lte=as_of))
+        Exists(FollowUpRecord.system_objects.filter(municipality_id=OuterRef("pk"), opened_on__lte=as_of))
+        | Exists(Consultation.system_objects.filter(municipality_id=OuterRef("pk"), asked_at__date__lte=as_of))
     )
     for municipality_id in in_use.values_list("pk", flat=True):
         result[municipality_id].consultations = ConsultationFacts()
     since = as_of - datetime.timedelta(days=365)
     rows = (
-        Consultation._base_manager.filter(municipality_id__in=ids, asked_at__date__gt=since, asked_at__date__lte=as_of)
+        Consultation.system_objects.filter(municipality_id__in=ids, asked_at__date__gt=since, asked_at__date__lte=as_of)
         .values("municipality_id", "unit__name")
         .annotate(
             asked=Count("id"),

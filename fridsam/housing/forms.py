@@ -51,7 +51,7 @@ class ProviderForm(forms.ModelForm):
     )
     partner_organisation = forms.ModelChoiceField(
         label=_("Partner organisation that reports free places"),
-        queryset=PartnerOrganisation._base_manager.none(),
+        queryset=PartnerOrganisation.system_objects.none(),
         required=False,
         help_text=_("Its contact persons can report free places in Fridsam."),
     )
@@ -318,7 +318,14 @@ class ApplicantForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=300, validators=[validate_no_personal_identity_number])
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        validators=[validate_no_personal_identity_number],
+        help_text=_(
+            "Both municipalities read the reason. Write nothing about the household's safety or where it cannot live."
+        ),
+    )
 
 
 class MoveInForm(forms.Form):

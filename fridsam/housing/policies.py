@@ -9,9 +9,15 @@ The ``county`` scope already limits every query to the user's county. Within it:
   reveal in the access log. Free places are reported by the provider's partner contact or a
   coordinator; feedback after a placement comes from the placing municipality's staff.
 * Exchange: coordinators (and, reading, managers) of the county's municipalities. An applicant's
-  own page is for the responsible municipality only; elsewhere an applicant is a number, a
-  household size and needs. An apartment's address is revealed to the receiving municipality's
-  coordinator once it is allocated (and to the offering municipality, which entered it).
+  own page is for the responsible municipality only. An apartment's address is revealed to the
+  receiving municipality's coordinator once it is allocated (and to the offering municipality,
+  which entered it).
+* Matching runs (ADR 0012, 2026-12-01): every coordinator and manager of the county reads a run's
+  counts. Its proposals and the reasons an applicant was not placed are the applicant's
+  municipality's alone (``ProposalPolicy``, ``unmatched_visible``); that municipality's
+  coordinator takes a proposal up. The offering municipality learns of a proposal only then, as an
+  allocation (``AllocationPolicy``): the applicant's number, the responsible municipality, the
+  household and its needs. Nobody else sees anything of another municipality's applicant.
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ from fridsam.housing.models import (
     AllocationStatus,
     Apartment,
     Applicant,
+    MatchRun,
+    Proposal,
     Provider,
 )
 
@@ -190,7 +198,66 @@ class AllocationPolicy(PermissionPolicy):
         )
 
 
+class MatchRunPolicy(PermissionPolicy):
+    """A matching run's counts: read by the county's coordinators and managers."""
+
+    model = MatchRun
+    actions = (VIEW,)
+
+    def base_queryset(self):
+        return MatchRun.objects.select_related("county", "run_by")
+
+    def can(self, tenancy, action, obj=None):
+        if action != VIEW:
+            return False
+        counties = _county_ids(tenancy, Role.COORDINATOR, Role.MANAGER)
+        return bool(counties) if obj is None else obj.county_id in counties
+
+    def visible(self, tenancy, action=VIEW):
+        if action != VIEW:
+            return self.base_queryset().none()
+        return self.base_queryset().filter(county_id__in=sorted(_county_ids(tenancy, Role.COORDINATOR, Role.MANAGER)))
+
+
+class ProposalPolicy(PermissionPolicy):
+    """A proposal is the applicant's municipality's: its coordinators and managers read it (the
+    apartment, where it lies, the fit and its reasons), its coordinators take it up. The offering
+    municipality does not see it: it sees the allocation once the proposal has been taken up."""
+
+    model = Proposal
+    actions = (VIEW, ACCEPT)
+
+    def base_queryset(self):
+        return Proposal.objects.select_related("run", "applicant__municipality", "apartment__municipality")
+
+    @staticmethod
+    def _readers(tenancy, action) -> set[int]:
+        if action == VIEW:
+            return _municipality_ids(tenancy, Role.COORDINATOR, Role.MANAGER)
+        if action == ACCEPT:
+            return _municipality_ids(tenancy, Role.COORDINATOR)
+        return set()
+
+    def can(self, tenancy, action, obj=None):
+        ids = self._readers(tenancy, action)
+        return bool(ids) if obj is None else obj.applicant.municipality_id in ids
+
+    def visible(self, tenancy, action=VIEW):
+        return self.base_queryset().filter(applicant__municipality_id__in=sorted(self._readers(tenancy, action)))
+
+
+def unmatched_visible(tenancy, run) -> list[dict]:
+    """The run's entries of applicants not placed that the user may read: those of the
+    municipalities whose applicants the user reads (the reasons tell which municipalities an
+    applicant excluded, so nobody else gets them)."""
+    ids = {u["applicant"] for u in run.unmatched}
+    own = set(applicant_policy.visible(tenancy).filter(pk__in=sorted(ids)).values_list("pk", flat=True))
+    return [u for u in run.unmatched if u["applicant"] in own]
+
+
 provider_policy = ProviderPolicy()
 exchange_policy = ExchangePolicy()
 applicant_policy = ApplicantPolicy()
 allocation_policy = AllocationPolicy()
+match_run_policy = MatchRunPolicy()
+proposal_policy = ProposalPolicy()

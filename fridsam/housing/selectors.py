@@ -9,14 +9,20 @@ from django.conf import settings
 from django.db.models import Avg, Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from fridsam.core.policies import VIEW
 from fridsam.housing.models import (
     Allocation,
     AllocationStatus,
     Apartment,
+    Applicant,
     AvailabilityReport,
     Commitment,
+    MatchRun,
     PlacementFeedback,
+    Proposal,
     QualityAssessment,
 )
 from fridsam.housing.search import Availability, Candidate, is_stale
@@ -218,3 +224,168 @@ def start_summary(tenancy) -> dict | None:
             (p, p.reported_at, p.reported_at is None or is_stale(p.reported_at, now)) for p in providers
         ]
     return summary or None
+
+
+def applicant_for_read(*, tenancy, pk: int, request):
+    """An applicant's own page (the responsible municipality's only); the read is logged, since the
+    page shows what nobody else sees: the municipalities excluded for safety (ADR 0021)."""
+    from fridsam.core.audit import log_access
+    from fridsam.core.models import AccessAction
+    from fridsam.housing.policies import applicant_policy
+
+    applicant = applicant_policy.get_or_404(tenancy, pk=pk)
+    log_access(action=AccessAction.READ, object_type=applicant, request=request, municipality=applicant.municipality)
+    return applicant
+
+
+# --- What a municipality sees of a matching run (ADR 0012, 2026-12-01) -------------------------
+
+
+def proposal_reasons(explanation: dict) -> list[str]:
+    """Why a proposal fits, as shown to the applicant's municipality (and to nobody else: the
+    reasons tell the household's time in protected housing and its preferences)."""
+    reasons = []
+    if explanation.get("urgency"):
+        reasons.append(_("Time in protected housing: %(n)s") % {"n": explanation["urgency"]})
+    if explanation.get("preferred"):
+        reasons.append(_("Preferred municipality: 300"))
+    extra = explanation.get("extra_rooms")
+    if extra == 0:
+        reasons.append(_("Exactly the rooms needed: 220"))
+    elif extra == 1:
+        reasons.append(_("One room more than needed: 110"))
+    elif extra is not None:
+        reasons.append(_("%(n)s rooms more than needed: 0") % {"n": extra})
+    return reasons
+
+
+def unmatched_reason(entry: dict) -> str:
+    """The binding reason an applicant was not placed. Every stage after the exclusions counts the
+    apartments outside the excluded municipalities, so each of these texts is the applicant's
+    municipality's alone."""
+    d = entry.get("detail") or {}
+    reason = entry["reason"]
+    if reason == "no_offers":
+        return _("No apartments are offered in the pool.")
+    if reason == "excluded":
+        n = d.get("offers", 0)
+        return ngettext(
+            "The only apartment lies in a municipality excluded for safety.",
+            "All %(n)s apartments lie in municipalities excluded for safety.",
+            n,
+        ) % {"n": n}
+    if reason == "rooms":
+        n = d.get("excluded", 0)
+        return ngettext(
+            "The one apartment outside the excluded municipalities does not have enough rooms.",
+            "None of the %(n)s apartments outside the excluded municipalities has enough rooms.",
+            n,
+        ) % {"n": n}
+    if reason == "accessible":
+        n = d.get("rooms", 0)
+        return ngettext(
+            "The one apartment with enough rooms is not wheelchair accessible.",
+            "None of the %(n)s apartments with enough rooms is wheelchair accessible.",
+            n,
+        ) % {"n": n}
+    if reason == "ground_or_lift":
+        n = d.get("accessible", 0)
+        return ngettext(
+            "The one apartment that otherwise fits is neither on the ground floor nor has a lift.",
+            "None of the %(n)s apartments that otherwise fit is on the ground floor or has a lift.",
+            n,
+        ) % {"n": n}
+    return ngettext(
+        "%(n)s apartment fits, but it was needed to place another applicant (placing as many as possible).",
+        "%(n)s apartments fit, but all were needed to place other applicants (placing as many as possible).",
+        d.get("fitting", 0),
+    ) % {"n": d.get("fitting", 0)}
+
+
+@dataclass
+class RunCounts:
+    """The county's figures of a run: what every reader of the run sees."""
+
+    applicants: int
+    apartments: int
+    proposals: int
+    not_placed: int
+    greedy_placed: int
+
+
+@dataclass
+class ProposalRow:
+    proposal: Proposal
+    reasons: list[str]
+    allocation_id: int | None  # the allocation it was taken up as, when the user is a party to it
+    can_take_up: bool
+
+
+@dataclass
+class UnmatchedRow:
+    applicant: Applicant
+    reason: str
+
+
+@dataclass
+class RunPicture:
+    run: MatchRun
+    counts: RunCounts
+    reads_applicants: bool
+    proposals: list[ProposalRow]  # the user's municipalities' applicants only
+    unmatched: list[UnmatchedRow]  # likewise
+    allocations: list[Allocation]  # taken up from this run, where the user is a party
+
+
+def match_run_picture(tenancy, run: MatchRun) -> RunPicture:
+    """Everything any output shows of a matching run, chosen for the user in one place: the
+    county's counts for everyone; the proposals and the reasons for not placing only for the
+    applicant's municipality; the allocations taken up from the run for their two parties (the
+    offering municipality learns of a proposal only then). Five queries whatever the size."""
+    from fridsam.housing.policies import (
+        ACCEPT,
+        allocation_policy,
+        applicant_policy,
+        proposal_policy,
+        unmatched_visible,
+    )
+
+    allocations = list(allocation_policy.visible(tenancy).filter(proposal__run=run).order_by("created_at", "id"))
+    taken_up = {a.proposal_id: a.pk for a in allocations}
+    proposals = [
+        ProposalRow(
+            proposal=p,
+            reasons=proposal_reasons(p.explanation),
+            allocation_id=taken_up.get(p.pk),
+            can_take_up=proposal_policy.can(tenancy, ACCEPT, p),
+        )
+        for p in proposal_policy.visible(tenancy).filter(run=run).order_by("-score", "id")
+    ]
+    entries = unmatched_visible(tenancy, run)
+    applicants = applicant_policy.visible(tenancy).prefetch_related(None).in_bulk([u["applicant"] for u in entries])
+    unmatched = [
+        UnmatchedRow(applicant=applicants[u["applicant"]], reason=unmatched_reason(u))
+        for u in entries
+        if u["applicant"] in applicants
+    ]
+    return RunPicture(
+        run=run,
+        counts=RunCounts(
+            applicants=run.applicants,
+            apartments=run.apartments,
+            proposals=run.placed,
+            not_placed=len(run.unmatched),
+            greedy_placed=run.greedy_placed,
+        ),
+        reads_applicants=applicant_policy.can(tenancy, VIEW),
+        proposals=proposals,
+        unmatched=unmatched,
+        allocations=allocations,
+    )
+
+
+def apartment_allocations(tenancy, apartment: Apartment) -> list[Allocation]:
+    """An apartment's allocations that the user is a party to (the apartment page lists them)."""
+    from fridsam.housing.policies import allocation_policy
+
+    return list(allocation_policy.visible(tenancy).filter(apartment=apartment).order_by("-created_at", "-id"))

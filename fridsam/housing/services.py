@@ -486,9 +486,11 @@ def _accept_side(allocation, user, offering: bool, receiving: bool) -> None:
 
 
 def allocation_propose(*, apartment: Apartment, applicant: Applicant, user, proposal=None, request=None) -> Allocation:
-    """A coordinator on one side proposes the apartment for the applicant: a live allocation is
-    created (proposed, or accepted at once when the user is on both sides). The database refuses a
-    second live allocation of the apartment or of the applicant, whoever comes first."""
+    """A coordinator of the applicant's municipality takes the apartment up for the applicant: a
+    live allocation is created (proposed, or accepted at once when the user is on both sides). The
+    applicant's municipality comes first because it alone knows the case; the offering municipality
+    learns of the proposal only now and accepts afterwards (ADR 0012, 2026-12-01). The database
+    refuses a second live allocation of the apartment or of the applicant, whoever comes first."""
     if apartment.status != ApartmentStatus.OFFERED:
         raise ValidationError(_("The apartment is no longer offered."))
     if applicant.status != ApplicantStatus.WAITING:
@@ -499,8 +501,13 @@ def allocation_propose(*, apartment: Apartment, applicant: Applicant, user, prop
         apartment=apartment, applicant=applicant, proposal=proposal, status=AllocationStatus.PROPOSED
     )
     offering, receiving = _side_of(user, allocation)
-    if not (offering or receiving):
-        raise ValidationError(_("Only the coordinators of the two municipalities can accept the proposal."))
+    if not receiving:
+        raise ValidationError(
+            _(
+                "A coordinator of the applicant's municipality accepts a proposal first; "
+                "the offering municipality accepts it afterwards."
+            )
+        )
     _accept_side(allocation, user, offering, receiving)
     try:
         with transaction.atomic():

@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from fridsam.accounts.models import MUNICIPAL_ROLES, Role
+from fridsam.core.caselevel import case_level
 from fridsam.core.forms import render_form_page, save_form
 from fridsam.core.policies import ADD, CHANGE, VIEW
 from fridsam.housing import selectors, services
@@ -27,15 +28,11 @@ from fridsam.housing.forms import (
 )
 from fridsam.housing.models import (
     LIVE_STATUSES,
-    Allocation,
     AllocationStatus,
     Apartment,
     ApartmentStatus,
-    Applicant,
     ApplicantStatus,
     Criterion,
-    MatchRun,
-    Proposal,
 )
 from fridsam.housing.policies import (
     ACCEPT,
@@ -50,6 +47,8 @@ from fridsam.housing.policies import (
     allocation_policy,
     applicant_policy,
     exchange_policy,
+    match_run_policy,
+    proposal_policy,
     provider_policy,
 )
 from fridsam.housing.search import search
@@ -281,7 +280,7 @@ def exchange_index(request):
             .exclude(status=ApartmentStatus.WITHDRAWN)
             .select_related("municipality"),
             "applicants": applicant_policy.visible(tenancy).filter(status=ApplicantStatus.WAITING),
-            "last_run": MatchRun.objects.filter(county=county).select_related("run_by").first(),
+            "last_run": match_run_policy.visible(tenancy).filter(county=county).first(),
             "ledger": [r for r in selectors.ledger(county, year) if r.municipality.pk in own],
             "year": year,
             "can_add": exchange_policy.can(tenancy, ADD),
@@ -377,7 +376,7 @@ def apartment_create(request):
 
 def _apartment_context(request, apartment, **extra):
     tenancy = request.tenancy
-    allocations = list(apartment.allocations.select_related("applicant__municipality").order_by("-created_at"))
+    allocations = selectors.apartment_allocations(tenancy, apartment)
     return {
         "apartment": apartment,
         "allocations": allocations,
@@ -453,9 +452,10 @@ def applicant_create(request):
     )
 
 
+@case_level("housing.applicant", kwarg="pk")
 def applicant_detail(request, pk):
     tenancy = request.tenancy
-    applicant = applicant_policy.get_or_404(tenancy, VIEW, pk=pk)
+    applicant = selectors.applicant_for_read(tenancy=tenancy, pk=pk, request=request)
     allocations = list(applicant.allocations.select_related("apartment__municipality").order_by("-created_at"))
     return render(
         request,
@@ -471,6 +471,7 @@ def applicant_detail(request, pk):
 
 
 @require_POST
+@case_level("housing.applicant", kwarg="pk")
 def applicant_withdraw(request, pk):
     applicant = applicant_policy.get_or_404(request.tenancy, CHANGE, pk=pk)
     try:
@@ -499,69 +500,23 @@ def match_run_create(request):
     return redirect("housing:match_run_detail", pk=run.pk)
 
 
-def unmatched_reason(entry) -> str:
-    d = entry.get("detail") or {}
-    reason = entry["reason"]
-    if reason == "no_offers":
-        return _("No apartments are offered in the pool.")
-    if reason == "excluded":
-        return _("All %(n)s apartments lie in municipalities excluded for safety.") % {"n": d.get("offers", 0)}
-    if reason == "rooms":
-        return _("None of the %(n)s apartments outside the excluded municipalities has enough rooms.") % {
-            "n": d.get("excluded", 0)
-        }
-    if reason == "accessible":
-        return _("None of the %(n)s apartments with enough rooms is wheelchair accessible.") % {"n": d.get("rooms", 0)}
-    if reason == "ground_or_lift":
-        return _("None of the %(n)s apartments that otherwise fit is on the ground floor or has a lift.") % {
-            "n": d.get("accessible", 0)
-        }
-    return ngettext(
-        "%(n)s apartment fits, but it was needed to place another applicant (placing as many as possible).",
-        "%(n)s apartments fit, but all were needed to place other applicants (placing as many as possible).",
-        d.get("fitting", 0),
-    ) % {"n": d.get("fitting", 0)}
-
-
 def match_run_detail(request, pk):
     tenancy = request.tenancy
-    exchange_policy.check(tenancy, MATCH)
-    run = get_object_or_404(MatchRun.objects.filter(county__in=[_county(request)]), pk=pk)
-    proposals = list(
-        Proposal.objects.filter(run=run).select_related("applicant__municipality", "apartment__municipality")
+    run = match_run_policy.get_or_404(
+        tenancy, VIEW, queryset=match_run_policy.visible(tenancy).filter(county__in=[_county(request)]), pk=pk
     )
-    coordinator_of = {m.pk for m in tenancy.municipalities_with_role(Role.COORDINATOR)}
-    taken = dict(Allocation.objects.filter(proposal__run=run).values_list("proposal_id", "pk"))
-    rows = [
-        {
-            "proposal": p,
-            "mine": p.apartment.municipality_id in coordinator_of or p.applicant.municipality_id in coordinator_of,
-            "allocation_id": taken.get(p.pk),
-        }
-        for p in proposals
-    ]
-    applicants = {
-        a.pk: a
-        for a in Applicant.objects.filter(pk__in=[u["applicant"] for u in run.unmatched]).select_related("municipality")
-    }
-    unmatched = [
-        {"applicant": applicants.get(u["applicant"]), "reason": unmatched_reason(u)}
-        for u in run.unmatched
-        if u["applicant"] in applicants
-    ]
-    return render(
-        request,
-        "housing/match_run_detail.html",
-        {"run": run, "rows": rows, "unmatched": unmatched, "coordinator_of": coordinator_of},
-    )
+    return render(request, "housing/match_run_detail.html", {"picture": selectors.match_run_picture(tenancy, run)})
 
 
 @require_POST
 def proposal_accept(request, pk):
     tenancy = request.tenancy
-    exchange_policy.check(tenancy, MATCH)
-    proposal = get_object_or_404(
-        Proposal.objects.filter(run__county__in=[_county(request)]).select_related("run"), pk=pk
+    # Only the applicant's municipality takes a proposal up; to anyone else it does not exist.
+    proposal = proposal_policy.get_or_404(
+        tenancy,
+        ACCEPT,
+        queryset=proposal_policy.visible(tenancy, ACCEPT).filter(run__county__in=[_county(request)]),
+        pk=pk,
     )
     try:
         allocation = services.proposal_accept(proposal=proposal, user=request.user, request=request)

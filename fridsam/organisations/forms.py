@@ -6,7 +6,7 @@ from fridsam.organisations.models import Municipality, PartnerOrganisation, Unit
 
 
 class UnitForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=120)
+    name = forms.CharField(label=_("Name"), max_length=120, validators=[validate_no_personal_identity_number])
     unit_type = forms.ChoiceField(label=_("Type"), choices=UnitType.choices)
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 

@@ -123,7 +123,7 @@ class PartnerOrganisation(models.Model):
     county = models.ForeignKey(
         County, on_delete=models.PROTECT, related_name="partner_organisations", verbose_name=_("county")
     )
-    name = models.CharField(_("name"), max_length=150)
+    name = models.CharField(_("name"), max_length=150, validators=[validate_no_personal_identity_number])
     partner_type = models.CharField(_("type"), max_length=20, choices=PartnerType.choices)
     municipalities = models.ManyToManyField(
         Municipality, blank=True, related_name="partner_organisations", verbose_name=_("municipalities served")

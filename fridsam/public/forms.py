@@ -9,7 +9,7 @@ from fridsam.public.models import PublicPageDraft
 class DraftForm(forms.ModelForm):
     partners = forms.ModelMultipleChoiceField(
         label=_("Local organisations to list"),
-        queryset=PartnerOrganisation._base_manager.none(),
+        queryset=PartnerOrganisation.system_objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )

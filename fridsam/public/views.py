@@ -20,7 +20,7 @@ from fridsam.public.policies import APPROVE, public_page_policy
 
 def _content_context(municipality, content, show_contact, partner_ids):
     """What the page shows, for the public view and the preview alike."""
-    partners = list(PartnerOrganisation._base_manager.filter(pk__in=partner_ids).order_by("name"))
+    partners = list(PartnerOrganisation.system_objects.filter(pk__in=partner_ids).order_by("name"))
     contacts = entry_points_for([municipality.pk]).get(municipality.pk, []) if show_contact else []
     return {
         "municipality": municipality,

@@ -2,9 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fridsam.accounts.models import MUNICIPAL_ROLES, Role, User
+from fridsam.core import uploads
 from fridsam.core.forms import DateInput, TargetGroupsForm
 from fridsam.core.validators import validate_no_personal_identity_number
 from fridsam.routines.models import BODY_MAX, ActivityStatus, DocumentKind, GoalResult
+from fridsam.routines.services import ATTACHMENT_MAX
 
 TEXT = [validate_no_personal_identity_number]
 ROLE_CHOICES = [(r, label) for r, label in Role.choices if r in MUNICIPAL_ROLES]
@@ -59,7 +61,8 @@ class VersionForm(forms.Form):
         help_text=_("Markdown: # Heading, - list, **bold**, [link](https://…)."),
     )
     change_note = forms.CharField(label=_("What changed"), max_length=500, required=False, validators=TEXT)
-    attachment = forms.FileField(
+    attachment = uploads.UploadField(
+        max_bytes=ATTACHMENT_MAX,
         label=_("Attach a file"),
         required=False,
         help_text=_("PDF, Word, Excel, OpenDocument, text or image, at most 10 MB."),

@@ -90,6 +90,8 @@ class DocumentVersion(models.Model):
     change_note = models.CharField(_("what changed"), max_length=500, blank=True, validators=TEXT)
     status = models.CharField(_("status"), max_length=12, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
     written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Everyone who wrote any part of this version (text or attachments): none of them approves it.
+    writers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
     written_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.ForeignKey(
@@ -130,7 +132,7 @@ class Attachment(models.Model):
     application to the document's readers, never from a public address."""
 
     version = models.ForeignKey(DocumentVersion, on_delete=models.CASCADE, related_name="attachments")
-    name = models.CharField(_("file name"), max_length=200)
+    name = models.CharField(_("file name"), max_length=200, validators=TEXT)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     file = models.FileField(upload_to=attachment_path)

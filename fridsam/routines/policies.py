@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fridsam.accounts.models import MUNICIPAL_ROLES, Role
 from fridsam.core.policies import ADD, CHANGE, VIEW, PermissionPolicy
-from fridsam.routines.models import ActionPlan, Document
+from fridsam.routines.models import ActionPlan, Document, DocumentVersion, VersionStatus
 
 APPROVE = "approve"
 ACKNOWLEDGE = "acknowledge"
@@ -56,4 +56,18 @@ class MunicipalDocumentPolicy(PermissionPolicy):
 
 
 document_policy = MunicipalDocumentPolicy(Document)
+
+
+def version_visible(tenancy, version: DocumentVersion) -> bool:
+    """A version in force or superseded is read by whoever reads its document; a draft or a version
+    in review only by those who may write or approve it. The version's pages and its attachments
+    follow this one rule."""
+    document = version.document
+    if not document_policy.can(tenancy, VIEW, document):
+        return False
+    if version.status in (VersionStatus.DRAFT, VersionStatus.IN_REVIEW):
+        return document_policy.can(tenancy, CHANGE, document) or document_policy.can(tenancy, APPROVE, document)
+    return True
+
+
 action_plan_policy = MunicipalDocumentPolicy(ActionPlan)

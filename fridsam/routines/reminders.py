@@ -22,7 +22,7 @@ def _params(document):
 
 @register
 def reviews(on: datetime.date, user_ids):
-    documents = Document._base_manager.filter(
+    documents = Document.system_objects.filter(
         archived_at__isnull=True,
         current_version__isnull=False,
         review_due__lte=on + datetime.timedelta(days=REVIEW_SOON_DAYS),
@@ -42,7 +42,7 @@ def reviews(on: datetime.date, user_ids):
 
 @register
 def approvals(on: datetime.date, user_ids):
-    waiting = DocumentVersion._base_manager.filter(status=VersionStatus.IN_REVIEW).select_related("document")
+    waiting = DocumentVersion.system_objects.filter(status=VersionStatus.IN_REVIEW).select_related("document")
     if user_ids is not None:  # a few people (refresh_for): only the municipalities they manage
         managed = (
             memberships_unscoped()
@@ -81,7 +81,7 @@ def reading(on: datetime.date, user_ids):
         members = members.filter(user_id__in=sorted(user_ids))
     members = list(members.select_related("unit"))
     documents = list(
-        Document._base_manager.filter(
+        Document.system_objects.filter(
             municipality_id__in={m.municipality_id for m in members},
             archived_at__isnull=True,
             current_version__isnull=False,
@@ -90,7 +90,7 @@ def reading(on: datetime.date, user_ids):
     if not documents:
         return
     read = set(
-        Acknowledgement._base_manager.filter(
+        Acknowledgement.system_objects.filter(
             version_id__in=[d.current_version_id for d in documents], user_id__in={m.user_id for m in members}
         ).values_list("user_id", "version_id")
     )
@@ -113,7 +113,7 @@ def reading(on: datetime.date, user_ids):
 
 @register
 def activities(on: datetime.date, user_ids):
-    rows = Activity._base_manager.filter(
+    rows = Activity.system_objects.filter(
         status__in=[ActivityStatus.PLANNED, ActivityStatus.ONGOING], due_on__lte=on + ACTIVITY_AHEAD
     ).select_related("sub_goal__goal__plan")
     if user_ids is not None:

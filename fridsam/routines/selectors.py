@@ -33,7 +33,7 @@ def documents(queryset, on: datetime.date):
     )
     open_versions = {
         v.document_id: v
-        for v in DocumentVersion._base_manager.filter(
+        for v in DocumentVersion.system_objects.filter(
             document__in=docs, status__in=[VersionStatus.DRAFT, VersionStatus.IN_REVIEW]
         ).only("id", "document_id", "status", "number")
     }
@@ -55,7 +55,7 @@ def read_coverage(document: Document, on: datetime.date):
     if document.current_version_id is None:
         return [], 0, 0
     has_read = Exists(
-        Acknowledgement._base_manager.filter(version_id=document.current_version_id, user_id=OuterRef("user_id"))
+        Acknowledgement.system_objects.filter(version_id=document.current_version_id, user_id=OuterRef("user_id"))
     )
     rows, read, total = [], 0, 0
     for row in (
@@ -71,7 +71,7 @@ def read_coverage(document: Document, on: datetime.date):
 
 def unread_by(document: Document, on: datetime.date, limit: int = 200):
     has_read = Exists(
-        Acknowledgement._base_manager.filter(version_id=document.current_version_id, user_id=OuterRef("user_id"))
+        Acknowledgement.system_objects.filter(version_id=document.current_version_id, user_id=OuterRef("user_id"))
     )
     return list(
         _concerned(document, on).filter(~Q(has_read)).select_related("user", "unit").order_by("user__last_name")[:limit]
@@ -85,13 +85,13 @@ def for_memberships(memberships, on: datetime.date):
     if not memberships:
         return []
     user_id = memberships[0].user_id
-    docs = Document._base_manager.filter(
+    docs = Document.system_objects.filter(
         municipality_id__in={m.municipality_id for m in memberships},
         archived_at__isnull=True,
         current_version__isnull=False,
     ).select_related("current_version")
     read = set(
-        Acknowledgement._base_manager.filter(
+        Acknowledgement.system_objects.filter(
             user_id=user_id, version_id__in=[d.current_version_id for d in docs]
         ).values_list("version_id", flat=True)
     )
@@ -121,7 +121,7 @@ class InForce:
 def in_force(municipality_ids, on: datetime.date) -> dict[int, InForce]:
     """Per municipality with documents in force (one query)."""
     out: dict[int, InForce] = {}
-    for d in Document._base_manager.filter(
+    for d in Document.system_objects.filter(
         municipality_id__in=list(municipality_ids), archived_at__isnull=True, current_version__isnull=False
     ).order_by("review_due", "title"):
         row = out.setdefault(d.municipality_id, InForce())

@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fridsam.accounts.models import MUNICIPAL_ROLES
-from fridsam.core import reminders
+from fridsam.core import reminders, uploads
 from fridsam.core.audit import log_access
 from fridsam.core.dates import add_months
 from fridsam.core.models import AccessAction
+from fridsam.core.validators import validate_no_personal_identity_number
 from fridsam.organisations.models import UnitType
 from fridsam.routines.models import (
     Acknowledgement,
@@ -56,6 +57,7 @@ def document_create(*, municipality, fields: dict, body: str, user, request=None
         version = DocumentVersion(document=document, number=1, body=body, written_by=user)
         version.full_clean()
         version.save()
+        version.writers.add(user)
         _log(AccessAction.CREATE, document, user, request, municipality=municipality)
     return document
 
@@ -82,7 +84,7 @@ def version_write(*, document: Document, body: str, change_note: str, user, requ
     if document.archived_at:
         raise ValidationError(_("An archived document is not changed."))
     with transaction.atomic():
-        Document._base_manager.select_for_update().filter(pk=document.pk).first()
+        Document.system_objects.select_for_update().filter(pk=document.pk).first()
         version = open_version(document)
         if version is None:
             number = (document.versions.aggregate(n=Max("number"))["n"] or 0) + 1
@@ -94,6 +96,7 @@ def version_write(*, document: Document, body: str, change_note: str, user, requ
         version.status, version.submitted_at = VersionStatus.DRAFT, None
         version.full_clean()
         version.save()
+        version.writers.add(user)
         for attachment in carried:
             attachment.pk, attachment.version = None, version
             attachment.save()
@@ -164,11 +167,14 @@ def version_approve(
     the next review is due after the document's interval, and everyone concerned reads it again."""
     on = on or timezone.localdate()
     with transaction.atomic():
-        version = DocumentVersion._base_manager.select_for_update().select_related("document").get(pk=version.pk)
+        version = DocumentVersion.system_objects.select_for_update().select_related("document").get(pk=version.pk)
         if version.status != VersionStatus.IN_REVIEW:
             raise ValidationError(_("Only a version in review can be approved."))
+        if version.writers.filter(pk=user.pk).exists():
+            # Four eyes, as for role descriptions and the public page.
+            raise ValidationError(_("Someone who did not write the version approves it."))
         document = version.document
-        DocumentVersion._base_manager.filter(document=document, status=VersionStatus.APPROVED).update(
+        DocumentVersion.system_objects.filter(document=document, status=VersionStatus.APPROVED).update(
             status=VersionStatus.SUPERSEDED
         )
         version.status, version.approved_by, version.approved_at = VersionStatus.APPROVED, user, timezone.now()
@@ -215,7 +221,7 @@ def document_archive(*, document: Document, user, request=None) -> Document:
     with transaction.atomic():
         document.archived_at, document.archived_by = timezone.now(), user
         document.save(update_fields=["archived_at", "archived_by"])
-        DocumentVersion._base_manager.filter(
+        DocumentVersion.system_objects.filter(
             document=document, status__in=[VersionStatus.DRAFT, VersionStatus.IN_REVIEW]
         ).delete()
         _log(AccessAction.CHANGE, document, user, request, municipality=document.municipality, detail="archived")
@@ -238,7 +244,7 @@ def acknowledge(*, document: Document, user, request=None) -> Acknowledgement:
                 detail=f"document={document.pk}",
             )
     except IntegrityError:
-        ack = Acknowledgement._base_manager.get(version_id=document.current_version_id, user=user)
+        ack = Acknowledgement.system_objects.get(version_id=document.current_version_id, user=user)
     reminders.refresh_for([user])
     return ack
 
@@ -247,6 +253,7 @@ def attachment_add(*, version: DocumentVersion, upload, user, request=None) -> A
     if version.status != VersionStatus.DRAFT:
         raise ValidationError(_("Files are added to a draft."))
     name = (upload.name or "").rsplit("/", 1)[-1][:200]
+    validate_no_personal_identity_number(name)  # a file named after a client's number is refused
     extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
     if extension not in ATTACHMENT_TYPES:
         raise ValidationError(
@@ -254,6 +261,10 @@ def attachment_add(*, version: DocumentVersion, upload, user, request=None) -> A
         )
     if upload.size > ATTACHMENT_MAX:
         raise ValidationError(_("The file is larger than 10 MB."))
+    try:
+        uploads.check_attachment(upload, extension)  # the content is of the type its name says
+    except uploads.FileError as error:
+        raise ValidationError(str(error)) from None
     with transaction.atomic():
         attachment = Attachment(
             version=version,
@@ -264,6 +275,7 @@ def attachment_add(*, version: DocumentVersion, upload, user, request=None) -> A
         )
         attachment.file.save(name, upload, save=False)
         attachment.save()
+        version.writers.add(user)
         _log(AccessAction.CREATE, attachment, user, request, municipality=version.document.municipality)
     return attachment
 
@@ -274,6 +286,7 @@ def attachment_remove(*, attachment: Attachment, user, request=None) -> None:
     with transaction.atomic():
         _log(AccessAction.DELETE, attachment, user, request, municipality=attachment.version.document.municipality)
         attachment.delete()  # the file stays: earlier versions may point at it
+        attachment.version.writers.add(user)
 
 
 # --- Action plans ---------------------------------------------------------------------------
@@ -332,7 +345,7 @@ def goal_assess(*, goal: PlanGoal, year: int, result: str, assessment: str, user
     if not plan.first_year <= year <= plan.last_year:
         raise ValidationError({"year": _("The year is outside the plan's period.")})
     with transaction.atomic():
-        row, _created = GoalAssessment._base_manager.update_or_create(
+        row, _created = GoalAssessment.system_objects.update_or_create(
             goal=goal, year=year, defaults={"result": result, "assessment": assessment, "assessed_by": user}
         )
         row.full_clean()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 
 from django.utils.html import escape
@@ -16,7 +17,19 @@ _md = (
     .enable(["table", "strikethrough"])
     .disable("image")
 )  # an image would be fetched from wherever it points
-_md.validateLink = lambda url: url.strip().lower().startswith(("https://", "http://", "mailto:", "#", "/"))
+
+
+def _link_allowed(url: str) -> bool:
+    """https, http and mailto links, anchors, and paths within Fridsam. A browser drops tabs and
+    line breaks from an address and reads a backslash as a slash, so ``//host``, ``/\\host`` and
+    ``/<tab>/host`` all lead to another site: they are not paths."""
+    seen = re.sub(r"[\t\n\r]", "", url).strip().replace("\\", "/").lower()
+    if seen.startswith(("https://", "http://", "mailto:", "#")):
+        return True
+    return seen.startswith("/") and not seen.startswith("//")
+
+
+_md.validateLink = _link_allowed
 
 
 def render_markdown(text: str, *, top_level: int = 3) -> SafeString:

@@ -34,9 +34,8 @@ from fridsam.routines.models import (
     DocumentVersion,
     PlanGoal,
     SubGoal,
-    VersionStatus,
 )
-from fridsam.routines.policies import ACKNOWLEDGE, APPROVE, action_plan_policy, document_policy
+from fridsam.routines.policies import ACKNOWLEDGE, APPROVE, action_plan_policy, document_policy, version_visible
 from fridsam.routines.text import diff, render_markdown
 
 
@@ -155,6 +154,7 @@ def document_detail(request, pk):
             "current": current,
             "html": render_markdown(current.body) if current else "",
             "open_version": open_version,
+            "wrote_open_version": open_version is not None and open_version.writers.filter(pk=request.user.pk).exists(),
             "open_html": render_markdown(open_version.body) if open_version and current is None else "",
             "versions": versions,
             "attachments": list(current.attachments.all()) if current else [],
@@ -322,10 +322,7 @@ def acknowledge(request, pk):
 def version_detail(request, pk, number):
     document = _document(request, pk)
     version = get_object_or_404(document.versions.select_related("approved_by", "written_by"), number=number)
-    if version.status in (VersionStatus.DRAFT, VersionStatus.IN_REVIEW) and not (
-        document_policy.can(request.tenancy, CHANGE, document)
-        or document_policy.can(request.tenancy, APPROVE, document)
-    ):
+    if not version_visible(request.tenancy, version):
         raise Http404
     earlier = document.versions.filter(number__lt=number).order_by("-number").first()
     return render(
@@ -358,7 +355,8 @@ def attachment_remove(request, pk):
 def attachment_download(request, pk):
     attachment = get_object_or_404(Attachment.objects.select_related("version__document"), pk=pk)
     document = attachment.version.document
-    document_policy.check(request.tenancy, VIEW, document)
+    if not version_visible(request.tenancy, attachment.version):
+        raise Http404  # a draft's file is as unseen as the draft itself
     log_access(
         action=AccessAction.READ,
         object_type=attachment,

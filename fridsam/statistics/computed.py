@@ -27,7 +27,7 @@ def write_computed(
     municipality_ids = sorted({m for m, _ in targets})
     years = sorted({y for _, y in targets})
     existing = {}
-    for value in IndicatorValue._base_manager.filter(
+    for value in IndicatorValue.system_objects.filter(
         municipality_id__in=municipality_ids, year__in=years, indicator_id__in=list(by_id)
     ).only("id", "municipality_id", "indicator_id", "year", "count", "denominator", "source"):
         if (value.municipality_id, value.year) in targets:
@@ -68,9 +68,9 @@ def write_computed(
                 current.count, current.denominator, current.updated_at = figure[0], figure[1], now
                 update.append(current)
     if delete:
-        IndicatorValue._base_manager.filter(pk__in=delete).delete()
+        IndicatorValue.system_objects.filter(pk__in=delete).delete()
     if update:
-        IndicatorValue._base_manager.bulk_update(update, ["count", "denominator", "updated_at"], batch_size=500)
+        IndicatorValue.system_objects.bulk_update(update, ["count", "denominator", "updated_at"], batch_size=500)
     if create:
-        IndicatorValue._base_manager.bulk_create(create, batch_size=1000)
+        IndicatorValue.system_objects.bulk_create(create, batch_size=1000)
     return len(create) + len(update) + len(delete)

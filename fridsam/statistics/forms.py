@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fridsam.core import uploads
 from fridsam.core.forms import DateInput
 from fridsam.healthcheck.rules import QUALITY_AREAS, SUCCESS_FACTORS, Area
 from fridsam.statistics.models import Observation, Unit
@@ -55,7 +56,8 @@ class YearForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(
+    file = uploads.UploadField(
+        max_bytes=uploads.TABLE_MAX_BYTES,
         label=_("File"),
         help_text=_("CSV or XLSX in the template's columns, or a Kolada JSON file."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx,.json"}),

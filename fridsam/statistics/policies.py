@@ -1,9 +1,12 @@
 """Who may see and change statistics.
 
 A municipality's figures: its own staff see them exactly; the county analysts of its county see
-them through the suppression. Entering and importing: the municipality's coordinators and
-managers, and the county analysts (who gather the county's figures). Administrators manage the
-indicator catalogue in the admin site, not the figures. Partners see no statistics.
+them through the suppression. Entering and importing (CHANGE), and the foreword of the
+municipality's yearly report: only the municipality's coordinators and managers, who see its
+figures exactly. A form or a check shows and compares stored figures, so whoever may change them
+must be allowed to see them exactly (ADR 0017). The county analysts add observations (ADD) and
+write the county report. Administrators manage the indicator catalogue in the admin site, not the
+figures. Partners see no statistics.
 """
 
 from django.http import Http404
@@ -29,7 +32,7 @@ class StatisticsPolicy(PermissionPolicy):
             return isinstance(obj, County) and county_policy.is_analyst_of(tenancy, obj)
         if not isinstance(obj, Municipality):
             return action == VIEW and bool(tenancy.roles & {Role.COUNTY_ANALYST, *MUNICIPAL_ROLES})
-        if county_policy.is_analyst_of(tenancy, obj.county_id):
+        if action in (VIEW, ADD) and county_policy.is_analyst_of(tenancy, obj.county_id):
             return True
         if action == VIEW:
             return tenancy.has_role(*MUNICIPAL_ROLES, municipality=obj)

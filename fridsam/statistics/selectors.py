@@ -73,10 +73,12 @@ def coordinator_periods(municipality_ids: Iterable[int]) -> dict[int, list[Coord
     """Every coordinator post per municipality with its absences, oldest first (two queries)."""
     ids = sorted(set(municipality_ids))
     assignments = (
-        PostAssignment._base_manager.filter(municipality_id__in=ids).select_related("post").order_by("post__start_date")
+        PostAssignment.system_objects.filter(municipality_id__in=ids)
+        .select_related("post")
+        .order_by("post__start_date")
     )
     absences: dict[int, list] = defaultdict(list)
-    for absence in Absence._base_manager.filter(post__assignments__municipality_id__in=ids).distinct():
+    for absence in Absence.system_objects.filter(post__assignments__municipality_id__in=ids).distinct():
         absences[absence.post_id].append((absence.start_date, absence.end_date, absence.kind))
     periods: dict[int, list[CoordinatorPeriod]] = defaultdict(list)
     for a in assignments:
@@ -283,19 +285,14 @@ def _suppress(figures: Figures, by_key: dict[str, Indicator], limit) -> None:
     limit = suppression.threshold() if limit is None else limit
     counts: dict = {}
     constraints: list[suppression.Constraint] = []
+    together: list[tuple] = []
     ids = [m.pk for m in figures.municipalities]
     for indicator in figures.indicators:
         if not indicator.counts_people:
             continue
         for year in figures.years:
             if indicator.unit == Unit.PERCENT:
-                # A share hides when its number, or the number it leaves out, is small. No total of
-                # numbers is published (only the county's share), so no secondary suppression.
-                for mid in [*ids, *GROUPS]:
-                    cell = cells.get((indicator.key, mid, year))
-                    if cell is not None and cell.count is not None and cell.denominator:
-                        rest = cell.denominator - cell.count
-                        cell.hidden = suppression.is_primary(cell.count, limit) or suppression.is_primary(rest, limit)
+                _share_cells(figures, indicator, year, counts, constraints, together)
                 continue
             for who in [*ids, *GROUPS]:
                 cell = cells.get((indicator.key, who, year))
@@ -322,8 +319,8 @@ def _suppress(figures: Figures, by_key: dict[str, Indicator], limit) -> None:
                     parts = tuple((p, who, year) for p in indicator.sum_of)
                     if total_key in counts and all(p in counts for p in parts):
                         constraints.append(suppression.Constraint(total_key, parts))
-    for key in _suppress_by_year(counts, constraints, limit):
-        cells[key].hidden = True
+    for key in _suppress_by_year(counts, constraints, limit, together):
+        cells[key[:3]].hidden = True  # a share's number or rest hides the share
     # The viewer's own municipalities are shown exactly.
     for key, cell in cells.items():
         if key[1] in figures.exact_ids and cell.hidden:
@@ -331,27 +328,75 @@ def _suppress(figures: Figures, by_key: dict[str, Indicator], limit) -> None:
             cell.exact = True
 
 
-def _suppress_by_year(counts: dict, constraints: list, limit: int) -> set:
+def _share_cells(figures: Figures, indicator: Indicator, year: int, counts, constraints, together) -> None:
+    """A share as two counts: its number and what it leaves out, for every municipality and group
+    with both. A share hides when either is small. The groups' shares are published, and their
+    denominators often are too (risk assessments out of all actualised cases, which are published
+    as vinr_all), so a group's share beside its members' exact shares gives away the one hidden
+    member: the numbers and the rests are summed over the groups like counts, and a share's two
+    cells hide together."""
+    cells = figures.cells
+    ids = [m.pk for m in figures.municipalities]
+    present = set()
+    for who in [*ids, *GROUPS]:
+        cell = cells.get((indicator.key, who, year))
+        if cell is not None and cell.count is not None and cell.denominator:
+            number, rest = (indicator.key, who, year, "n"), (indicator.key, who, year, "r")
+            counts[number], counts[rest] = cell.count, cell.denominator - cell.count
+            together.append((number, rest))
+            present.add(who)
+    members = {
+        COUNTY: [m for m in ids if m in present],
+        WITH: [m for m in ids if m in present and figures.with_coordinator[(m, year)]],
+        WITHOUT: [m for m in ids if m in present and not figures.with_coordinator[(m, year)]],
+    }
+    for part in ("n", "r"):
+        for group, mids in members.items():
+            if group in present and mids:
+                total = (indicator.key, group, year, part)
+                constraints.append(suppression.Constraint(total, tuple((indicator.key, m, year, part) for m in mids)))
+        if {COUNTY, WITH, WITHOUT} <= present:
+            constraints.append(
+                suppression.Constraint(
+                    (indicator.key, COUNTY, year, part),
+                    ((indicator.key, WITH, year, part), (indicator.key, WITHOUT, year, part)),
+                )
+            )
+
+
+def _suppress_by_year(counts: dict, constraints: list, limit: int, together: list = ()) -> set:
     """Years never share a constraint, so each is suppressed on its own. The result depends only
-    on the counts, the constraints and the threshold, so it is cached under a hash of them."""
+    on the counts, the constraints, the cells hidden together and the threshold, so it is cached
+    under a hash of them."""
     by_year_counts: dict[int, dict] = defaultdict(dict)
     for key, count in counts.items():
         by_year_counts[key[2]][key] = count
     by_year_constraints: dict[int, list] = defaultdict(list)
     for constraint in constraints:
         by_year_constraints[constraint.total[2]].append(constraint)
+    by_year_together: dict[int, list] = defaultdict(list)
+    for group in together:
+        by_year_together[group[0][2]].append(tuple(group))
     hidden: set = set()
     for year, year_counts in by_year_counts.items():
         year_constraints = by_year_constraints.get(year, [])
+        year_together = by_year_together.get(year, [])
         fingerprint = hashlib.sha256(
             repr(
-                (limit, sorted(year_counts.items(), key=repr), [(c.total, c.parts) for c in year_constraints])
+                (
+                    limit,
+                    sorted(year_counts.items(), key=repr),
+                    [(c.total, c.parts) for c in year_constraints],
+                    year_together,
+                )
             ).encode()
         ).hexdigest()
         cache_key = f"fridsam:suppression:{fingerprint}"
         cached = cache.get(cache_key)
         if cached is None:
-            cached = sorted(suppression.suppress(year_counts, year_constraints, limit=limit), key=repr)
+            cached = sorted(
+                suppression.suppress(year_counts, year_constraints, limit=limit, together=year_together), key=repr
+            )
             cache.set(cache_key, cached, timeout=7 * 24 * 3600)
         hidden.update(tuple(k) for k in cached)
     return hidden

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fridsam.accounts.models import Role
+from fridsam.core import uploads
 from fridsam.core.audit import log_access
 from fridsam.core.models import AccessAction
 from fridsam.core.validators import validate_no_personal_identity_number
@@ -28,13 +29,10 @@ MAX_COUNT = 10_000_000
 
 
 def writable_municipalities(tenancy) -> dict[str, Municipality]:
-    """Municipalities whose figures the user may enter or import: a county analyst's county, a
-    coordinator's or manager's own municipalities."""
+    """Municipalities whose figures the user may enter or import: a coordinator's or manager's
+    own municipalities, whose figures they see exactly. Never the county's: the entry form and
+    the import's checks compare with stored figures and name them (ADR 0017)."""
     result: dict[str, Municipality] = {}
-    counties = [m.county_id for m in tenancy.memberships if m.role == Role.COUNTY_ANALYST]
-    if counties:
-        for municipality in Municipality.objects.filter(county_id__in=counties):
-            result[municipality.code] = municipality
     for m in tenancy.memberships:
         if m.role in (Role.COORDINATOR, Role.MANAGER) and m.municipality_id:
             result[m.municipality.code] = m.municipality
@@ -81,7 +79,11 @@ def figure_errors(indicator: Indicator, figure: Figure) -> list[str]:
 
 
 def _sum_errors(indicators_by_key: dict[str, Indicator], state: dict[tuple[int, str, int], Figure]) -> dict:
-    """(municipality id, indicator key, year) of a sum → error, where the parts do not add up."""
+    """(municipality id, indicator key, year) of a sum → error, where the parts do not add up.
+
+    The message names the sum and what the parts add up to, stored figures included: it is only
+    ever shown to the municipality's own coordinators and managers (``writable_municipalities``),
+    who see those figures exactly. To anyone else it would reveal a hidden cell (ADR 0017)."""
     errors = {}
     for (mid, key, year), figure in state.items():
         indicator = indicators_by_key.get(key)
@@ -171,7 +173,8 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     skipped: int = 0
-    errors: list[tuple[int | None, str]] = field(default_factory=list)
+    # The first MAX_ERRORS problems; errors.more counts the others.
+    errors: list[tuple[int | None, str]] = field(default_factory=uploads.ErrorList)
     municipalities: int = 0
 
     @property
@@ -181,20 +184,20 @@ class ImportResult:
 
 class ImportFailed(Exception):
     def __init__(self, result: ImportResult):
-        super().__init__(f"{len(result.errors)} errors")
+        super().__init__(f"{getattr(result.errors, 'total', len(result.errors))} errors")
         self.result = result
 
 
 def import_file(*, filename: str, data: bytes, tenancy, request=None) -> ImportResult:
-    """Validate every row of the file, then save all of it, or nothing (raises ImportFailed)."""
+    """Validate every row of the file, then save all of it, or nothing (raises ImportFailed). The
+    file is read as a stream within the caps of :mod:`fridsam.core.uploads`; a cap passed refuses
+    the file with that one error."""
     result = ImportResult()
     try:
-        parsed = importers.parse(filename, data)
+        parsed = importers.parse(filename, data, errors=result.errors)
     except importers.FileError as error:
         result.errors.append((None, str(error)))
         raise ImportFailed(result) from None
-    result.skipped = parsed.skipped
-    result.errors.extend(parsed.errors)
     allowed = writable_municipalities(tenancy)
     indicators = {i.key: i for i in Indicator.objects.filter(is_active=True)}
     by_kpi = {i.kolada_kpi.upper(): i for i in indicators.values() if i.kolada_kpi}
@@ -279,6 +282,10 @@ def import_file(*, filename: str, data: bytes, tenancy, request=None) -> ImportR
             )
             continue
         wanted[key] = (row.line, figure)
+    if parsed.error is not None:
+        result.errors = uploads.ErrorList([(None, str(parsed.error))])
+        raise ImportFailed(result)
+    result.skipped = parsed.skipped
 
     if not wanted and not population_wanted and not result.errors:
         result.errors.append((None, _("The file holds no figures to import.")))

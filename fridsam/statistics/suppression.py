@@ -3,8 +3,9 @@
 A *cell* is a count of people or cases (a municipality's figure for an indicator and year, or a
 total over several municipalities). A *constraint* says that the published total is the sum of
 its parts (the county total of a year, the total of the municipalities with a coordinator, all
-actualised cases = adults + children…). Rates and shares shown elsewhere are derived from the
-cells with public population figures, so a hidden cell hides its rate too.
+actualised cases = adults + children…). Rates shown elsewhere are derived from the cells with
+public population figures, so a hidden cell hides its rate too. A share is two cells, its number
+and what it leaves out, each summed over the groups like a count (ADR 0017).
 
 Rules (ADR 0010):
 
@@ -16,6 +17,8 @@ Rules (ADR 0010):
    be 1). Otherwise the smallest visible non-zero part is hidden too (the total, when no part is
    left). This repeats until every constraint holds, since hiding a cell can break another
    constraint it belongs to.
+3. **Published together, hidden together**: cells named in one group of ``together`` (a share's
+   number and what it leaves out) are hidden all or none, and the rules run again.
 
 The tests attack the result: they enumerate every assignment of the hidden cells that agrees
 with everything published and check that no hidden cell has only one possible value.
@@ -94,11 +97,18 @@ def _next_to_hide(constraint: Constraint, cells: Mapping[Key, int | None], hidde
 
 
 def suppress(
-    cells: Mapping[Key, int | None], constraints: Iterable[Constraint] = (), *, limit: int | None = None
+    cells: Mapping[Key, int | None],
+    constraints: Iterable[Constraint] = (),
+    *,
+    limit: int | None = None,
+    together: Iterable[Iterable[Key]] = (),
 ) -> set[Key]:
-    """The keys of the cells to hide. ``cells`` maps keys to counts (None = no figure)."""
+    """The keys of the cells to hide. ``cells`` maps keys to counts (None = no figure);
+    ``together``: groups of cells that are shown or hidden as one (rule 3)."""
     constraints = list(constraints)
+    together = [tuple(group) for group in together]
     hidden = {key for key, count in cells.items() if is_primary(count, limit)}
+    _hide_together(together, hidden)
     if not constraints or not hidden:
         return hidden
     # Hiding a cell can break another constraint, and the minimums a reader can infer change as
@@ -107,10 +117,19 @@ def suppress(
     solved: dict = {}  # components already audited, by their equations
     while True:
         _apply_rules(cells, constraints, hidden)
+        if _hide_together(together, hidden):
+            continue
         determined = _determined(cells, constraints, hidden, solved)
         progress = [_hide_next_to(key, cells, constraints, hidden) for key in sorted(determined, key=str)]
         if not any(progress):
             return hidden  # everything connected is hidden already
+
+
+def _hide_together(together: list[tuple], hidden: set) -> bool:
+    """Hide the rest of every group of which a cell is hidden; True when something was hidden."""
+    more = {key for group in together if hidden.intersection(group) for key in group} - hidden
+    hidden |= more
+    return bool(more)
 
 
 def _apply_rules(cells, constraints, hidden) -> None:

@@ -1,6 +1,7 @@
 """Login through real HTTP: password, then a mandatory second factor, for every staff role."""
 
 import datetime
+import time
 from unittest import mock
 
 import pyotp
@@ -109,6 +110,21 @@ def test_lockout_after_repeated_failures(world, client, settings):
     assert AccessLogEntry.objects.filter(action=AccessAction.LOGIN_FAILED).count() >= settings.LOGIN_FAILURE_LIMIT
 
 
+def test_failures_from_one_address_do_not_lock_the_owner_out_elsewhere(world, settings):
+    """Anyone who knows a username could otherwise lock its owner out for 15 minutes."""
+    from django.test import Client
+
+    user = world.own.users[Role.COORDINATOR]
+    attacker, owner = Client(REMOTE_ADDR="203.0.113.9"), Client(REMOTE_ADDR="198.51.100.20")
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        password_step(attacker, user.username, "Fel-losenord-123")
+    assert password_step(attacker, user.username).status_code == 200  # the attacker's address is locked
+    response = password_step(owner, user.username)
+    assert response.status_code == 302 and response["Location"] == MFA
+    assert owner.post(MFA, {"code": factories.totp_code(user)}).status_code == 302
+    assert owner.get(START).status_code == 200
+
+
 def test_lockout_of_the_second_factor(world, client, settings):
     user = world.own.users[Role.COORDINATOR]
     password_step(client, user.username)
@@ -163,3 +179,57 @@ def test_cookie_flags(world, client):
     morsel = client.cookies["fridsam_session"]
     assert morsel["httponly"] and morsel["samesite"] == "Lax"
     assert morsel["max-age"] == ""  # a browser-session cookie: closing the browser ends it
+
+
+def _code_at(user, when: float) -> str:
+    return pyotp.TOTP(user.totp_secret).at(int(when))
+
+
+def test_a_used_totp_code_is_never_accepted_again(world, client):
+    """The code that logged in is refused 33 s later, although the ±1 step tolerance still
+    covers it and allauth's memory of used codes (one period) has expired."""
+    user = world.own.users[Role.SOCIAL_WORKER]
+    start = time.time()
+    code = _code_at(user, start)
+    password_step(client, user.username)
+    assert client.post(MFA, {"code": code}).status_code == 302
+    client.post(reverse("account_logout"))
+    cache.clear()  # what allauth remembers in the cache is gone, as after 30 s
+    with mock.patch("time.time", return_value=start + 33):
+        password_step(client, user.username)
+        response = client.post(MFA, {"code": code})
+    assert response.status_code == 200 and "code" in response.context["form"].errors
+    assert client.get(START)["Location"].startswith(LOGIN)
+
+
+def test_a_code_of_an_earlier_step_is_refused_after_a_later_one(world, client):
+    user = world.own.users[Role.MANAGER]
+    start = time.time()
+    earlier, later = _code_at(user, start - 30), _code_at(user, start)
+    if earlier == later:
+        pytest.skip("two consecutive steps gave the same code")  # one in a million
+    password_step(client, user.username)
+    assert client.post(MFA, {"code": later}).status_code == 302
+    client.post(reverse("account_logout"))
+    cache.clear()
+    password_step(client, user.username)
+    assert client.post(MFA, {"code": earlier}).status_code == 200
+    # The next step's code still works: nothing but replays is refused.
+    with mock.patch("time.time", return_value=start + 30):
+        assert client.post(MFA, {"code": _code_at(user, start + 30)}).status_code == 302
+
+
+def test_the_code_that_set_the_app_up_does_not_log_in(world, client, django_capture_on_commit_callbacks):
+    user = factories.user(with_totp=False)
+    password_step(client, user.username)
+    activate = reverse("mfa_activate_totp")
+    response = client.get(activate)
+    client.post(response["Location"], {"password": factories.PASSWORD})
+    secret = client.get(activate).context["form"].secret
+    code = pyotp.TOTP(secret).now()
+    with django_capture_on_commit_callbacks(execute=True):  # allauth signals the new app on commit
+        assert client.post(activate, {"code": code}).status_code == 302
+    client.post(reverse("account_logout"))
+    cache.clear()
+    password_step(client, user.username)
+    assert client.post(MFA, {"code": code}).status_code == 200

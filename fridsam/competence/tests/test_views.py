@@ -233,6 +233,7 @@ def test_events_reach_the_roles_they_are_for_and_the_feed_needs_its_secret(world
     assert feed["Content-Type"].startswith("text/calendar")
     assert "BEGIN:VEVENT" in body and "SUMMARY:För handläggare" in body and "För chefer" not in body
     assert "Krav i planen\\; flera har inte gått den\\, ännu." in body.replace("\r\n ", "")
+    assert "no-store" in feed["Cache-Control"] and "private" in feed["Cache-Control"]
     assert client.get(reverse("competence:feed", args=["wrong"])).status_code == 404
     neighbour = login(world.neighbour.users[Role.SOCIAL_WORKER])
     assert neighbour.get(reverse("competence:event_detail", args=[event.pk])).status_code == 404

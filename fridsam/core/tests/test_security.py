@@ -26,6 +26,27 @@ def test_headers_on_a_public_page(client):
     assert "camera=()" in response["Permissions-Policy"]
 
 
+@pytest.mark.parametrize("anonymous", [True, False])
+def test_responses_made_before_the_view_have_the_headers_too(world, client, login, anonymous):
+    """The APPEND_SLASH redirect, the login redirect and static files are answered by middleware
+    before any view runs."""
+    if not anonymous:
+        login(world.own.users[Role.MANAGER])
+    slashless = reverse("organisations:municipality_list").rstrip("/")
+    responses = [client.get(slashless), client.get(reverse("organisations:municipality_list"))]
+    if anonymous:
+        responses.append(client.get("/static/fridsam/fridsam.css"))
+    for response in responses:
+        assert response.status_code in (200, 301, 302), response.status_code
+        assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+        assert "camera=()" in response["Permissions-Policy"]
+        assert response["X-Frame-Options"] == "DENY"
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Referrer-Policy"] == "no-referrer"
+        if not anonymous:
+            assert "no-store" in response["Cache-Control"]
+
+
 def test_authenticated_pages_are_not_stored(world, client, login):
     login(world.own.users[Role.MANAGER])
     response = client.get(reverse("core:start"))
@@ -68,6 +89,7 @@ def test_check_deploy_passes_with_production_settings():
         "DJANGO_SECRET_KEY": "x" * 30 + "production-like-secret-key-0123456789",
         "DJANGO_ALLOWED_HOSTS": "fridsam.example.se",
         "FRIDSAM_CASE_REFERENCE_SECRET": "y" * 40,
+        "FRIDSAM_ACCESS_LOG_KEY": "z" * 40,
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

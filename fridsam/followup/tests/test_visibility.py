@@ -89,6 +89,10 @@ def test_only_the_owner_changes_and_the_manager_reassigns(world, make_record, lo
     other = account_factories.staff(
         Role.SOCIAL_WORKER, municipality=world.own.municipality, unit=world.own.unit, username="new-owner"
     )
+    # Reassigning shows the record to someone who is not its owner: a purpose first (ADR 0021).
+    response = manager.post(f"/uppfoljning/{record.pk}/ny-agare/", {"owner": other.pk})
+    assert response["Location"].startswith("/uppfoljning/syfte/")
+    manager.post("/uppfoljning/syfte/", {"purpose": "allocation", "detail": ""})
     response = manager.post(f"/uppfoljning/{record.pk}/ny-agare/", {"owner": other.pk})
     assert response.status_code == 302
     record.refresh_from_db()

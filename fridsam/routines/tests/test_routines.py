@@ -36,6 +36,28 @@ def test_markdown_is_rendered_without_raw_html_scripts_or_images():
     assert "<table>" in html
 
 
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example/x",
+        "///evil.example",
+        "\\\\evil.example",
+        " //evil.example",
+        "/\t/evil.example",
+    ],
+)
+def test_a_link_to_another_site_without_a_scheme_is_not_a_link(target):
+    html = str(render_markdown(f"[rutin]({target})"))
+    assert "<a" not in html and "evil.example" in html
+
+
+def test_links_within_fridsam_and_to_https_sites_stay_links():
+    html = str(
+        render_markdown("[här](/rutiner/) [avsnitt](#steg-2) [lag](https://lagen.nu/2001:453) [mejl](mailto:a@b.se)")
+    )
+    assert html.count("<a ") == 4
+
+
 def test_the_diff_marks_changed_words_and_keeps_context():
     old = "Rad ett\nGör en riskbedömning inom tre dagar.\nRad tre\nRad fyra\nRad fem\nRad sex"
     new = "Rad ett\nGör en riskbedömning inom två dagar.\nRad tre\nRad fyra\nRad fem\nRad sex\nNy rad <b>"
@@ -186,7 +208,7 @@ def test_attachments_are_checked_kept_with_versions_and_served_only_to_readers(w
     with pytest.raises(ValidationError):
         services.attachment_add(version=draft, upload=SimpleUploadedFile("virus.exe", b"MZ"), user=manager)
     attachment = services.attachment_add(
-        version=draft, upload=SimpleUploadedFile("blankett.pdf", b"%PDF-1.4 test"), user=manager
+        version=draft, upload=SimpleUploadedFile("blankett.pdf", b"%PDF-1.4 test"), user=document.owner
     )
     _approve(document, manager)
     document.refresh_from_db()
@@ -279,3 +301,67 @@ def test_an_action_plan_with_goals_sub_goals_and_activities(world, login):
     assert "1 av 2 aktiviteter klara (50 %)" in page
     assert "1 sena" in page
     assert "Uppföljning 2026" in page
+
+
+@pytest.mark.django_db
+def test_a_drafts_attachment_is_served_only_to_whoever_may_see_the_draft(world, login):
+    """The draft is 404 for staff and the county; so is the file attached to it, whatever its id."""
+    manager = world.own.users[Role.MANAGER]
+    document = _document(world.own)
+    draft = services.open_version(document)
+    attachment = services.attachment_add(
+        version=draft, upload=SimpleUploadedFile("utkast.pdf", b"%PDF-1.4 utkast"), user=document.owner
+    )
+    url = reverse("routines:attachment_download", args=[attachment.pk])
+    draft_url = reverse("routines:version_detail", args=[document.pk, draft.number])
+    for reader in (world.own.users[Role.SOCIAL_WORKER], world.own.users[Role.COUNTY_ANALYST]):
+        client = login(reader)
+        assert client.get(draft_url).status_code == 404
+        assert client.get(url).status_code == 404
+    assert login(manager).get(url).status_code == 200
+    assert login(document.owner).get(url).status_code == 200
+    _approve(document, manager)
+    assert login(world.own.users[Role.SOCIAL_WORKER]).get(url).status_code == 200  # in force: everyone reads it
+
+
+@pytest.mark.django_db
+def test_nobody_approves_a_version_they_wrote(world, login):
+    """Four eyes, as for role descriptions and the public page: a manager who wrote (part of) a
+    version sends it for review, and another manager approves it."""
+    from fridsam.accounts.tests import factories as account_factories
+
+    manager = world.own.users[Role.MANAGER]
+    other = account_factories.staff(Role.MANAGER, municipality=world.own.municipality, username="other-manager")
+    document = _document(world.own)
+    version = services.version_write(document=document, body="# Rutin\nChefens text.", change_note="", user=manager)
+    services.version_submit(version=version, user=manager)
+    with pytest.raises(ValidationError):
+        services.version_approve(version=version, user=manager)
+    client = login(manager)
+    page = client.get(reverse("routines:document_detail", args=[document.pk])).content.decode()
+    assert "en annan chef godkänner den" in page and "Godkänn version 1" not in page
+    response = client.post(reverse("routines:version_action", args=[document.pk, version.pk, "godkann"]), follow=True)
+    assert "Någon som inte skrivit versionen godkänner den." in response.content.decode()
+    version.refresh_from_db()
+    assert version.status == VersionStatus.IN_REVIEW
+    # Whoever added a file wrote part of the version too.
+    services.version_return(version=version, user=other)
+    services.attachment_add(version=version, upload=SimpleUploadedFile("bilaga.pdf", b"%PDF-1.4"), user=other)
+    services.version_submit(version=version, user=manager)
+    with pytest.raises(ValidationError):
+        services.version_approve(version=version, user=other)
+    third = account_factories.staff(Role.MANAGER, municipality=world.own.municipality, username="third-manager")
+    services.version_approve(version=version, user=third)
+    version.refresh_from_db()
+    assert version.status == VersionStatus.APPROVED and version.approved_by == third
+
+
+@pytest.mark.django_db
+def test_a_file_named_after_a_personal_identity_number_is_refused(world):
+    document = _document(world.own)
+    with pytest.raises(ValidationError):
+        services.attachment_add(
+            version=services.open_version(document),
+            upload=SimpleUploadedFile("beslut 121212\u20131212.pdf", b"%PDF-1.4 x"),
+            user=document.owner,
+        )

@@ -26,7 +26,7 @@ def _csv(*rows: str, header: str = HEADER, encoding: str = "utf-8") -> bytes:
     return "\n".join([header, *rows]).encode(encoding)
 
 
-def _import(world, data: bytes, name: str = "statistik.csv", role=Role.COUNTY_ANALYST):
+def _import(world, data: bytes, name: str = "statistik.csv", role=Role.COORDINATOR):
     return services.import_file(filename=name, data=data, tenancy=tenancy_for_user(user=world.own.users[role]))
 
 

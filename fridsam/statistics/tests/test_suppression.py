@@ -164,3 +164,97 @@ def test_rates_leave_no_trace_of_a_hidden_count(value):
     indicator = Indicator(key="x", unit=Unit.PER_10K_INHABITANTS)
     cell = Cell(count=value, population=5000, hidden=True)
     assert comparable(indicator, cell) is None
+
+
+def test_cells_published_together_are_hidden_together():
+    # A share's number (a) is small; what it leaves out (a_rest) goes with it, and then the
+    # total of the rests needs a second hidden rest.
+    cells = {"a": 3, "a_rest": 44, "b": 41, "b_rest": 23, "n": 44, "rest": 67}
+    constraints = [Constraint("n", ("a", "b")), Constraint("rest", ("a_rest", "b_rest"))]
+    hidden = suppress(cells, constraints, limit=4, together=[("a", "a_rest"), ("b", "b_rest")])
+    assert hidden == {"a", "a_rest", "b", "b_rest"}
+    assert_not_recoverable(cells, constraints, hidden)
+
+
+def share_ranges(table, hidden_ids):
+    """The attack on shares: a reader who knows every denominator (risk assessments are out of
+    all actualised cases, which are published), every visible municipality's share and every
+    published group share (so the group's number: share × the group's denominator) looks for the
+    least and greatest whole number of each hidden municipality, at least 0 and at most its
+    denominator."""
+    import numpy as np
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    shares, groups, shown_groups = table["shares"], table["groups"], table["shown_groups"]
+    unknown = sorted(hidden_ids)
+    index = {m: i for i, m in enumerate(unknown)}
+    rows, rhs = [], []
+    for group in shown_groups:
+        # The group's number less its visible members' numbers: what its hidden members add up to.
+        row = np.zeros(len(unknown))
+        for m in groups[group]:
+            if m in index:
+                row[index[m]] = 1
+        if row.any():
+            rows.append(row)
+            rhs.append(sum(shares[m][0] for m in groups[group] if m in index))
+    upper = np.array([shares[m][1] for m in unknown], dtype=float)
+    constraints = [LinearConstraint(np.array(rows), rhs, rhs)] if rows else []
+    ranges = {}
+    for m in unknown:
+        found = []
+        for direction in (1, -1):
+            objective = np.zeros(len(unknown))
+            objective[index[m]] = direction
+            result = milp(
+                objective, constraints=constraints, integrality=np.ones(len(unknown)), bounds=Bounds(0, upper)
+            )
+            assert result.status == 0, result.message
+            found.append(round(result.x[index[m]]))
+        ranges[m] = tuple(found)
+    return ranges
+
+
+@st.composite
+def county_shares(draw):
+    n = draw(st.integers(2, 6))
+    denominators = draw(st.lists(st.integers(1, 40), min_size=n, max_size=n))
+    numbers = [draw(st.integers(0, d)) for d in denominators]
+    with_coordinator = draw(st.lists(st.booleans(), min_size=n, max_size=n))
+    return list(zip(numbers, denominators, strict=True)), with_coordinator
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(county_shares())
+def test_no_hidden_share_can_be_recovered_from_the_county_and_group_shares(table):
+    from fridsam.statistics.models import Indicator, Unit
+    from fridsam.statistics.selectors import COUNTY, WITH, WITHOUT, Cell, Figures, _add_totals, _suppress
+
+    pairs, with_coordinator = table
+    indicator = Indicator(key="risk_assessment_rate", unit=Unit.PERCENT, counts_people=True)
+
+    class Place:
+        def __init__(self, pk):
+            self.pk, self.name = pk, f"m{pk}"
+
+    places = [Place(i) for i in range(len(pairs))]
+    figures = Figures(places, [2024], [indicator])
+    for place, (number, denominator), flag in zip(places, pairs, with_coordinator, strict=True):
+        figures.cells[(indicator.key, place.pk, 2024)] = Cell(count=number, denominator=denominator)
+        figures.with_coordinator[(place.pk, 2024)] = flag
+    _add_totals(figures, {indicator.key: indicator})
+    _suppress(figures, {indicator.key: indicator}, 4)
+    cell = figures.cell
+    hidden = {p.pk for p in places if cell(indicator, p.pk, 2024).hidden}
+    for p, (number, denominator) in zip(places, pairs, strict=True):
+        if 1 <= number <= 4 or 1 <= denominator - number <= 4:
+            assert p.pk in hidden
+    groups = {
+        COUNTY: [p.pk for p in places],
+        WITH: [p.pk for p, f in zip(places, with_coordinator, strict=True) if f],
+        WITHOUT: [p.pk for p, f in zip(places, with_coordinator, strict=True) if not f],
+    }
+    shown_groups = [g for g, members in groups.items() if members and not cell(indicator, g, 2024).hidden]
+    ranges = share_ranges({"shares": dict(enumerate(pairs)), "groups": groups, "shown_groups": shown_groups}, hidden)
+    for m, (least, greatest) in ranges.items():
+        assert least < greatest, f"m{m}'s hidden number can only be {least}: {pairs}, {with_coordinator}"

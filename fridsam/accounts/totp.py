@@ -1,0 +1,103 @@
+"""A TOTP code is accepted once per account, ever (RFC 6238 §5.2).
+
+allauth remembers a used code in the cache for one 30-second period, while it accepts codes of the
+previous and next period (``MFA_TOTP_TOLERANCE``): a code seen over someone's shoulder or in a
+proxy log could be replayed 30–60 seconds later. Here the authenticator row itself remembers the
+time step of the last code it accepted (``data["last_step"]``), updated under a row lock in the
+same transaction that checks it; a code of that step or an earlier one is refused for good.
+
+The forms below replace allauth's login and re-authentication forms (``MFA_FORMS``); setting the
+app up burns every step the activation code could belong to (``authenticator_added`` signal).
+"""
+
+from __future__ import annotations
+
+import time
+
+from allauth.core.internal.cryptokit import compare_user_code
+from allauth.mfa import app_settings
+from allauth.mfa import signals as mfa_signals
+from allauth.mfa.adapter import get_adapter
+from allauth.mfa.base import forms as base_forms
+from allauth.mfa.base.internal.flows import check_rate_limit
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from allauth.mfa.utils import decrypt
+from django.db import transaction
+from django.dispatch import receiver
+
+LAST_STEP = "last_step"
+
+
+def current_step(now: float | None = None) -> int:
+    return int(time.time() if now is None else now) // app_settings.TOTP_PERIOD
+
+
+def matching_step(secret: str, code: str, *, now: float | None = None) -> int | None:
+    """The time step within the tolerance whose code is *code*, or None."""
+    step = current_step(now)
+    tolerance = app_settings.TOTP_TOLERANCE
+    for candidate in range(step - tolerance, step + tolerance + 1):
+        if compare_user_code(actual=code, expected=format_hotp_value(hotp_value(secret, candidate))):
+            return candidate
+    return None
+
+
+def totp_accept(authenticator: Authenticator, code: str, *, now: float | None = None) -> bool:
+    """Accept *code* for this TOTP authenticator unless it, or a later one, was accepted before."""
+    with transaction.atomic():
+        locked = Authenticator.objects.select_for_update().get(pk=authenticator.pk)
+        step = matching_step(decrypt(locked.data["secret"]), code, now=now)
+        if step is None or step <= locked.data.get(LAST_STEP, -1):
+            return False
+        locked.data[LAST_STEP] = step
+        locked.save(update_fields=["data"])
+        authenticator.data = locked.data
+        return True
+
+
+def burn_activation_steps(authenticator: Authenticator, *, now: float | None = None) -> None:
+    """The code that set the app up may belong to any step of the tolerance window: none of them
+    logs in afterwards."""
+    authenticator.data[LAST_STEP] = current_step(now) + app_settings.TOTP_TOLERANCE
+    authenticator.save(update_fields=["data"])
+
+
+def _validate(authenticator: Authenticator, code: str) -> bool:
+    if authenticator.type == Authenticator.Type.TOTP:
+        return totp_accept(authenticator, code)
+    return authenticator.wrap().validate_code(code)
+
+
+class _OnceMixin:
+    """allauth's ``BaseAuthenticateForm.clean_code`` with the TOTP check done by :func:`totp_accept`."""
+
+    def clean_code(self) -> str:
+        clear_rl = check_rate_limit(self.user)
+        code = self.cleaned_data["code"]
+        main_auth = None
+        for auth in Authenticator.objects.filter(user=self.user).exclude(type=Authenticator.Type.WEBAUTHN):
+            if not main_auth or auth.type == Authenticator.Type.TOTP:
+                main_auth = auth
+            if _validate(auth, code):
+                auth.user = self.user
+                self.authenticator = auth
+                clear_rl()
+                return code
+        if main_auth:
+            self._emit_authentication_failed(main_auth)
+        raise get_adapter().validation_error("incorrect_code")
+
+
+class AuthenticateForm(_OnceMixin, base_forms.AuthenticateForm):
+    pass
+
+
+class ReauthenticateForm(_OnceMixin, base_forms.ReauthenticateForm):
+    pass
+
+
+@receiver(mfa_signals.authenticator_added)
+def _burn_on_activation(sender, authenticator, **kwargs):
+    if authenticator.type == Authenticator.Type.TOTP:
+        burn_activation_steps(authenticator)

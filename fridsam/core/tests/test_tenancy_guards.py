@@ -1,0 +1,111 @@
+"""Guards that make a tenancy leak hard to write: unscoped tenant models fail the system check, an
+unknown role sees nothing, and every read past the scope goes through one counted escape."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import models
+from django.test.utils import isolate_apps
+
+from fridsam.core.tenancy import ScopedManager, ScopeError, scope_from_memberships, unscoped_tenant_models
+from fridsam.followup.models import FollowUpRecord
+from fridsam.organisations.models import Municipality
+
+
+@isolate_apps("fridsam.core")
+def test_a_model_pointing_at_a_tenant_without_a_scoped_manager_is_found():
+    class Leaky(models.Model):  # noqa: DJ008
+        municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE)
+
+    class LeakyChild(models.Model):  # noqa: DJ008 - points at a scoped model: as case-level as its parent
+        parent = models.ForeignKey(FollowUpRecord, on_delete=models.CASCADE)
+
+    class Scoped(models.Model):  # noqa: DJ008
+        municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE)
+        objects = ScopedManager(municipality="municipality")
+
+    class Reference(models.Model):  # noqa: DJ008
+        name = models.CharField(max_length=10)
+
+    found = unscoped_tenant_models([Leaky, LeakyChild, Scoped, Reference])
+    assert [(m.__name__, name) for m, name in found] == [("Leaky", "municipality"), ("LeakyChild", "parent")]
+    assert Scoped.system_objects.model is Scoped  # the escape comes with every scoped model
+
+
+@pytest.mark.django_db
+def test_the_installed_models_pass_the_check():
+    call_command("check", "--fail-level", "ERROR")
+
+
+def test_an_unknown_role_raises_instead_of_falling_into_the_municipal_branch():
+    class M:
+        role = "auditor"
+        municipality_id = 1
+        county_id = 1
+        partner_organisation_id = None
+
+    with pytest.raises(ScopeError):
+        scope_from_memberships([M()])
+
+
+# Reads past the scope, per file (ADR 0020). Change a number only after reading the new use: it
+# must read rows the acting user has already been allowed, or be a system task.
+SYSTEM_OBJECTS_ALLOWED = {
+    "fridsam/collaboration/forms.py": 3,
+    "fridsam/collaboration/policies.py": 1,
+    "fridsam/collaboration/tallies.py": 2,
+    "fridsam/competence/forms.py": 3,
+    "fridsam/competence/reminders.py": 1,
+    "fridsam/competence/selectors.py": 12,
+    "fridsam/competence/services.py": 11,
+    "fridsam/competence/views.py": 3,
+    "fridsam/coordination/forms.py": 2,
+    "fridsam/coordination/selectors.py": 9,
+    "fridsam/core/admin.py": 1,
+    "fridsam/demo/followup_data.py": 6,
+    "fridsam/demo/partner_survey_data.py": 1,
+    "fridsam/evaluation/selectors.py": 5,
+    "fridsam/evaluation/services.py": 3,
+    "fridsam/evaluation/views.py": 2,
+    "fridsam/followup/policies.py": 1,
+    "fridsam/followup/selectors.py": 3,
+    "fridsam/followup/tallies.py": 4,
+    "fridsam/healthcheck/facts.py": 9,
+    "fridsam/housing/forms.py": 1,
+    "fridsam/public/forms.py": 1,
+    "fridsam/public/views.py": 1,
+    "fridsam/routines/reminders.py": 5,
+    "fridsam/routines/selectors.py": 6,
+    "fridsam/routines/services.py": 6,
+    "fridsam/statistics/computed.py": 4,
+    "fridsam/statistics/selectors.py": 2,
+}
+SOURCE = Path(__file__).resolve().parents[2]
+
+
+def _sources():
+    for path in sorted(SOURCE.rglob("*.py")):
+        relative = path.relative_to(SOURCE.parent).as_posix()
+        if "/tests/" not in relative and "/migrations/" not in relative:
+            yield relative, path.read_text(encoding="utf-8")
+
+
+def test_reads_past_the_scope_go_through_the_one_counted_escape():
+    uses, bypasses = {}, []
+    for relative, text in _sources():
+        if relative == "fridsam/core/tenancy.py":
+            continue  # the mechanism itself
+        if "_base_manager" in text:
+            bypasses.append(relative)
+        count = len(re.findall(r"\.system_objects\b", text))
+        if count:
+            uses[relative] = count
+    assert bypasses == [], f"use Model.system_objects (counted), not _base_manager: {bypasses}"
+    changed = {
+        name: (uses.get(name), SYSTEM_OBJECTS_ALLOWED.get(name))
+        for name in set(uses) | set(SYSTEM_OBJECTS_ALLOWED)
+        if uses.get(name) != SYSTEM_OBJECTS_ALLOWED.get(name)
+    }
+    assert changed == {}, f"reads past the scope changed (found, allowed); review each and update the list: {changed}"
