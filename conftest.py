@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from fridsam.accounts.models import Role
 from fridsam.accounts.tests import factories as account_factories
+from fridsam.core.roles import Role
 from fridsam.core.tenancy import unscoped
 from fridsam.organisations.tests import factories as org_factories
 

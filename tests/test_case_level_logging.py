@@ -23,9 +23,9 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from fridsam.accounts.models import Role
 from fridsam.core.caselevel import case_level_models, case_level_urls
 from fridsam.core.models import AccessAction, AccessLogEntry
+from fridsam.core.roles import Role
 from tests.test_url_sweep import (
     POST_ONLY,
     TENANT_KWARGS,
@@ -64,7 +64,9 @@ NOT_CASE_LEVEL = {
     "admin:core_accesslogentry_change": "administrators see account events only, never a case's",
 }
 # The admin site's deletion check looks for rows that refer to the object and names their kinds.
-NOT_CASE_LEVEL_PATTERNS = {re.compile(r"^admin:\w+_delete$"): "the deletion check names kinds of rows, never a row"}
+NOT_CASE_LEVEL_PATTERNS = {
+    re.compile(r"^admin:\w+_delete$"): "it names only the kinds of case-level rows, and refuses (core.admin_site)"
+}
 
 
 def _exempt(name: str) -> bool:

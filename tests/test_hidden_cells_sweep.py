@@ -18,7 +18,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from fridsam.accounts.models import Role
+from fridsam.core.roles import Role
 from fridsam.statistics.tests.leaks import YEARS, hidden_cells, leaks, normalised, small_counts, twin_counts
 from tests.test_url_sweep import URLS
 

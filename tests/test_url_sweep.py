@@ -12,7 +12,7 @@ import datetime
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from fridsam.accounts.models import MUNICIPAL_ROLES, Role
+from fridsam.core.roles import MUNICIPAL_ROLES, Role
 
 # Reachable without logging in. Everything else must send an anonymous visitor to the login page.
 PUBLIC = {
@@ -76,8 +76,8 @@ def _followup(w):
     if getattr(w, "_followup", None) is None:
         import datetime
 
+        from fridsam.demo.followup_data import load_demo_instruments
         from fridsam.followup import services
-        from fridsam.followup.demo_instruments import load_demo_instruments
 
         instruments = load_demo_instruments()
         worker = w.own.users[Role.SOCIAL_WORKER]

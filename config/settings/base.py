@@ -75,7 +75,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "fridsam.accounts.middleware.TwoFactorRequiredMiddleware",
-    "fridsam.core.tenancy.TenancyMiddleware",
+    "fridsam.accounts.middleware.TenancyMiddleware",
     "fridsam.core.caselevel.CaseLevelDeniedMiddleware",  # refused case-level reads are logged (ADR 0021)
     "django.contrib.messages.middleware.MessageMiddleware",
 ]
@@ -169,6 +169,7 @@ MFA_RECOVERY_CODE_COUNT = 10
 MFA_FORMS = {
     "authenticate": "fridsam.accounts.totp.AuthenticateForm",
     "reauthenticate": "fridsam.accounts.totp.ReauthenticateForm",
+    "activate_totp": "fridsam.accounts.totp.ActivateTOTPForm",
 }
 
 # Idle timeout: the session expires this many minutes after the last request.

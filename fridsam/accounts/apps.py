@@ -8,4 +8,5 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from . import totp  # noqa: F401  (a TOTP code is accepted once: the activation signal)
+        # A TOTP code is accepted once: the activation signal (it needs the models).
+        from . import totp  # noqa: F401, PLC0415 - the models are loaded only when ready() runs

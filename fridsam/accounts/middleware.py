@@ -1,12 +1,17 @@
-"""Two-factor authentication is mandatory for every account.
+"""Two-factor authentication is mandatory for every account, and every request runs in the
+acting user's tenancy.
 
 allauth asks for the second factor at login for accounts that have one. An authenticated
 account without an authenticator app (a new account) may do nothing but set one up.
 """
 
 from allauth.mfa.models import Authenticator
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+
+from fridsam.accounts.selectors import tenancy_for_user
+from fridsam.core.tenancy import tenant_scope
 
 # URL names an account without two-factor authentication may still reach.
 ALLOWED_WITHOUT_MFA = {
@@ -39,4 +44,24 @@ class TwoFactorRequiredMiddleware:
             if name in ALLOWED_WITHOUT_MFA:
                 return None
             return redirect(reverse("mfa_activate_totp"))
+        return None
+
+
+class TenancyMiddleware:
+    """Resolves the acting user's tenancy once and runs the request inside its scope
+    (:mod:`fridsam.core.tenancy`); a URL naming a municipality outside it is a 404."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        tenancy = tenancy_for_user(user=request.user)
+        request.tenancy = tenancy
+        with tenant_scope(tenancy.scope):
+            return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        code = view_kwargs.get("municipality_code")
+        if code is not None and not request.tenancy.can_see_municipality_code(code):
+            raise Http404
         return None

@@ -6,14 +6,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fridsam.core.roles import Role
 from fridsam.core.tenancy import ScopedManager
-from fridsam.core.validators import validate_no_personal_identity_number
+from fridsam.core.validators import validate_no_personal_identity_number, validate_phone_number
 
 
 class User(AbstractUser):
     """A staff member or partner contact. Clients are never users and never stored."""
 
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_phone_number])
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
@@ -22,18 +23,6 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
-
-
-class Role(models.TextChoices):
-    COUNTY_ANALYST = "county_analyst", _("County analyst")
-    COORDINATOR = "coordinator", _("Coordinator")
-    MANAGER = "manager", _("Manager")
-    SOCIAL_WORKER = "social_worker", _("Social worker")
-    PARTNER = "partner", _("Partner")
-    ADMINISTRATOR = "administrator", _("Administrator")
-
-
-MUNICIPAL_ROLES = (Role.COORDINATOR, Role.MANAGER, Role.SOCIAL_WORKER)
 
 
 class MembershipQuerySet(models.QuerySet):

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from fridsam.accounts.models import Membership, Role
-from fridsam.core.tenancy import ALL, EMPTY, Scope, scope_from_memberships, unscoped
+from django.db.models import Q, QuerySet
+
+from fridsam.accounts.models import Membership
+from fridsam.core.policies import VIEW
+from fridsam.core.roles import MUNICIPAL_ROLES, Role
+from fridsam.core.tenancy import ALL, EMPTY, Scope, ScopeError, unscoped
 from fridsam.organisations.models import Municipality
+from fridsam.organisations.policies import municipality_policy
 
 
 @dataclass
@@ -57,6 +64,49 @@ class Tenancy:
             return False
         return Municipality.objects.filter(code=code, pk__in=self.scope.municipality).exists()
 
+    def municipality_or_404(self, code: str) -> Municipality:
+        """The municipality of *code* if the user may see its page; 404 otherwise (for the pages of
+        the layers below, which know no organisation: the access log review)."""
+        return municipality_policy.get_or_404(self, VIEW, code=code)
+
+
+def scope_from_memberships(memberships: Iterable) -> Scope:
+    """Build the scope of a user from their active memberships."""
+    municipality: set[int] = set()
+    case_municipality: set[int] = set()
+    county: set[int] = set()
+    partner: set[int] = set()
+    analyst_counties: set[int] = set()
+    for m in memberships:
+        if m.role == Role.ADMINISTRATOR:
+            # Accounts and reference data everywhere; never case-level data.
+            return Scope(municipality=ALL, county=ALL, partner=ALL, label="administrator")
+        if m.role == Role.COUNTY_ANALYST:
+            analyst_counties.add(m.county_id)
+            county.add(m.county_id)
+        elif m.role == Role.PARTNER:
+            partner.add(m.partner_organisation_id)
+            county.add(m.county_id)
+        elif m.role in MUNICIPAL_ROLES:
+            municipality.add(m.municipality_id)
+            case_municipality.add(m.municipality_id)
+            county.add(m.county_id)
+        else:
+            # A role nobody has decided the scope of sees nothing, loudly (fails closed).
+            raise ScopeError(f"no scope is defined for the role {m.role!r}")
+    if analyst_counties:
+        with unscoped():
+            municipality.update(
+                Municipality.objects.filter(county_id__in=analyst_counties).values_list("id", flat=True)
+            )
+    return Scope(
+        municipality=frozenset(municipality),
+        case_municipality=frozenset(case_municipality),
+        county=frozenset(county),
+        partner=frozenset(partner),
+        label="user",
+    )
+
 
 def tenancy_for_user(*, user) -> Tenancy:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -68,3 +118,35 @@ def tenancy_for_user(*, user) -> Tenancy:
             .select_related("county", "municipality", "municipality__county", "unit", "partner_organisation")
         )
     return Tenancy(user=user, memberships=memberships, scope=scope_from_memberships(memberships))
+
+
+def staff(municipality_ids, on: datetime.date):
+    """Active staff memberships of the municipalities (unscoped: callers check the policy)."""
+    return Membership.system_objects.filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=on),
+        municipality_id__in=list(municipality_ids),
+        role__in=MUNICIPAL_ROLES,
+        valid_from__lte=on,
+    )
+
+
+def municipality_staff(*, municipality) -> QuerySet[Membership]:
+    return (
+        Membership.objects.active()
+        .filter(municipality=municipality)
+        .select_related("user", "unit")
+        .order_by("role", "user__last_name", "user__first_name")
+    )
+
+
+def partner_contacts(partners) -> dict[int, list[Membership]]:
+    """The contact persons (active partner memberships) of the partner organisations, in one query."""
+    found: dict[int, list[Membership]] = {}
+    ids = [p.pk for p in partners]
+    if not ids:
+        return found
+    for membership in (
+        Membership.objects.active().filter(role=Role.PARTNER, partner_organisation_id__in=ids).select_related("user")
+    ):
+        found.setdefault(membership.partner_organisation_id, []).append(membership)
+    return found

@@ -8,10 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from fridsam.accounts.models import MUNICIPAL_ROLES, Membership, Role, User
+from fridsam.accounts.models import Membership, User
 from fridsam.accounts.signals import membership_granted
 from fridsam.core.audit import log_access
 from fridsam.core.models import AccessAction
+from fridsam.core.roles import MUNICIPAL_ROLES, Role
 from fridsam.organisations.models import County, Municipality, PartnerOrganisation, Unit
 
 

@@ -6,14 +6,15 @@ proxy log could be replayed 30–60 seconds later. Here the authenticator row it
 time step of the last code it accepted (``data["last_step"]``), updated under a row lock in the
 same transaction that checks it; a code of that step or an earlier one is refused for good.
 
-The forms below replace allauth's login and re-authentication forms (``MFA_FORMS``); setting the
-app up burns every step the activation code could belong to (``authenticator_added`` signal).
+The forms below replace allauth's login, re-authentication and activation forms (``MFA_FORMS``);
+setting the app up burns the step of the code that did it (``authenticator_added`` signal).
 """
 
 from __future__ import annotations
 
 import time
 
+from allauth.core import context
 from allauth.core.internal.cryptokit import compare_user_code
 from allauth.mfa import app_settings
 from allauth.mfa import signals as mfa_signals
@@ -21,6 +22,7 @@ from allauth.mfa.adapter import get_adapter
 from allauth.mfa.base import forms as base_forms
 from allauth.mfa.base.internal.flows import check_rate_limit
 from allauth.mfa.models import Authenticator
+from allauth.mfa.totp import forms as totp_forms
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from allauth.mfa.utils import decrypt
 from django.db import transaction
@@ -56,10 +58,10 @@ def totp_accept(authenticator: Authenticator, code: str, *, now: float | None = 
         return True
 
 
-def burn_activation_steps(authenticator: Authenticator, *, now: float | None = None) -> None:
-    """The code that set the app up may belong to any step of the tolerance window: none of them
-    logs in afterwards."""
-    authenticator.data[LAST_STEP] = current_step(now) + app_settings.TOTP_TOLERANCE
+def burn_activation_steps(authenticator: Authenticator, *, step: int | None = None, now: float | None = None) -> None:
+    """The code that set the app up never logs in afterwards: its step is burnt, or, when the step
+    is not known (an app set up outside the form), every step of the tolerance window."""
+    authenticator.data[LAST_STEP] = step if step is not None else current_step(now) + app_settings.TOTP_TOLERANCE
     authenticator.save(update_fields=["data"])
 
 
@@ -97,7 +99,17 @@ class ReauthenticateForm(_OnceMixin, base_forms.ReauthenticateForm):
     pass
 
 
+class ActivateTOTPForm(totp_forms.ActivateTOTPForm):
+    """allauth's activation, remembering the step of the code that set the app up, so that the
+    step after it logs in at once."""
+
+    def clean_code(self) -> str:
+        code = super().clean_code()
+        context.request.fridsam_activation_step = matching_step(self.secret, code)
+        return code
+
+
 @receiver(mfa_signals.authenticator_added)
-def _burn_on_activation(sender, authenticator, **kwargs):
+def _burn_on_activation(sender, authenticator, request=None, **kwargs):
     if authenticator.type == Authenticator.Type.TOTP:
-        burn_activation_steps(authenticator)
+        burn_activation_steps(authenticator, step=getattr(request, "fridsam_activation_step", None))

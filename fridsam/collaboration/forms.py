@@ -3,8 +3,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fridsam.accounts.models import User
-from fridsam.collaboration.models import Agreement, GoalResult, GroupKind, PreventionAgreement, ReferralCategory
+from fridsam.collaboration.models import Agreement, GroupKind, PreventionAgreement, ReferralCategory
 from fridsam.core.forms import DateInput
+from fridsam.core.goals import GoalResult
 from fridsam.core.validators import validate_no_personal_identity_number
 from fridsam.organisations.models import PartnerOrganisation, Unit
 

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from fridsam.core.dates import add_months
+from fridsam.core.goals import GoalResult
 from fridsam.core.tenancy import ScopedManager
 from fridsam.core.validators import validate_no_personal_identity_number
 
@@ -79,12 +80,6 @@ class Goal(models.Model):
 
     def __str__(self) -> str:
         return self.text
-
-
-class GoalResult(models.TextChoices):
-    ACHIEVED = "achieved", _("Achieved")
-    PARTLY = "partly", _("Partly achieved")
-    NOT_ACHIEVED = "not_achieved", _("Not achieved")
 
 
 class GoalReview(models.Model):

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from fridsam.accounts.models import MUNICIPAL_ROLES, Role
 from fridsam.collaboration.models import Agreement, CollaborationGroup, GroupKind, PreventionAgreement, Referral
 from fridsam.core.policies import ADD, CHANGE, VIEW, PermissionPolicy
+from fridsam.core.roles import MUNICIPAL_ROLES, Role
 
 
 def _municipalities(tenancy, *roles) -> set[int]:

@@ -9,6 +9,7 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from fridsam.collaboration.models import ActionItem, Attendance, ReferralCategory
+from fridsam.collaboration.policies import referral_policy
 from fridsam.core.audit import log_access
 from fridsam.core.models import AccessAction
 
@@ -57,8 +58,6 @@ def referral_overview(*, tenancy, request, limit: int = 500):
 
     Referrals are case-level (ADR 0021): the listing is logged, one row per municipality whose
     referrals are shown, so that each municipality's log review sees who listed them."""
-    from fridsam.collaboration.policies import referral_policy
-
     referrals = list(
         referral_policy.visible(tenancy).select_related("unit", "partner_organisation", "municipality")[:limit]
     )

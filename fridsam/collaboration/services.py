@@ -11,9 +11,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fridsam.accounts.models import MUNICIPAL_ROLES, Membership, Role
+from fridsam.accounts.models import Membership
+from fridsam.collaboration import tallies
 from fridsam.collaboration.models import (
     ActionItem,
+    Agreement,
     Attendance,
     CollaborationGroup,
     Decision,
@@ -22,9 +24,12 @@ from fridsam.collaboration.models import (
     GroupKind,
     Meeting,
     Member,
+    PreventionAgreement,
+    Referral,
 )
 from fridsam.core.audit import log_access
 from fridsam.core.models import AccessAction
+from fridsam.core.roles import MUNICIPAL_ROLES, Role
 from fridsam.core.validators import contains_personal_identity_number
 
 PURPOSE_MIN_LENGTH = 20
@@ -228,9 +233,6 @@ AGREEMENT_FIELDS = (
 
 
 def agreement_save(*, municipality, data: dict, user, agreement=None, request=None):
-    from fridsam.collaboration import tallies
-    from fridsam.collaboration.models import Agreement
-
     creating = agreement is None
     agreement = agreement or Agreement(municipality=municipality, registered_by=user)
     for name in AGREEMENT_FIELDS:
@@ -269,8 +271,6 @@ def agreement_save(*, municipality, data: dict, user, agreement=None, request=No
 
 
 def agreement_follow_up(*, agreement, on: datetime.date, user, request=None):
-    from fridsam.collaboration import tallies
-
     if on is None or on > timezone.localdate() or on < agreement.approved_on:
         raise ValidationError({"on": _("A follow-up lies between the approval and today.")})
     with transaction.atomic():
@@ -285,8 +285,6 @@ def agreement_follow_up(*, agreement, on: datetime.date, user, request=None):
 
 
 def referral_create(*, municipality, unit, partner, category, referred_on, user, record=None, request=None):
-    from fridsam.collaboration.models import Referral
-
     errors: dict[str, list] = {}
     if unit is None or unit.municipality_id != municipality.pk:
         errors["unit"] = [_("Choose a unit of the municipality.")]
@@ -309,7 +307,6 @@ def referral_create(*, municipality, unit, partner, category, referred_on, user,
             errors.setdefault(key, []).extend(value)
     if errors:
         raise ValidationError(errors)
-    from fridsam.collaboration import tallies
 
     with transaction.atomic():
         referral.save()
@@ -337,8 +334,6 @@ PREVENTION_FIELDS = ("programme", "organisation", "since", "status", "note")
 
 
 def prevention_save(*, municipality, data: dict, user, item=None, request=None):
-    from fridsam.collaboration.models import PreventionAgreement
-
     creating = item is None
     item = item or PreventionAgreement(municipality=municipality, registered_by=user)
     for name in PREVENTION_FIELDS:

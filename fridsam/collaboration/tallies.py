@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime
 
+from django.db.models import Count
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
-from fridsam.collaboration.models import OPEN_COMPARISON_PARTIES, Agreement
+from fridsam.collaboration.models import OPEN_COMPARISON_PARTIES, Agreement, Referral
 from fridsam.statistics.computed import write_computed
 from fridsam.statistics.models import Indicator
 
@@ -42,11 +44,6 @@ REFERRALS_KEY = "partner_referrals"
 
 def refresh_referrals(municipality_id: int, years) -> int:
     """Referrals to partners per year (by referral date), written as computed values."""
-    from django.db.models import Count
-    from django.db.models.functions import ExtractYear
-
-    from fridsam.collaboration.models import Referral
-
     indicator = Indicator.objects.filter(key=REFERRALS_KEY, is_active=True).values_list("id", flat=True).first()
     years = {y for y in years if y}
     if indicator is None or not years:

@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fridsam.accounts.models import Role, User
+from fridsam.accounts.models import User
 from fridsam.collaboration import selectors, services
 from fridsam.collaboration.forms import (
     AgreementForm,
@@ -37,6 +37,9 @@ from fridsam.collaboration.policies import (
 from fridsam.core.caselevel import case_level
 from fridsam.core.forms import render_form_page, save_form
 from fridsam.core.policies import ADD, CHANGE, VIEW
+from fridsam.core.roles import Role
+from fridsam.followup import purpose as read_purpose
+from fridsam.followup import selectors as followup_selectors
 from fridsam.organisations.models import County, Municipality
 from fridsam.organisations.policies import municipality_policy
 
@@ -388,9 +391,6 @@ def referral_create(request):
     record = None
     if request.GET.get("uppfoljning", "").isdigit():
         # A referral linked to a follow-up record shows the record: read as the record page reads it.
-        from fridsam.followup import purpose as read_purpose
-        from fridsam.followup import selectors as followup_selectors
-
         record = followup_selectors.record_for_change(tenancy=tenancy, pk=int(request.GET["uppfoljning"]), action=VIEW)
         municipality = record.municipality
         referral_policy.check(tenancy, ADD, municipality)

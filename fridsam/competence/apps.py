@@ -8,4 +8,5 @@ class CompetenceConfig(AppConfig):
     verbose_name = _("Competence")
 
     def ready(self):
-        from fridsam.competence import reminders, signals  # noqa: F401
+        # A staff role granted creates the introduction checklist (the signal needs the models).
+        from fridsam.competence import signals  # noqa: F401, PLC0415 - the models are loaded only when ready() runs

@@ -2,7 +2,6 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fridsam.accounts.models import MUNICIPAL_ROLES, Role
 from fridsam.competence.models import (
     Course,
     EventKind,
@@ -10,8 +9,10 @@ from fridsam.competence.models import (
     Topic,
 )
 from fridsam.core import uploads
-from fridsam.core.forms import DateInput, TargetGroupsForm
+from fridsam.core.forms import DateInput
+from fridsam.core.roles import MUNICIPAL_ROLES, Role
 from fridsam.core.validators import validate_no_personal_identity_number
+from fridsam.organisations.forms import TargetGroupsForm
 from fridsam.organisations.models import UnitType
 
 TEXT = [validate_no_personal_identity_number]

@@ -14,9 +14,11 @@
 
 from __future__ import annotations
 
-from fridsam.accounts.models import MUNICIPAL_ROLES, Role
+from django.db.models import Q
+
 from fridsam.competence.models import CompetencePlan, Course, Event
 from fridsam.core.policies import ADD, CHANGE, VIEW, PermissionPolicy
+from fridsam.core.roles import MUNICIPAL_ROLES, Role
 
 APPROVE = "approve"
 OVERSEE = "oversee"
@@ -102,7 +104,6 @@ class EventPolicy(PermissionPolicy):
         if not self.can(tenancy, VIEW):
             return Event.objects.none()
         own = _municipalities(tenancy, *MUNICIPAL_ROLES)
-        from django.db.models import Q
 
         qs = Event.objects.select_related("municipality", "course")
         if tenancy.has_role(Role.COUNTY_ANALYST):

@@ -9,10 +9,11 @@ import datetime
 from django.db.models import Q
 from django.urls import reverse
 
-from fridsam.accounts.models import Role, memberships_unscoped
+from fridsam.accounts.models import memberships_unscoped
 from fridsam.competence import selectors
 from fridsam.competence.models import OnboardingItem, StepResponsible
 from fridsam.core.reminders import Due, register
+from fridsam.core.roles import Role
 
 TRAINING_AHEAD = datetime.timedelta(days=30)
 STEPS_AHEAD = datetime.timedelta(days=14)

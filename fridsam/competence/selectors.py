@@ -13,9 +13,12 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q
+from django.utils import timezone
 
-from fridsam.accounts.models import MUNICIPAL_ROLES, Membership
+from fridsam.accounts.models import Membership
+from fridsam.accounts.selectors import staff
 from fridsam.competence.models import (
     CompetencePlan,
     Course,
@@ -27,16 +30,9 @@ from fridsam.competence.models import (
     TrainingRecord,
     add_months,
 )
-
-
-def staff(municipality_ids, on: datetime.date):
-    """Active staff memberships of the municipalities (unscoped: callers check the policy)."""
-    return Membership.system_objects.filter(
-        Q(valid_until__isnull=True) | Q(valid_until__gte=on),
-        municipality_id__in=list(municipality_ids),
-        role__in=MUNICIPAL_ROLES,
-        valid_from__lte=on,
-    )
+from fridsam.core.roles import MUNICIPAL_ROLES, Role
+from fridsam.evaluation.models import Answer, Question
+from fridsam.routines.selectors import in_force
 
 
 def current_plans(municipality_ids, on: datetime.date) -> dict[int, CompetencePlan]:
@@ -51,8 +47,6 @@ def current_plans(municipality_ids, on: datetime.date) -> dict[int, CompetencePl
 
 
 def current_plan(municipality, on: datetime.date | None = None) -> CompetencePlan | None:
-    from django.utils import timezone
-
     return current_plans([municipality.pk], on or timezone.localdate()).get(municipality.pk)
 
 
@@ -207,10 +201,6 @@ def _completions(plans, requirements, days, months, cutoffs, unit_id) -> dict[tu
     """(municipality, unit, role, requirement) → (completed on day 0, of them past the deadline,
     completed on day 1, …). Raw SQL: the ORM has no subquery in FROM; the SQL is standard and
     runs on SQLite and PostgreSQL alike."""
-    from django.db import connection
-
-    from fridsam.competence.models import TrainingRecord
-
     date = connection.ops.adapt_datefield_value
     membership, record = Membership._meta.db_table, TrainingRecord._meta.db_table
     link, requirement, plan = (
@@ -327,8 +317,6 @@ def topic_coverage(municipality_id: int, on: datetime.date, county_id: int) -> l
     """Per topic: staff who completed a course on it, of all staff — the groups and topics the
     municipality has not invested in come first. Two queries: the courses' topics, then one pass
     over the staff's records grouped by topic (a course on several topics counts for each)."""
-    from django.db import connection
-
     pairs = [
         (pk, topic)
         for pk, topics in Course.system_objects.filter(county_id=county_id).values_list("pk", "topics")
@@ -378,8 +366,6 @@ def basic_course_ids(county_id: int) -> list[int]:
 
 def trained_social_workers(municipality, on: datetime.date) -> tuple[int, int]:
     """(social workers with a basic course on violence, all social workers) — the indicator."""
-    from fridsam.accounts.models import Role
-
     ids = basic_course_ids(municipality.county_id)
     members = staff([municipality.pk], on).filter(role=Role.SOCIAL_WORKER)
     trained = Exists(
@@ -431,8 +417,6 @@ def glance(municipalities, on: datetime.date, facts: dict | None = None) -> list
     introduction — for several municipalities in a constant number of queries. The health
     check's *facts* (municipality id → facts), when the page has them, already hold the coverage
     and the overdue routines."""
-    from fridsam.routines.selectors import in_force
-
     municipalities = list(municipalities)
     ids = [m.pk for m in municipalities]
     if facts is None or any(m.pk not in facts for m in municipalities):
@@ -492,8 +476,6 @@ class SelfAssessmentRow:
 def self_assessment(municipality, year: int, on: datetime.date) -> tuple[list[str], list[SelfAssessmentRow]]:
     """The knowledge self-assessment of *year* per unit (the respondents' units today) and for
     the whole municipality, as means per topic. Two queries."""
-    from fridsam.evaluation.models import Answer, Question
-
     topics = list(
         Question.objects.filter(question_set__key=SELF_ASSESSMENT_KEY, question_set__is_current=True)
         .order_by("order")

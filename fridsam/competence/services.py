@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fridsam.accounts.models import MUNICIPAL_ROLES, Membership, User
+from fridsam.accounts.models import Membership, User
 from fridsam.competence.models import (
     CalendarFeed,
     CompetencePlan,
@@ -30,9 +30,13 @@ from fridsam.competence.models import (
     Topic,
     TrainingRecord,
 )
+from fridsam.competence.selectors import current_plans, trained_social_workers
 from fridsam.core import uploads
 from fridsam.core.audit import log_access
 from fridsam.core.models import AccessAction
+from fridsam.core.roles import MUNICIPAL_ROLES
+from fridsam.statistics.computed import write_computed
+from fridsam.statistics.models import Indicator
 
 EARLIEST = datetime.date(1990, 1, 1)
 
@@ -105,6 +109,7 @@ def plan_start(*, municipality, year: int, user, request=None) -> CompetencePlan
             for step in source.steps.all():
                 step.pk, step.plan = None, plan
                 step.save()
+        plan.writers.add(user)
         _log(
             AccessAction.CREATE,
             plan,
@@ -122,6 +127,7 @@ def plan_note(*, plan: CompetencePlan, note: str, user, request=None) -> Compete
         plan.note = note
         plan.full_clean()
         plan.save(update_fields=["note"])
+        plan.writers.add(user)
         _log(AccessAction.CHANGE, plan, user, request, municipality=plan.municipality, detail="note")
     return plan
 
@@ -144,6 +150,7 @@ def requirement_save(*, plan: CompetencePlan, fields: dict, courses, user, requi
         requirement.full_clean(exclude=["courses"])
         requirement.save()
         requirement.courses.set(courses)
+        plan.writers.add(user)
         _log(
             AccessAction.CHANGE,
             plan,
@@ -159,6 +166,7 @@ def requirement_remove(*, requirement: Requirement, user, request=None) -> None:
     plan = requirement.plan
     _editable(plan)
     with transaction.atomic():
+        plan.writers.add(user)
         _log(
             AccessAction.DELETE,
             plan,
@@ -178,6 +186,7 @@ def step_save(*, plan: CompetencePlan, fields: dict, user, step=None, request=No
             setattr(step, name, value)
         step.full_clean()
         step.save()
+        plan.writers.add(user)
         _log(AccessAction.CHANGE, plan, user, request, municipality=plan.municipality, detail=f"step={step.pk}")
     return step
 
@@ -186,6 +195,7 @@ def step_remove(*, step: OnboardingStep, user, request=None) -> None:
     plan = step.plan
     _editable(plan)
     with transaction.atomic():
+        plan.writers.add(user)
         _log(AccessAction.DELETE, plan, user, request, municipality=plan.municipality, detail=f"step={step.pk}")
         step.delete()
 
@@ -197,6 +207,9 @@ def plan_approve(*, plan: CompetencePlan, user, request=None) -> CompetencePlan:
         _editable(plan)
         if not plan.requirements.exists():
             raise ValidationError(_("A plan needs at least one training requirement before it is approved."))
+        if plan.writers.filter(pk=user.pk).exists():
+            # Four eyes, as for routines, role descriptions and the public page.
+            raise ValidationError(_("The plan must be approved by someone who did not write it."))
         plan.status, plan.approved_by, plan.approved_at = PlanStatus.APPROVED, user, timezone.now()
         plan.save(update_fields=["status", "approved_by", "approved_at"])
         _log(AccessAction.CHANGE, plan, user, request, municipality=plan.municipality, detail="approved")
@@ -380,10 +393,6 @@ def _parse_date(text: str) -> datetime.date | None:
 def refresh_indicator(municipality) -> int:
     """Write this year's training-coverage indicator as a computed value (a hand-entered figure
     stands): social workers with a basic course on violence in close relationships, of all."""
-    from fridsam.competence.selectors import trained_social_workers
-    from fridsam.statistics.computed import write_computed
-    from fridsam.statistics.models import Indicator
-
     indicator = Indicator.objects.filter(key="training_coverage", is_active=True).values_list("id", flat=True).first()
     if indicator is None:
         return 0
@@ -400,8 +409,6 @@ def refresh_indicator(municipality) -> int:
 def checklist_ensure(*, membership: Membership, plan: CompetencePlan | None = None) -> int:
     """Create the introduction checklist of a staff member from the plan in force (idempotent: a
     step already on the list is not added again). Returns the number of items created."""
-    from fridsam.competence.selectors import current_plans
-
     if membership.role not in MUNICIPAL_ROLES or membership.municipality_id is None:
         return 0
     plan = plan or current_plans([membership.municipality_id], timezone.localdate()).get(membership.municipality_id)

@@ -3,10 +3,9 @@
 from django.dispatch import receiver
 
 from fridsam.accounts.signals import membership_granted
+from fridsam.competence.services import checklist_ensure
 
 
 @receiver(membership_granted)
 def create_checklist(sender, membership, **kwargs):
-    from fridsam.competence.services import checklist_ensure
-
     checklist_ensure(membership=membership)

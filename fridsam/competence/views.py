@@ -12,7 +12,8 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fridsam.accounts.models import MUNICIPAL_ROLES, Membership, Role
+from fridsam.accounts.models import Membership
+from fridsam.accounts.selectors import tenancy_for_user
 from fridsam.competence import ical, selectors, services
 from fridsam.competence.forms import (
     CourseForm,
@@ -28,12 +29,15 @@ from fridsam.competence.models import (
     CalendarFeed,
     CompetencePlan,
     Course,
+    CourseLevel,
+    Event,
     EventResponse,
     OnboardingItem,
     Participation,
     PlanStatus,
     RecordSource,
     StepResponsible,
+    Topic,
     TrainingRecord,
 )
 from fridsam.competence.policies import (
@@ -47,7 +51,14 @@ from fridsam.competence.policies import (
 from fridsam.core import reminders
 from fridsam.core.forms import add_service_errors, render_form_page, run_service, save_form
 from fridsam.core.policies import ADD, CHANGE, VIEW
+from fridsam.core.roles import MUNICIPAL_ROLES, Role
+from fridsam.core.tenancy import tenant_scope
+from fridsam.evaluation import services as survey
+from fridsam.evaluation.forms import SurveyForm
+from fridsam.evaluation.models import Response, SurveyRound
+from fridsam.evaluation.selectors import has_answered
 from fridsam.organisations.models import County, Municipality, Unit
+from fridsam.routines.selectors import for_memberships
 
 
 def _courses_for(municipality):
@@ -66,8 +77,6 @@ def _staff_memberships(tenancy):
 def mine(request):
     """The person's own page: introduction checklist, required training with deadlines, courses
     done, routines to read and events for them."""
-    from fridsam.routines.selectors import for_memberships
-
     tenancy = request.tenancy
     competence_policy.check(tenancy, VIEW)
     today = timezone.localdate()
@@ -99,8 +108,6 @@ def mine(request):
 
 
 def _self_assessed(user, year) -> bool:
-    from fridsam.evaluation.selectors import has_answered
-
     return has_answered(user=user, key=selectors.SELF_ASSESSMENT_KEY, year=year)
 
 
@@ -219,10 +226,6 @@ def person(request, pk):
 
 def self_assessment(request):
     """This year's knowledge self-assessment for a staff member, on the survey engine."""
-    from fridsam.evaluation import services as survey
-    from fridsam.evaluation.forms import SurveyForm
-    from fridsam.evaluation.models import Response
-
     memberships = _staff_memberships(request.tenancy)
     if not memberships:
         raise PermissionDenied
@@ -271,8 +274,6 @@ def self_assessment(request):
 
 def self_assessment_results(request, municipality_code):
     """The self-assessment per unit: means per topic, shown for units where at least three answered."""
-    from fridsam.evaluation.models import SurveyRound
-
     municipality = _municipality(request, municipality_code, OVERSEE)
     today = timezone.localdate()
     years = sorted(
@@ -283,7 +284,6 @@ def self_assessment_results(request, municipality_code):
     raw = request.GET.get("ar", "")
     year = int(raw) if raw.isdigit() and int(raw) in years else years[0]
     topics, rows = selectors.self_assessment(municipality, year, today)
-    from fridsam.competence.models import Topic
 
     labels = dict(Topic.choices)
     return render(
@@ -327,7 +327,6 @@ def catalogue(request):
         (m.county.name, reverse("competence:course_create") + f"?lan={m.county.code}")
         for m in tenancy.memberships_with_role(Role.COORDINATOR, Role.COUNTY_ANALYST)
     ]
-    from fridsam.competence.models import CourseLevel, Topic
 
     return render(
         request,
@@ -459,6 +458,7 @@ def plan_detail(request, pk):
             "note_form": note_form,
             "can_approve": plan.status == PlanStatus.DRAFT
             and competence_policy.can(request.tenancy, APPROVE, plan.municipality),
+            "wrote_plan": plan.writers.filter(pk=request.user.pk).exists(),
             "role_labels": dict(Role.choices),
         },
     )
@@ -741,7 +741,6 @@ def event_list(request):
 
 def event_create(request):
     municipality, county = _place(request)
-    from fridsam.competence.models import Event
 
     event_policy.check(request.tenancy, ADD, Event(county=county, municipality=municipality))
     return _event_form(request, county=county, municipality=municipality, event=None)
@@ -831,9 +830,6 @@ def feed_renew(request):
 def feed(request, token):
     """The iCalendar feed of the events that concern the person the address belongs to. Calendar
     programs fetch it without a session; the secret address is the key."""
-    from fridsam.accounts.selectors import tenancy_for_user
-    from fridsam.core.tenancy import tenant_scope
-
     row = CalendarFeed.objects.select_related("user").filter(token=token).first()  # personal, not tenant data
     if row is None or not row.user.is_active:
         raise Http404

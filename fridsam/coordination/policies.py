@@ -5,9 +5,9 @@ keeps their own role description, absences and questionnaire up to date; adminis
 everything. Everybody who may see the municipality's organisation may read it.
 """
 
-from fridsam.accounts.models import Role
 from fridsam.coordination.models import CoordinatorPost
 from fridsam.core.policies import CHANGE, VIEW, PermissionPolicy
+from fridsam.core.roles import Role
 
 APPROVE = "approve"
 CHANGE_OWN = "change_own"

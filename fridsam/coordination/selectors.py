@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from fridsam.accounts.models import Membership
 from fridsam.coordination.models import Absence, CoordinatorPost, PostAssignment, RoleDescription, Team, TeamMember
+from fridsam.core.roles import Role
+from fridsam.organisations.models import Municipality, MunicipalityPopulation, Unit
+from fridsam.organisations.policies import municipality_policy
 
 
 def current_q(prefix: str, day) -> Q:
@@ -55,8 +61,6 @@ def teams_for_municipality(*, municipality) -> QuerySet[Team]:
 
 
 def post_of_municipality(*, municipality, pk: int) -> CoordinatorPost:
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(posts_for_municipality(municipality=municipality), pk=pk)
 
 
@@ -75,8 +79,6 @@ def entry_points_for(municipality_ids, *, day=None) -> dict[int, list[EntryPoint
     """The named entry point per municipality: its coordinators (the deputy while a coordinator is
     away), or in a municipality without a coordinator the leader of its violence team, or else its
     managers. A constant number of queries for any number of municipalities."""
-    from fridsam.accounts.models import Membership, Role
-
     day = day or timezone.localdate()
     ids = list(municipality_ids)
     result: dict[int, list[EntryPoint]] = {}
@@ -123,4 +125,80 @@ def _current_teams(municipality_ids, day):
         Team.system_objects.filter(current_q("", day), municipality_id__in=municipality_ids)
         .select_related("leader")
         .order_by("municipality_id", "-start_date")
+    )
+
+
+# --- The county's municipalities with their coordinator function (the municipality list, the
+# county analyst's start page, the health check's county matrix) ----------------------------------
+
+
+def _latest_population(field: str):
+    return Subquery(
+        MunicipalityPopulation.objects.filter(municipality=OuterRef("pk")).order_by("-year").values(field)[:1]
+    )
+
+
+def _per_municipality(queryset: QuerySet, expression) -> Subquery:
+    """A correlated subquery aggregating *queryset* per municipality: unlike joined annotations,
+    several of these on one query never multiply each other's rows."""
+    return Subquery(
+        queryset.filter(municipality=OuterRef("pk"))
+        .order_by()
+        .values("municipality")
+        .annotate(v=expression)
+        .values("v"),
+        output_field=IntegerField(),
+    )
+
+
+def municipalities_overview(*, tenancy, county_id: int | None = None) -> QuerySet[Municipality]:
+    """Municipalities the user may see, with population, unit count and coordinator capacity."""
+    today = timezone.localdate()
+    coordinators = PostAssignment.objects.filter(
+        Q(post__start_date__lte=today), Q(post__end_date__isnull=True) | Q(post__end_date__gte=today)
+    )
+    qs = (
+        municipality_policy.visible(tenancy)
+        .annotate(
+            population=_latest_population("total"),
+            population_year=_latest_population("year"),
+            unit_count=Coalesce(_per_municipality(Unit.objects.filter(is_active=True), Count("pk")), 0),
+            coordinator_count=Coalesce(_per_municipality(coordinators, Count("post", distinct=True)), 0),
+            coordinator_percent=_per_municipality(coordinators, Sum("share_percent")),
+        )
+        .order_by("name")
+    )
+    if county_id is not None:
+        qs = qs.filter(county_id=county_id)
+    return qs
+
+
+def with_contacts(municipalities) -> list[Municipality]:
+    """Attach ``contacts`` (the named entry point) to each municipality, in one query."""
+    municipalities = list(municipalities)
+    contacts = entry_points_for([m.pk for m in municipalities])
+    for m in municipalities:
+        m.contacts = contacts.get(m.pk, [])
+    return municipalities
+
+
+@dataclass(frozen=True)
+class CountySummary:
+    municipalities: int
+    with_coordinator: int
+    coordinator_posts_percent: int
+    population: int
+
+    @property
+    def coordinator_posts(self) -> float:
+        """Full-time equivalents of all coordinator posts."""
+        return self.coordinator_posts_percent / 100
+
+
+def county_summary(municipalities: list[Municipality]) -> CountySummary:
+    return CountySummary(
+        municipalities=len(municipalities),
+        with_coordinator=sum(1 for m in municipalities if m.coordinator_count),
+        coordinator_posts_percent=sum(m.coordinator_percent or 0 for m in municipalities),
+        population=sum(m.population or 0 for m in municipalities),
     )

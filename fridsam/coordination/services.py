@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fridsam.accounts.models import Membership, Role
+from fridsam.accounts.models import Membership
 from fridsam.accounts.services import membership_grant
 from fridsam.coordination.models import (
     Absence,
@@ -25,6 +25,7 @@ from fridsam.coordination.models import (
 )
 from fridsam.core.audit import log_access
 from fridsam.core.models import AccessAction
+from fridsam.core.roles import Role
 from fridsam.core.tenancy import unscoped
 
 POST_FIELDS = (

@@ -1,14 +1,16 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from fridsam.accounts.models import Role
 from fridsam.coordination import selectors, services
 from fridsam.coordination.forms import AbsenceForm, AssignmentForm, PostForm, RoleDescriptionForm, TeamForm
 from fridsam.coordination.models import RoleDescription
 from fridsam.coordination.policies import APPROVE, CHANGE_OWN, coordination_policy
 from fridsam.core.forms import save_form
 from fridsam.core.policies import CHANGE, VIEW
+from fridsam.core.roles import Role
 from fridsam.organisations.policies import municipality_policy
 
 
@@ -155,8 +157,6 @@ def role_description_approve(request, municipality_code, pk, description_pk):
     post = selectors.post_of_municipality(municipality=municipality, pk=pk)
     coordination_policy.check(request.tenancy, APPROVE, post)
     description = get_object_or_404(RoleDescription.objects.filter(post=post), pk=description_pk)
-    from django.contrib import messages
-    from django.core.exceptions import ValidationError
 
     try:
         services.role_description_approve(description=description, acting_user=request.user, request=request)

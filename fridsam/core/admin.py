@@ -1,22 +1,26 @@
 from allauth.mfa.admin import AuthenticatorAdmin
 from allauth.mfa.models import Authenticator
 from django.contrib import admin
+from django.db.models import Q
 
 from fridsam.core.admin_site import AdministratorModelAdmin, ReadOnlyModelAdmin, site
 from fridsam.core.models import AccessAction, AccessLogEntry
 
-# What administrators see of the access log: account events that name no municipality. Who read
-# or changed which case is case-level and is reviewed by the municipality's managers (ADR 0004).
+# What administrators see of the access log: account events, and the refused attempts on
+# case-level URLs by users of no municipality (county analysts, partners: nobody else's log review
+# would see them), none of which names a municipality. Who read or changed which case is
+# case-level and is reviewed by the municipality's managers (ADR 0004, ADR 0021).
 ACCOUNT_EVENTS = (AccessAction.LOGIN, AccessAction.LOGOUT, AccessAction.LOGIN_FAILED)
 
 
 @admin.register(AccessLogEntry, site=site)
 class AccessLogEntryAdmin(ReadOnlyModelAdmin):
-    """Read-only (the database refuses changes anyway), and only the account events."""
+    """Read-only (the database refuses changes anyway), and only what names no municipality."""
 
     def get_queryset(self, request):
         return AccessLogEntry.system_objects.filter(
-            action__in=ACCOUNT_EVENTS, municipality__isnull=True, object_type="accounts.user"
+            Q(action__in=ACCOUNT_EVENTS, object_type="accounts.user") | Q(action=AccessAction.DENIED),
+            municipality__isnull=True,
         )
 
     list_display = ["sequence", "occurred_at", "username", "role", "action", "object_type", "object_id", "municipality"]

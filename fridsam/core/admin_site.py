@@ -10,12 +10,16 @@ access log shows only account events (logins, failed logins, logouts) that name 
 from functools import update_wrapper
 
 from django.contrib import admin
+from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth.views import redirect_to_login
+from django.db import router
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from fridsam.core.audit import log_access
+from fridsam.core.caselevel import case_level_models
 from fridsam.core.tenancy import tenant_scope
 
 
@@ -63,13 +67,15 @@ class FridsamAdminSite(admin.AdminSite):
 site = FridsamAdminSite(name="admin")
 
 
+def _case_level(model) -> bool:
+    return model in case_level_models()
+
+
 class AdministratorModelAdmin(admin.ModelAdmin):
     """Administrators (a role, not Django's superuser flag) manage what is registered here.
     Every change made here is written to the access log as well as to Django's admin history."""
 
     def _log(self, request, obj, action, detail=""):
-        from fridsam.core.audit import log_access
-
         municipality = getattr(obj, "municipality", None)
         log_access(
             action=action,
@@ -92,6 +98,21 @@ class AdministratorModelAdmin(admin.ModelAdmin):
         for obj in queryset:
             self._log(request, obj, "delete")
         return super().log_deletions(request, queryset)
+
+    def get_deleted_objects(self, objs, request):
+        """Django's confirmation page lists every row a deletion would take along, read past any
+        scope. Where case-level rows are among them, the page names only their kinds and the
+        deletion is refused: case records are culled by their municipality's rules, never as a
+        side effect of an administrator removing a unit."""
+        objs = list(objs)
+        if objs:
+            collector = NestedObjects(using=router.db_for_write(objs[0]._meta.model), origin=objs)
+            collector.collect(objs)
+            touched = {type(o) for o in collector.protected} | set(collector.model_objs)
+            case_level = sorted({str(m._meta.verbose_name_plural) for m in touched if _case_level(m)})
+            if case_level:
+                return [], {}, set(case_level), []
+        return super().get_deleted_objects(objs, request)
 
     def _is_administrator(self, request) -> bool:
         return site.has_permission(request)

@@ -1,5 +1,22 @@
-from django.apps import AppConfig
+from importlib import import_module
+
+from django.apps import AppConfig, apps
+from django.utils.module_loading import module_has_submodule
 from django.utils.translation import gettext_lazy as _
+
+# What every app contributes to what others own: reminders.py (collectors for
+# fridsam.core.reminders) and hooks.py (start-page sections, menu items, the municipality page's
+# panels). Found here so that no registry imports the apps that fill it.
+DISCOVERED = ("reminders", "hooks")
+
+
+def discover_contributions() -> None:
+    for config in apps.get_app_configs():
+        if not config.name.startswith("fridsam."):
+            continue
+        for name in DISCOVERED:
+            if module_has_submodule(config.module, name):
+                import_module(f"{config.name}.{name}")
 
 
 class CoreConfig(AppConfig):
@@ -9,5 +26,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # System checks (free_text: every free-text field carries the personal-number validator);
-        # login events go to the access log.
-        from . import checks, free_text, signals  # noqa: F401
+        # login events go to the access log. They need the models, which are loaded only now.
+        from . import checks, free_text, signals  # noqa: F401, PLC0415 - the models are loaded only when ready() runs
+
+        discover_contributions()

@@ -24,6 +24,10 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, get_urlconf
 
+from fridsam.core.audit import log_access
+from fridsam.core.models import AccessAction
+from fridsam.core.tenancy import ScopedManager
+
 # Models whose scope is wider than case level but whose policy lets only the responsible
 # municipality (and, for referrals, the addressed partner) see them.
 DECLARED = {
@@ -34,8 +38,6 @@ DECLARED = {
 
 def case_level_models() -> list[type]:
     """Every model holding case-level data, derived from the scoped managers."""
-    from fridsam.core.tenancy import ScopedManager
-
     result = []
     for model in apps.get_models():
         manager = model._default_manager
@@ -117,9 +119,6 @@ def log_denied(request, status: int) -> None:
     Nothing is looked up: the row holds what was asked (URL name, object id, status), written in
     the asking user's own municipality, so it reads the same whether or not the object exists.
     """
-    from fridsam.core.audit import log_access
-    from fridsam.core.models import AccessAction
-
     match = getattr(request, "resolver_match", None)
     user = getattr(request, "user", None)
     if match is None or user is None or not user.is_authenticated:

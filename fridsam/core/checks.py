@@ -13,7 +13,7 @@ def csrf_middleware_installed(app_configs, **kwargs):
 def security_middleware_installed(app_configs, **kwargs):
     required = [
         "fridsam.core.security.SecurityHeadersMiddleware",
-        "fridsam.core.tenancy.TenancyMiddleware",
+        "fridsam.accounts.middleware.TenancyMiddleware",
         "fridsam.accounts.middleware.TwoFactorRequiredMiddleware",
         "django.contrib.auth.middleware.LoginRequiredMiddleware",
     ]

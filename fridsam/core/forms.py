@@ -4,7 +4,6 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
 
 
 def add_service_errors(form, error: ValidationError) -> None:
@@ -33,33 +32,6 @@ def run_service(request, call, success_message: str) -> bool:
         return False
     messages.success(request, success_message)
     return True
-
-
-class TargetGroupsForm(forms.Form):
-    """Whom something is for: unit types and roles of the social services (none chosen: all)."""
-
-    unit_types = forms.MultipleChoiceField(
-        label=_("For units of type"),
-        choices=(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("None chosen: every unit."),
-    )
-    roles = forms.MultipleChoiceField(
-        label=_("For roles"),
-        choices=(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("None chosen: every role."),
-    )
-
-    def __init__(self, *args, **kwargs):
-        from fridsam.accounts.models import MUNICIPAL_ROLES, Role
-        from fridsam.organisations.models import UnitType
-
-        super().__init__(*args, **kwargs)
-        self.fields["unit_types"].choices = UnitType.choices
-        self.fields["roles"].choices = [(r, label) for r, label in Role.choices if r in MUNICIPAL_ROLES]
 
 
 def save_form(request, form, save, *, success_message: str = "") -> bool:

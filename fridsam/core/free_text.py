@@ -38,7 +38,10 @@ from django.db import models
 
 from fridsam.core.validators import validate_no_personal_identity_number
 
-_PHONE = "a telephone number of staff or an organisation; its bare ten-digit form (0701234567) can be a valid number"
+_PHONE = (
+    "a telephone number: validate_phone_number refuses free text and a personal identity number written "
+    "as one (its bare ten-digit form, 0701234567, can pass the checksum and is kept)"
+)
 _REFERENCE_DATA = "reference data from the repository's data files, loaded by migrations or commands"
 
 # "app_label.Model.field": why the field is not free text.
@@ -101,11 +104,12 @@ MODEL_FIELDS_NOT_FREE_TEXT: dict[str, str] = {
 FORM_FIELDS_NOT_FREE_TEXT: dict[str, str] = {
     "fridsam.accounts.totp.AuthenticateForm.code": "a six-digit one-time code",
     "fridsam.accounts.totp.ReauthenticateForm.code": "a six-digit one-time code",
+    "fridsam.accounts.totp.ActivateTOTPForm.code": "a six-digit one-time code",
     "fridsam.followup.forms.FindForm.reference": (
-        "a case reference: followup.references.validate_reference refuses personal identity numbers"
+        "a case reference: core.references.validate_reference refuses personal identity numbers"
     ),
     "fridsam.housing.forms.ApplicantForm.reference": (
-        "a case reference: followup.references.validate_reference refuses personal identity numbers"
+        "a case reference: core.references.validate_reference refuses personal identity numbers"
     ),
     "fridsam.housing.forms.ApplicantForm.children_ages": "ages, as numbers",
     "fridsam.housing.forms.ProviderForm.address": "housing.services checks the address before encrypting it",

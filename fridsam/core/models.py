@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fridsam.core.roles import Role
 from fridsam.core.tenancy import ScopedManager
 
 
@@ -90,8 +91,6 @@ class AccessLogEntry(models.Model):
 
     @property
     def role_labels(self) -> str:
-        from fridsam.accounts.models import Role
-
         return ", ".join(str(Role(r).label) if r in Role.values else r for r in self.role.split(",") if r)
 
 

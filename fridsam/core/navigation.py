@@ -1,13 +1,35 @@
-"""Navigation by role: each role sees the sections it can use."""
+"""Navigation by role: each role sees the sections it can use.
+
+Each domain names its own menu items (``@items("name")`` in its ``hooks.py``, found when the
+application starts: :mod:`fridsam.core.apps`); core imports none of them. The menu shows them in
+the order of ``ORDER``, decided here. A builder takes the request's tenancy and returns
+``(label, url)`` pairs (none for a role that cannot use the section).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.core.exceptions import ImproperlyConfigured
 
-from fridsam.accounts.models import MUNICIPAL_ROLES, Role
+ItemsBuilder = Callable[[object], Iterable[tuple[str, str]]]
+
+ORDER = (
+    "start",  # core
+    "municipalities",  # coordination: the county's municipalities
+    "healthcheck",  # the county matrix, per county of a county analyst
+    "followup",  # case follow-up and consultations
+    "collaboration",
+    "housing",  # protected housing and the housing exchange
+    "competence",
+    "routines",
+    "statistics",
+    "access_log",  # core: per municipality of a manager
+    "administration",  # core: the administrators' admin site
+    "account",  # accounts: my account
+)
+_builders: dict[str, ItemsBuilder] = {}
 
 
 @dataclass(frozen=True)
@@ -17,45 +39,32 @@ class NavItem:
     active: bool
 
 
+def items(name: str) -> Callable[[ItemsBuilder], ItemsBuilder]:
+    """Register the builder of the menu's items *name* (one of ``ORDER``)."""
+    if name not in ORDER:
+        raise ImproperlyConfigured(f"the menu has no place {name!r}: add it to fridsam.core.navigation.ORDER")
+
+    def register(builder: ItemsBuilder) -> ItemsBuilder:
+        _builders[name] = builder
+        return builder
+
+    return register
+
+
+def registered() -> list[str]:
+    return [name for name in ORDER if name in _builders]
+
+
 def navigation_for(request, tenancy) -> list[NavItem]:
     if not tenancy.is_authenticated or not tenancy.memberships or getattr(request, "needs_two_factor_setup", False):
         return []
-    items: list[tuple[str, str]] = [(_("Start"), reverse("core:start"))]
-    roles = tenancy.roles
-    if roles & {Role.COUNTY_ANALYST, Role.ADMINISTRATOR, *MUNICIPAL_ROLES}:
-        items.append((_("Municipalities"), reverse("organisations:municipality_list")))
-    for membership in tenancy.memberships_with_role(Role.COUNTY_ANALYST):
-        items.append((_("Health check"), reverse("healthcheck:county_matrix", args=[membership.county.code])))
-    if roles & set(MUNICIPAL_ROLES):
-        items.append((_("Case follow-up"), reverse("followup:record_list")))
-        items.append((_("Consultations"), reverse("followup:consultation_list")))
-    if roles & {Role.COUNTY_ANALYST, Role.PARTNER, *MUNICIPAL_ROLES}:
-        items.append((_("Collaboration"), reverse("collaboration:group_list")))
-        items.append((_("Protected housing"), reverse("housing:provider_list")))
-    if roles & {Role.COORDINATOR, Role.MANAGER}:
-        items.append((_("Housing exchange"), reverse("housing:exchange_index")))
-    if roles & set(MUNICIPAL_ROLES):
-        items.append((_("Competence"), reverse("competence:mine")))
-    elif Role.COUNTY_ANALYST in roles:
-        items.append((_("Competence"), reverse("competence:catalogue")))
-    if roles & {Role.COUNTY_ANALYST, *MUNICIPAL_ROLES}:
-        items.append((_("Routines"), reverse("routines:document_list")))
-    if roles & {Role.COUNTY_ANALYST, *MUNICIPAL_ROLES}:
-        items.append((_("Statistics"), reverse("statistics:index")))
-    for municipality in tenancy.municipalities_with_role(Role.MANAGER):
-        items.append(
-            (
-                _("Access log review")
-                if len(tenancy.municipalities_with_role(Role.MANAGER)) == 1
-                else _("Access log: %(municipality)s") % {"municipality": municipality.name},
-                reverse("core:access_log", kwargs={"municipality_code": municipality.code}),
-            )
-        )
-    if tenancy.is_administrator:
-        items.append((_("Administration"), reverse("admin:index")))
-    items.append((_("My account"), reverse("accounts:profile")))
+    entries: list[tuple[str, str]] = []
+    for name in ORDER:
+        builder = _builders.get(name)
+        if builder is not None:
+            entries.extend(builder(tenancy))
     # The one item whose URL is the longest prefix of the current path is marked current.
     path = request.path
-    matching = [url for _label, url in items if path == url or (url != "/" and path.startswith(url))]
+    matching = [url for _label, url in entries if path == url or (url != "/" and path.startswith(url))]
     current = max(matching, key=len) if matching else None
-    return [NavItem(str(label), url, url == current) for label, url in items]
+    return [NavItem(str(label), url, url == current) for label, url in entries]

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -24,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from fridsam.core.models import Reminder
 from fridsam.core.tenancy import unscoped
 
 MESSAGES = {
@@ -52,6 +54,8 @@ class Due:
 
 Collector = Callable[[datetime.date, "set[int] | None"], Iterable[Due]]
 _collectors: list[Collector] = []
+# How a parameter a domain stores reads in a message ("kind": the name of a routine's document kind).
+_labels: dict[str, Callable[[str], str]] = {}
 
 
 def register(collector: Collector) -> Collector:
@@ -60,15 +64,19 @@ def register(collector: Collector) -> Collector:
     return collector
 
 
+def register_label(param: str, label: Callable[[str], str]) -> None:
+    """Say how the value of *param* is written in a message (the domain that stores it knows)."""
+    _labels[param] = label
+
+
 def message(reminder) -> str:
     text = MESSAGES.get(reminder.kind)
     if text is None:
         return reminder.key
     params = dict(reminder.params)  # dates are ISO (2026-11-26): they read the same in both languages
-    if "kind" in params:
-        from fridsam.routines.models import DocumentKind
-
-        params["kind"] = str(dict(DocumentKind.choices).get(params["kind"], params["kind"])).lower()
+    for param, label in _labels.items():
+        if param in params:
+            params[param] = label(params[param])
     return str(text) % params
 
 
@@ -90,8 +98,6 @@ class RunResult:
 
 
 def _sync(on: datetime.date, found: dict[tuple[int, str], Due], user_ids: set[int] | None) -> tuple[RunResult, list]:
-    from fridsam.core.models import Reminder
-
     result = RunResult(open=len(found))
     existing = Reminder.objects.filter(resolved_on__isnull=True)
     if user_ids is not None:
@@ -160,9 +166,6 @@ def _sync(on: datetime.date, found: dict[tuple[int, str], Due], user_ids: set[in
 
 def run(on: datetime.date | None = None, *, send: bool = True) -> RunResult:
     """The daily job. Idempotent for a day: a second run creates, resolves and sends nothing new."""
-    from fridsam.accounts.models import User
-    from fridsam.core.models import Reminder
-
     on = on or timezone.localdate()
     with unscoped():
         with transaction.atomic():
@@ -172,7 +175,7 @@ def run(on: datetime.date | None = None, *, send: bool = True) -> RunResult:
         unsent = defaultdict(list)
         for reminder in Reminder.objects.filter(resolved_on__isnull=True, emailed_on__isnull=True).order_by("due_on"):
             unsent[reminder.user_id].append(reminder)
-        users = User.objects.filter(pk__in=list(unsent), is_active=True).exclude(email="")
+        users = get_user_model().objects.filter(pk__in=list(unsent), is_active=True).exclude(email="")
         for user in users:
             reminders = unsent[user.pk]
             with translation.override(settings.LANGUAGE_CODE):
@@ -201,7 +204,5 @@ def refresh_for(users: Iterable, on: datetime.date | None = None) -> None:
 
 
 def open_for(user) -> list:
-    from fridsam.core.models import Reminder
-
     rows = list(Reminder.objects.filter(user=user, resolved_on__isnull=True).order_by("due_on")[:50])
     return [(message(r), r) for r in rows]

@@ -14,9 +14,10 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not request.path.startswith(settings.STATIC_URL):
-            # Pages with personal or case data must not linger in shared caches or the browser.
+        if not request.path.startswith(settings.STATIC_URL):
+            # Pages with personal or case data must not linger in shared caches or the browser,
+            # and nor may the public page: whoever shares the computer must not find in its cache
+            # that someone read about support against violence (the static files may be cached).
             add_never_cache_headers(response)
             patch_cache_control(response, no_store=True, private=True)
         return response

@@ -6,9 +6,9 @@ import datetime
 
 from django.db.models import QuerySet
 
-from fridsam.accounts.models import Role
 from fridsam.core.models import AccessLogEntry
 from fridsam.core.policies import VIEW, PermissionPolicy
+from fridsam.core.roles import Role
 
 
 class AccessLogPolicy(PermissionPolicy):

@@ -3,9 +3,11 @@
 Every model holding non-public data declares a :class:`ScopedManager` that names the field(s)
 tying a row to its tenant (a municipality, a county or a partner organisation). Querying such a
 model outside an active scope raises :class:`ScopeError`, so a forgotten filter is a crash, not a
-leak. :class:`TenancyMiddleware` computes the acting user's scope once per request from their
-memberships and runs the request inside it; it also answers 404 when a URL names a municipality
-outside that scope, so the existence of foreign data is never revealed.
+leak. ``fridsam.accounts.middleware.TenancyMiddleware`` computes the acting user's scope once per
+request from their memberships (``fridsam.accounts.selectors.scope_from_memberships``) and runs the
+request inside it; it also answers 404 when a URL names a municipality outside that scope, so the
+existence of foreign data is never revealed. This module is the mechanism and imports no app; the
+accounts build the scope.
 
 Scope dimensions:
 
@@ -24,14 +26,14 @@ managers read the access log…) is decided by the permission policy of each mod
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.core import checks
 from django.db import models
 from django.db.models import Q
-from django.http import Http404
 
 DIMENSIONS = ("municipality", "case_municipality", "county", "partner")
 
@@ -164,68 +166,6 @@ def _crosses_many(model, path: str) -> bool:
     return False
 
 
-def scope_from_memberships(memberships: Iterable) -> Scope:
-    """Build the scope of a user from their active memberships (see accounts.selectors)."""
-    from fridsam.accounts.models import MUNICIPAL_ROLES, Role
-    from fridsam.organisations.models import Municipality
-
-    municipality: set[int] = set()
-    case_municipality: set[int] = set()
-    county: set[int] = set()
-    partner: set[int] = set()
-    analyst_counties: set[int] = set()
-    for m in memberships:
-        if m.role == Role.ADMINISTRATOR:
-            # Accounts and reference data everywhere; never case-level data.
-            return Scope(municipality=ALL, county=ALL, partner=ALL, label="administrator")
-        if m.role == Role.COUNTY_ANALYST:
-            analyst_counties.add(m.county_id)
-            county.add(m.county_id)
-        elif m.role == Role.PARTNER:
-            partner.add(m.partner_organisation_id)
-            county.add(m.county_id)
-        elif m.role in MUNICIPAL_ROLES:
-            municipality.add(m.municipality_id)
-            case_municipality.add(m.municipality_id)
-            county.add(m.county_id)
-        else:
-            # A role nobody has decided the scope of sees nothing, loudly (fails closed).
-            raise ScopeError(f"no scope is defined for the role {m.role!r}")
-    if analyst_counties:
-        with tenant_scope(UNRESTRICTED):
-            municipality.update(
-                Municipality.objects.filter(county_id__in=analyst_counties).values_list("id", flat=True)
-            )
-    return Scope(
-        municipality=frozenset(municipality),
-        case_municipality=frozenset(case_municipality),
-        county=frozenset(county),
-        partner=frozenset(partner),
-        label="user",
-    )
-
-
-class TenancyMiddleware:
-    """Resolves the acting user's tenancy once and runs the request inside its scope."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        from fridsam.accounts.selectors import tenancy_for_user
-
-        tenancy = tenancy_for_user(user=request.user)
-        request.tenancy = tenancy
-        with tenant_scope(tenancy.scope):
-            return self.get_response(request)
-
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        code = view_kwargs.get("municipality_code")
-        if code is not None and not request.tenancy.can_see_municipality_code(code):
-            raise Http404
-        return None
-
-
 # Models that point at a tenant yet hold public reference data, each with its reason. Anything
 # else that points at a tenant, or at a scoped model, must be scoped itself.
 UNSCOPED_BY_DESIGN = {
@@ -256,8 +196,6 @@ def unscoped_tenant_models(models_to_check) -> list[tuple[type, str]]:
 @checks.register(checks.Tags.security)
 def every_tenant_model_is_scoped(app_configs, **kwargs):
     """Forgetting a filter must be a crash, not a leak (fridsam.E020)."""
-    from django.apps import apps
-
     ours = [m for m in apps.get_models() if m.__module__.startswith("fridsam.")]
     return [
         checks.Error(

@@ -30,6 +30,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 
 MB = 1024 * 1024
 
@@ -285,6 +286,10 @@ def _looks_like_xml(head: bytes) -> bool:
     )
 
 
+def _xml_name(name: str) -> bool:
+    return name.lower().endswith((".xml", ".rels", ".vml"))
+
+
 def _column(reference: str) -> int:
     column = 0
     for character in reference:
@@ -381,7 +386,9 @@ def _forbidden(*args):
 
 def scan_workbook(archive: zipfile.ZipFile) -> None:
     """Stream every XML part of a workbook through expat once, within the caps, before openpyxl
-    reads any of it. Parts that are not XML (pictures) are left alone: openpyxl does not parse them."""
+    reads any of it: every part named .xml/.rels/.vml and every other part whose first bytes after
+    any whitespace look like XML. Parts that are not XML (pictures) are left alone: openpyxl does
+    not parse them, and a sheet that is not XML fails in openpyxl at once."""
     totals = _Totals()
     for member in archive.infolist():
         if member.is_dir():
@@ -394,9 +401,16 @@ def scan_workbook(archive: zipfile.ZipFile) -> None:
         parser.EntityDeclHandler = _forbidden
         try:
             with archive.open(member) as stream:
-                chunk = stream.read(64 * 1024)
-                if not _looks_like_xml(chunk[:8]):
+                # Whatever whitespace comes first (XML may start with it; the member's stated
+                # size bounds it), the part is judged by its first other bytes, and by its name.
+                pending = [stream.read(64 * 1024)]
+                while pending[-1] and not b"".join(pending).lstrip(b" \t\r\n"):
+                    pending.append(stream.read(64 * 1024))
+                head = b"".join(pending)
+                if not (_xml_name(member.filename) or _looks_like_xml(head.lstrip(b" \t\r\n")[:8] or head[:8])):
                     continue
+                parser.Parse(head, False)
+                chunk = stream.read(64 * 1024)
                 while chunk:
                     parser.Parse(chunk, False)
                     chunk = stream.read(64 * 1024)
@@ -411,7 +425,6 @@ def xlsx_rows(data: bytes) -> Iterator[tuple[int, list]]:
     rows it does not have)."""
     with open_zip(data, max_unpacked=XLSX_MAX_UNPACKED) as archive:
         scan_workbook(archive)
-    from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)

@@ -8,7 +8,9 @@ free-text model and form field carries it.
 Text is normalised before it is matched, so that a number is caught however it was typed or
 pasted: NFKC (full-width and other compatibility forms of digits, dashes and spaces), every
 format character (Unicode category Cf: zero-width space, soft hyphen, word joiner, direction
-marks…) removed, since it is invisible, every dash (category Pd) and minus sign read as "-",
+marks…), every other invisible character (variation selectors, Hangul fillers) and every
+combining mark removed, every line break and control character read as a space, every dash
+(category Pd) and minus sign read as "-",
 every space (category Zs: the no-break space of the journal system, the narrow no-break space…)
 read as " ". Between the date and the last four digits one separator is accepted: nothing, a
 dash or "+" (a person of 100 years or more) with up to three spaces either side, or up to three
@@ -31,6 +33,27 @@ from django.utils.translation import gettext_lazy as _
 # MINUS SIGN, MODIFIER LETTER MINUS SIGN and HYPHEN BULLET.
 _MINUS_LIKE = frozenset("\u2212\u2796\u02d7\u2043")
 _SPACES = 3
+# Invisible although not in category Cf (Unicode's Default_Ignorable_Code_Point, less Cf): the
+# Hangul fillers, which display as blanks, the combining grapheme joiner, Mongolian variation
+# selectors and the variation selectors. Removed like Cf, and so are combining marks (Mn, Me):
+# a digit under a mark still reads as the digit.
+_IGNORABLE = frozenset(
+    [
+        0x034F,
+        0x115F,
+        0x1160,
+        0x17B4,
+        0x17B5,
+        0x3164,
+        0xFFA0,
+        *range(0x180B, 0x1810),
+        *range(0xFE00, 0xFE10),
+        *range(0xE0100, 0xE01F0),
+    ]
+)
+# Line breaks and other control characters are read as a space: a number split across two lines
+# of a text area is still one number.
+_ASCII_SPACES = {c: " " for c in [*range(0x00, 0x20), 0x7F]}
 
 # After normalisation: 10 digits (YYMMDD-NNNC) or 12 digits (YYYYMMDD-NNNC), one optional
 # separator between date and serial, not part of a longer run of digits.
@@ -45,13 +68,13 @@ def _normalise_char(char: str) -> str:
     out = []
     for c in unicodedata.normalize("NFKC", char):
         category = unicodedata.category(c)
-        if category == "Cf":
+        if category in ("Cf", "Mn", "Me") or ord(c) in _IGNORABLE:
             continue
         if category == "Nd":
             out.append(str(unicodedata.decimal(c)))
         elif category == "Pd" or c in _MINUS_LIKE:
             out.append("-")
-        elif category == "Zs" or c == "\t":
+        elif category in ("Zs", "Zl", "Zp", "Cc"):
             out.append(" ")
         else:
             out.append(c)
@@ -62,7 +85,7 @@ def normalise(text: str) -> tuple[str, list[int] | None]:
     """*text* as it is matched, and for every character of it the index in *text* it came from
     (None when the two are the same length and aligned, as for plain ASCII)."""
     if text.isascii():
-        return text.replace("\t", " "), None
+        return text.translate(_ASCII_SPACES), None
     chars: list[str] = []
     origin: list[int] = []
     for index, char in enumerate(text):
@@ -146,4 +169,27 @@ def validate_no_personal_identity_number(value: str | Iterable[str] | None) -> N
                 "Fridsam must not hold information that identifies a client: remove the number."
             ),
             code="personal_identity_number",
+        )
+
+
+# A telephone number as it is written: digits, spaces, dashes and parentheses, with a leading +
+# for an international number (short numbers such as 112 and 114 14 too).
+_PHONE = re.compile(r"\+?[0-9(][0-9 ()\-]{2,24}", re.ASCII)
+# Six or eight digits, a dash or plus, four digits: how a personal identity number is written and
+# no telephone number is.
+_WRITTEN_AS_NUMBER = re.compile(r"(?<!\d)(?:\d{6}|\d{8}) {0,3}[-+] {0,3}\d{4}(?!\d)", re.ASCII)
+
+
+def validate_phone_number(value: str | None) -> None:
+    """A telephone number of staff or an organisation. Free text is refused (the field is shown on
+    the public page and in the directory), and so is a personal identity number written as one
+    (121212-1212), although a bare ten-digit mobile number may also pass the checksum and is kept."""
+    text = normalise(value or "")[0].strip()
+    if not text:
+        return
+    if any(contains_personal_identity_number(m.group(0)) for m in _WRITTEN_AS_NUMBER.finditer(text)):
+        validate_no_personal_identity_number(text)
+    if not _PHONE.fullmatch(text):
+        raise ValidationError(
+            _("Write a telephone number: digits, spaces and dashes, with + first for a number abroad."), code="phone"
         )

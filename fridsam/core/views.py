@@ -17,7 +17,6 @@ from fridsam.core.policies import VIEW
 from fridsam.core.selectors import access_log_entries, access_log_object_types, access_log_policy
 from fridsam.core.start import start_sections
 from fridsam.core.validators import redact_personal_identity_numbers, validate_no_personal_identity_number
-from fridsam.organisations.policies import municipality_policy
 
 
 def start(request):
@@ -60,7 +59,7 @@ def _filters_for_the_log(query) -> str:
 @case_level("core.accesslogentry", kwarg="municipality_code", many=True)
 def access_log(request, municipality_code):
     tenancy = request.tenancy
-    municipality = municipality_policy.get_or_404(tenancy, VIEW, code=municipality_code)
+    municipality = tenancy.municipality_or_404(municipality_code)  # the municipality page's own check
     access_log_policy.check(tenancy, VIEW, municipality)
     form = AccessLogFilterForm(
         request.GET or None, object_types=access_log_object_types(tenancy=tenancy, municipality=municipality)

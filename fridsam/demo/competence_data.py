@@ -16,11 +16,15 @@ from django.utils import timezone
 from fridsam.accounts.models import Membership, User
 from fridsam.accounts.services import membership_grant
 from fridsam.competence import services as competence
-from fridsam.competence.models import CompetencePlan, Course, Event, RecordSource, TrainingRecord
+from fridsam.competence.models import CompetencePlan, Course, Event, OnboardingItem, RecordSource, TrainingRecord
 from fridsam.core import reminders
+from fridsam.demo.users import demo_user
+from fridsam.evaluation.models import Question
+from fridsam.evaluation.services import response_submit, survey_round_for_year
 from fridsam.organisations.models import Unit
 from fridsam.routines import services as routines
 from fridsam.routines.models import Acknowledgement, ActionPlan, Document, DocumentVersion
+from fridsam.statistics.models import Indicator
 
 # code, title, provider, format, hours, level, topics, url
 COURSES = [
@@ -203,9 +207,7 @@ def load(county, municipalities) -> None:
             entered_by=users["anna.lind"],
         )
     username, first, last, code, unit_name, days = NEW_SOCIAL_WORKER
-    from fridsam.demo.services import _user
-
-    nora = _user(username, first, last, "021-10 20 29")
+    nora = demo_user(username, first, last, "021-10 20 29")
     unit = Unit.objects.get(municipality=municipalities[code], name=unit_name)
     membership_grant(
         user=nora,
@@ -216,8 +218,6 @@ def load(county, municipalities) -> None:
         valid_from=today - datetime.timedelta(days=days),
     )
     # Her introduction so far: the talk with the coordinator is done.
-    from fridsam.competence.models import OnboardingItem
-
     talk = OnboardingItem.objects.filter(membership__user=nora, responsible="coordinator").first()
     competence.item_done(item=talk, user=users["anna.lind"], on=today - datetime.timedelta(days=7))
     for m in municipalities.values():
@@ -340,8 +340,6 @@ def _routines(municipalities, users, today):
 
 
 def _action_plan(municipalities, users, today):
-    from fridsam.statistics.models import Indicator
-
     astad, anna, chef = municipalities["9901"], users["anna.lind"], users["demo.chef"]
     plan = routines.action_plan_create(
         municipality=astad,
@@ -470,10 +468,7 @@ SELF_ASSESSMENTS = {
 
 
 def _self_assessment(municipalities, users, today):
-    from fridsam.evaluation.models import Question
-
     users = {u.username: u for u in User.objects.filter(username__in=SELF_ASSESSMENTS)}
-    from fridsam.evaluation.services import response_submit, survey_round_for_year
 
     round_ = survey_round_for_year(key="knowledge", year=today.year)
     keys = list(

@@ -12,12 +12,14 @@ from __future__ import annotations
 import datetime
 import random
 from collections import defaultdict
+from pathlib import Path
 
 from django.utils import timezone
 
-from fridsam.accounts.models import Membership, Role
-from fridsam.followup import references, selectors, services, tallies
-from fridsam.followup.demo_instruments import load_demo_instruments
+from fridsam.accounts.models import Membership
+from fridsam.core import references
+from fridsam.core.roles import Role
+from fridsam.followup import selectors, services, tallies
 from fridsam.followup.instruments import parse, score
 from fridsam.followup.models import (
     Assessment,
@@ -92,6 +94,20 @@ ANSWERS = [
     "Titta i länets lista över kvalitetssäkrade boenden; jag kan hjälpa till att ringa runt.",
     "Ta upp det på teamträffen på torsdag, så tar vi det gemensamt. Till dess: följ handboken avsnitt 4.",
 ]
+
+
+# The three demo instruments, in Fridsam's own words (docs/instruments.md): the demo and the tests
+# load them; a municipality loads the instruments it has decided on.
+INSTRUMENTS = Path(__file__).resolve().parent / "instruments"
+
+
+def load_demo_instruments() -> dict:
+    """Load the three demo instruments; returns kind → Instrument."""
+    result = {}
+    for path in sorted(INSTRUMENTS.glob("*.json")):
+        version, _created = services.instrument_load(path.read_bytes())
+        result[version.instrument.kind] = version.instrument
+    return result
 
 
 def load_instruments() -> None:

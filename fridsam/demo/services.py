@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import base64
 import datetime
-import hashlib
 import random
 from collections import defaultdict
 from decimal import Decimal
 
-from allauth.mfa.models import Authenticator
-from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
 from fridsam.accounts.models import Membership, User
-from fridsam.accounts.services import membership_grant, user_create
+from fridsam.accounts.services import membership_grant
 from fridsam.coordination.models import Absence, CoordinatorPost, PostAssignment, RoleDescription, Team
 from fridsam.coordination.services import (
     Assignment,
@@ -40,6 +35,7 @@ from fridsam.demo import (
 )
 from fridsam.demo import coordination_data as cdata
 from fridsam.demo import statistics_data as sdata
+from fridsam.demo.users import demo_user
 from fridsam.evaluation.models import Response
 from fridsam.evaluation.services import response_submit, survey_round_for_year
 from fridsam.organisations.models import County, Municipality, MunicipalityPopulation, PartnerOrganisation, Unit
@@ -47,13 +43,6 @@ from fridsam.organisations.services import unit_create
 from fridsam.reports.models import ReportText
 from fridsam.statistics.models import Indicator, IndicatorValue, ValueSource
 from fridsam.statistics.services import observation_add
-
-
-def demo_totp_secret(username: str) -> str:
-    """Deterministic TOTP secret of a demo account, so that repeated loads print the same one.
-    Demo data only: never load the demo county into a production database."""
-    digest = hashlib.sha256(f"fridsam-demo-totp:{username}".encode()).digest()
-    return base64.b32encode(digest[:20]).decode("ascii")
 
 
 def _county() -> County:
@@ -112,13 +101,6 @@ def _partners(county: County, municipalities: dict[str, Municipality]) -> dict[s
     return result
 
 
-def _two_factor(user: User) -> None:
-    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-        TOTP.activate(user, demo_totp_secret(user.username))
-    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.RECOVERY_CODES).exists():
-        RecoveryCodes.activate(user)
-
-
 def demo_county_load() -> County:
     if not getattr(settings, "FRIDSAM_ALLOW_DEMO", False):
         raise ImproperlyConfigured("The demo county may not be loaded with these settings (FRIDSAM_ALLOW_DEMO).")
@@ -128,7 +110,7 @@ def demo_county_load() -> County:
         units = _units(municipalities)
         partners = _partners(county, municipalities)
         for username, first, last, phone, memberships in data.PEOPLE:
-            user = _user(username, first, last, phone)
+            user = demo_user(username, first, last, phone)
             for role, org, unit_name, _share, title in memberships:
                 kwargs = {}
                 if role in ("coordinator", "manager", "social_worker"):
@@ -161,24 +143,9 @@ def _demo_day(value) -> datetime.date:
     return timezone.localdate() + datetime.timedelta(days=int(value.removeprefix("today") or 0))
 
 
-def _user(username: str, first: str, last: str, phone: str = "") -> User:
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        user = user_create(
-            username=username,
-            first_name=first,
-            last_name=last,
-            phone=phone,
-            email=f"{username}@demo.fridsam.example",
-            password=data.DEMO_PASSWORD,
-        )
-    _two_factor(user)
-    return user
-
-
 def _extra_staff(municipalities, units) -> None:
     for username, first, last, code, unit_name in cdata.EXTRA_STAFF:
-        user = _user(username, first, last)
+        user = demo_user(username, first, last)
         municipality = municipalities[code]
         unit = units[(code, unit_name)] if unit_name else None
         if not Membership.objects.filter(user=user, municipality=municipality).exists():

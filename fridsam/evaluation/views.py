@@ -4,8 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from fridsam.accounts.models import Role
 from fridsam.core.forms import save_form
+from fridsam.core.roles import Role
 from fridsam.evaluation import selectors, services
 from fridsam.evaluation.forms import SurveyForm
 from fridsam.evaluation.models import Response, SurveyRound

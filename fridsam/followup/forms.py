@@ -3,15 +3,16 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fridsam.core import references
 from fridsam.core.forms import DateInput
 from fridsam.core.validators import validate_no_personal_identity_number
-from fridsam.followup import references
 from fridsam.followup.models import (
     NOTE_MAX_LENGTH,
     QUESTION_MAX_LENGTH,
     ClientView,
     ClosureReason,
     FollowUpRecord,
+    Instrument,
     InstrumentKind,
     InterventionKind,
     Outcome,
@@ -83,7 +84,6 @@ class RecordForm(forms.ModelForm):
 
     def __init__(self, *args, units=None, instruments=None, with_reference=False, **kwargs):
         super().__init__(*args, **kwargs)
-        from fridsam.followup.models import Instrument
 
         active = instruments if instruments is not None else Instrument.objects.filter(is_active=True)
         self.fields["screening_instrument"].queryset = active.filter(kind=InstrumentKind.SCREENING)

@@ -2,7 +2,7 @@
 versioned instruments, and consultations with the coordinator ("bollplank").
 
 Fridsam is not a journal system. A record holds categories, dates and numbers only: the
-municipality's own case reference is kept as a keyed hash (:mod:`fridsam.followup.references`),
+municipality's own case reference is kept as a keyed hash (:mod:`fridsam.core.references`),
 and the one short note passes the personal-identity-number validator. Every model here is
 case-level data: scoped by ``case_municipality``, never seen by the county or partners.
 """

@@ -12,8 +12,10 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils import timezone
 
-from fridsam.accounts.models import Role
+from fridsam.coordination.models import Team
+from fridsam.coordination.selectors import current_q
 from fridsam.core.policies import ADD, CHANGE, VIEW, PermissionPolicy
+from fridsam.core.roles import Role
 from fridsam.followup.models import Consultation, FollowUpRecord
 
 REASSIGN = "reassign"
@@ -89,8 +91,6 @@ def answering_municipality_ids(tenancy) -> set[int]:
     cached = getattr(tenancy, "_answering_ids", None)
     if cached is not None:
         return cached
-    from fridsam.coordination.models import Team
-    from fridsam.coordination.selectors import current_q
 
     ids = {m.municipality_id for m in tenancy.memberships if m.role == Role.COORDINATOR}
     municipal = {m.municipality_id for m in tenancy.memberships if m.municipality_id}

@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from fridsam.core.validators import contains_personal_identity_number, validate_no_personal_identity_number
+from fridsam.followup.policies import followup_policy
 
 SESSION_KEY = "fridsam_followup_purpose"
 
@@ -52,8 +53,6 @@ def required(request, record=None):
     """``(redirect, "")`` to the purpose form when the user reads what is not theirs without a valid
     purpose, else ``(None, purpose)`` ("" for the owner of ``record``). Every page that shows a
     record to someone other than its owner asks this first."""
-    from fridsam.followup.policies import followup_policy
-
     if record is not None and followup_policy.is_owner(request.tenancy, record):
         return None, ""
     text = current(request)

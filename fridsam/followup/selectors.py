@@ -13,9 +13,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from fridsam.accounts.models import User
+from fridsam.coordination.models import PostAssignment, Team, TeamMember
+from fridsam.coordination.selectors import current_q
+from fridsam.core import references
 from fridsam.core.audit import log_access
 from fridsam.core.models import AccessAction
-from fridsam.followup import references
 from fridsam.followup.models import (
     Assessment,
     Consultation,
@@ -226,9 +228,6 @@ def consultation_lists(*, tenancy):
 
 def answerers(municipality):
     """Who answers the municipality's consultations today: its coordinators and its violence team."""
-    from fridsam.coordination.models import PostAssignment, Team, TeamMember
-    from fridsam.coordination.selectors import current_q
-
     today = timezone.localdate()
     ids = set(
         PostAssignment.system_objects.filter(current_q("post__", today), municipality=municipality).values_list(

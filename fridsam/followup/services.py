@@ -13,10 +13,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fridsam.accounts.models import Membership
+from fridsam.core import references
 from fridsam.core.audit import log_access
 from fridsam.core.models import AccessAction
+from fridsam.core.roles import Role
 from fridsam.followup import instruments as instrument_defs
-from fridsam.followup import references, tallies
+from fridsam.followup import tallies
 from fridsam.followup.models import (
     CHILD_AGE_BANDS,
     CHILD_CATEGORIES,
@@ -250,8 +253,6 @@ def record_reopen(*, record, reason: str, user, on: datetime.date | None = None,
 
 def record_reassign(*, record, owner, user, request=None) -> FollowUpRecord:
     """A manager gives a record to another social worker of the municipality (someone leaves)."""
-    from fridsam.accounts.models import Membership, Role
-
     with transaction.atomic():
         current = _locked(record)
         if (

@@ -2,18 +2,21 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from fridsam.accounts.models import Membership, Role, User
+from fridsam.accounts.models import Membership, User
 from fridsam.core.audit import log_access
 from fridsam.core.caselevel import case_level
 from fridsam.core.forms import add_service_errors, save_form
 from fridsam.core.models import AccessAction
+from fridsam.core.pdf import render_pdf
 from fridsam.core.policies import ADD, CHANGE, VIEW
+from fridsam.core.roles import Role
 from fridsam.followup import instruments as instrument_defs
 from fridsam.followup import purpose as read_purpose
 from fridsam.followup import selectors, services
@@ -449,10 +452,6 @@ def assessment_detail(request, pk, assessment_pk):
 
 @case_level("followup.assessment", kwarg="assessment_pk")
 def assessment_pdf(request, pk, assessment_pk):
-    from django.template.loader import render_to_string
-
-    from fridsam.reports.pdf import render_pdf
-
     response, record, context = _assessment(request, pk, assessment_pk)
     if response:
         return response

@@ -1,8 +1,9 @@
 """What the health check knows about a municipality on a given day.
 
 ``facts_for(municipalities, as_of)`` gathers the facts of any number of municipalities in a
-constant number of queries. Facts from capabilities that do not exist yet (training coverage,
-routines, consultations, statistics) are ``None``: the rules that need them say "unknown".
+constant number of queries. A fact the municipality has not recorded (no competence plan, no
+routines, no consultations, no statistics for the year) is ``None``: the rules that need it say
+"unknown" rather than guessing.
 """
 
 from __future__ import annotations
@@ -10,11 +11,16 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
+from fridsam.collaboration.models import OPEN_COMPARISON_PARTIES, Agreement, AgreementParty, Referral
+from fridsam.competence.selectors import coverage_many, current_plans
 from fridsam.coordination.models import Absence, CoordinatorPost, PostAssignment, RoleDescription, Team, TeamMember
 from fridsam.coordination.selectors import current_q
+from fridsam.evaluation.selectors import coordinator_answers_by_municipality
+from fridsam.followup.models import Consultation, FollowUpRecord
 from fridsam.organisations.models import Municipality, Unit
+from fridsam.routines.selectors import in_force
 
 
 @dataclass
@@ -168,8 +174,6 @@ def facts_for(municipalities, as_of: datetime.date) -> dict[int, MunicipalityFac
         result[municipality_id].unit_ids.add(unit_id)
         result[municipality_id].unit_names[unit_id] = name
 
-    from fridsam.evaluation.selectors import coordinator_answers_by_municipality
-
     for municipality_id, (year, answers) in coordinator_answers_by_municipality(ids, as_of=as_of).items():
         result[municipality_id].questionnaire = answers
         result[municipality_id].questionnaire_year = year
@@ -181,8 +185,6 @@ def facts_for(municipalities, as_of: datetime.date) -> dict[int, MunicipalityFac
 
 
 def _competence(result: dict[int, MunicipalityFacts], ids: list[int], as_of: datetime.date) -> None:
-    from fridsam.competence.selectors import coverage_many, current_plans
-
     plans = current_plans(ids, as_of)
     for municipality_id, coverage in coverage_many(plans, as_of).items():
         basic = coverage.basic()
@@ -199,8 +201,6 @@ def _competence(result: dict[int, MunicipalityFacts], ids: list[int], as_of: dat
 
 
 def _routines(result: dict[int, MunicipalityFacts], ids: list[int], as_of: datetime.date) -> None:
-    from fridsam.routines.selectors import in_force
-
     for municipality_id, documents in in_force(ids, as_of).items():
         facts = result[municipality_id]
         facts.routines = RoutineFacts(
@@ -214,10 +214,6 @@ def _routines(result: dict[int, MunicipalityFacts], ids: list[int], as_of: datet
 
 def _collaboration(result: dict[int, MunicipalityFacts], ids: list[int], as_of: datetime.date) -> None:
     """Agreements in force on *as_of* and referrals to programmes in the twelve months before (two queries)."""
-    from django.db.models import Count
-
-    from fridsam.collaboration.models import OPEN_COMPARISON_PARTIES, Agreement, AgreementParty, Referral
-
     for a in Agreement.system_objects.filter(municipality_id__in=ids, approved_on__lte=as_of):
         facts = result[a.municipality_id].collaboration
         if facts is None:
@@ -251,10 +247,6 @@ def _collaboration(result: dict[int, MunicipalityFacts], ids: list[int], as_of: 
 
 def _consultations(result: dict[int, MunicipalityFacts], ids: list[int], as_of: datetime.date) -> None:
     """Consultations per municipality and unit over the twelve months up to *as_of* (two queries)."""
-    from django.db.models import Count, Exists, OuterRef, Q
-
-    from fridsam.followup.models import Consultation, FollowUpRecord
-
     in_use = Municipality.objects.filter(pk__in=ids).filter(
         Exists(FollowUpRecord.system_objects.filter(municipality_id=OuterRef("pk"), opened_on__lte=as_of))
         | Exists(Consultation.system_objects.filter(municipality_id=OuterRef("pk"), asked_at__date__lte=as_of))

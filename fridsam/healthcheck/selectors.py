@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from fridsam.core.quality import QUALITY_AREAS, SUCCESS_FACTORS, Area
 from fridsam.healthcheck.facts import MunicipalityFacts, facts_for
-from fridsam.healthcheck.rules import QUALITY_AREAS, RULES, SUCCESS_FACTORS, Area, Rule, Status, Verdict
+from fridsam.healthcheck.rules import RULES, Rule, Status, Verdict
 
 
 @dataclass

@@ -1,10 +1,11 @@
 from django.shortcuts import render
 
+from fridsam.coordination.selectors import municipalities_overview
 from fridsam.core.policies import VIEW
+from fridsam.core.quality import QUALITY_AREAS, SUCCESS_FACTORS, Area
 from fridsam.healthcheck import selectors
-from fridsam.healthcheck.rules import QUALITY_AREAS, RULES, SUCCESS_FACTORS, Area, Status
+from fridsam.healthcheck.rules import RULES, Status
 from fridsam.organisations.policies import county_policy, municipality_policy
-from fridsam.organisations.selectors import municipalities_overview
 
 
 def rules(request):

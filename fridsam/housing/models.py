@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from fridsam.core.tenancy import ScopedManager
-from fridsam.core.validators import validate_no_personal_identity_number
+from fridsam.core.validators import validate_no_personal_identity_number, validate_phone_number
 
 TEXT = [validate_no_personal_identity_number]
 NOTE_MAX_LENGTH = 500
@@ -77,7 +77,7 @@ class Provider(models.Model):
         verbose_name=_("located in municipality"),
     )
     address_encrypted = models.TextField(editable=False)
-    phone = models.CharField(_("contact phone"), max_length=40)
+    phone = models.CharField(_("contact phone"), max_length=40, validators=[validate_phone_number])
     places = models.PositiveSmallIntegerField(_("places"), validators=[MinValueValidator(1), MaxValueValidator(500)])
     family_rooms = models.PositiveSmallIntegerField(_("family rooms"), default=0, validators=[MaxValueValidator(200)])
     staffing = models.CharField(_("staffing"), max_length=10, choices=Staffing.choices)

@@ -24,8 +24,8 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from fridsam.accounts.models import MUNICIPAL_ROLES, Role
 from fridsam.core.policies import ADD, CHANGE, VIEW, PermissionPolicy
+from fridsam.core.roles import MUNICIPAL_ROLES, Role
 from fridsam.housing.models import (
     Allocation,
     AllocationStatus,

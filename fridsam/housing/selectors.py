@@ -12,7 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from fridsam.core.audit import log_access
+from fridsam.core.models import AccessAction
 from fridsam.core.policies import VIEW
+from fridsam.core.roles import Role
 from fridsam.housing.models import (
     Allocation,
     AllocationStatus,
@@ -24,6 +27,14 @@ from fridsam.housing.models import (
     PlacementFeedback,
     Proposal,
     QualityAssessment,
+)
+from fridsam.housing.policies import (
+    ACCEPT,
+    allocation_policy,
+    applicant_policy,
+    proposal_policy,
+    provider_policy,
+    unmatched_visible,
 )
 from fridsam.housing.search import Availability, Candidate, is_stale
 from fridsam.organisations.models import Municipality
@@ -182,8 +193,6 @@ def ledger_years(county) -> list[int]:
 
 def allocations_needing(tenancy, allocations):
     """The allocations in which the user has something to do now, with what."""
-    from fridsam.housing.policies import allocation_policy
-
     todo = []
     for a in allocations:
         offering, receiving = allocation_policy.sides(tenancy, a)
@@ -206,9 +215,6 @@ def live_allocations(qs):
 def start_summary(tenancy) -> dict | None:
     """What the start page shows of protected housing and the exchange: the coordinator's waiting
     allocations and applicants, and a partner contact's providers with their last report."""
-    from fridsam.accounts.models import Role
-    from fridsam.housing.policies import allocation_policy, applicant_policy, provider_policy
-
     summary = {}
     if tenancy.has_role(Role.COORDINATOR):
         allocations = list(live_allocations(allocation_policy.visible(tenancy)))
@@ -229,10 +235,6 @@ def start_summary(tenancy) -> dict | None:
 def applicant_for_read(*, tenancy, pk: int, request):
     """An applicant's own page (the responsible municipality's only); the read is logged, since the
     page shows what nobody else sees: the municipalities excluded for safety (ADR 0021)."""
-    from fridsam.core.audit import log_access
-    from fridsam.core.models import AccessAction
-    from fridsam.housing.policies import applicant_policy
-
     applicant = applicant_policy.get_or_404(tenancy, pk=pk)
     log_access(action=AccessAction.READ, object_type=applicant, request=request, municipality=applicant.municipality)
     return applicant
@@ -342,14 +344,6 @@ def match_run_picture(tenancy, run: MatchRun) -> RunPicture:
     county's counts for everyone; the proposals and the reasons for not placing only for the
     applicant's municipality; the allocations taken up from the run for their two parties (the
     offering municipality learns of a proposal only then). Five queries whatever the size."""
-    from fridsam.housing.policies import (
-        ACCEPT,
-        allocation_policy,
-        applicant_policy,
-        proposal_policy,
-        unmatched_visible,
-    )
-
     allocations = list(allocation_policy.visible(tenancy).filter(proposal__run=run).order_by("created_at", "id"))
     taken_up = {a.proposal_id: a.pk for a in allocations}
     proposals = [
@@ -386,6 +380,4 @@ def match_run_picture(tenancy, run: MatchRun) -> RunPicture:
 
 def apartment_allocations(tenancy, apartment: Apartment) -> list[Allocation]:
     """An apartment's allocations that the user is a party to (the apartment page lists them)."""
-    from fridsam.housing.policies import allocation_policy
-
     return list(allocation_policy.visible(tenancy).filter(apartment=apartment).order_by("-created_at", "-id"))

@@ -18,11 +18,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fridsam.core import crypto
+from fridsam.accounts.models import Membership
+from fridsam.core import crypto, references
 from fridsam.core.audit import log_access
 from fridsam.core.models import AccessAction
+from fridsam.core.roles import Role
 from fridsam.core.validators import contains_personal_identity_number
-from fridsam.followup import references
 from fridsam.housing import matching
 from fridsam.housing.models import (
     LIVE_STATUSES,
@@ -467,8 +468,6 @@ def match_run(*, county, user, request=None) -> MatchRun:
 
 
 def _side_of(user, allocation) -> tuple[bool, bool]:
-    from fridsam.accounts.models import Membership, Role
-
     ids = set(
         Membership.objects.active().filter(user=user, role=Role.COORDINATOR).values_list("municipality_id", flat=True)
     )

@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from fridsam.accounts.models import MUNICIPAL_ROLES, Role
 from fridsam.core.caselevel import case_level
 from fridsam.core.forms import render_form_page, save_form
 from fridsam.core.policies import ADD, CHANGE, VIEW
+from fridsam.core.roles import MUNICIPAL_ROLES, Role
 from fridsam.housing import selectors, services
 from fridsam.housing.forms import (
     ApartmentForm,

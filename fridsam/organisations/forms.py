@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fridsam.core.validators import validate_no_personal_identity_number
+from fridsam.core.roles import MUNICIPAL_ROLES, Role
+from fridsam.core.validators import validate_no_personal_identity_number, validate_phone_number
 from fridsam.organisations.models import Municipality, PartnerOrganisation, Unit, UnitType
 
 
@@ -31,7 +32,7 @@ class PartnerEntryForm(forms.ModelForm):
     my_title = forms.CharField(
         label=_("Your title"), max_length=120, required=False, validators=[validate_no_personal_identity_number]
     )
-    my_phone = forms.CharField(label=_("Your phone"), max_length=40, required=False)
+    my_phone = forms.CharField(label=_("Your phone"), max_length=40, required=False, validators=[validate_phone_number])
 
     class Meta:
         model = PartnerOrganisation
@@ -47,3 +48,27 @@ class PartnerEntryForm(forms.ModelForm):
         else:
             self.initial.setdefault("my_title", membership.title)
             self.initial.setdefault("my_phone", membership.user.phone)
+
+
+class TargetGroupsForm(forms.Form):
+    """Whom something is for: unit types and roles of the social services (none chosen: all)."""
+
+    unit_types = forms.MultipleChoiceField(
+        label=_("For units of type"),
+        choices=(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None chosen: every unit."),
+    )
+    roles = forms.MultipleChoiceField(
+        label=_("For roles"),
+        choices=(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None chosen: every role."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit_types"].choices = UnitType.choices
+        self.fields["roles"].choices = [(r, label) for r, label in Role.choices if r in MUNICIPAL_ROLES]

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fridsam.core.tenancy import ScopedManager
-from fridsam.core.validators import validate_no_personal_identity_number
+from fridsam.core.validators import validate_no_personal_identity_number, validate_phone_number
 
 
 class County(models.Model):
@@ -128,7 +128,7 @@ class PartnerOrganisation(models.Model):
     municipalities = models.ManyToManyField(
         Municipality, blank=True, related_name="partner_organisations", verbose_name=_("municipalities served")
     )
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_phone_number])
     email = models.EmailField(_("email"), blank=True)
     description = models.TextField(
         _("what we offer and how to reach us"),

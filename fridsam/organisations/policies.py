@@ -1,8 +1,8 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from fridsam.accounts.models import MUNICIPAL_ROLES, Role
 from fridsam.core.policies import ADD, CHANGE, VIEW, PermissionPolicy
+from fridsam.core.roles import MUNICIPAL_ROLES, Role
 from fridsam.organisations.models import County, Municipality, PartnerOrganisation, Unit
 
 

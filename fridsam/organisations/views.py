@@ -4,31 +4,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from fridsam.accounts.models import Role
-from fridsam.coordination import selectors as coordination_selectors
-from fridsam.coordination.policies import CHANGE_OWN, coordination_policy
 from fridsam.core.forms import render_form_page, save_form
 from fridsam.core.policies import ADD, CHANGE, VIEW
-from fridsam.evaluation.selectors import coordinator_responses_for
-from fridsam.healthcheck.selectors import check_for
-from fridsam.organisations import selectors, services
+from fridsam.core.roles import Role
+from fridsam.organisations import panels, selectors, services
 from fridsam.organisations.forms import PartnerEntryForm, UnitForm
 from fridsam.organisations.policies import municipality_policy, partner_policy, unit_policy
-from fridsam.public.policies import public_page_policy
-from fridsam.statistics.policies import statistics_policy
 
 
 def municipality_list(request):
     municipality_policy.check(request.tenancy, VIEW)
-    municipalities = selectors.with_contacts(selectors.municipalities_overview(tenancy=request.tenancy))
-    return render(
-        request,
-        "organisations/municipality_list.html",
-        {
-            "municipalities": municipalities,
-            "summary": selectors.county_summary(municipalities),
-        },
-    )
+    # The coordinator function's overview of the municipalities (fridsam.coordination.hooks).
+    return render(request, "organisations/municipality_list.html", panels.municipality_list_context(request.tenancy))
 
 
 def municipality_detail(request, municipality_code):
@@ -41,47 +28,13 @@ def municipality_detail(request, municipality_code):
         {
             "municipality": municipality,
             "units": units,
-            "staff": selectors.municipality_staff(municipality=municipality),
             "populations": selectors.municipality_populations(municipality=municipality)[:10],
             "can_add_unit": unit_policy.can(tenancy, ADD, municipality),
-            **coordination_context(tenancy, municipality, units),
-            "check": check_for(municipality),
-            "responses": coordinator_responses_for(municipality=municipality),
-            "can_view_statistics": statistics_policy.can(tenancy, VIEW, municipality),
-            "can_manage_public_page": public_page_policy.can(tenancy, VIEW, municipality),
+            # the staff, the coordinator function, the health check, the questionnaire, the links to
+            # the statistics and the public page: each app's hooks.py
+            **panels.municipality_context(tenancy, municipality, units),
         },
     )
-
-
-def coordination_context(tenancy, municipality, units) -> dict:
-    """The coordinator function at a glance: posts (current first), the team, what the user may do."""
-    from django.utils import timezone
-
-    today = timezone.localdate()
-    posts = []
-    for post in coordination_selectors.posts_for_municipality(municipality=municipality):
-        descriptions = list(post.role_descriptions.all())
-        posts.append(
-            {
-                "post": post,
-                "current": post.is_current(today),
-                "assignment": next(a for a in post.assignments.all() if a.municipality_id == municipality.pk),
-                "role_description": descriptions[0] if descriptions else None,
-                "absence": next((a for a in post.absences.all() if a.start_date <= today <= a.end_date), None),
-                "can_change": coordination_policy.can(tenancy, CHANGE, post),
-                "can_change_own": coordination_policy.can(tenancy, CHANGE_OWN, post),
-            }
-        )
-    posts.sort(key=lambda item: (not item["current"], -item["post"].start_date.toordinal()))
-    teams = list(coordination_selectors.teams_for_municipality(municipality=municipality))
-    current_team = next((t for t in teams if t.end_date is None or t.end_date >= today), None)
-    member_units = {m.unit_id for m in current_team.members.all()} if current_team else set()
-    return {
-        "posts": posts,
-        "current_team": current_team,
-        "units_without_member": [u for u in units if u.is_active and u.pk not in member_units],
-        "can_change_setup": coordination_policy.can(tenancy, CHANGE, municipality),
-    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -122,7 +75,7 @@ def partner_list(request):
         request,
         "organisations/partner_list.html",
         {
-            "partners": selectors.partner_organisations(tenancy=request.tenancy),
+            "partners": panels.with_partner_contacts(selectors.partner_organisations(tenancy=request.tenancy)),
         },
     )
 
@@ -130,7 +83,7 @@ def partner_list(request):
 def _partner(request, pk, action):
     partner = get_object_or_404(selectors.partner_organisations(tenancy=request.tenancy), pk=pk)
     partner_policy.check(request.tenancy, action, partner)
-    return partner
+    return panels.with_partner_contacts([partner])[0]
 
 
 def partner_detail(request, pk):

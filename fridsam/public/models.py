@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fridsam.core.tenancy import ScopedManager
-from fridsam.core.validators import validate_no_personal_identity_number
+from fridsam.core.validators import validate_no_personal_identity_number, validate_phone_number
 
 TEXT = [validate_no_personal_identity_number]
 
@@ -32,7 +32,7 @@ class PublicPageDraft(models.Model):
     intro = models.TextField(
         _("introduction"), blank=True, max_length=1000, validators=[*TEXT, MaxLengthValidator(1000)]
     )
-    phone = models.CharField(_("social services phone"), max_length=40)
+    phone = models.CharField(_("social services phone"), max_length=40, validators=[validate_phone_number])
     opening_hours = models.CharField(_("opening hours"), max_length=200, validators=TEXT)
     after_hours = models.CharField(
         _("after hours (social emergency service)"), max_length=200, blank=True, validators=TEXT

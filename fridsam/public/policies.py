@@ -3,8 +3,8 @@ approve. Reading the published page needs nothing."""
 
 from __future__ import annotations
 
-from fridsam.accounts.models import Role
 from fridsam.core.policies import CHANGE, VIEW, PermissionPolicy
+from fridsam.core.roles import Role
 from fridsam.organisations.models import Municipality
 
 APPROVE = "approve"

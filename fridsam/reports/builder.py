@@ -18,8 +18,9 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from fridsam.core.quality import QUALITY_AREAS, SUCCESS_FACTORS, Area
 from fridsam.core.tenancy import unscoped
-from fridsam.healthcheck.rules import QUALITY_AREAS, RULES, SUCCESS_FACTORS, Area, Rule, Status
+from fridsam.healthcheck.rules import RULES, Rule, Status
 from fridsam.healthcheck.selectors import Check, checks_for, county_picture
 from fridsam.organisations.models import Municipality, MunicipalityPopulation
 from fridsam.reports.models import ReportText

@@ -8,12 +8,12 @@ from django.utils.translation import gettext as _
 from fridsam.core.audit import log_access
 from fridsam.core.forms import render_form_page, save_form
 from fridsam.core.models import AccessAction
+from fridsam.core.pdf import render_pdf
 from fridsam.core.policies import CHANGE, VIEW
 from fridsam.organisations.policies import municipality_policy
 from fridsam.reports import builder, services
 from fridsam.reports.forms import ReportTextForm
 from fridsam.reports.models import ReportText
-from fridsam.reports.pdf import render_pdf
 from fridsam.statistics.policies import county_or_404, statistics_policy
 
 

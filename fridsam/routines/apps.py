@@ -6,6 +6,3 @@ class RoutinesConfig(AppConfig):
     name = "fridsam.routines"
     label = "routines"
     verbose_name = _("Routines and action plans")
-
-    def ready(self):
-        from fridsam.routines import reminders  # noqa: F401

@@ -1,12 +1,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fridsam.accounts.models import MUNICIPAL_ROLES, Role, User
+from fridsam.accounts.models import User
 from fridsam.core import uploads
-from fridsam.core.forms import DateInput, TargetGroupsForm
+from fridsam.core.forms import DateInput
+from fridsam.core.goals import GoalResult
+from fridsam.core.roles import MUNICIPAL_ROLES, Role
 from fridsam.core.validators import validate_no_personal_identity_number
-from fridsam.routines.models import BODY_MAX, ActivityStatus, DocumentKind, GoalResult
+from fridsam.organisations.forms import TargetGroupsForm
+from fridsam.routines.models import BODY_MAX, ActivityStatus, DocumentKind
 from fridsam.routines.services import ATTACHMENT_MAX
+from fridsam.statistics.models import Indicator
 
 TEXT = [validate_no_personal_identity_number]
 ROLE_CHOICES = [(r, label) for r, label in Role.choices if r in MUNICIPAL_ROLES]
@@ -108,8 +112,6 @@ class ActivityForm(forms.Form):
     indicator = forms.ModelChoiceField(label=_("Indicator it moves"), queryset=None, required=False)
 
     def __init__(self, *args, owners=None, **kwargs):
-        from fridsam.statistics.models import Indicator
-
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners
         self.fields["indicator"].queryset = Indicator.objects.filter(is_active=True).order_by("order")

@@ -9,6 +9,8 @@ flagged when it passes, and the staff it concerns confirm they have read the ver
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
@@ -16,7 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from fridsam.collaboration.models import GoalResult  # the same yearly verdict as a group's goals
+from fridsam.core.goals import GoalResult
 from fridsam.core.tenancy import ScopedManager
 from fridsam.core.validators import validate_no_personal_identity_number
 
@@ -122,8 +124,6 @@ class DocumentVersion(models.Model):
 
 
 def attachment_path(instance, filename):
-    import uuid
-
     return f"routines/{instance.version.document.municipality_id}/{uuid.uuid4().hex}"
 
 

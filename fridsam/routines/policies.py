@@ -7,8 +7,8 @@ version, confirms a review or archives a document. Every staff member confirms r
 
 from __future__ import annotations
 
-from fridsam.accounts.models import MUNICIPAL_ROLES, Role
 from fridsam.core.policies import ADD, CHANGE, VIEW, PermissionPolicy
+from fridsam.core.roles import MUNICIPAL_ROLES, Role
 from fridsam.routines.models import ActionPlan, Document, DocumentVersion, VersionStatus
 
 APPROVE = "approve"

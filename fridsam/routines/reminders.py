@@ -8,12 +8,24 @@ import datetime
 
 from django.urls import reverse
 
-from fridsam.accounts.models import Role, memberships_unscoped
-from fridsam.core.reminders import Due, register
-from fridsam.routines.models import Acknowledgement, Activity, ActivityStatus, Document, DocumentVersion, VersionStatus
+from fridsam.accounts.models import memberships_unscoped
+from fridsam.core.reminders import Due, register, register_label
+from fridsam.core.roles import Role
+from fridsam.routines.models import (
+    Acknowledgement,
+    Activity,
+    ActivityStatus,
+    Document,
+    DocumentKind,
+    DocumentVersion,
+    VersionStatus,
+)
 from fridsam.routines.selectors import REVIEW_SOON_DAYS
 
 ACTIVITY_AHEAD = datetime.timedelta(days=14)
+
+# The messages name the kind of document in lower case: "the routine …", "the checklist …".
+register_label("kind", lambda kind: str(dict(DocumentKind.choices).get(kind, kind)).lower())
 
 
 def _params(document):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q
 
-from fridsam.competence.selectors import staff
+from fridsam.accounts.selectors import staff
 from fridsam.routines.models import Acknowledgement, Document, DocumentVersion, VersionStatus
 
 REVIEW_SOON_DAYS = 30

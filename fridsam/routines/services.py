@@ -12,11 +12,12 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fridsam.accounts.models import MUNICIPAL_ROLES
+from fridsam.accounts.models import memberships_unscoped
 from fridsam.core import reminders, uploads
 from fridsam.core.audit import log_access
 from fridsam.core.dates import add_months
 from fridsam.core.models import AccessAction
+from fridsam.core.roles import MUNICIPAL_ROLES, Role
 from fridsam.core.validators import validate_no_personal_identity_number
 from fridsam.organisations.models import UnitType
 from fridsam.routines.models import (
@@ -150,8 +151,6 @@ def version_return(*, version: DocumentVersion, user, request=None) -> DocumentV
 
 
 def _managers(document):
-    from fridsam.accounts.models import Role, memberships_unscoped
-
     return (
         memberships_unscoped()
         .active()
@@ -172,7 +171,7 @@ def version_approve(
             raise ValidationError(_("Only a version in review can be approved."))
         if version.writers.filter(pk=user.pk).exists():
             # Four eyes, as for role descriptions and the public page.
-            raise ValidationError(_("Someone who did not write the version approves it."))
+            raise ValidationError(_("The version must be approved by someone who did not write it."))
         document = version.document
         DocumentVersion.system_objects.filter(document=document, status=VersionStatus.APPROVED).update(
             status=VersionStatus.SUPERSEDED

@@ -9,12 +9,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from fridsam.accounts.models import MUNICIPAL_ROLES, Role, User
+from fridsam.accounts.models import User
 from fridsam.core.audit import log_access
 from fridsam.core.forms import add_service_errors, render_form_page, run_service, save_form
 from fridsam.core.models import AccessAction
 from fridsam.core.policies import ADD, CHANGE, VIEW
-from fridsam.organisations.models import Municipality
+from fridsam.core.roles import MUNICIPAL_ROLES, Role
+from fridsam.organisations.models import Municipality, UnitType
 from fridsam.routines import selectors, services
 from fridsam.routines.forms import (
     ActionPlanForm,
@@ -130,8 +131,16 @@ def document_detail(request, pk):
     tenancy = request.tenancy
     today = timezone.localdate()
     current = document.current_version
+    # A draft, and a version in review, are seen only by whoever may write or approve it: for
+    # everyone else the document has its version in force and its history, nothing else.
     open_version = services.open_version(document)
-    versions = list(document.versions.select_related("approved_by", "written_by").order_by("-number"))
+    if open_version is not None and not version_visible(tenancy, open_version):
+        open_version = None
+    versions = [
+        v
+        for v in document.versions.select_related("approved_by", "written_by", "document").order_by("-number")
+        if version_visible(tenancy, v)
+    ]
     overseer = tenancy.has_role(Role.COORDINATOR, Role.MANAGER, municipality=document.municipality) or tenancy.has_role(
         Role.COUNTY_ANALYST
     )
@@ -185,8 +194,6 @@ def _concerns(document, tenancy) -> bool:
 
 
 def _targets(document) -> str:
-    from fridsam.organisations.models import UnitType
-
     units, roles = dict(UnitType.choices), dict(Role.choices)
     return "; ".join(
         part

@@ -9,6 +9,8 @@ import io
 from collections.abc import Iterable, Sequence
 
 from django.http import HttpResponse
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -34,9 +36,6 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
 
 
 def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[object]], *, title: str = "Fridsam") -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     workbook = Workbook(write_only=False)
     sheet = workbook.active
     sheet.title = title[:31]

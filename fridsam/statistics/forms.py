@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fridsam.core import uploads
 from fridsam.core.forms import DateInput
-from fridsam.healthcheck.rules import QUALITY_AREAS, SUCCESS_FACTORS, Area
+from fridsam.core.quality import QUALITY_AREAS, SUCCESS_FACTORS, Area
 from fridsam.statistics.models import Observation, Unit
 from fridsam.statistics.services import Figure
 

@@ -14,9 +14,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fridsam.core.quality import Area
 from fridsam.core.tenancy import ScopedManager
 from fridsam.core.validators import validate_no_personal_identity_number
-from fridsam.healthcheck.rules import Area
 
 FIRST_YEAR = 2000
 LAST_YEAR = 2100

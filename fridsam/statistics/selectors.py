@@ -19,8 +19,8 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db.models import Prefetch
 
-from fridsam.accounts.models import MUNICIPAL_ROLES
 from fridsam.coordination.models import Absence, PostAssignment
+from fridsam.core.roles import MUNICIPAL_ROLES
 from fridsam.organisations.models import MunicipalityPopulation
 from fridsam.statistics import suppression
 from fridsam.statistics.models import Indicator, IndicatorDefinition, IndicatorValue, Observation, Unit

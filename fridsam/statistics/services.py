@@ -16,12 +16,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fridsam.accounts.models import Role
 from fridsam.core import uploads
 from fridsam.core.audit import log_access
 from fridsam.core.models import AccessAction
+from fridsam.core.roles import Role
 from fridsam.core.validators import validate_no_personal_identity_number
-from fridsam.organisations.models import Municipality
+from fridsam.organisations.models import Municipality, MunicipalityPopulation
 from fridsam.statistics import importers
 from fridsam.statistics.models import FIRST_YEAR, LAST_YEAR, Indicator, IndicatorValue, Observation, Unit, ValueSource
 
@@ -354,8 +354,6 @@ POPULATION_KEYS = {"befolkning": "total", "befolkning_vuxna": "adults"}
 def _population_changes(wanted: dict, result: ImportResult) -> dict[tuple[int, int], dict]:
     """Population rows of an import (inhabitants, adults) merged with what is stored; errors
     for adults above the total or a new year without its total."""
-    from fridsam.organisations.models import MunicipalityPopulation
-
     if not wanted:
         return {}
     ids = sorted({k[0] for k in wanted})
@@ -381,8 +379,6 @@ def _population_changes(wanted: dict, result: ImportResult) -> dict[tuple[int, i
 
 
 def _write_populations(changes: dict[tuple[int, int], dict]) -> None:
-    from fridsam.organisations.models import MunicipalityPopulation
-
     new = [
         MunicipalityPopulation(municipality_id=mid, year=year, total=row["total"], adults=row["adults"])
         for (mid, year), row in changes.items()

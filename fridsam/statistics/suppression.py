@@ -29,7 +29,11 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
+import numpy as np
 from django.conf import settings
+from scipy.optimize import linprog
+from scipy.sparse import coo_matrix, hstack, identity
+from scipy.sparse.linalg import lsqr
 
 Key = Hashable
 
@@ -230,10 +234,6 @@ def _at_minimum(equations, variables) -> set | None:
     """The variables that equal 1 in every solution of the equations with all variables ≥ 1:
     maximise the sum of s_i with x_i − s_i ≥ 1 and 0 ≤ s_i ≤ 1; at the optimum s_i > 0 for every
     variable that can exceed 1 (the feasible set is convex)."""
-    import numpy as np
-    from scipy.optimize import linprog
-    from scipy.sparse import coo_matrix, hstack, identity
-
     n = len(variables)
     index = {v: i for i, v in enumerate(variables)}
     data, row_ids, col_ids = [], [], []
@@ -261,9 +261,6 @@ def _fixed_by_equations(rows, variables) -> set:
     zero exactly there, with probability one; two projections guard against an unlucky draw."""
     if not variables:
         return set()
-    import numpy as np
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.linalg import lsqr
 
     index = {v: i for i, v in enumerate(variables)}
     data, row_ids, col_ids = [], [], []

@@ -27,8 +27,9 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from fridsam.accounts.models import Membership, Role, User
+from fridsam.accounts.models import Membership, User
 from fridsam.competence.models import CompetencePlan, Course, Requirement, TrainingRecord
+from fridsam.core.roles import Role
 from fridsam.core.testing import count_queries
 from fridsam.organisations.models import County, Municipality, Unit
 

@@ -13,10 +13,10 @@ import time
 import pytest
 from django.urls import reverse
 
-from fridsam.accounts.models import Role
 from fridsam.accounts.services import membership_grant
 from fridsam.accounts.tests import factories as account_factories
 from fridsam.coordination import services
+from fridsam.core.roles import Role
 from fridsam.core.testing import count_queries
 from fridsam.organisations.models import County, Municipality
 from fridsam.organisations.tests import factories as org_factories

@@ -21,7 +21,8 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.hashers import make_password
 
-from fridsam.accounts.models import Membership, Role, User
+from fridsam.accounts.models import Membership, User
+from fridsam.core.roles import Role
 from fridsam.core.testing import count_queries
 from fridsam.followup import services, tallies
 from fridsam.followup.models import FollowUpRecord, Intervention

@@ -21,10 +21,10 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from fridsam.accounts.models import Role
 from fridsam.accounts.services import membership_grant
 from fridsam.accounts.tests import factories as account_factories
 from fridsam.coordination import services as coordination
+from fridsam.core.roles import Role
 from fridsam.core.testing import count_queries
 from fridsam.organisations.models import County, Municipality, MunicipalityPopulation
 from fridsam.statistics.models import Indicator, Unit

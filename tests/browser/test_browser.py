@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from fridsam.demo import data
-from fridsam.demo.services import demo_totp_secret
+from fridsam.demo.users import demo_totp_secret
 from tests.browser.conftest import assert_accessible
 
 ROLES = dict(data.DEMO_ACCOUNTS)

@@ -3,9 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from fridsam.accounts.models import Membership, Role
+from fridsam.accounts.models import Membership
 from fridsam.accounts.tests import factories
 from fridsam.core.models import AccessLogEntry
+from fridsam.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

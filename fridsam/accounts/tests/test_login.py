@@ -13,9 +13,9 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from fridsam.accounts.models import Role
 from fridsam.accounts.tests import factories
 from fridsam.core.models import AccessAction, AccessLogEntry
+from fridsam.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -189,7 +189,7 @@ def test_a_used_totp_code_is_never_accepted_again(world, client):
     """The code that logged in is refused 33 s later, although the ±1 step tolerance still
     covers it and allauth's memory of used codes (one period) has expired."""
     user = world.own.users[Role.SOCIAL_WORKER]
-    start = time.time()
+    start = time.time() // 30 * 30  # the start of a step: 33 s later is the next step, inside the tolerance
     code = _code_at(user, start)
     password_step(client, user.username)
     assert client.post(MFA, {"code": code}).status_code == 302
@@ -200,6 +200,8 @@ def test_a_used_totp_code_is_never_accepted_again(world, client):
         response = client.post(MFA, {"code": code})
     assert response.status_code == 200 and "code" in response.context["form"].errors
     assert client.get(START)["Location"].startswith(LOGIN)
+    with mock.patch("time.time", return_value=start + 33):
+        assert client.post(MFA, {"code": _code_at(user, start + 33)}).status_code == 302  # a new code works
 
 
 def test_a_code_of_an_earlier_step_is_refused_after_a_later_one(world, client):
@@ -233,3 +235,7 @@ def test_the_code_that_set_the_app_up_does_not_log_in(world, client, django_capt
     cache.clear()
     password_step(client, user.username)
     assert client.post(MFA, {"code": code}).status_code == 200
+    # The step after the one that set the app up logs in: the new user is not kept waiting.
+    step = int(time.time()) // 30
+    with mock.patch("time.time", return_value=(step + 1) * 30 + 1):
+        assert client.post(MFA, {"code": pyotp.TOTP(secret).at((step + 1) * 30 + 1)}).status_code == 302

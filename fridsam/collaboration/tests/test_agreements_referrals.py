@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from fridsam.accounts.models import Role
 from fridsam.collaboration import services
 from fridsam.collaboration.models import OPEN_COMPARISON_PARTIES, Agreement, add_months
+from fridsam.core.roles import Role
 from fridsam.healthcheck.facts import facts_for
 from fridsam.healthcheck.rules import RULES_BY_ID, Status
 from fridsam.organisations.tests import factories as org_factories

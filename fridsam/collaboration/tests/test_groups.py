@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from fridsam.accounts.models import Role
 from fridsam.collaboration import selectors, services
 from fridsam.collaboration.models import CollaborationGroup, GroupKind
+from fridsam.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 PURPOSE = "Samordna stödet till våldsutsatta mellan socialtjänst, polis och kvinnojour."

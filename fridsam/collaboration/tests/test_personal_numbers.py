@@ -4,10 +4,10 @@ separators are refused, on the form and in the service."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from fridsam.accounts.models import Role
 from fridsam.collaboration import services
 from fridsam.collaboration.forms import LinesField
 from fridsam.collaboration.models import CollaborationGroup, GroupKind
+from fridsam.core.roles import Role
 
 NUMBERS = ["121212–1212", "121212\u00a01212", "121212\u20111212", "121212\u22121212", "121212\u200b1212"]
 

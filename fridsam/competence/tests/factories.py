@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime
 
-from fridsam.accounts.models import Role
 from fridsam.competence import services
 from fridsam.competence.models import Course
+from fridsam.core.roles import Role
 
 
 def course(county, code="GRUND", *, topics=("basics",), level="basic", municipality=None, title=None) -> Course:

@@ -12,11 +12,13 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fridsam.accounts.models import Membership, Role, User
+from fridsam.accounts import selectors as account_selectors
+from fridsam.accounts.models import Membership, User
 from fridsam.competence import selectors
 from fridsam.competence.models import CompetencePlan, PlanStatus, Requirement, TrainingRecord
 from fridsam.competence.tests import factories
 from fridsam.core.dates import add_months
+from fridsam.core.roles import Role
 from fridsam.organisations.models import Unit
 
 ROLES = [Role.SOCIAL_WORKER, Role.MANAGER, Role.COORDINATOR]
@@ -134,7 +136,7 @@ def test_coverage_equals_a_brute_force_count(world, on, staff, requirements, rec
         assert got == expected
 
         # The per-person view agrees with the aggregate.
-        members = selectors.staff([tenant.municipality.pk], on).select_related("unit")
+        members = account_selectors.staff([tenant.municipality.pk], on).select_related("unit")
         people = selectors.people(members, plan, on)
         per_person = Counter()
         for p in people:

@@ -10,11 +10,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from fridsam.accounts.models import Role
 from fridsam.competence import services
 from fridsam.competence.models import TrainingRecord
 from fridsam.competence.tests import factories
 from fridsam.core import uploads
+from fridsam.core.roles import Role
 from fridsam.core.tests import bombs
 
 pytestmark = pytest.mark.django_db

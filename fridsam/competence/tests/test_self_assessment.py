@@ -8,10 +8,10 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from fridsam.accounts.models import Role
 from fridsam.accounts.services import membership_grant
 from fridsam.accounts.tests import factories as accounts
 from fridsam.competence import selectors
+from fridsam.core.roles import Role
 from fridsam.evaluation.models import Question, Response
 from fridsam.organisations.tests import factories as organisations
 

@@ -8,13 +8,13 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 
-from fridsam.accounts.models import Role
 from fridsam.accounts.services import membership_grant
 from fridsam.accounts.tests import factories as accounts
 from fridsam.competence import services
 from fridsam.competence.models import CompetencePlan, OnboardingItem, PlanStatus, TrainingRecord
 from fridsam.competence.tests import factories
 from fridsam.core.models import AccessLogEntry
+from fridsam.core.roles import Role
 from fridsam.statistics.models import Indicator, IndicatorValue
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +35,32 @@ def test_a_plan_is_approved_by_a_manager_and_is_then_frozen(world):
             courses=[course],
             user=world.own.users[Role.COORDINATOR],
         )
+
+
+def test_nobody_approves_a_plan_they_wrote_part_of(world):
+    """Four eyes, as for routines: a manager who started the plan or changed a requirement sends
+    it to another manager."""
+    from fridsam.accounts.tests import factories as account_factories
+
+    manager = world.own.users[Role.MANAGER]
+    course = factories.course(world.own.county)
+    plan = services.plan_start(municipality=world.own.municipality, year=TODAY.year, user=manager)
+    services.requirement_save(
+        plan=plan,
+        fields={"title": "Grund", "unit_type": "", "role": "", "months": 6},
+        courses=[course],
+        user=world.own.users[Role.COORDINATOR],
+    )
+    with pytest.raises(ValidationError, match="någon som inte har skrivit den"):
+        services.plan_approve(plan=plan, user=manager)
+    other = account_factories.staff(Role.MANAGER, municipality=world.own.municipality, username="other-manager")
+    services.step_save(plan=plan, fields={"title": "Samtal", "days": 30, "responsible": "coordinator"}, user=other)
+    with pytest.raises(ValidationError, match="någon som inte har skrivit den"):
+        services.plan_approve(plan=plan, user=other)
+    third = account_factories.staff(Role.MANAGER, municipality=world.own.municipality, username="third-manager")
+    services.plan_approve(plan=plan, user=third)
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.APPROVED and plan.approved_by == third
 
 
 def test_a_plan_without_requirements_is_not_approved(world):

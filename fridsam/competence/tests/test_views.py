@@ -10,10 +10,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from fridsam.accounts.models import Membership, Role, User
+from fridsam.accounts.models import Membership, User
 from fridsam.competence import services
 from fridsam.competence.models import CalendarFeed, Event, EventResponse, TrainingRecord
 from fridsam.competence.tests import factories
+from fridsam.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()

@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from fridsam.accounts.models import Role
 from fridsam.coordination import services
 from fridsam.coordination.selectors import entry_points_for
+from fridsam.core.roles import Role
 from fridsam.core.testing import count_queries
 
 pytestmark = pytest.mark.django_db

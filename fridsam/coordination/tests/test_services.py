@@ -5,11 +5,12 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from fridsam.accounts.models import Membership, Role
+from fridsam.accounts.models import Membership
 from fridsam.accounts.tests import factories as account_factories
 from fridsam.coordination import services
 from fridsam.coordination.models import Absence, CoordinatorPost, PostAssignment, RoleDescription, TeamMember
 from fridsam.core.models import AccessLogEntry
+from fridsam.core.roles import Role
 from fridsam.organisations.tests import factories as org_factories
 
 pytestmark = pytest.mark.django_db

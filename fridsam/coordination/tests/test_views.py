@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from fridsam.accounts.models import Role
 from fridsam.coordination.models import CoordinatorPost, RoleDescription
+from fridsam.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -3,11 +3,11 @@
 import pytest
 from django.urls import reverse
 
-from fridsam.accounts.models import Role
 from fridsam.core.admin import AccessLogEntryAdmin
 from fridsam.core.admin_site import site
 from fridsam.core.audit import log_access
 from fridsam.core.models import AccessAction, AccessLogEntry
+from fridsam.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -38,11 +38,19 @@ def test_the_administrator_sees_account_events_but_not_who_read_which_case(world
         purpose="uppföljning",
     )
     failed = log_access(action=AccessAction.LOGIN_FAILED, object_type="accounts.user", detail="attempted username: x")
+    probe = log_access(  # a county analyst's refused attempt: reviewed by nobody else
+        action=AccessAction.DENIED,
+        object_type="followup.followuprecord",
+        object_id="77",
+        user=world.own.users[Role.COUNTY_ANALYST],
+        county=world.own.county,
+        detail="followup:record_detail 404",
+    )
     login(world.administrator)
     page = client.get(reverse("admin:core_accesslogentry_changelist"))
     assert page.status_code == 200
     shown = set(page.context["cl"].result_list.values_list("pk", flat=True))
-    assert failed.pk in shown and read.pk not in shown
+    assert failed.pk in shown and probe.pk in shown and read.pk not in shown
     assert client.get(reverse("admin:core_accesslogentry_change", args=[failed.pk])).status_code == 200
     # The row itself is not found either (the admin redirects to its index, saying so).
     assert client.get(reverse("admin:core_accesslogentry_change", args=[read.pk])).status_code == 302

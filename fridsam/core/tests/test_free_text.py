@@ -9,9 +9,9 @@ from django.core.management import call_command
 from django.db import models
 from django.test.utils import isolate_apps
 
-from fridsam.accounts.models import Role
 from fridsam.core import free_text
 from fridsam.core.models import AccessAction, AccessLogEntry
+from fridsam.core.roles import Role
 from fridsam.core.validators import contains_personal_identity_number, validate_no_personal_identity_number
 from fridsam.organisations.models import Unit
 
@@ -111,3 +111,23 @@ def test_a_personal_identity_number_in_the_log_filters_is_refused_and_masked(wor
     )
     assert entry.detail.startswith("username=******") and "121212" not in entry.detail
     assert all(not contains_personal_identity_number(e.detail + e.purpose) for e in AccessLogEntry.objects.all())
+
+
+@pytest.mark.django_db
+def test_text_stored_before_a_separator_was_recognised_is_found(world):
+    """A number saved past an older validator stays until someone removes it: the command finds
+    where it is, and prints where, never the number."""
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    from fridsam.organisations.models import Unit
+
+    Unit.system_objects.filter(pk=world.own.unit.pk).update(name="Enhet 121212\u20281212")  # past the validator
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="1 stored texts"):
+        call_command("find_personal_numbers", stdout=out)
+    assert f"organisations.Unit.name id={world.own.unit.pk}" in out.getvalue()
+    assert "1212" not in out.getvalue().replace(str(world.own.unit.pk), "")
+    Unit.system_objects.filter(pk=world.own.unit.pk).update(name="Enhet Vuxen")
+    call_command("find_personal_numbers", stdout=io.StringIO())

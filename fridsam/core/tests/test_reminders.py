@@ -11,11 +11,12 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from fridsam.accounts.models import Membership, Role
+from fridsam.accounts.models import Membership
 from fridsam.competence import services as competence
 from fridsam.competence.tests import factories
 from fridsam.core import reminders
 from fridsam.core.models import Reminder
+from fridsam.core.roles import Role
 from fridsam.routines import services as routines
 
 pytestmark = pytest.mark.django_db

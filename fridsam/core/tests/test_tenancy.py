@@ -2,10 +2,11 @@
 
 import pytest
 
-from fridsam.accounts.models import Membership, Role
+from fridsam.accounts.models import Membership
 from fridsam.accounts.selectors import tenancy_for_user
 from fridsam.core.audit import log_access
 from fridsam.core.models import AccessLogEntry
+from fridsam.core.roles import Role
 from fridsam.core.tenancy import EMPTY, ScopeError, tenant_scope
 from fridsam.organisations.models import PartnerOrganisation, Unit
 

@@ -15,6 +15,7 @@ from fridsam.core.validators import (
     find_personal_identity_numbers,
     redact_personal_identity_numbers,
     validate_no_personal_identity_number,
+    validate_phone_number,
 )
 
 
@@ -83,17 +84,19 @@ def test_look_alikes_are_accepted(text):
 
 dates = st.dates(min_value=datetime.date(1890, 1, 1), max_value=datetime.date(2025, 12, 31))
 # Separators are drawn from the Unicode categories, never from a list of known characters: any
-# dash (Pd), any space (Zs), any invisible format character (Cf), spaces around a dash, and
-# invisible characters anywhere around them.
+# dash (Pd), any space (Zs), any line break or control character (Zl, Zp, Cc: a number split over
+# two lines), any invisible format character (Cf) or combining mark (Mn, Me), spaces around a
+# dash, and invisible characters anywhere around them.
 dashes = st.characters(categories=["Pd"])
 spaces = st.characters(categories=["Zs"])
-invisibles = st.text(alphabet=st.characters(categories=["Cf"]), max_size=2)
+INVISIBLE = ["Cf", "Mn", "Me"]
+invisibles = st.text(alphabet=st.characters(categories=INVISIBLE), max_size=2)
 separators = st.builds(
     lambda before, sep, after: before + sep + after,
     invisibles,
     st.one_of(
         st.just(""),
-        st.characters(categories=["Pd", "Zs", "Cf"]),
+        st.characters(categories=["Pd", "Zs", "Zl", "Zp", "Cc", *INVISIBLE]),
         st.builds(lambda a, d, b: a + d + b, st.text(spaces, max_size=3), dashes, st.text(spaces, max_size=3)),
         st.text(spaces, min_size=1, max_size=3),
     ),
@@ -167,6 +170,12 @@ def test_dates_alone_are_accepted(date, fmt):
         "1212\u200b12-1212",  # an invisible character inside the date
         "121212 + 1212",  # over 100 years old, spaced
         "Klienten (121212–1212) ringde.",
+        "121212\ufe0f1212",  # a variation selector (invisible)
+        "121212\u31641212",  # Hangul filler, shown as a blank
+        "121212\u115f1212",  # Hangul choseong filler
+        "121212\n1212",  # split over two lines of a text area
+        "121212\r\n1212",
+        "1\u03012\u03011212-1212",  # combining marks on the digits
     ],
 )
 def test_numbers_with_typographic_separators_are_rejected(text):
@@ -208,7 +217,7 @@ def test_a_centenarian_plus_is_a_separator(date, serial, spaced, coordination):
     serial=serials,
     twelve=st.booleans(),
     positions=st.lists(st.integers(min_value=0, max_value=12), min_size=1, max_size=4),
-    invisible=st.characters(categories=["Cf"]),
+    invisible=st.characters(categories=INVISIBLE),
 )
 def test_invisible_characters_anywhere_in_the_number_do_not_hide_it(date, serial, twelve, positions, invisible):
     ten, full = make_number(date, serial)
@@ -267,3 +276,36 @@ def test_the_look_alike_corpus_is_the_same_every_run():
     assert look_alikes.corpus(50) == look_alikes.corpus(50)
     kinds = {kind for kind, _text in look_alikes.corpus()}
     assert kinds == {"phone", "date", "case_number", "amount", "sentence"}
+
+
+@pytest.mark.parametrize(
+    "phone", ["070-123 45 67", "08-123 456 78", "+46 70 123 45 67", "0701234567", "020\u201312 12 12", "114 14", "112"]
+)
+def test_telephone_numbers_as_people_write_them_are_accepted(phone):
+    validate_phone_number(phone)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("pnr 121212-1212", "personal_identity_number"),
+        ("121212\u20131212", "personal_identity_number"),
+        ("19121212-1212", "personal_identity_number"),
+        ("ring Anna efter kl 15", "phone"),
+        ("070-123 45 67 eller mejl", "phone"),
+    ],
+)
+def test_a_telephone_field_holds_a_telephone_number_and_nothing_else(text, code):
+    with pytest.raises(ValidationError) as info:
+        validate_phone_number(text)
+    assert info.value.code == code
+
+
+@pytest.mark.django_db
+def test_the_public_page_does_not_publish_a_personal_identity_number_as_its_phone(world):
+    from fridsam.public.models import PublicPageDraft
+
+    draft = PublicPageDraft(municipality=world.own.municipality, phone="pnr 121212-1212")
+    with pytest.raises(ValidationError) as info:
+        draft.full_clean()
+    assert "phone" in info.value.message_dict

@@ -6,10 +6,11 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Q
 
-from fridsam.accounts.models import Membership, Role, User
+from fridsam.accounts.models import Membership, User
 from fridsam.coordination.models import PostAssignment
 from fridsam.core.audit import verify_chain
 from fridsam.core.models import AccessLogEntry
+from fridsam.core.roles import Role
 from fridsam.demo import data
 from fridsam.organisations.models import Municipality, MunicipalityPopulation, Unit
 

@@ -4,8 +4,8 @@ result only when enough partners answered, and never who answered what."""
 import pytest
 from django.utils import timezone
 
-from fridsam.accounts.models import Role
 from fridsam.accounts.tests import factories as account_factories
+from fridsam.core.roles import Role
 from fridsam.evaluation.models import Response
 from fridsam.evaluation.selectors import PARTNER_KEY, partner_results
 from fridsam.organisations.tests import factories as org_factories

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from fridsam.accounts.models import Role
+from fridsam.core.roles import Role
 from fridsam.evaluation.models import Response
 from fridsam.evaluation.selectors import coordinator_answers_by_municipality
 

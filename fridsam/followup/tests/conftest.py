@@ -2,9 +2,9 @@ import datetime
 
 import pytest
 
-from fridsam.accounts.models import Role
+from fridsam.core.roles import Role
+from fridsam.demo.followup_data import load_demo_instruments
 from fridsam.followup import services
-from fridsam.followup.demo_instruments import load_demo_instruments
 
 
 @pytest.fixture

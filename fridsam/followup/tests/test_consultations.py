@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from fridsam.accounts.models import Role
+from fridsam.core.roles import Role
 from fridsam.followup import services
 from fridsam.followup.forms import possible_names
 from fridsam.followup.models import Consultation, ConsultationStatus

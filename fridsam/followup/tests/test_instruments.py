@@ -7,13 +7,13 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 
-from fridsam.accounts.models import Role
+from fridsam.core.roles import Role
+from fridsam.demo.followup_data import INSTRUMENTS
 from fridsam.followup import instruments as defs
 from fridsam.followup import services
-from fridsam.followup.demo_instruments import DIRECTORY
 from fridsam.followup.models import Assessment, InstrumentVersion
 
-RISK = json.loads((DIRECTORY / "demo-risk.json").read_text(encoding="utf-8"))
+RISK = json.loads((INSTRUMENTS / "demo-risk.json").read_text(encoding="utf-8"))
 
 
 def _answers(yes=(), oro=0):
@@ -24,7 +24,7 @@ def _answers(yes=(), oro=0):
 
 
 def test_the_demo_instruments_are_valid_demo_and_in_our_own_words():
-    for path in DIRECTORY.glob("*.json"):
+    for path in INSTRUMENTS.glob("*.json"):
         definition = defs.parse(path.read_text(encoding="utf-8"))
         assert definition.demo and definition.name.startswith("Demo:")
         assert "FREDA" not in path.read_text() and "DASH" not in path.read_text()

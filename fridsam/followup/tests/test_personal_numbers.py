@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 
-from fridsam.accounts.models import Role
 from fridsam.core.models import AccessLogEntry
+from fridsam.core.roles import Role
 from fridsam.core.validators import contains_personal_identity_number
 from fridsam.followup import purpose, services
 from fridsam.followup.forms import PurposeForm

@@ -6,8 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from fridsam.accounts.models import Role
-from fridsam.followup import references, services
+from fridsam.core import references
+from fridsam.core.roles import Role
+from fridsam.followup import services
 from fridsam.followup.models import EventKind, FollowUpRecord, Status
 from fridsam.followup.tests.conftest import fields
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fridsam.accounts.models import Role
+from fridsam.core.roles import Role
 from fridsam.followup import services, tallies
 from fridsam.followup.models import FollowUpRecord, Intervention
 from fridsam.statistics.models import Indicator, IndicatorValue, ValueSource

@@ -5,9 +5,9 @@ import datetime
 
 import pytest
 
-from fridsam.accounts.models import Role
 from fridsam.accounts.tests import factories as account_factories
 from fridsam.core.models import AccessLogEntry
+from fridsam.core.roles import Role
 from fridsam.core.testing import count_queries
 from fridsam.organisations.tests import factories as org_factories
 

@@ -4,8 +4,9 @@ import time
 import pytest
 from django.urls import reverse
 
-from fridsam.accounts.models import Role, User
+from fridsam.accounts.models import User
 from fridsam.coordination import services
+from fridsam.core.roles import Role
 from fridsam.core.testing import assert_query_budget, count_queries
 from fridsam.organisations.models import County, Municipality
 

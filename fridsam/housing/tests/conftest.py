@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from fridsam.accounts.models import Role
+from fridsam.core.roles import Role
 from fridsam.housing import services
 from fridsam.housing.models import Criterion, Result
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
-from fridsam.accounts.models import Role
+from fridsam.core.roles import Role
 from fridsam.core.tenancy import unscoped
 from fridsam.housing import services
 from fridsam.housing.models import LIVE_STATUSES, Allocation

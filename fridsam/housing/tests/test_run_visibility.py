@@ -15,9 +15,9 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fridsam.accounts.models import Role
 from fridsam.accounts.selectors import tenancy_for_user
 from fridsam.accounts.tests import factories as account_factories
+from fridsam.core.roles import Role
 from fridsam.core.testing import count_queries
 from fridsam.housing import selectors, services
 from fridsam.housing.models import Allocation, Proposal

@@ -9,8 +9,8 @@ from django.db import IntegrityError, connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from fridsam.accounts.models import Role
 from fridsam.core.models import AccessLogEntry
+from fridsam.core.roles import Role
 from fridsam.housing import selectors, services
 from fridsam.housing.models import (
     Allocation,

@@ -5,8 +5,8 @@ import itertools
 
 import pytest
 
-from fridsam.accounts.models import Role
 from fridsam.core.models import AccessLogEntry
+from fridsam.core.roles import Role
 from fridsam.core.testing import count_queries
 from fridsam.housing import services
 

@@ -2,8 +2,9 @@
 
 import pytest
 
-from fridsam.accounts.models import Membership, Role
+from fridsam.accounts.models import Membership
 from fridsam.core.models import AccessLogEntry
+from fridsam.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from fridsam.accounts.models import Role
 from fridsam.accounts.tests import factories as account_factories
+from fridsam.core.roles import Role
 from fridsam.core.testing import assert_query_budget, count_queries
 from fridsam.organisations.models import Unit
 from fridsam.organisations.tests import factories

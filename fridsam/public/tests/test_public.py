@@ -6,8 +6,8 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 
-from fridsam.accounts.models import Role
 from fridsam.accounts.services import membership_grant
+from fridsam.core.roles import Role
 from fridsam.public import services
 from fridsam.public.models import DraftStatus, PublishedPage
 
@@ -41,6 +41,8 @@ def test_anonymous_reads_the_published_page_without_cookies_or_foreign_requests(
     response = client.get(f"/stod/{world.own.municipality.code}/")
     assert response.status_code == 200
     assert not response.cookies, response.cookies
+    # Nothing stays in the browser's cache for whoever shares the computer to find.
+    assert "no-store" in response["Cache-Control"]
     html = response.content.decode()
     assert "Det finns hjälp." in html and "021-10 20 00" in html
     assert world.own.partner.name in html  # the local organisation chosen

@@ -8,7 +8,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from fridsam.accounts.models import Role
+from fridsam.core.roles import Role
 from fridsam.organisations.models import MunicipalityPopulation
 from fridsam.reports.models import ReportText
 from fridsam.statistics.models import Indicator, IndicatorValue, Observation

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from fridsam.accounts.models import Role
+from fridsam.core.roles import Role
 from fridsam.core.tests import bombs
 from fridsam.routines import services
 from fridsam.routines.models import Attachment

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from fridsam.accounts.models import Role
+from fridsam.core.roles import Role
 from fridsam.routines import services
 from fridsam.routines.models import Document
 

@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from fridsam.accounts.models import Role
 from fridsam.core.models import AccessLogEntry
+from fridsam.core.roles import Role
 from fridsam.healthcheck.facts import facts_for
 from fridsam.healthcheck.rules import RULES_BY_ID, Status
 from fridsam.routines import selectors, services
@@ -325,6 +325,28 @@ def test_a_drafts_attachment_is_served_only_to_whoever_may_see_the_draft(world, 
 
 
 @pytest.mark.django_db
+def test_the_document_page_shows_a_draft_only_to_whoever_may_see_it(world, login):
+    manager = world.own.users[Role.MANAGER]
+    document = _document(world.own, body="# Rutin\nUtkastets hemliga formulering.")
+    page_url = reverse("routines:document_detail", args=[document.pk])
+    readers = (world.own.users[Role.SOCIAL_WORKER], world.own.users[Role.COUNTY_ANALYST])
+    for reader in readers:
+        page = login(reader).get(page_url).content.decode()
+        assert "Utkastets hemliga formulering" not in page
+    assert "Utkastets hemliga formulering" in login(document.owner).get(page_url).content.decode()
+    _approve(document, manager)
+    services.version_write(
+        document=document, body="# Rutin\nNästa versions text.", change_note="Ny ansvarsfördelning", user=document.owner
+    )
+    for reader in readers:
+        page = login(reader).get(page_url).content.decode()
+        assert "Nästa versions text" not in page and "Ny ansvarsfördelning" not in page
+        assert "Version 2" not in page and "Utkastets hemliga formulering" in page  # the version in force
+    page = login(manager).get(page_url).content.decode()
+    assert "Ny ansvarsfördelning" in page
+
+
+@pytest.mark.django_db
 def test_nobody_approves_a_version_they_wrote(world, login):
     """Four eyes, as for role descriptions and the public page: a manager who wrote (part of) a
     version sends it for review, and another manager approves it."""
@@ -341,7 +363,7 @@ def test_nobody_approves_a_version_they_wrote(world, login):
     page = client.get(reverse("routines:document_detail", args=[document.pk])).content.decode()
     assert "en annan chef godkänner den" in page and "Godkänn version 1" not in page
     response = client.post(reverse("routines:version_action", args=[document.pk, version.pk, "godkann"]), follow=True)
-    assert "Någon som inte skrivit versionen godkänner den." in response.content.decode()
+    assert "Versionen måste godkännas av någon som inte har skrivit den." in response.content.decode()
     version.refresh_from_db()
     assert version.status == VersionStatus.IN_REVIEW
     # Whoever added a file wrote part of the version too.

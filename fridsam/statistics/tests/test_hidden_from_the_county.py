@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from fridsam.accounts.models import Role
 from fridsam.accounts.selectors import tenancy_for_user
 from fridsam.core.policies import ADD, CHANGE, VIEW
+from fridsam.core.roles import Role
 from fridsam.statistics import services
 from fridsam.statistics.models import IndicatorValue
 from fridsam.statistics.policies import statistics_policy

@@ -10,9 +10,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from fridsam.accounts.models import Role
 from fridsam.accounts.selectors import tenancy_for_user
 from fridsam.core.models import AccessAction, AccessLogEntry
+from fridsam.core.roles import Role
 from fridsam.statistics import services
 from fridsam.statistics.models import Indicator, IndicatorValue, ValueSource
 from fridsam.statistics.services import Figure, ImportFailed

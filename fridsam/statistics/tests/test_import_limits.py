@@ -10,8 +10,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from fridsam.accounts.models import Role
 from fridsam.core import uploads
+from fridsam.core.roles import Role
 from fridsam.core.tests import bombs
 from fridsam.statistics import importers
 from fridsam.statistics.models import IndicatorValue

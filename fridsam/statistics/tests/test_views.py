@@ -8,7 +8,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from fridsam.accounts.models import Role
+from fridsam.core.roles import Role
 from fridsam.core.testing import count_queries
 from fridsam.organisations.models import MunicipalityPopulation
 from fridsam.organisations.tests import factories as org_factories

@@ -2,7 +2,7 @@ import pyotp
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from fridsam.demo.services import demo_totp_secret
+from fridsam.demo.users import demo_totp_secret
 
 
 class Command(BaseCommand):

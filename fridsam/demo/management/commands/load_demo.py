@@ -2,7 +2,8 @@ from django.core.management.base import BaseCommand
 
 from fridsam.core.tenancy import unscoped
 from fridsam.demo import data
-from fridsam.demo.services import demo_county_load, demo_totp_secret
+from fridsam.demo.services import demo_county_load
+from fridsam.demo.users import demo_totp_secret
 
 
 class Command(BaseCommand):

@@ -1,5 +1,5 @@
-"""Load assessment instruments from definition files: ``load_instruments file.json …`` or
-``load_instruments --demo`` for the three demo instruments shipped with Fridsam."""
+"""Load assessment instruments from definition files: ``load_instruments file.json …``. The three
+demo instruments are in fridsam/demo/instruments/ (``load_demo`` loads them with the demo county)."""
 
 from pathlib import Path
 
@@ -8,20 +8,16 @@ from django.core.management.base import BaseCommand, CommandError
 
 from fridsam.core.tenancy import unscoped
 from fridsam.followup import services
-from fridsam.followup.demo_instruments import DIRECTORY as DEMO_DIR
 
 
 class Command(BaseCommand):
     help = "Load assessment instrument definitions (JSON)."
 
     def add_arguments(self, parser):
-        parser.add_argument("files", nargs="*", type=Path)
-        parser.add_argument("--demo", action="store_true", help="Load Fridsam's demo instruments.")
+        parser.add_argument("files", nargs="+", type=Path)
 
-    def handle(self, *args, files, demo, **options):
-        paths = list(files) + (sorted(DEMO_DIR.glob("*.json")) if demo else [])
-        if not paths:
-            raise CommandError("Give definition files, or --demo.")
+    def handle(self, *args, files, **options):
+        paths = list(files)
         with unscoped():
             for path in paths:
                 try:

@@ -1,4 +1,5 @@
-"""The municipality's own case reference, stored only as a keyed hash.
+"""A municipality's own case reference, stored only as a keyed hash (case follow-up, the housing
+exchange's applicants).
 
 A social worker types the journal system's reference ("IFO-2026-0412"); Fridsam keeps
 HMAC-SHA-256(key of the municipality, normalised reference). The same reference typed again finds

@@ -1,0 +1,21 @@
+"""The roles a person can hold in an organisation: the vocabulary of every permission.
+
+Lowest layer, because the tenancy (which data a role opens), the access log (the role of the one who
+read) and every permission policy speak of them. A membership (:mod:`fridsam.accounts.models`) gives a
+person one role in one organisation for a period.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    COUNTY_ANALYST = "county_analyst", _("County analyst")
+    COORDINATOR = "coordinator", _("Coordinator")
+    MANAGER = "manager", _("Manager")
+    SOCIAL_WORKER = "social_worker", _("Social worker")
+    PARTNER = "partner", _("Partner")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+MUNICIPAL_ROLES = (Role.COORDINATOR, Role.MANAGER, Role.SOCIAL_WORKER)

@@ -1,0 +1,54 @@
+"""The layers hold (ADR 0022): import-linter's contracts are kept, and the registries through which
+the lower layers show what the higher ones contribute are complete."""
+
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from importlinter.cli import EXIT_STATUS_SUCCESS, lint_imports
+
+from fridsam.core import navigation, reminders, start
+from fridsam.organisations import panels
+
+PYPROJECT = Path(__file__).resolve().parents[3] / "pyproject.toml"
+
+
+def test_the_import_contracts_are_kept(capsys):
+    result = lint_imports(config_filename=str(PYPROJECT), no_cache=True, no_logo=True)
+    assert result == EXIT_STATUS_SUCCESS, capsys.readouterr().out
+
+
+def test_every_section_of_the_start_page_and_place_in_the_menu_is_filled():
+    # A hooks.py that is not found (renamed, or its app's registration lost) leaves a hole here.
+    assert start.registered() == list(start.ORDER)
+    assert navigation.registered() == list(navigation.ORDER)
+
+
+def test_a_section_or_menu_place_nobody_decided_on_is_refused():
+    with pytest.raises(ImproperlyConfigured):
+        start.section("weather")
+    with pytest.raises(ImproperlyConfigured):
+        navigation.items("weather")
+
+
+def test_the_municipality_pages_get_their_panels_and_the_reminders_their_collectors():
+    assert {panel.__module__ for panel in panels._municipality_panels} == {
+        "fridsam.accounts.hooks",
+        "fridsam.coordination.hooks",
+        "fridsam.evaluation.hooks",
+        "fridsam.healthcheck.hooks",
+        "fridsam.public.hooks",
+        "fridsam.statistics.hooks",
+    }
+    assert [panel.__module__ for panel in panels._list_panels] == ["fridsam.coordination.hooks"]
+    assert [finder.__module__ for finder in panels._contact_finders] == ["fridsam.accounts.selectors"]
+    assert {collector.__module__ for collector in reminders._collectors} == {
+        "fridsam.competence.reminders",
+        "fridsam.routines.reminders",
+    }
+    assert "kind" in reminders._labels  # routines name the kind of document in their messages
+
+
+def test_two_panels_giving_the_same_name_is_an_error():
+    with pytest.raises(ValueError, match="check"):
+        panels._merge([{"check": 1}, {"check": 2}])

@@ -1,0 +1,31 @@
+"""What protected housing and the exchange show on the pages of others: allocations waiting and
+free places to report on the start page (fridsam.core.start), "Protected housing" and "Housing
+exchange" in the menu (fridsam.core.navigation)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from fridsam.core.navigation import items
+from fridsam.core.roles import MUNICIPAL_ROLES, Role
+from fridsam.core.start import Section, section
+from fridsam.housing.selectors import start_summary
+
+
+@section("housing")
+def housing(tenancy) -> list[Section]:
+    """Allocations waiting for the coordinator, free places for a provider's partner contact to report."""
+    summary = start_summary(tenancy)
+    return [Section("housing/start.html", summary)] if summary else []
+
+
+@items("housing")
+def housing_items(tenancy):
+    roles = tenancy.roles
+    found = []
+    if roles & {Role.COUNTY_ANALYST, Role.PARTNER, *MUNICIPAL_ROLES}:
+        found.append((_("Protected housing"), reverse("housing:provider_list")))
+    if roles & {Role.COORDINATOR, Role.MANAGER}:
+        found.append((_("Housing exchange"), reverse("housing:exchange_index")))
+    return found
