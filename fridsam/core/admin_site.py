@@ -67,10 +67,6 @@ class FridsamAdminSite(admin.AdminSite):
 site = FridsamAdminSite(name="admin")
 
 
-def _case_level(model) -> bool:
-    return model in case_level_models()
-
-
 class AdministratorModelAdmin(admin.ModelAdmin):
     """Administrators (a role, not Django's superuser flag) manage what is registered here.
     Every change made here is written to the access log as well as to Django's admin history."""
@@ -109,7 +105,7 @@ class AdministratorModelAdmin(admin.ModelAdmin):
             collector = NestedObjects(using=router.db_for_write(objs[0]._meta.model), origin=objs)
             collector.collect(objs)
             touched = {type(o) for o in collector.protected} | set(collector.model_objs)
-            case_level = sorted({str(m._meta.verbose_name_plural) for m in touched if _case_level(m)})
+            case_level = sorted({str(m._meta.verbose_name_plural) for m in touched & set(case_level_models())})
             if case_level:
                 return [], {}, set(case_level), []
         return super().get_deleted_objects(objs, request)

@@ -6,6 +6,7 @@ from django.urls import reverse
 from fridsam.core.admin import AccessLogEntryAdmin
 from fridsam.core.admin_site import site
 from fridsam.core.audit import log_access
+from fridsam.core.caselevel import case_level_models
 from fridsam.core.models import AccessAction, AccessLogEntry
 from fridsam.core.roles import Role
 
@@ -16,13 +17,10 @@ pytestmark = pytest.mark.django_db
 NARROWED = {AccessLogEntry: AccessLogEntryAdmin}
 
 
-def _case_level(model) -> bool:
-    return "case_municipality" in (getattr(model._default_manager, "scope_paths", None) or {})
-
-
 def test_no_case_level_model_is_registered_unless_narrowed():
+    case_level = set(case_level_models())  # the case_municipality scope and the declared ones
     for model, model_admin in site._registry.items():
-        if _case_level(model):
+        if model in case_level:
             assert type(model_admin) is NARROWED.get(model), f"{model._meta.label} is case-level data"
             assert "get_queryset" in type(model_admin).__dict__
 
