@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from fridsam.accounts.selectors import tenancy_for_user
+from fridsam.core.actor import Actor, acting, client_ip
 from fridsam.core.tenancy import tenant_scope
 
 # URL names an account without two-factor authentication may still reach.
@@ -49,7 +50,8 @@ class TwoFactorRequiredMiddleware:
 
 class TenancyMiddleware:
     """Resolves the acting user's tenancy once and runs the request inside its scope
-    (:mod:`fridsam.core.tenancy`); a URL naming a municipality outside it is a 404."""
+    (:mod:`fridsam.core.tenancy`) and as its actor (:mod:`fridsam.core.actor`: who and from where,
+    for the access log); a URL naming a municipality outside it is a 404."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -57,7 +59,12 @@ class TenancyMiddleware:
     def __call__(self, request):
         tenancy = tenancy_for_user(user=request.user)
         request.tenancy = tenancy
-        with tenant_scope(tenancy.scope):
+        actor = Actor(
+            user=request.user if request.user.is_authenticated else None,
+            ip_address=client_ip(request),
+            memberships=tuple(tenancy.memberships),
+        )
+        with tenant_scope(tenancy.scope), acting(actor):
             return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):

@@ -53,7 +53,7 @@ def is_overdue(item) -> bool:
     return item.due_on < timezone.localdate()
 
 
-def referral_overview(*, tenancy, request, limit: int = 500):
+def referral_overview(*, tenancy, limit: int = 500):
     """The latest referrals the user may see and the counts per municipality, year and kind.
 
     Referrals are case-level (ADR 0021): the listing is logged, one row per municipality whose
@@ -80,7 +80,6 @@ def referral_overview(*, tenancy, request, limit: int = 500):
         log_access(
             action=AccessAction.LIST,
             object_type="collaboration.referral",
-            request=request,
             municipality=municipality,
             detail=",".join(str(r.pk) for r in rows),
         )

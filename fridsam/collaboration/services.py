@@ -35,12 +35,11 @@ from fridsam.core.validators import contains_personal_identity_number
 PURPOSE_MIN_LENGTH = 20
 
 
-def _log(action, obj, user, group, request=None, detail=""):
+def _log(action, obj, user, group, detail=""):
     log_access(
         action=action,
         object_type=obj,
         user=user,
-        request=request,
         municipality=group.municipality,
         county=group.county if group.municipality is None else None,
         detail=detail,
@@ -84,9 +83,7 @@ def _organisations(*, county, municipality) -> dict[int, tuple]:
     return result
 
 
-def group_create(
-    *, county, kind, municipality, name, purpose, goals, chair, members, user, request=None
-) -> CollaborationGroup:
+def group_create(*, county, kind, municipality, name, purpose, goals, chair, members, user) -> CollaborationGroup:
     errors: dict[str, list] = {}
     purpose = (purpose or "").strip()
     goals = [g.strip() for g in goals if g and g.strip()]
@@ -138,7 +135,7 @@ def group_create(
             )
             for pk in people
         )
-        _log(AccessAction.CREATE, group, user, group, request)
+        _log(AccessAction.CREATE, group, user, group)
     return group
 
 
@@ -149,9 +146,7 @@ class ActionInput:
     due_on: datetime.date
 
 
-def meeting_record(
-    *, group, held_on, agenda, minutes, present_member_ids, decisions, actions, user, request=None
-) -> Meeting:
+def meeting_record(*, group, held_on, agenda, minutes, present_member_ids, decisions, actions, user) -> Meeting:
     """A meeting with its attendance (every active member, present or not), minutes, decisions and
     action items; an action item's owner is a member of the group."""
     errors: dict[str, list] = {}
@@ -192,22 +187,22 @@ def meeting_record(
         ActionItem.objects.bulk_create(
             ActionItem(meeting=meeting, text=a.text.strip()[:300], owner=a.owner, due_on=a.due_on) for a in actions
         )
-        _log(AccessAction.CREATE, meeting, user, group, request)
+        _log(AccessAction.CREATE, meeting, user, group)
     return meeting
 
 
-def action_done(*, item: ActionItem, user, request=None) -> ActionItem:
+def action_done(*, item: ActionItem, user) -> ActionItem:
     group = item.meeting.group
     if item.done_on:
         raise ValidationError(_("The action is already done."))
     with transaction.atomic():
         item.done_on = timezone.localdate()
         item.save(update_fields=["done_on"])
-        _log(AccessAction.CHANGE, item, user, group, request, detail="done")
+        _log(AccessAction.CHANGE, item, user, group, detail="done")
     return item
 
 
-def goal_review(*, goal: Goal, year: int, result: str, comment: str, user, request=None) -> GoalReview:
+def goal_review(*, goal: Goal, year: int, result: str, comment: str, user) -> GoalReview:
     review = GoalReview(goal=goal, year=year, result=result, comment=(comment or "").strip(), reviewed_by=user)
     review.full_clean(exclude=["goal", "reviewed_by"], validate_unique=False, validate_constraints=False)
     if year > timezone.localdate().year:
@@ -220,7 +215,7 @@ def goal_review(*, goal: Goal, year: int, result: str, comment: str, user, reque
                 )
         except IntegrityError as exc:  # pragma: no cover - update_or_create races
             raise ValidationError(_("Try again.")) from exc
-        _log(AccessAction.CHANGE, review, user, goal.group, request)
+        _log(AccessAction.CHANGE, review, user, goal.group)
     return review
 
 
@@ -232,7 +227,7 @@ AGREEMENT_FIELDS = (
 )  # fmt: skip
 
 
-def agreement_save(*, municipality, data: dict, user, agreement=None, request=None):
+def agreement_save(*, municipality, data: dict, user, agreement=None):
     creating = agreement is None
     agreement = agreement or Agreement(municipality=municipality, registered_by=user)
     for name in AGREEMENT_FIELDS:
@@ -265,12 +260,12 @@ def agreement_save(*, municipality, data: dict, user, agreement=None, request=No
         tallies.refresh_agreements(municipality.pk)
         log_access(
             action=AccessAction.CREATE if creating else AccessAction.CHANGE,
-            object_type=agreement, user=user, request=request, municipality=municipality,
+            object_type=agreement, user=user, municipality=municipality,
         )  # fmt: skip
     return agreement
 
 
-def agreement_follow_up(*, agreement, on: datetime.date, user, request=None):
+def agreement_follow_up(*, agreement, on: datetime.date, user):
     if on is None or on > timezone.localdate() or on < agreement.approved_on:
         raise ValidationError({"on": _("A follow-up lies between the approval and today.")})
     with transaction.atomic():
@@ -278,13 +273,13 @@ def agreement_follow_up(*, agreement, on: datetime.date, user, request=None):
         agreement.save(update_fields=["last_followed_up"])
         tallies.refresh_agreements(agreement.municipality_id)
         log_access(
-            action=AccessAction.CHANGE, object_type=agreement, user=user, request=request,
+            action=AccessAction.CHANGE, object_type=agreement, user=user,
             municipality=agreement.municipality, detail="followed up",
         )  # fmt: skip
     return agreement
 
 
-def referral_create(*, municipality, unit, partner, category, referred_on, user, record=None, request=None):
+def referral_create(*, municipality, unit, partner, category, referred_on, user, record=None):
     errors: dict[str, list] = {}
     if unit is None or unit.municipality_id != municipality.pk:
         errors["unit"] = [_("Choose a unit of the municipality.")]
@@ -311,20 +306,18 @@ def referral_create(*, municipality, unit, partner, category, referred_on, user,
     with transaction.atomic():
         referral.save()
         tallies.refresh_referrals(municipality.pk, [referral.referred_on.year])
-        log_access(
-            action=AccessAction.CREATE, object_type=referral, user=user, request=request, municipality=municipality
-        )
+        log_access(action=AccessAction.CREATE, object_type=referral, user=user, municipality=municipality)
     return referral
 
 
-def referral_receive(*, referral, user, request=None):
+def referral_receive(*, referral, user):
     if referral.received_on:
         raise ValidationError(_("The referral is already marked as received."))
     with transaction.atomic():
         referral.received_on, referral.received_by = timezone.localdate(), user
         referral.save(update_fields=["received_on", "received_by"])
         log_access(
-            action=AccessAction.CHANGE, object_type=referral, user=user, request=request,
+            action=AccessAction.CHANGE, object_type=referral, user=user,
             municipality=referral.municipality, detail="received",
         )  # fmt: skip
     return referral
@@ -333,7 +326,7 @@ def referral_receive(*, referral, user, request=None):
 PREVENTION_FIELDS = ("programme", "organisation", "since", "status", "note")
 
 
-def prevention_save(*, municipality, data: dict, user, item=None, request=None):
+def prevention_save(*, municipality, data: dict, user, item=None):
     creating = item is None
     item = item or PreventionAgreement(municipality=municipality, registered_by=user)
     for name in PREVENTION_FIELDS:
@@ -344,6 +337,6 @@ def prevention_save(*, municipality, data: dict, user, item=None, request=None):
         item.save()
         log_access(
             action=AccessAction.CREATE if creating else AccessAction.CHANGE,
-            object_type=item, user=user, request=request, municipality=municipality,
+            object_type=item, user=user, municipality=municipality,
         )  # fmt: skip
     return item

@@ -99,7 +99,6 @@ def group_create(request):
             chair=data["chair"],
             members=list(data["members"]),
             user=request.user,
-            request=request,
         )
 
     if save_form(request, form, save, success_message=_("The group was created.")):
@@ -185,7 +184,6 @@ def meeting_create(request, pk):
             decisions=data["decisions"],
             actions=actions,
             user=request.user,
-            request=request,
         )
 
     if save_form(request, form, save, success_message=_("The meeting was recorded.")):
@@ -224,7 +222,7 @@ def action_done(request, action_pk):
     if item.owner_id != request.user.pk and not group_policy.can(request.tenancy, CHANGE, item.meeting.group):
         raise PermissionDenied
     try:
-        services.action_done(item=item, user=request.user, request=request)
+        services.action_done(item=item, user=request.user)
         messages.success(request, _("The action is marked as done."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -246,7 +244,6 @@ def goal_review(request, pk, goal_pk):
             result=data["result"],
             comment=data["comment"],
             user=request.user,
-            request=request,
         )
 
     if save_form(request, form, save, success_message=_("The goal was followed up.")):
@@ -319,7 +316,7 @@ def _agreement_form(request, municipality, agreement):
 
     def save(data):
         saved["agreement"] = services.agreement_save(
-            municipality=municipality, data=data, user=request.user, agreement=agreement, request=request
+            municipality=municipality, data=data, user=request.user, agreement=agreement
         )
 
     if save_form(request, form, save, success_message=_("The agreement was saved.")):
@@ -345,7 +342,7 @@ def agreement_detail(request, pk):
         agreement_policy.check(tenancy, CHANGE, agreement)
 
         def save(data):
-            services.agreement_follow_up(agreement=agreement, on=data["on"], user=request.user, request=request)
+            services.agreement_follow_up(agreement=agreement, on=data["on"], user=request.user)
 
         if save_form(request, form, save, success_message=_("The follow-up was registered.")):
             return redirect("collaboration:agreement_detail", pk=agreement.pk)
@@ -372,7 +369,7 @@ def agreement_update(request, pk):
 def referral_list(request):
     tenancy = request.tenancy
     referral_policy.check(tenancy, VIEW)
-    referrals, counts = selectors.referral_overview(tenancy=tenancy, request=request)
+    referrals, counts = selectors.referral_overview(tenancy=tenancy)
     return render(
         request,
         "collaboration/referral_list.html",
@@ -397,9 +394,7 @@ def referral_create(request):
         response, purpose_text = read_purpose.required(request, record)
         if response:
             return response
-        followup_selectors.record_shown(
-            tenancy=tenancy, record=record, request=request, purpose=purpose_text, detail="referral"
-        )
+        followup_selectors.record_shown(tenancy=tenancy, record=record, purpose=purpose_text, detail="referral")
     else:
         municipality = _municipality_from_query(request, referral_policy, ADD)
     form = ReferralForm(request.POST or None, municipality=municipality)
@@ -415,7 +410,6 @@ def referral_create(request):
             referred_on=data["referred_on"],
             record=record,
             user=request.user,
-            request=request,
         )
 
     if save_form(request, form, save, success_message=_("The referral was registered.")):
@@ -440,7 +434,7 @@ def referral_create(request):
 def referral_receive(request, pk):
     referral = referral_policy.get_or_404(request.tenancy, RECEIVE, pk=pk)
     try:
-        services.referral_receive(referral=referral, user=request.user, request=request)
+        services.referral_receive(referral=referral, user=request.user)
         messages.success(request, _("The referral is marked as received."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -480,7 +474,7 @@ def _prevention_form(request, municipality, item):
     form = PreventionForm(request.POST or None, instance=item)
 
     def save(data):
-        services.prevention_save(municipality=municipality, data=data, user=request.user, item=item, request=request)
+        services.prevention_save(municipality=municipality, data=data, user=request.user, item=item)
 
     if save_form(request, form, save, success_message=_("The prevention work was saved.")):
         return redirect("collaboration:prevention_list")

@@ -41,12 +41,11 @@ from fridsam.statistics.models import Indicator
 EARLIEST = datetime.date(1990, 1, 1)
 
 
-def _log(action, obj, user, request=None, *, municipality=None, county=None, detail=""):
+def _log(action, obj, user, *, municipality=None, county=None, detail=""):
     log_access(
         action=action,
         object_type=obj,
         user=user,
-        request=request,
         municipality=municipality,
         county=county,
         detail=detail,
@@ -56,7 +55,7 @@ def _log(action, obj, user, request=None, *, municipality=None, county=None, det
 # --- Catalogue -------------------------------------------------------------------------------
 
 
-def course_save(*, county, fields: dict, user, municipality=None, course: Course | None = None, request=None):
+def course_save(*, county, fields: dict, user, municipality=None, course: Course | None = None):
     topics = list(fields.get("topics") or [])
     if not topics:
         raise ValidationError({"topics": _("Choose at least one topic.")})
@@ -70,7 +69,7 @@ def course_save(*, county, fields: dict, user, municipality=None, course: Course
         course.topics = topics
         course.full_clean()
         course.save()
-        _log(action, course, user, request, county=county)
+        _log(action, course, user, county=county)
     return course
 
 
@@ -82,7 +81,7 @@ def _editable(plan: CompetencePlan) -> None:
         raise ValidationError(_("An approved plan is not changed: start a new version."))
 
 
-def plan_start(*, municipality, year: int, user, request=None) -> CompetencePlan:
+def plan_start(*, municipality, year: int, user) -> CompetencePlan:
     """A draft plan for *year*: a copy of the municipality's latest plan (requirements, courses
     and onboarding steps), or an empty one. A new version when the year already has one."""
     if not 2000 <= year <= 2100:
@@ -114,25 +113,24 @@ def plan_start(*, municipality, year: int, user, request=None) -> CompetencePlan
             AccessAction.CREATE,
             plan,
             user,
-            request,
             municipality=municipality,
             detail=f"from={getattr(source, 'pk', '')}",
         )
     return plan
 
 
-def plan_note(*, plan: CompetencePlan, note: str, user, request=None) -> CompetencePlan:
+def plan_note(*, plan: CompetencePlan, note: str, user) -> CompetencePlan:
     _editable(plan)
     with transaction.atomic():
         plan.note = note
         plan.full_clean()
         plan.save(update_fields=["note"])
         plan.writers.add(user)
-        _log(AccessAction.CHANGE, plan, user, request, municipality=plan.municipality, detail="note")
+        _log(AccessAction.CHANGE, plan, user, municipality=plan.municipality, detail="note")
     return plan
 
 
-def requirement_save(*, plan: CompetencePlan, fields: dict, courses, user, requirement=None, request=None):
+def requirement_save(*, plan: CompetencePlan, fields: dict, courses, user, requirement=None):
     _editable(plan)
     courses = list(courses)
     if not courses:
@@ -155,14 +153,13 @@ def requirement_save(*, plan: CompetencePlan, fields: dict, courses, user, requi
             AccessAction.CHANGE,
             plan,
             user,
-            request,
             municipality=plan.municipality,
             detail=f"requirement={requirement.pk}",
         )
     return requirement
 
 
-def requirement_remove(*, requirement: Requirement, user, request=None) -> None:
+def requirement_remove(*, requirement: Requirement, user) -> None:
     plan = requirement.plan
     _editable(plan)
     with transaction.atomic():
@@ -171,14 +168,13 @@ def requirement_remove(*, requirement: Requirement, user, request=None) -> None:
             AccessAction.DELETE,
             plan,
             user,
-            request,
             municipality=plan.municipality,
             detail=f"requirement={requirement.pk}",
         )
         requirement.delete()
 
 
-def step_save(*, plan: CompetencePlan, fields: dict, user, step=None, request=None) -> OnboardingStep:
+def step_save(*, plan: CompetencePlan, fields: dict, user, step=None) -> OnboardingStep:
     _editable(plan)
     with transaction.atomic():
         step = step or OnboardingStep(plan=plan, order=plan.steps.count())
@@ -187,20 +183,20 @@ def step_save(*, plan: CompetencePlan, fields: dict, user, step=None, request=No
         step.full_clean()
         step.save()
         plan.writers.add(user)
-        _log(AccessAction.CHANGE, plan, user, request, municipality=plan.municipality, detail=f"step={step.pk}")
+        _log(AccessAction.CHANGE, plan, user, municipality=plan.municipality, detail=f"step={step.pk}")
     return step
 
 
-def step_remove(*, step: OnboardingStep, user, request=None) -> None:
+def step_remove(*, step: OnboardingStep, user) -> None:
     plan = step.plan
     _editable(plan)
     with transaction.atomic():
         plan.writers.add(user)
-        _log(AccessAction.DELETE, plan, user, request, municipality=plan.municipality, detail=f"step={step.pk}")
+        _log(AccessAction.DELETE, plan, user, municipality=plan.municipality, detail=f"step={step.pk}")
         step.delete()
 
 
-def plan_approve(*, plan: CompetencePlan, user, request=None) -> CompetencePlan:
+def plan_approve(*, plan: CompetencePlan, user) -> CompetencePlan:
     """A manager approves the draft; it becomes the plan in force from its year."""
     with transaction.atomic():
         plan = CompetencePlan.system_objects.select_for_update().get(pk=plan.pk)
@@ -212,7 +208,7 @@ def plan_approve(*, plan: CompetencePlan, user, request=None) -> CompetencePlan:
             raise ValidationError(_("The plan must be approved by someone who did not write it."))
         plan.status, plan.approved_by, plan.approved_at = PlanStatus.APPROVED, user, timezone.now()
         plan.save(update_fields=["status", "approved_by", "approved_at"])
-        _log(AccessAction.CHANGE, plan, user, request, municipality=plan.municipality, detail="approved")
+        _log(AccessAction.CHANGE, plan, user, municipality=plan.municipality, detail="approved")
     return plan
 
 
@@ -234,7 +230,7 @@ def _check_record(person, course: Course, completed_on, municipality, today) -> 
     return errors
 
 
-def record_add(*, person: User, course: Course, completed_on, municipality, source: str, user, request=None):
+def record_add(*, person: User, course: Course, completed_on, municipality, source: str, user):
     errors = _check_record(person, course, completed_on, municipality, timezone.localdate())
     if errors:
         raise ValidationError(errors)
@@ -248,20 +244,19 @@ def record_add(*, person: User, course: Course, completed_on, municipality, sour
                 source=source,
                 entered_by=user,
             )
-            _log(AccessAction.CREATE, record, user, request, municipality=municipality, detail=f"person={person.pk}")
+            _log(AccessAction.CREATE, record, user, municipality=municipality, detail=f"person={person.pk}")
     except IntegrityError:
         raise ValidationError(_("This course is already recorded for that date.")) from None
     refresh_indicator(municipality)
     return record
 
 
-def record_remove(*, record: TrainingRecord, user, request=None) -> None:
+def record_remove(*, record: TrainingRecord, user) -> None:
     with transaction.atomic():
         _log(
             AccessAction.DELETE,
             record,
             user,
-            request,
             municipality=record.municipality,
             detail=f"person={record.person_id}",
         )
@@ -282,7 +277,7 @@ IMPORT_COLUMNS = {"anvandare": "username", "epost": "email", "kurs": "course", "
 IMPORT_TEMPLATE = ["användare", "kurs", "datum"]
 
 
-def records_import(*, municipality, filename: str, data: bytes, user, request=None) -> ImportResult:
+def records_import(*, municipality, filename: str, data: bytes, user) -> ImportResult:
     """Import completed courses: one row per person, course (its code) and date. A person is named
     by user name or e-mail, never by personal identity number. All or nothing: any bad row stops
     the import and every bad row is reported (the first hundred, and how many more). The file is
@@ -368,7 +363,6 @@ def records_import(*, municipality, filename: str, data: bytes, user, request=No
             AccessAction.IMPORT,
             TrainingRecord,
             user,
-            request,
             municipality=municipality,
             detail=f"file={filename[:80]}; created={len(new)}; already={len(wanted) - len(new)}",
         )
@@ -431,20 +425,20 @@ def checklist_ensure(*, membership: Membership, plan: CompetencePlan | None = No
     return len(items)
 
 
-def item_done(*, item: OnboardingItem, user, on: datetime.date | None = None, request=None) -> OnboardingItem:
+def item_done(*, item: OnboardingItem, user, on: datetime.date | None = None) -> OnboardingItem:
     with transaction.atomic():
         item = OnboardingItem.system_objects.select_for_update().get(pk=item.pk)
         if item.done_on is None:
             item.done_on, item.done_by = on or timezone.localdate(), user
             item.save(update_fields=["done_on", "done_by"])
-            _log(AccessAction.CHANGE, item, user, request, municipality=item.municipality, detail="done")
+            _log(AccessAction.CHANGE, item, user, municipality=item.municipality, detail="done")
     return item
 
 
 # --- Events ----------------------------------------------------------------------------------
 
 
-def event_save(*, county, municipality, fields: dict, user, event: Event | None = None, request=None) -> Event:
+def event_save(*, county, municipality, fields: dict, user, event: Event | None = None) -> Event:
     with transaction.atomic():
         event = event or Event(county=county, municipality=municipality, created_by=user, uid=uuid.uuid4())
         for name, value in fields.items():
@@ -454,11 +448,11 @@ def event_save(*, county, municipality, fields: dict, user, event: Event | None 
         action = AccessAction.CHANGE if event.pk else AccessAction.CREATE
         event.full_clean()
         event.save()
-        _log(action, event, user, request, municipality=municipality, county=county)
+        _log(action, event, user, municipality=municipality, county=county)
     return event
 
 
-def event_respond(*, event: Event, user, status: str, request=None) -> EventResponse | None:
+def event_respond(*, event: Event, user, status: str) -> EventResponse | None:
     """Mark interest or attendance; an empty status takes the mark away."""
     if status and status not in Participation.values:
         raise ValidationError(_("Unknown answer."))

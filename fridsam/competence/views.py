@@ -134,7 +134,6 @@ def record_add(request, membership_pk):
                     else RecordSource.COORDINATOR
                 ),
                 user=request.user,
-                request=request,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -160,7 +159,7 @@ def record_remove(request, pk):
     record = get_object_or_404(TrainingRecord.objects.select_related("municipality"), pk=pk)
     if record.person_id != request.user.pk:
         competence_policy.check(request.tenancy, RECORD, record.municipality)
-    services.record_remove(record=record, user=request.user, request=request)
+    services.record_remove(record=record, user=request.user)
     reminders.refresh_for([record.person_id])
     messages.success(request, _("The course was removed from the record."))
     nxt = request.POST.get("next", "")
@@ -173,7 +172,7 @@ def item_done(request, pk):
     own = item.membership.user_id == request.user.pk
     if not (own and item.responsible == StepResponsible.PERSON):
         competence_policy.check(request.tenancy, RECORD, item.municipality)
-    services.item_done(item=item, user=request.user, request=request)
+    services.item_done(item=item, user=request.user)
     reminders.refresh_for(_item_people(item))
     messages.success(request, _("The step is done."))
     return redirect(_person_url(request, item.membership))
@@ -250,7 +249,6 @@ def self_assessment(request):
             respondent=request.user,
             municipalities=municipalities,
             answers=form.answers(),
-            request=request,
         )
 
     if save_form(
@@ -371,9 +369,7 @@ def _course_form(request, *, county, municipality, course):
     form = CourseForm(request.POST or None, instance=course)
 
     def save(data):
-        services.course_save(
-            county=county, municipality=municipality, fields=data, course=course, user=request.user, request=request
-        )
+        services.course_save(county=county, municipality=municipality, fields=data, course=course, user=request.user)
 
     if save_form(request, form, save, success_message=_("The course was saved.")):
         return redirect("competence:catalogue")
@@ -408,9 +404,7 @@ def plans(request, municipality_code):
         saved = {}
 
         def save(data):
-            saved["plan"] = services.plan_start(
-                municipality=municipality, year=data["year"], user=request.user, request=request
-            )
+            saved["plan"] = services.plan_start(municipality=municipality, year=data["year"], user=request.user)
 
         if save_form(request, form, save, success_message=_("A draft plan was started.")):
             return redirect("competence:plan_detail", pk=saved["plan"].pk)
@@ -443,7 +437,7 @@ def plan_detail(request, pk):
             raise PermissionDenied
 
         def save(data):
-            services.plan_note(plan=plan, note=data["note"], user=request.user, request=request)
+            services.plan_note(plan=plan, note=data["note"], user=request.user)
 
         if save_form(request, note_form, save, success_message=_("The plan was saved.")):
             return redirect("competence:plan_detail", pk=plan.pk)
@@ -486,7 +480,6 @@ def requirement_form(request, pk, requirement_pk=None):
             courses=data["courses"],
             requirement=requirement,
             user=request.user,
-            request=request,
         )
 
     if save_form(request, form, save, success_message=_("The requirement was saved.")):
@@ -509,7 +502,7 @@ def requirement_remove(request, pk, requirement_pk):
     requirement = get_object_or_404(plan.requirements.all(), pk=requirement_pk)
     run_service(
         request,
-        lambda: services.requirement_remove(requirement=requirement, user=request.user, request=request),
+        lambda: services.requirement_remove(requirement=requirement, user=request.user),
         _("The requirement was removed."),
     )
     return redirect("competence:plan_detail", pk=plan.pk)
@@ -520,7 +513,7 @@ def step_form(request, pk):
     form = StepForm(request.POST or None)
 
     def save(data):
-        services.step_save(plan=plan, fields=data, user=request.user, request=request)
+        services.step_save(plan=plan, fields=data, user=request.user)
 
     if save_form(request, form, save, success_message=_("The step was added.")):
         return redirect("competence:plan_detail", pk=plan.pk)
@@ -541,9 +534,7 @@ def step_form(request, pk):
 def step_remove(request, pk, step_pk):
     plan = _plan(request, pk, CHANGE)
     step = get_object_or_404(plan.steps.all(), pk=step_pk)
-    run_service(
-        request, lambda: services.step_remove(step=step, user=request.user, request=request), _("The step was removed.")
-    )
+    run_service(request, lambda: services.step_remove(step=step, user=request.user), _("The step was removed."))
     return redirect("competence:plan_detail", pk=plan.pk)
 
 
@@ -552,7 +543,7 @@ def plan_approve(request, pk):
     plan = _plan(request, pk, APPROVE)
     run_service(
         request,
-        lambda: services.plan_approve(plan=plan, user=request.user, request=request),
+        lambda: services.plan_approve(plan=plan, user=request.user),
         _("The plan was approved and is in force."),
     )
     return redirect("competence:plan_detail", pk=plan.pk)
@@ -660,7 +651,7 @@ def records_import(request, municipality_code):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         result = services.records_import(
-            municipality=municipality, filename=upload.name, data=upload.read(), user=request.user, request=request
+            municipality=municipality, filename=upload.name, data=upload.read(), user=request.user
         )
         if not result.errors:
             messages.success(
@@ -771,7 +762,7 @@ def _event_form(request, *, county, municipality, event):
 
     def save(data):
         saved["event"] = services.event_save(
-            county=county, municipality=municipality, fields=data, event=event, user=request.user, request=request
+            county=county, municipality=municipality, fields=data, event=event, user=request.user
         )
 
     message = _("The event was changed.") if event else _("The event was published to the staff it concerns.")
@@ -796,7 +787,7 @@ def event_detail(request, pk):
         status = request.POST.get("status", "")
         run_service(
             request,
-            lambda: services.event_respond(event=event, user=request.user, status=status, request=request),
+            lambda: services.event_respond(event=event, user=request.user, status=status),
             _("Your answer was saved."),
         )
         return redirect("competence:event_detail", pk=event.pk)

@@ -116,9 +116,7 @@ def _ensure_access(post: CoordinatorPost, assignments: list[Assignment], acting_
             )
 
 
-def post_create(
-    *, coordinator, assignments: list[Assignment], acting_user=None, request=None, **fields
-) -> CoordinatorPost:
+def post_create(*, coordinator, assignments: list[Assignment], acting_user=None, **fields) -> CoordinatorPost:
     unknown = set(fields) - set(POST_FIELDS)
     if unknown:
         raise ValueError(f"post_create got unknown fields {sorted(unknown)}")
@@ -139,7 +137,6 @@ def post_create(
                 action=AccessAction.CREATE,
                 object_type=post,
                 user=acting_user,
-                request=request,
                 municipality=a.municipality,
                 detail=f"share={a.share_percent}",
             )
@@ -163,7 +160,6 @@ def _log_for_post(
     action: str,
     obj,
     acting_user,
-    request,
     detail: str = "",
     assignments: list[Assignment] | None = None,
 ) -> None:
@@ -173,13 +169,12 @@ def _log_for_post(
             action=action,
             object_type=obj,
             user=acting_user,
-            request=request,
             municipality=a.municipality,
             detail=detail,
         )
 
 
-def post_update(*, post: CoordinatorPost, acting_user=None, request=None, **fields) -> CoordinatorPost:
+def post_update(*, post: CoordinatorPost, acting_user=None, **fields) -> CoordinatorPost:
     unknown = set(fields) - set(POST_FIELDS)
     if unknown:
         raise ValueError(f"post_update got unknown fields {sorted(unknown)}")
@@ -198,7 +193,6 @@ def post_update(*, post: CoordinatorPost, acting_user=None, request=None, **fiel
             action=AccessAction.CHANGE,
             obj=post,
             acting_user=acting_user,
-            request=request,
             detail="fields: " + ", ".join(sorted(changed)),
             assignments=assignments,
         )
@@ -212,7 +206,6 @@ def assignment_set(
     share_percent: int,
     management_group_seat: bool,
     acting_user=None,
-    request=None,
 ) -> PostAssignment:
     """Add a municipality to a post, or change its share and seat there."""
     others = [a for a in _assignments_of(post) if a.municipality.pk != municipality.pk]
@@ -227,7 +220,6 @@ def assignment_set(
             action=AccessAction.CREATE if created else AccessAction.CHANGE,
             object_type=assignment,
             user=acting_user,
-            request=request,
             municipality=municipality,
             detail=f"share={share_percent}; seat={management_group_seat}",
         )
@@ -243,7 +235,6 @@ def role_description_write(
     tasks: str,
     colleague_use: str,
     acting_user=None,
-    request=None,
 ) -> RoleDescription:
     """A new version of the role description. It needs approval again."""
     description = RoleDescription(
@@ -257,7 +248,7 @@ def role_description_write(
     description.full_clean()
     with transaction.atomic():
         description.save()
-        _log_for_post(post, action=AccessAction.CREATE, obj=description, acting_user=acting_user, request=request)
+        _log_for_post(post, action=AccessAction.CREATE, obj=description, acting_user=acting_user)
     return description
 
 
@@ -266,7 +257,6 @@ def role_description_approve(
     description: RoleDescription,
     acting_user,
     approved_on: datetime.date | None = None,
-    request=None,
 ) -> RoleDescription:
     if description.is_approved:
         raise ValidationError(_("This version is already approved."))
@@ -284,7 +274,6 @@ def role_description_approve(
             action=AccessAction.CHANGE,
             obj=description,
             acting_user=acting_user,
-            request=request,
             detail="approved",
         )
     return description
@@ -297,7 +286,6 @@ def absence_add(
     start_date: datetime.date,
     end_date: datetime.date,
     acting_user=None,
-    request=None,
 ) -> Absence:
     absence = Absence(post=post, kind=kind, start_date=start_date, end_date=end_date)
     absence.full_clean(validate_constraints=False)
@@ -312,9 +300,7 @@ def absence_add(
         raise ValidationError(errors)
     with transaction.atomic():
         absence.save()
-        _log_for_post(
-            post, action=AccessAction.CREATE, obj=absence, acting_user=acting_user, request=request, detail=kind
-        )
+        _log_for_post(post, action=AccessAction.CREATE, obj=absence, acting_user=acting_user, detail=kind)
     return absence
 
 
@@ -335,7 +321,6 @@ def team_save(
     end_date: datetime.date | None = None,
     team: Team | None = None,
     acting_user=None,
-    request=None,
 ) -> Team:
     """Create or change the municipality's violence team and its members."""
     staff = set(Membership.objects.active().filter(municipality=municipality).values_list("user_id", flat=True))
@@ -365,7 +350,6 @@ def team_save(
             action=AccessAction.CREATE if created else AccessAction.CHANGE,
             object_type=team,
             user=acting_user,
-            request=request,
             municipality=municipality,
             detail=f"members={len(wanted)}",
         )

@@ -35,7 +35,6 @@ def post_create(request, municipality_code):
     def save(data):
         services.post_create(
             coordinator=data["coordinator"],
-            request=request,
             assignments=[services.Assignment(municipality, data["share_percent"], data["management_group_seat"])],
             **form.post_fields(),
         )
@@ -68,13 +67,12 @@ def post_update(request, municipality_code, pk):
     form.fields["coordinator"].disabled = True  # a post is one person's; a new person gets a new post
 
     def save(data):
-        services.post_update(post=post, request=request, **form.post_fields())
+        services.post_update(post=post, **form.post_fields())
         services.assignment_set(
             post=post,
             municipality=municipality,
             share_percent=data["share_percent"],
             management_group_seat=data["management_group_seat"],
-            request=request,
         )
 
     if save_form(request, form, save, success_message=_("The coordinator post was saved.")):
@@ -106,7 +104,6 @@ def assignment_add(request, municipality_code, pk):
             municipality=data["municipality"],
             share_percent=data["share_percent"],
             management_group_seat=data["management_group_seat"],
-            request=request,
         )
 
     if save_form(request, form, save, success_message=_("The post now serves one more municipality.")):
@@ -128,7 +125,7 @@ def role_description_edit(request, municipality_code, pk):
     form = RoleDescriptionForm(request.POST or None, initial=initial)
 
     def save(data):
-        services.role_description_write(post=post, acting_user=request.user, request=request, **data)
+        services.role_description_write(post=post, acting_user=request.user, **data)
 
     if save_form(
         request,
@@ -159,7 +156,7 @@ def role_description_approve(request, municipality_code, pk, description_pk):
     description = get_object_or_404(RoleDescription.objects.filter(post=post), pk=description_pk)
 
     try:
-        services.role_description_approve(description=description, acting_user=request.user, request=request)
+        services.role_description_approve(description=description, acting_user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -175,7 +172,7 @@ def absence_create(request, municipality_code, pk):
     form = AbsenceForm(request.POST or None)
 
     def save(data):
-        services.absence_add(post=post, acting_user=request.user, request=request, **data)
+        services.absence_add(post=post, acting_user=request.user, **data)
 
     if save_form(request, form, save, success_message=_("The absence was registered.")):
         return _back(municipality)
@@ -201,9 +198,7 @@ def team_edit(request, municipality_code):
     form = TeamForm(request.POST or None, municipality=municipality, initial=initial)
 
     def save(data):
-        services.team_save(
-            municipality=municipality, team=team, request=request, members=list(data.pop("members")), **data
-        )
+        services.team_save(municipality=municipality, team=team, members=list(data.pop("members")), **data)
 
     if save_form(request, form, save, success_message=_("The violence team was saved.")):
         return _back(municipality)

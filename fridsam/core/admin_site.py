@@ -77,7 +77,6 @@ class AdministratorModelAdmin(admin.ModelAdmin):
             action=action,
             object_type=obj,
             object_id=obj.pk,
-            request=request,
             municipality=municipality if hasattr(municipality, "county_id") else None,
             detail=("admin: " + detail)[:300],
         )

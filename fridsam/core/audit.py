@@ -26,6 +26,7 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from fridsam.core.actor import current_actor
 from fridsam.core.models import AccessAction, AccessLogEntry
 from fridsam.core.tenancy import unscoped
 from fridsam.core.validators import redact_personal_identity_numbers
@@ -134,31 +135,26 @@ def compute_hash(values: dict) -> str:
     return keyed_hash(values, found[1])
 
 
-def _client_ip(request) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
-
-
 def log_access(
     *,
     action: str,
     object_type: str | type[Model] | Model,
     object_id: object = "",
     user=None,
-    request=None,
     role: str = "",
     organisation: str = "",
     municipality=None,
     county=None,
     purpose: str = "",
     detail: str = "",
+    ip_address: str | None = None,
 ) -> AccessLogEntry:
     """Append one entry to the access log, in the caller's transaction.
 
-    ``object_type`` may be a model class or instance ("app_label.model") or a string. When
-    ``request`` is given, the acting user and IP address come from it. Call it inside the
-    service's ``transaction.atomic()`` block so that the change and its log row commit together.
+    ``object_type`` may be a model class or instance ("app_label.model") or a string. The acting
+    user (when ``user`` is not given), their roles and the IP address come from the current
+    :mod:`fridsam.core.actor`. Call it inside the service's ``transaction.atomic()`` block so
+    that the change and its log row commit together.
     """
     if action not in AccessAction.values:
         raise ValueError(f"unknown access-log action {action!r}")
@@ -166,14 +162,14 @@ def log_access(
         object_id = object_type.pk
     if not isinstance(object_type, str):
         object_type = object_type._meta.label_lower
-    if user is None and request is not None and request.user.is_authenticated:
-        user = request.user
-    tenancy = getattr(request, "tenancy", None)
-    if tenancy is not None and tenancy.memberships and not role:
+    actor = current_actor()
+    if user is None:
+        user = actor.user
+    if actor.memberships and not role and actor.is_user(user):
         # The acting user's role(s) where the access happened: in that municipality if there is
         # one, otherwise every role they hold.
-        relevant = [m for m in tenancy.memberships if municipality is None or m.municipality_id == municipality.pk]
-        relevant = relevant or list(tenancy.memberships)
+        relevant = [m for m in actor.memberships if municipality is None or m.municipality_id == municipality.pk]
+        relevant = relevant or list(actor.memberships)
         role = ",".join(sorted({m.role for m in relevant}))
         organisation = organisation or "; ".join(sorted({m.organisation_label for m in relevant}))
     if municipality is not None and county is None:
@@ -203,7 +199,7 @@ def log_access(
             "object_id": redact_personal_identity_numbers(str(object_id))[:64],
             "purpose": redact_personal_identity_numbers(purpose)[:300],
             "detail": redact_personal_identity_numbers(detail)[:300],
-            "ip_address": _client_ip(request),
+            "ip_address": ip_address or actor.ip_address,
             "prev_hash": head["entry_hash"] if head else GENESIS_HASH,
             "key_id": key.key_id,
         }

@@ -135,7 +135,6 @@ def log_denied(request, status: int) -> None:
             action=AccessAction.DENIED,
             object_type=spec.model,
             object_id=spec.object_id(request, match.kwargs),
-            request=request,
             municipality=municipality,
             county=county if municipality is None else None,
             detail=f"{match.view_name} {status}",

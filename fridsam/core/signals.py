@@ -3,6 +3,7 @@
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from fridsam.core.actor import client_ip
 from fridsam.core.audit import log_access
 from fridsam.core.models import AccessAction
 from fridsam.core.validators import redact_personal_identity_numbers
@@ -10,14 +11,24 @@ from fridsam.core.validators import redact_personal_identity_numbers
 
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
-    log_access(action=AccessAction.LOGIN, object_type="accounts.user", object_id=user.pk, user=user, request=request)
+    log_access(
+        action=AccessAction.LOGIN,
+        object_type="accounts.user",
+        object_id=user.pk,
+        user=user,
+        ip_address=client_ip(request),
+    )
 
 
 @receiver(user_logged_out)
 def _logged_out(sender, request, user, **kwargs):
     if user is not None:
         log_access(
-            action=AccessAction.LOGOUT, object_type="accounts.user", object_id=user.pk, user=user, request=request
+            action=AccessAction.LOGOUT,
+            object_type="accounts.user",
+            object_id=user.pk,
+            user=user,
+            ip_address=client_ip(request),
         )
 
 
@@ -30,6 +41,7 @@ def _login_failed(sender, credentials, request=None, **kwargs):
     log_access(
         action=AccessAction.LOGIN_FAILED,
         object_type="accounts.user",
-        request=request,
+        user=None,
+        ip_address=client_ip(request),
         detail=f"attempted username: {attempted}",
     )

@@ -74,7 +74,6 @@ def access_log(request, municipality_code):
     log_access(
         action=AccessAction.LIST,
         object_type="core.accesslogentry",
-        request=request,
         municipality=municipality,
         detail=_filters_for_the_log(request.GET),
     )

@@ -14,7 +14,7 @@ def survey_round_for_year(*, key: str, year: int) -> SurveyRound:
     return round_
 
 
-def response_submit(*, round: SurveyRound, respondent, municipalities, answers: dict, request=None) -> Response:
+def response_submit(*, round: SurveyRound, respondent, municipalities, answers: dict) -> Response:
     """Store (or replace) a person's answers for a round. Validation is the form's (typed fields)."""
     questions = {q.key: q for q in round.question_set.questions.all()}
     unknown = set(answers) - set(questions)
@@ -37,7 +37,6 @@ def response_submit(*, round: SurveyRound, respondent, municipalities, answers: 
             log_access(
                 action=AccessAction.CREATE if created else AccessAction.CHANGE,
                 object_type=response,
-                request=request,
                 user=respondent,
                 municipality=municipality,
                 detail=f"year={round.year}",

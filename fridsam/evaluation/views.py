@@ -43,9 +43,7 @@ def coordinator_questionnaire(request):
     def save(_data):
         answers = form.answers()
         chosen = [m for m in municipalities if m.code in set(answers.get("municipalities") or [])]
-        services.response_submit(
-            round=round_, respondent=request.user, municipalities=chosen, answers=answers, request=request
-        )
+        services.response_submit(round=round_, respondent=request.user, municipalities=chosen, answers=answers)
 
     if save_form(
         request, form, save, success_message=_("Thank you: your answers for %(year)s are saved.") % {"year": year}
@@ -97,7 +95,6 @@ def partner_survey(request):
             respondent=request.user,
             municipalities=[m for m in municipalities if m.code in rated],
             answers=answers,
-            request=request,
         )
 
     if save_form(

@@ -79,7 +79,6 @@ class InstrumentAdmin(AdministratorModelAdmin):
                     log_access(
                         action=AccessAction.IMPORT,
                         object_type=version,
-                        request=request,
                         detail=f"instrument {version.instrument.key} {version.version}",
                     )
                     messages.success(

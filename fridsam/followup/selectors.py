@@ -59,7 +59,7 @@ def records(*, tenancy, filters: RecordFilter):
     return qs.order_by("-opened_on", "-id")
 
 
-def record_page(*, tenancy, filters: RecordFilter, page: str | None, request, purpose: str):
+def record_page(*, tenancy, filters: RecordFilter, page: str | None, purpose: str):
     """One page of records, logged as a list (with the purpose when it shows others' records)."""
     paginator = Paginator(records(tenancy=tenancy, filters=filters), PAGE_SIZE)
     result = paginator.get_page(page)
@@ -68,7 +68,6 @@ def record_page(*, tenancy, filters: RecordFilter, page: str | None, request, pu
         action=AccessAction.LIST,
         object_type=FollowUpRecord,
         object_id="",
-        request=request,
         municipality=municipality,
         purpose="" if filters.mine_only else purpose,
         detail=f"page {result.number}: " + ",".join(str(r.pk) for r in result.object_list),
@@ -76,7 +75,7 @@ def record_page(*, tenancy, filters: RecordFilter, page: str | None, request, pu
     return result
 
 
-def record_for_read(*, tenancy, pk: int, request, purpose: str) -> FollowUpRecord:
+def record_for_read(*, tenancy, pk: int, purpose: str) -> FollowUpRecord:
     """A record the user may see, with its interventions, assessments and history; the read is logged."""
     record = followup_policy.get_or_404(
         tenancy,
@@ -97,7 +96,6 @@ def record_for_read(*, tenancy, pk: int, request, purpose: str) -> FollowUpRecor
     log_access(
         action=AccessAction.READ,
         object_type=record,
-        request=request,
         municipality=record.municipality,
         purpose="" if followup_policy.is_owner(tenancy, record) else purpose,
     )
@@ -110,13 +108,12 @@ def record_for_change(*, tenancy, pk: int, action: str) -> FollowUpRecord:
     )
 
 
-def record_shown(*, tenancy, record: FollowUpRecord, request, purpose: str = "", detail: str = "") -> None:
+def record_shown(*, tenancy, record: FollowUpRecord, purpose: str = "", detail: str = "") -> None:
     """Log that a page other than the record's own showed it (its forms, the reassignment, a
     consultation or a referral linked to it), with the purpose when the reader is not the owner."""
     log_access(
         action=AccessAction.READ,
         object_type=record,
-        request=request,
         municipality=record.municipality,
         purpose="" if followup_policy.is_owner(tenancy, record) else purpose,
         detail=detail,
@@ -129,7 +126,7 @@ def find_by_reference(*, tenancy, municipality, reference: str) -> FollowUpRecor
     return followup_policy.visible(tenancy).filter(municipality=municipality, reference_hash=digest).first()
 
 
-def find_record(*, tenancy, reference: str, request, purpose: str) -> FollowUpRecord | None:
+def find_record(*, tenancy, reference: str, purpose: str) -> FollowUpRecord | None:
     """Search the user's municipalities for a journal reference. The search is logged whether it
     finds a record or not (never the reference itself: it is the journal's)."""
     found = None
@@ -143,7 +140,6 @@ def find_record(*, tenancy, reference: str, request, purpose: str) -> FollowUpRe
         action=AccessAction.LIST,
         object_type=FollowUpRecord,
         object_id=found.pk if found is not None else "",
-        request=request,
         municipality=found.municipality if found is not None else only,
         purpose="" if found is None or followup_policy.is_owner(tenancy, found) else purpose,
         detail="search by reference: " + ("found" if found is not None else "no match"),
@@ -151,7 +147,7 @@ def find_record(*, tenancy, reference: str, request, purpose: str) -> FollowUpRe
     return found
 
 
-def own_open_records(*, tenancy, municipality, request, detail: str, asked: str = ""):
+def own_open_records(*, tenancy, municipality, detail: str, asked: str = ""):
     """The user's own open records in the municipality, offered in a form (a consultation's
     linked record); the offer is logged as a list of those records."""
     qs = followup_policy.visible(tenancy).filter(
@@ -162,14 +158,13 @@ def own_open_records(*, tenancy, municipality, request, detail: str, asked: str 
         action=AccessAction.LIST,
         object_type=FollowUpRecord,
         object_id=asked if asked in {str(i) for i in ids} else "",
-        request=request,
         municipality=municipality,
         detail=f"{detail}: " + ",".join(str(i) for i in ids),
     )
     return qs.filter(pk__in=ids)
 
 
-def assessment_for_read(*, tenancy, record: FollowUpRecord, pk: int, request, purpose: str) -> Assessment:
+def assessment_for_read(*, tenancy, record: FollowUpRecord, pk: int, purpose: str) -> Assessment:
     assessment = (
         Assessment.objects.filter(record=record, pk=pk)
         .select_related("instrument_version__instrument", "assessor", "record__unit", "record__municipality")
@@ -180,7 +175,6 @@ def assessment_for_read(*, tenancy, record: FollowUpRecord, pk: int, request, pu
     log_access(
         action=AccessAction.READ,
         object_type=assessment,
-        request=request,
         municipality=record.municipality,
         purpose="" if followup_policy.is_owner(tenancy, record) else purpose,
         detail=f"record {record.pk}",
@@ -240,7 +234,7 @@ def answerers(municipality):
     return User.objects.filter(pk__in=ids, is_active=True).order_by("last_name", "first_name")
 
 
-def consultation_for_read(*, tenancy, pk: int, request) -> Consultation:
+def consultation_for_read(*, tenancy, pk: int) -> Consultation:
     consultation = consultation_policy.get_or_404(
         tenancy,
         queryset=consultation_policy.visible(tenancy)
@@ -248,9 +242,7 @@ def consultation_for_read(*, tenancy, pk: int, request) -> Consultation:
         .prefetch_related(Prefetch("replies", queryset=ConsultationReply.objects.select_related("author"))),
         pk=pk,
     )
-    log_access(
-        action=AccessAction.READ, object_type=consultation, request=request, municipality=consultation.municipality
-    )
+    log_access(action=AccessAction.READ, object_type=consultation, municipality=consultation.municipality)
     return consultation
 
 

@@ -66,12 +66,11 @@ RECORD_FIELDS = (
 )
 
 
-def _log(request, action, obj, *, municipality, user=None, purpose="", detail=""):
+def _log(action, obj, *, municipality, user=None, purpose="", detail=""):
     log_access(
         action=action,
         object_type=obj,
         user=user,
-        request=request,
         municipality=municipality,
         purpose=purpose,
         detail=detail,
@@ -134,7 +133,7 @@ def _check_fields(record: FollowUpRecord) -> None:
     record.full_clean(exclude=["municipality", "unit", "owner", "reference_hash"], validate_unique=False)
 
 
-def record_create(*, owner, municipality, unit, reference: str, fields: dict, request=None) -> FollowUpRecord:
+def record_create(*, owner, municipality, unit, reference: str, fields: dict) -> FollowUpRecord:
     try:
         reference_hash = references.reference_hash(municipality, reference)
     except ValidationError as error:
@@ -158,7 +157,7 @@ def record_create(*, owner, municipality, unit, reference: str, fields: dict, re
                 {"reference": _("The municipality already follows up a case with this reference: search for it.")}
             ) from exc
         RecordEvent.objects.create(record=record, kind=EventKind.OPENED, on=record.opened_on, by=owner)
-        _log(request, AccessAction.CREATE, record, municipality=municipality, user=owner)
+        _log(AccessAction.CREATE, record, municipality=municipality, user=owner)
         tallies.refresh(municipality.pk, {record.opened_on.year})
     return record
 
@@ -167,7 +166,7 @@ def _locked(record: FollowUpRecord) -> FollowUpRecord:
     return FollowUpRecord.objects.select_for_update().select_related("unit", "municipality").get(pk=record.pk)
 
 
-def record_update(*, record: FollowUpRecord, fields: dict, user, request=None) -> list[str]:
+def record_update(*, record: FollowUpRecord, fields: dict, user) -> list[str]:
     """Change an open record's categories and dates. Returns the names of the changed fields."""
     with transaction.atomic():
         current = _locked(record)
@@ -191,7 +190,6 @@ def record_update(*, record: FollowUpRecord, fields: dict, user, request=None) -
         current.updated_at = timezone.now()
         current.save()
         _log(
-            request,
             AccessAction.CHANGE,
             current,
             municipality=current.municipality,
@@ -204,7 +202,7 @@ def record_update(*, record: FollowUpRecord, fields: dict, user, request=None) -
     return changed
 
 
-def record_close(*, record, closed_on, reason, outcome, client_view, user, request=None) -> FollowUpRecord:
+def record_close(*, record, closed_on, reason, outcome, client_view, user) -> FollowUpRecord:
     with transaction.atomic():
         current = _locked(record)
         _transition(current, "close")
@@ -224,12 +222,12 @@ def record_close(*, record, closed_on, reason, outcome, client_view, user, reque
         current.updated_at = timezone.now()
         current.save()
         RecordEvent.objects.create(record=current, kind=EventKind.CLOSED, on=closed_on, outcome=outcome, by=user)
-        _log(request, AccessAction.CHANGE, current, municipality=current.municipality, user=user, detail="closed")
+        _log(AccessAction.CHANGE, current, municipality=current.municipality, user=user, detail="closed")
         tallies.refresh(current.municipality_id, {closed_on.year})
     return current
 
 
-def record_reopen(*, record, reason: str, user, on: datetime.date | None = None, request=None) -> FollowUpRecord:
+def record_reopen(*, record, reason: str, user, on: datetime.date | None = None) -> FollowUpRecord:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for reopening.")})
@@ -246,12 +244,12 @@ def record_reopen(*, record, reason: str, user, on: datetime.date | None = None,
         current.reopen_count += 1
         current.updated_at = timezone.now()
         current.save()
-        _log(request, AccessAction.CHANGE, current, municipality=current.municipality, user=user, detail="reopened")
+        _log(AccessAction.CHANGE, current, municipality=current.municipality, user=user, detail="reopened")
         tallies.refresh(current.municipality_id, {closed_year})
     return current
 
 
-def record_reassign(*, record, owner, user, request=None) -> FollowUpRecord:
+def record_reassign(*, record, owner, user) -> FollowUpRecord:
     """A manager gives a record to another social worker of the municipality (someone leaves)."""
     with transaction.atomic():
         current = _locked(record)
@@ -267,11 +265,11 @@ def record_reassign(*, record, owner, user, request=None) -> FollowUpRecord:
         current.updated_at = timezone.now()
         current.save(update_fields=["owner", "updated_at"])
         RecordEvent.objects.create(record=current, kind=EventKind.REASSIGNED, on=_today(), by=user)
-        _log(request, AccessAction.CHANGE, current, municipality=current.municipality, user=user, detail="owner")
+        _log(AccessAction.CHANGE, current, municipality=current.municipality, user=user, detail="owner")
     return current
 
 
-def intervention_add(*, record, kind, started_on, ended_on=None, quantity=None, user, request=None) -> Intervention:
+def intervention_add(*, record, kind, started_on, ended_on=None, quantity=None, user) -> Intervention:
     errors = {}
     if started_on > _today():
         errors["started_on"] = _("The date cannot be in the future.")
@@ -300,7 +298,6 @@ def intervention_add(*, record, kind, started_on, ended_on=None, quantity=None, 
         intervention.full_clean(exclude=["record", "municipality", "started_year"])
         intervention.save()
         _log(
-            request,
             AccessAction.CHANGE,
             current,
             municipality=current.municipality,
@@ -311,7 +308,7 @@ def intervention_add(*, record, kind, started_on, ended_on=None, quantity=None, 
     return intervention
 
 
-def intervention_remove(*, intervention: Intervention, user, request=None) -> None:
+def intervention_remove(*, intervention: Intervention, user) -> None:
     """Remove an intervention registered by mistake (open records only)."""
     with transaction.atomic():
         current = _locked(intervention.record)
@@ -319,7 +316,7 @@ def intervention_remove(*, intervention: Intervention, user, request=None) -> No
             raise ValidationError(_("A closed record cannot be changed: reopen it first."))
         year = intervention.started_on.year
         intervention.delete()
-        _log(request, AccessAction.DELETE, current, municipality=current.municipality, user=user, detail="intervention")
+        _log(AccessAction.DELETE, current, municipality=current.municipality, user=user, detail="intervention")
         tallies.refresh(current.municipality_id, {year})
 
 
@@ -375,7 +372,7 @@ class AssessmentInput:
     motivation: str = ""
 
 
-def assessment_save(*, record, version: InstrumentVersion, data: AssessmentInput, user, request=None) -> Assessment:
+def assessment_save(*, record, version: InstrumentVersion, data: AssessmentInput, user) -> Assessment:
     definition = instrument_defs.parse(version.definition)
     result = instrument_defs.score(definition, data.answers)
     errors = {}
@@ -427,7 +424,6 @@ def assessment_save(*, record, version: InstrumentVersion, data: AssessmentInput
             current.save()
             tallies.refresh(current.municipality_id, {current.opened_on.year})
         _log(
-            request,
             AccessAction.CREATE,
             assessment,
             municipality=current.municipality,
@@ -441,7 +437,7 @@ def assessment_save(*, record, version: InstrumentVersion, data: AssessmentInput
 
 
 def consultation_ask(
-    *, asked_by, municipality, unit, question, topic, urgency, record=None, assignee=None, request=None
+    *, asked_by, municipality, unit, question, topic, urgency, record=None, assignee=None
 ) -> Consultation:
     if record is not None and (record.municipality_id != municipality.pk or record.owner_id != asked_by.pk):
         raise ValidationError({"record": _("Link one of your own records, or none.")})
@@ -458,11 +454,11 @@ def consultation_ask(
     consultation.full_clean(exclude=["municipality", "unit", "asked_by", "record", "assignee"])
     with transaction.atomic():
         consultation.save()
-        _log(request, AccessAction.CREATE, consultation, municipality=municipality, user=asked_by)
+        _log(AccessAction.CREATE, consultation, municipality=municipality, user=asked_by)
     return consultation
 
 
-def consultation_reply(*, consultation, author, text, request=None) -> ConsultationReply:
+def consultation_reply(*, consultation, author, text) -> ConsultationReply:
     reply = ConsultationReply(consultation=consultation, author=author, text=(text or "").strip())
     reply.full_clean(exclude=["consultation", "author"])
     with transaction.atomic():
@@ -481,12 +477,12 @@ def consultation_reply(*, consultation, author, text, request=None) -> Consultat
             if current.assignee_id is None:
                 current.assignee = author
         current.save()
-        _log(request, AccessAction.CHANGE, current, municipality=current.municipality, user=author, detail="reply")
+        _log(AccessAction.CHANGE, current, municipality=current.municipality, user=author, detail="reply")
     consultation.refresh_from_db()
     return reply
 
 
-def consultation_close(*, consultation, user, request=None) -> Consultation:
+def consultation_close(*, consultation, user) -> Consultation:
     with transaction.atomic():
         current = Consultation.objects.select_for_update().get(pk=consultation.pk)
         if current.status == ConsultationStatus.CLOSED:
@@ -494,5 +490,5 @@ def consultation_close(*, consultation, user, request=None) -> Consultation:
         current.status = ConsultationStatus.CLOSED
         current.closed_at = timezone.now()
         current.save()
-        _log(request, AccessAction.CHANGE, current, municipality=current.municipality, user=user, detail="closed")
+        _log(AccessAction.CHANGE, current, municipality=current.municipality, user=user, detail="closed")
     return current

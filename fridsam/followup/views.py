@@ -98,9 +98,7 @@ def record_list(request):
         response, purpose_text = read_purpose.required(request)
         if response:
             return response
-    page = selectors.record_page(
-        tenancy=tenancy, filters=filters, page=request.GET.get("sida"), request=request, purpose=purpose_text
-    )
+    page = selectors.record_page(tenancy=tenancy, filters=filters, page=request.GET.get("sida"), purpose=purpose_text)
     query = request.GET.copy()
     query.pop("sida", None)
     return render(
@@ -158,7 +156,6 @@ def record_export(request):
     log_access(
         action=AccessAction.EXPORT,
         object_type=FollowUpRecord,
-        request=request,
         municipality=rows[0].municipality if rows else None,
         purpose=purpose_text,
         detail=f"{len(rows)} records",
@@ -176,7 +173,6 @@ def record_find(request):
         record = selectors.find_record(
             tenancy=tenancy,
             reference=form.cleaned_data["reference"],
-            request=request,
             purpose=read_purpose.current(request),
         )
         if record is not None:
@@ -216,7 +212,6 @@ def record_create(request):
             unit=unit,
             reference=data["reference"],
             fields=form.record_fields(),
-            request=request,
         )
 
     if save_form(request, form, save, success_message=_("The record was registered.")):
@@ -231,7 +226,7 @@ def record_detail(request, pk):
     response, purpose_text = read_purpose.required(request, probe)
     if response:
         return response
-    record = selectors.record_for_read(tenancy=tenancy, pk=pk, request=request, purpose=purpose_text)
+    record = selectors.record_for_read(tenancy=tenancy, pk=pk, purpose=purpose_text)
     can_change = followup_policy.can(tenancy, CHANGE, record)
     return render(
         request,
@@ -252,11 +247,11 @@ def record_detail(request, pk):
 @case_level(RECORD, kwarg="pk")
 def record_update(request, pk):
     record = selectors.record_for_change(tenancy=request.tenancy, pk=pk, action=CHANGE)
-    selectors.record_shown(tenancy=request.tenancy, record=record, request=request, detail="change")
+    selectors.record_shown(tenancy=request.tenancy, record=record, detail="change")
     form = RecordForm(request.POST or None, instance=record)
 
     def save(data):
-        services.record_update(record=record, fields=form.record_fields(), user=request.user, request=request)
+        services.record_update(record=record, fields=form.record_fields(), user=request.user)
 
     if record.status != Status.OPEN:
         messages.error(request, _("A closed record cannot be changed: reopen it first."))
@@ -270,11 +265,11 @@ def record_update(request, pk):
 @case_level(RECORD, kwarg="pk")
 def intervention_add(request, pk):
     record = selectors.record_for_change(tenancy=request.tenancy, pk=pk, action=CHANGE)
-    selectors.record_shown(tenancy=request.tenancy, record=record, request=request, detail="intervention")
+    selectors.record_shown(tenancy=request.tenancy, record=record, detail="intervention")
     form = InterventionForm(request.POST or None, initial={"started_on": timezone.localdate()})
 
     def save(data):
-        services.intervention_add(record=record, user=request.user, request=request, **data)
+        services.intervention_add(record=record, user=request.user, **data)
 
     if save_form(request, form, save, success_message=_("The intervention was added.")):
         return redirect("followup:record_detail", pk=record.pk)
@@ -289,7 +284,7 @@ def intervention_remove(request, pk, intervention_pk):
     record = selectors.record_for_change(tenancy=request.tenancy, pk=pk, action=CHANGE)
     intervention = get_object_or_404(Intervention.objects.filter(record=record), pk=intervention_pk)
     try:
-        services.intervention_remove(intervention=intervention, user=request.user, request=request)
+        services.intervention_remove(intervention=intervention, user=request.user)
         messages.success(request, _("The intervention was removed."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -300,7 +295,7 @@ def intervention_remove(request, pk, intervention_pk):
 @case_level(RECORD, kwarg="pk")
 def record_close(request, pk):
     record = selectors.record_for_change(tenancy=request.tenancy, pk=pk, action=CHANGE)
-    selectors.record_shown(tenancy=request.tenancy, record=record, request=request, detail="close")
+    selectors.record_shown(tenancy=request.tenancy, record=record, detail="close")
     form = CloseForm(request.POST or None, initial={"closed_on": timezone.localdate(), "client_view": "not_recorded"})
 
     def save(data):
@@ -311,7 +306,6 @@ def record_close(request, pk):
             outcome=data["outcome"],
             client_view=data["client_view"],
             user=request.user,
-            request=request,
         )
 
     if save_form(request, form, save, success_message=_("The record was closed.")):
@@ -323,11 +317,11 @@ def record_close(request, pk):
 @case_level(RECORD, kwarg="pk")
 def record_reopen(request, pk):
     record = selectors.record_for_change(tenancy=request.tenancy, pk=pk, action=CHANGE)
-    selectors.record_shown(tenancy=request.tenancy, record=record, request=request, detail="reopen")
+    selectors.record_shown(tenancy=request.tenancy, record=record, detail="reopen")
     form = ReopenForm(request.POST or None)
 
     def save(data):
-        services.record_reopen(record=record, reason=data["reason"], user=request.user, request=request)
+        services.record_reopen(record=record, reason=data["reason"], user=request.user)
 
     if save_form(request, form, save, success_message=_("The record was reopened.")):
         return redirect("followup:record_detail", pk=record.pk)
@@ -342,7 +336,7 @@ def record_reassign(request, pk):
     response, purpose_text = read_purpose.required(request, record)
     if response:
         return response
-    selectors.record_shown(tenancy=tenancy, record=record, request=request, purpose=purpose_text, detail="reassign")
+    selectors.record_shown(tenancy=tenancy, record=record, purpose=purpose_text, detail="reassign")
     owners = User.objects.filter(
         pk__in=Membership.objects.active()
         .filter(role=Role.SOCIAL_WORKER, municipality_id=record.municipality_id)
@@ -351,7 +345,7 @@ def record_reassign(request, pk):
     form = ReassignForm(request.POST or None, owners=owners, initial={"owner": record.owner_id})
 
     def save(data):
-        services.record_reassign(record=record, owner=data["owner"], user=request.user, request=request)
+        services.record_reassign(record=record, owner=data["owner"], user=request.user)
 
     if save_form(request, form, save, success_message=_("The record has a new owner.")):
         return redirect("followup:record_list")
@@ -366,7 +360,7 @@ def record_reassign(request, pk):
 @case_level(RECORD, kwarg="pk")
 def assessment_create(request, pk, instrument_key):
     record = selectors.record_for_change(tenancy=request.tenancy, pk=pk, action=CHANGE)
-    selectors.record_shown(tenancy=request.tenancy, record=record, request=request, detail="assessment")
+    selectors.record_shown(tenancy=request.tenancy, record=record, detail="assessment")
     instrument = get_object_or_404(Instrument.objects.filter(is_active=True), key=instrument_key)
     version = services.current_version(instrument)
     if version is None:
@@ -390,7 +384,6 @@ def assessment_create(request, pk, instrument_key):
                         motivation=form.cleaned_data["motivation"],
                     ),
                     user=request.user,
-                    request=request,
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -426,9 +419,7 @@ def _assessment(request, pk, assessment_pk):
     response, purpose_text = read_purpose.required(request, record)
     if response:
         return response, None, None
-    assessment = selectors.assessment_for_read(
-        tenancy=tenancy, record=record, pk=assessment_pk, request=request, purpose=purpose_text
-    )
+    assessment = selectors.assessment_for_read(tenancy=tenancy, record=record, pk=assessment_pk, purpose=purpose_text)
     definition = instrument_defs.parse(assessment.instrument_version.definition)
     rows = [
         (section, [(item, item.answer_label(assessment.answers.get(item.key))) for item in section.items])
@@ -478,7 +469,6 @@ def consultation_list(request):
     log_access(
         action=AccessAction.LIST,
         object_type="followup.consultation",
-        request=request,
         detail=f"{len(mine)} own, {len(queue)} in the queue",
     )
     return render(
@@ -505,7 +495,7 @@ def consultation_create(request):
     unit = membership.unit or Unit.objects.filter(municipality=municipality).order_by("name").first()
     record_pk = request.GET.get("uppfoljning", "")
     own_records = selectors.own_open_records(
-        tenancy=tenancy, municipality=municipality, request=request, detail="consultation form", asked=record_pk
+        tenancy=tenancy, municipality=municipality, detail="consultation form", asked=record_pk
     )
     initial = {"urgency": "week"}
     if record_pk.isdigit():
@@ -529,7 +519,6 @@ def consultation_create(request):
             urgency=data["urgency"],
             record=data["record"],
             assignee=data["assignee"],
-            request=request,
         )
 
     if unit is None:
@@ -544,7 +533,7 @@ def consultation_create(request):
 @case_level("followup.consultation", kwarg="pk")
 def consultation_detail(request, pk):
     tenancy = request.tenancy
-    consultation = selectors.consultation_for_read(tenancy=tenancy, pk=pk, request=request)
+    consultation = selectors.consultation_for_read(tenancy=tenancy, pk=pk)
     can_answer = consultation_policy.can(tenancy, ANSWER, consultation)
     is_asker = consultation.asked_by_id == tenancy.user.pk
     open_ = consultation.status != ConsultationStatus.CLOSED
@@ -553,14 +542,12 @@ def consultation_detail(request, pk):
         if not open_ or not (can_answer or is_asker):
             raise PermissionDenied
         if "close" in request.POST:
-            services.consultation_close(consultation=consultation, user=request.user, request=request)
+            services.consultation_close(consultation=consultation, user=request.user)
             messages.success(request, _("The consultation was closed."))
             return redirect("followup:consultation_list")
 
         def save(data):
-            services.consultation_reply(
-                consultation=consultation, author=request.user, text=data["text"], request=request
-            )
+            services.consultation_reply(consultation=consultation, author=request.user, text=data["text"])
 
         if save_form(request, form, save, success_message=_("Your answer was sent.")):
             return redirect("followup:consultation_detail", pk=consultation.pk)
@@ -574,9 +561,7 @@ def consultation_detail(request, pk):
         if response:
             record_visible, needs_purpose = False, True
         else:
-            selectors.record_shown(
-                tenancy=tenancy, record=record, request=request, purpose=purpose_text, detail="consultation"
-            )
+            selectors.record_shown(tenancy=tenancy, record=record, purpose=purpose_text, detail="consultation")
     return render(
         request,
         "followup/consultation_detail.html",
@@ -601,6 +586,6 @@ def consultation_statistics(request):
     if not ids:
         raise PermissionDenied
     rows = selectors.consultation_statistics(municipality_ids=ids, since=selectors.twelve_months_ago())
-    log_access(action=AccessAction.LIST, object_type="followup.consultation", request=request, detail="statistics")
+    log_access(action=AccessAction.LIST, object_type="followup.consultation", detail="statistics")
     municipalities = Municipality.objects.filter(pk__in=ids).order_by("name")
     return render(request, "followup/consultation_statistics.html", {"rows": rows, "municipalities": municipalities})

@@ -232,11 +232,11 @@ def start_summary(tenancy) -> dict | None:
     return summary or None
 
 
-def applicant_for_read(*, tenancy, pk: int, request):
+def applicant_for_read(*, tenancy, pk: int):
     """An applicant's own page (the responsible municipality's only); the read is logged, since the
     page shows what nobody else sees: the municipalities excluded for safety (ADR 0021)."""
     applicant = applicant_policy.get_or_404(tenancy, pk=pk)
-    log_access(action=AccessAction.READ, object_type=applicant, request=request, municipality=applicant.municipality)
+    log_access(action=AccessAction.READ, object_type=applicant, municipality=applicant.municipality)
     return applicant
 
 

@@ -52,12 +52,11 @@ from fridsam.housing.models import (
 ADDRESS_MAX_LENGTH = 200
 
 
-def _log(action, obj, user, request=None, *, municipality=None, county=None, detail=""):
+def _log(action, obj, user, *, municipality=None, county=None, detail=""):
     log_access(
         action=action,
         object_type=obj,
         user=user,
-        request=request,
         municipality=municipality,
         county=county,
         detail=detail,
@@ -98,7 +97,7 @@ PROVIDER_FIELDS = (
 )
 
 
-def provider_save(*, county, fields: dict, address: str, user, provider: Provider | None = None, request=None):
+def provider_save(*, county, fields: dict, address: str, user, provider: Provider | None = None):
     """Register a provider or change one. An empty address on a change keeps the stored one."""
     creating = provider is None
     provider = provider or Provider(county=county)
@@ -151,15 +150,15 @@ def provider_save(*, county, fields: dict, address: str, user, provider: Provide
                 provider.save()
         except IntegrityError as exc:
             raise ValidationError({"name": _("The county already has a provider with this name.")}) from exc
-        _log(AccessAction.CREATE if creating else AccessAction.CHANGE, provider, user, request, county=county)
+        _log(AccessAction.CREATE if creating else AccessAction.CHANGE, provider, user, county=county)
     return provider
 
 
-def provider_address_reveal(*, provider: Provider, user, request=None) -> str:
+def provider_address_reveal(*, provider: Provider, user) -> str:
     """The provider's address in clear, with a row in the access log."""
     address = crypto.decrypt_text(provider.address_encrypted)
     with transaction.atomic():
-        _log(AccessAction.READ, provider, user, request, county=provider.county, detail="address")
+        _log(AccessAction.READ, provider, user, county=provider.county, detail="address")
     return address
 
 
@@ -171,7 +170,6 @@ def assessment_create(
     summary: str,
     user,
     municipality=None,
-    request=None,
 ) -> QualityAssessment:
     """A new assessment: every active criterion gets met / partly / not met / not assessed."""
     criteria = list(Criterion.objects.filter(active=True))
@@ -207,11 +205,11 @@ def assessment_create(
         for row in rows:
             row.assessment = assessment
         CriterionResult.objects.bulk_create(rows)
-        _log(AccessAction.CREATE, assessment, user, request, county=provider.county)
+        _log(AccessAction.CREATE, assessment, user, county=provider.county)
     return assessment
 
 
-def availability_report(*, provider: Provider, free_places: int, free_family_rooms: int, user, request=None):
+def availability_report(*, provider: Provider, free_places: int, free_family_rooms: int, user):
     errors = {}
     if free_places is None or free_places < 0:
         errors["free_places"] = [_("Enter the number of free places.")]
@@ -229,13 +227,11 @@ def availability_report(*, provider: Provider, free_places: int, free_family_roo
             free_places=free_places,
             free_family_rooms=free_family_rooms or 0,
         )
-        _log(AccessAction.CREATE, report, user, request, county=provider.county)
+        _log(AccessAction.CREATE, report, user, county=provider.county)
     return report
 
 
-def feedback_give(
-    *, provider, municipality, user, placement_ended_on, overall: int, ratings: dict, comment: str, request=None
-):
+def feedback_give(*, provider, municipality, user, placement_ended_on, overall: int, ratings: dict, comment: str):
     keys = set(Criterion.objects.filter(active=True).values_list("key", flat=True))
     clean_ratings = {k: v for k, v in (ratings or {}).items() if v}
     if set(clean_ratings) - keys or set(clean_ratings.values()) - set(Rating.values):
@@ -254,28 +250,28 @@ def feedback_give(
         raise ValidationError({"placement_ended_on": _("Feedback is given after the placement has ended.")})
     with transaction.atomic():
         feedback.save()
-        _log(AccessAction.CREATE, feedback, user, request, municipality=municipality)
+        _log(AccessAction.CREATE, feedback, user, municipality=municipality)
     return feedback
 
 
 # --- The housing exchange ---------------------------------------------------------------------
 
 
-def commitment_set(*, municipality, year: int, apartments: int, user, request=None) -> Commitment:
+def commitment_set(*, municipality, year: int, apartments: int, user) -> Commitment:
     commitment = Commitment(municipality=municipality, year=year, apartments=apartments, updated_by=user)
     commitment.full_clean(exclude=["municipality", "updated_by"], validate_unique=False, validate_constraints=False)
     with transaction.atomic():
         commitment, _created = Commitment.objects.update_or_create(
             municipality=municipality, year=year, defaults={"apartments": apartments, "updated_by": user}
         )
-        _log(AccessAction.CHANGE, commitment, user, request, municipality=municipality)
+        _log(AccessAction.CHANGE, commitment, user, municipality=municipality)
     return commitment
 
 
 APARTMENT_FIELDS = ("housing_company", "rooms", "size_m2", "rent", "floor", "has_lift", "accessible", "available_from")
 
 
-def apartment_offer(*, municipality, fields: dict, address: str, user, request=None) -> Apartment:
+def apartment_offer(*, municipality, fields: dict, address: str, user) -> Apartment:
     apartment = Apartment(municipality=municipality, offered_by=user, **{k: fields.get(k) for k in APARTMENT_FIELDS})
     errors: dict[str, list] = {}
     try:
@@ -292,25 +288,25 @@ def apartment_offer(*, municipality, fields: dict, address: str, user, request=N
     apartment.address_encrypted = crypto.encrypt_text(clean)
     with transaction.atomic():
         apartment.save()
-        _log(AccessAction.CREATE, apartment, user, request, municipality=municipality)
+        _log(AccessAction.CREATE, apartment, user, municipality=municipality)
     return apartment
 
 
-def apartment_withdraw(*, apartment: Apartment, user, request=None) -> Apartment:
+def apartment_withdraw(*, apartment: Apartment, user) -> Apartment:
     with transaction.atomic():
         apartment = Apartment.objects.select_for_update().get(pk=apartment.pk)
         if apartment.allocations.filter(status__in=LIVE_STATUSES).exists():
             raise ValidationError(_("The apartment is part of an allocation: withdraw the allocation first."))
         apartment.status = ApartmentStatus.WITHDRAWN
         apartment.save(update_fields=["status"])
-        _log(AccessAction.CHANGE, apartment, user, request, municipality=apartment.municipality, detail="withdrawn")
+        _log(AccessAction.CHANGE, apartment, user, municipality=apartment.municipality, detail="withdrawn")
     return apartment
 
 
-def apartment_address_reveal(*, apartment: Apartment, user, request=None) -> str:
+def apartment_address_reveal(*, apartment: Apartment, user) -> str:
     address = crypto.decrypt_text(apartment.address_encrypted)
     with transaction.atomic():
-        _log(AccessAction.READ, apartment, user, request, municipality=apartment.municipality, detail="address")
+        _log(AccessAction.READ, apartment, user, municipality=apartment.municipality, detail="address")
     return address
 
 
@@ -327,7 +323,7 @@ class ApplicantInput:
     months_in_protected_housing: int = 0
 
 
-def applicant_register(*, municipality, data: ApplicantInput, user, request=None) -> Applicant:
+def applicant_register(*, municipality, data: ApplicantInput, user) -> Applicant:
     errors: dict[str, list] = {}
     try:
         reference_hash = references.reference_hash(municipality, data.reference)
@@ -376,7 +372,7 @@ def applicant_register(*, municipality, data: ApplicantInput, user, request=None
             ) from exc
         applicant.excluded_municipalities.set(data.excluded)
         applicant.preferred_municipalities.set(data.preferred)
-        _log(AccessAction.CREATE, applicant, user, request, municipality=municipality)
+        _log(AccessAction.CREATE, applicant, user, municipality=municipality)
     return applicant
 
 
@@ -387,14 +383,14 @@ def _waiting(applicant) -> str:
     return str(other) if other else ""
 
 
-def applicant_withdraw(*, applicant: Applicant, user, request=None) -> Applicant:
+def applicant_withdraw(*, applicant: Applicant, user) -> Applicant:
     with transaction.atomic():
         applicant = Applicant.objects.select_for_update().get(pk=applicant.pk)
         if applicant.allocations.filter(status__in=LIVE_STATUSES).exists():
             raise ValidationError(_("The applicant has an allocation: withdraw the allocation first."))
         applicant.status = ApplicantStatus.WITHDRAWN
         applicant.save(update_fields=["status"])
-        _log(AccessAction.CHANGE, applicant, user, request, municipality=applicant.municipality, detail="withdrawn")
+        _log(AccessAction.CHANGE, applicant, user, municipality=applicant.municipality, detail="withdrawn")
     return applicant
 
 
@@ -437,7 +433,7 @@ def offer_of(apartment: Apartment) -> matching.Offer:
     )
 
 
-def match_run(*, county, user, request=None) -> MatchRun:
+def match_run(*, county, user) -> MatchRun:
     """Run the matching over the county's pool and keep the proposals and the reasons."""
     applicants, apartments = pool(county)
     needs = [need_of(a) for a in applicants]
@@ -463,7 +459,7 @@ def match_run(*, county, user, request=None) -> MatchRun:
             Proposal(run=run, applicant_id=p.need_id, apartment_id=p.offer_id, score=p.score, explanation=p.explanation)
             for p in result.pairs
         )
-        _log(AccessAction.CREATE, run, user, request, county=county, detail=f"{run.placed}/{run.applicants}")
+        _log(AccessAction.CREATE, run, user, county=county, detail=f"{run.placed}/{run.applicants}")
     return run
 
 
@@ -484,7 +480,7 @@ def _accept_side(allocation, user, offering: bool, receiving: bool) -> None:
         allocation.status = AllocationStatus.ACCEPTED
 
 
-def allocation_propose(*, apartment: Apartment, applicant: Applicant, user, proposal=None, request=None) -> Allocation:
+def allocation_propose(*, apartment: Apartment, applicant: Applicant, user, proposal=None) -> Allocation:
     """A coordinator of the applicant's municipality takes the apartment up for the applicant: a
     live allocation is created (proposed, or accepted at once when the user is on both sides). The
     applicant's municipality comes first because it alone knows the case; the offering municipality
@@ -511,7 +507,7 @@ def allocation_propose(*, apartment: Apartment, applicant: Applicant, user, prop
     try:
         with transaction.atomic():
             allocation.save()
-            _log(AccessAction.CREATE, allocation, user, request, municipality=apartment.municipality)
+            _log(AccessAction.CREATE, allocation, user, municipality=apartment.municipality)
     except IntegrityError as exc:
         raise ValidationError(
             _("The apartment or the applicant is already part of another allocation. Run the matching again.")
@@ -519,18 +515,17 @@ def allocation_propose(*, apartment: Apartment, applicant: Applicant, user, prop
     return allocation
 
 
-def proposal_accept(*, proposal: Proposal, user, request=None) -> Allocation:
+def proposal_accept(*, proposal: Proposal, user) -> Allocation:
     """Take up a proposal of a matching run."""
     return allocation_propose(
         apartment=Apartment.objects.select_related("municipality").get(pk=proposal.apartment_id),
         applicant=Applicant.objects.select_related("municipality").get(pk=proposal.applicant_id),
         proposal=proposal,
         user=user,
-        request=request,
     )
 
 
-def _transition(allocation, user, request, *, allowed_from, change, detail):
+def _transition(allocation, user, *, allowed_from, change, detail):
     with transaction.atomic():
         locked = Allocation.objects.select_for_update().select_related("apartment", "applicant").get(pk=allocation.pk)
         if locked.status not in allowed_from:
@@ -540,34 +535,30 @@ def _transition(allocation, user, request, *, allowed_from, change, detail):
             )
         change(locked)
         locked.save()
-        _log(AccessAction.CHANGE, locked, user, request, municipality=locked.apartment.municipality, detail=detail)
+        _log(AccessAction.CHANGE, locked, user, municipality=locked.apartment.municipality, detail=detail)
     return locked
 
 
-def allocation_accept(*, allocation, user, request=None) -> Allocation:
+def allocation_accept(*, allocation, user) -> Allocation:
     def change(a):
         offering, receiving = _side_of(user, a)
         if not ((offering and a.offering_accepted_at is None) or (receiving and a.receiving_accepted_at is None)):
             raise ValidationError(_("You have already accepted, or are on neither side."))
         _accept_side(a, user, offering, receiving)
 
-    return _transition(
-        allocation, user, request, allowed_from=(AllocationStatus.PROPOSED,), change=change, detail="accept"
-    )
+    return _transition(allocation, user, allowed_from=(AllocationStatus.PROPOSED,), change=change, detail="accept")
 
 
-def allocation_allocate(*, allocation, user, on: datetime.date | None = None, request=None) -> Allocation:
+def allocation_allocate(*, allocation, user, on: datetime.date | None = None) -> Allocation:
     def change(a):
         a.status = AllocationStatus.ALLOCATED
         a.allocated_on = on or timezone.localdate()
         Apartment.objects.filter(pk=a.apartment_id).update(status=ApartmentStatus.ALLOCATED)
 
-    return _transition(
-        allocation, user, request, allowed_from=(AllocationStatus.ACCEPTED,), change=change, detail="allocate"
-    )
+    return _transition(allocation, user, allowed_from=(AllocationStatus.ACCEPTED,), change=change, detail="allocate")
 
 
-def allocation_move_in(*, allocation, user, on: datetime.date, request=None) -> Allocation:
+def allocation_move_in(*, allocation, user, on: datetime.date) -> Allocation:
     def change(a):
         if on is None or on < a.allocated_on:
             raise ValidationError({"moved_in_on": _("The moving-in date cannot be before the allocation.")})
@@ -577,12 +568,10 @@ def allocation_move_in(*, allocation, user, on: datetime.date, request=None) -> 
         a.moved_in_on = on
         Applicant.objects.filter(pk=a.applicant_id).update(status=ApplicantStatus.PLACED)
 
-    return _transition(
-        allocation, user, request, allowed_from=(AllocationStatus.ALLOCATED,), change=change, detail="moved_in"
-    )
+    return _transition(allocation, user, allowed_from=(AllocationStatus.ALLOCATED,), change=change, detail="moved_in")
 
 
-def allocation_withdraw(*, allocation, user, reason: str, request=None) -> Allocation:
+def allocation_withdraw(*, allocation, user, reason: str) -> Allocation:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for withdrawing.")})
@@ -600,7 +589,6 @@ def allocation_withdraw(*, allocation, user, reason: str, request=None) -> Alloc
     return _transition(
         allocation,
         user,
-        request,
         allowed_from=(AllocationStatus.PROPOSED, AllocationStatus.ACCEPTED, AllocationStatus.ALLOCATED),
         change=change,
         detail="withdraw",

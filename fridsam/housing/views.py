@@ -110,7 +110,7 @@ def _provider_form_view(request, provider=None):
     def save(data):
         fields = {k: v for k, v in data.items() if k != "address"}
         saved["provider"] = services.provider_save(
-            county=county, fields=fields, address=data["address"], user=request.user, provider=provider, request=request
+            county=county, fields=fields, address=data["address"], user=request.user, provider=provider
         )
 
     if save_form(request, form, save, success_message=_("The provider was saved.")):
@@ -168,7 +168,7 @@ def provider_detail(request, pk):
 @require_POST
 def provider_reveal(request, pk):
     provider = provider_policy.get_or_404(request.tenancy, REVEAL, pk=pk)
-    address = services.provider_address_reveal(provider=provider, user=request.user, request=request)
+    address = services.provider_address_reveal(provider=provider, user=request.user)
     return render(request, "housing/provider_detail.html", _provider_context(request, provider, address=address))
 
 
@@ -186,7 +186,6 @@ def assessment_create(request, pk):
             summary=data["summary"],
             user=request.user,
             municipality=municipalities[0] if municipalities else None,
-            request=request,
         )
 
     if save_form(request, form, save, success_message=_("The assessment was saved.")):
@@ -210,7 +209,6 @@ def availability_report(request, pk):
             free_places=data["free_places"],
             free_family_rooms=data["free_family_rooms"] or 0,
             user=request.user,
-            request=request,
         )
 
     if save_form(request, form, save, success_message=_("Thank you: the free places were reported.")):
@@ -240,7 +238,6 @@ def feedback_create(request, pk):
             overall=data["overall"],
             ratings=form.ratings(),
             comment=data["comment"],
-            request=request,
         )
 
     if save_form(request, form, save, success_message=_("Thank you for the feedback.")):
@@ -332,7 +329,6 @@ def commitment_edit(request):
             year=data["year"],
             apartments=data["apartments"],
             user=request.user,
-            request=request,
         )
 
     if save_form(request, form, save, success_message=_("The commitment was saved.")):
@@ -360,7 +356,6 @@ def apartment_create(request):
             fields=fields,
             address=data["address"],
             user=request.user,
-            request=request,
         )
 
     if save_form(request, form, save, success_message=_("The apartment was offered to the pool.")):
@@ -396,7 +391,7 @@ def apartment_detail(request, pk):
 @require_POST
 def apartment_reveal(request, pk):
     apartment = exchange_policy.get_or_404(request.tenancy, REVEAL, pk=pk)
-    address = services.apartment_address_reveal(apartment=apartment, user=request.user, request=request)
+    address = services.apartment_address_reveal(apartment=apartment, user=request.user)
     return render(request, "housing/apartment_detail.html", _apartment_context(request, apartment, address=address))
 
 
@@ -404,7 +399,7 @@ def apartment_reveal(request, pk):
 def apartment_withdraw(request, pk):
     apartment = exchange_policy.get_or_404(request.tenancy, CHANGE, pk=pk)
     try:
-        services.apartment_withdraw(apartment=apartment, user=request.user, request=request)
+        services.apartment_withdraw(apartment=apartment, user=request.user)
         messages.success(request, _("The apartment was withdrawn from the pool."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -434,7 +429,6 @@ def applicant_create(request):
                 months_in_protected_housing=data["months_in_protected_housing"],
             ),
             user=request.user,
-            request=request,
         )
 
     if save_form(request, form, save, success_message=_("The applicant was registered in the exchange.")):
@@ -455,7 +449,7 @@ def applicant_create(request):
 @case_level("housing.applicant", kwarg="pk")
 def applicant_detail(request, pk):
     tenancy = request.tenancy
-    applicant = selectors.applicant_for_read(tenancy=tenancy, pk=pk, request=request)
+    applicant = selectors.applicant_for_read(tenancy=tenancy, pk=pk)
     allocations = list(applicant.allocations.select_related("apartment__municipality").order_by("-created_at"))
     return render(
         request,
@@ -475,7 +469,7 @@ def applicant_detail(request, pk):
 def applicant_withdraw(request, pk):
     applicant = applicant_policy.get_or_404(request.tenancy, CHANGE, pk=pk)
     try:
-        services.applicant_withdraw(applicant=applicant, user=request.user, request=request)
+        services.applicant_withdraw(applicant=applicant, user=request.user)
         messages.success(request, _("The applicant was withdrawn from the exchange."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -487,7 +481,7 @@ def match_run_create(request):
     tenancy = request.tenancy
     exchange_policy.check(tenancy, MATCH)
     county = _county(request)
-    run = services.match_run(county=county, user=request.user, request=request)
+    run = services.match_run(county=county, user=request.user)
     messages.success(
         request,
         ngettext(
@@ -519,7 +513,7 @@ def proposal_accept(request, pk):
         pk=pk,
     )
     try:
-        allocation = services.proposal_accept(proposal=proposal, user=request.user, request=request)
+        allocation = services.proposal_accept(proposal=proposal, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("housing:match_run_detail", pk=proposal.run_id)
@@ -568,10 +562,10 @@ def allocation_action(request, pk, action):
     allocation = allocation_policy.get_or_404(tenancy, actions[action], pk=pk)
     try:
         if action == "acceptera":
-            services.allocation_accept(allocation=allocation, user=request.user, request=request)
+            services.allocation_accept(allocation=allocation, user=request.user)
             messages.success(request, _("You accepted the allocation."))
         elif action == "tilldela":
-            services.allocation_allocate(allocation=allocation, user=request.user, request=request)
+            services.allocation_allocate(allocation=allocation, user=request.user)
             messages.success(
                 request, _("The apartment is allocated. The receiving municipality can now see the address.")
             )
@@ -579,17 +573,13 @@ def allocation_action(request, pk, action):
             form = MoveInForm(request.POST)
             if not form.is_valid():
                 raise ValidationError(_("Enter the date of moving in."))
-            services.allocation_move_in(
-                allocation=allocation, user=request.user, on=form.cleaned_data["moved_in_on"], request=request
-            )
+            services.allocation_move_in(allocation=allocation, user=request.user, on=form.cleaned_data["moved_in_on"])
             messages.success(request, _("The move was registered."))
         else:
             form = WithdrawForm(request.POST)
             if not form.is_valid():
                 raise ValidationError(_("Give the reason for withdrawing."))
-            services.allocation_withdraw(
-                allocation=allocation, user=request.user, reason=form.cleaned_data["reason"], request=request
-            )
+            services.allocation_withdraw(allocation=allocation, user=request.user, reason=form.cleaned_data["reason"])
             messages.success(request, _("The allocation was withdrawn; the apartment is back in the pool."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -603,5 +593,5 @@ def allocation_reveal(request, pk):
     if allocation.status not in (AllocationStatus.ALLOCATED, AllocationStatus.MOVED_IN):
         raise PermissionDenied
     exchange_policy.check(tenancy, REVEAL, allocation.apartment)
-    address = services.apartment_address_reveal(apartment=allocation.apartment, user=request.user, request=request)
+    address = services.apartment_address_reveal(apartment=allocation.apartment, user=request.user)
     return _allocation_page(request, allocation, address=address)

@@ -17,18 +17,16 @@ from fridsam.organisations.models import County, Municipality, MunicipalityPopul
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
-def unit_create(*, municipality: Municipality, name: str, unit_type: str, acting_user=None, request=None) -> Unit:
+def unit_create(*, municipality: Municipality, name: str, unit_type: str, acting_user=None) -> Unit:
     unit = Unit(municipality=municipality, name=name.strip(), unit_type=unit_type)
     unit.full_clean()
     with transaction.atomic():
         unit.save()
-        log_access(
-            action=AccessAction.CREATE, object_type=unit, user=acting_user, request=request, municipality=municipality
-        )
+        log_access(action=AccessAction.CREATE, object_type=unit, user=acting_user, municipality=municipality)
     return unit
 
 
-def unit_update(*, unit: Unit, acting_user=None, request=None, **changes) -> Unit:
+def unit_update(*, unit: Unit, acting_user=None, **changes) -> Unit:
     allowed = {"name", "unit_type", "is_active"}
     if set(changes) - allowed:
         raise ValueError(f"unit_update cannot change {sorted(set(changes) - allowed)}")
@@ -44,7 +42,6 @@ def unit_update(*, unit: Unit, acting_user=None, request=None, **changes) -> Uni
             action=AccessAction.CHANGE,
             object_type=unit,
             user=acting_user,
-            request=request,
             municipality=unit.municipality,
             detail="fields: " + ", ".join(sorted(changed)),
         )
@@ -52,7 +49,7 @@ def unit_update(*, unit: Unit, acting_user=None, request=None, **changes) -> Uni
 
 
 def population_set(
-    *, municipality: Municipality, year: int, total: int, adults: int | None = None, acting_user=None, request=None
+    *, municipality: Municipality, year: int, total: int, adults: int | None = None, acting_user=None
 ) -> MunicipalityPopulation:
     row = MunicipalityPopulation.objects.filter(municipality=municipality, year=year).first()
     row = row or MunicipalityPopulation(municipality=municipality, year=year)
@@ -64,7 +61,6 @@ def population_set(
             action=AccessAction.CHANGE,
             object_type=row,
             user=acting_user,
-            request=request,
             municipality=municipality,
             detail=f"year={year}",
         )
@@ -102,7 +98,7 @@ def reference_data_load(
 
 
 def partner_entry_update(
-    *, partner: PartnerOrganisation, data: dict, municipalities, acting_user, membership=None, request=None
+    *, partner: PartnerOrganisation, data: dict, municipalities, acting_user, membership=None
 ) -> PartnerOrganisation:
     """A partner keeps its own directory entry up to date, and the editor their own contact details."""
     if any(m.county_id != partner.county_id for m in municipalities):
@@ -120,7 +116,5 @@ def partner_entry_update(
             membership.save(update_fields=["title"])
             membership.user.phone = (data.get("my_phone") or "").strip()
             membership.user.save(update_fields=["phone"])
-        log_access(
-            action=AccessAction.CHANGE, object_type=partner, user=acting_user, request=request, county=partner.county
-        )
+        log_access(action=AccessAction.CHANGE, object_type=partner, user=acting_user, county=partner.county)
     return partner

@@ -45,7 +45,7 @@ def unit_create(request, municipality_code):
     form = UnitForm(data=request.POST or None)
 
     def save(_data):
-        unit = services.unit_create(municipality=municipality, request=request, **form.cleaned_data_for_create())
+        unit = services.unit_create(municipality=municipality, **form.cleaned_data_for_create())
         messages.success(request, _("The unit %(name)s was added.") % {"name": unit.name})
 
     if save_form(request, form, save):
@@ -61,7 +61,7 @@ def unit_update(request, municipality_code, pk):
     form = UnitForm.for_unit(unit, data=request.POST or None)
 
     def save(data):
-        services.unit_update(unit=unit, request=request, **data)
+        services.unit_update(unit=unit, **data)
         messages.success(request, _("The unit %(name)s was saved.") % {"name": unit.name})
 
     if save_form(request, form, save):
@@ -111,7 +111,6 @@ def partner_update(request, pk):
             municipalities=list(data["municipalities"]),
             acting_user=request.user,
             membership=membership,
-            request=request,
         )
 
     if save_form(request, form, save, success_message=_("Thank you: the entry is up to date.")):

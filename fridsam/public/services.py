@@ -20,7 +20,7 @@ def draft_for(municipality) -> PublicPageDraft | None:
     return PublicPageDraft.objects.filter(municipality=municipality).first()
 
 
-def draft_save(*, municipality, data: dict, partners, user, request=None) -> PublicPageDraft:
+def draft_save(*, municipality, data: dict, partners, user) -> PublicPageDraft:
     """Save the draft; a page in review or published goes back to draft until approved again."""
     draft = draft_for(municipality) or PublicPageDraft(municipality=municipality)
     for name in (*CONTENT_FIELDS, "show_contact"):
@@ -35,11 +35,11 @@ def draft_save(*, municipality, data: dict, partners, user, request=None) -> Pub
     with transaction.atomic():
         draft.save()
         draft.partners.set(partners)
-        log_access(action=AccessAction.CHANGE, object_type=draft, user=user, request=request, municipality=municipality)
+        log_access(action=AccessAction.CHANGE, object_type=draft, user=user, municipality=municipality)
     return draft
 
 
-def draft_submit(*, draft: PublicPageDraft, user, request=None) -> PublicPageDraft:
+def draft_submit(*, draft: PublicPageDraft, user) -> PublicPageDraft:
     if draft.status != DraftStatus.DRAFT:
         raise ValidationError(_("Only a draft can be sent for approval."))
     with transaction.atomic():
@@ -51,14 +51,13 @@ def draft_submit(*, draft: PublicPageDraft, user, request=None) -> PublicPageDra
             action=AccessAction.CHANGE,
             object_type=draft,
             user=user,
-            request=request,
             municipality=draft.municipality,
             detail="submitted",
         )
     return draft
 
 
-def draft_return(*, draft: PublicPageDraft, user, comment: str, request=None) -> PublicPageDraft:
+def draft_return(*, draft: PublicPageDraft, user, comment: str) -> PublicPageDraft:
     if draft.status != DraftStatus.IN_REVIEW:
         raise ValidationError(_("The page is not waiting for approval."))
     comment = (comment or "").strip()
@@ -73,14 +72,13 @@ def draft_return(*, draft: PublicPageDraft, user, comment: str, request=None) ->
             action=AccessAction.CHANGE,
             object_type=draft,
             user=user,
-            request=request,
             municipality=draft.municipality,
             detail="returned",
         )
     return draft
 
 
-def draft_approve(*, draft: PublicPageDraft, user, request=None) -> PublishedPage:
+def draft_approve(*, draft: PublicPageDraft, user) -> PublishedPage:
     """Publish the draft as a new version. The manager who approves did not write it."""
     if draft.status != DraftStatus.IN_REVIEW:
         raise ValidationError(_("The page is not waiting for approval."))
@@ -107,7 +105,6 @@ def draft_approve(*, draft: PublicPageDraft, user, request=None) -> PublishedPag
             action=AccessAction.CHANGE,
             object_type=draft,
             user=user,
-            request=request,
             municipality=draft.municipality,
             detail=f"published v{page.version}",
         )

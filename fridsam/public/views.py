@@ -102,7 +102,6 @@ def edit(request, municipality_code):
             data=data,
             partners=list(data["partners"]),
             user=request.user,
-            request=request,
         )
 
     if save_form(request, form, save, success_message=_("The draft was saved. Send it for approval when it is ready.")):
@@ -133,16 +132,16 @@ def action(request, municipality_code, action):
         raise Http404
     try:
         if action == "skicka":
-            services.draft_submit(draft=draft, user=request.user, request=request)
+            services.draft_submit(draft=draft, user=request.user)
             messages.success(request, _("The page was sent to a manager for approval."))
         elif action == "godkann":
-            page = services.draft_approve(draft=draft, user=request.user, request=request)
+            page = services.draft_approve(draft=draft, user=request.user)
             messages.success(request, _("Version %(n)s is published.") % {"n": page.version})
         else:
             form = ReturnForm(request.POST)
             if not form.is_valid():
                 raise ValidationError(_("Say what should be changed."))
-            services.draft_return(draft=draft, user=request.user, comment=form.cleaned_data["comment"], request=request)
+            services.draft_return(draft=draft, user=request.user, comment=form.cleaned_data["comment"])
             messages.success(request, _("The page was sent back to the coordinator."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

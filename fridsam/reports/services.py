@@ -7,7 +7,7 @@ from fridsam.core.validators import validate_no_personal_identity_number
 from fridsam.reports.models import ReportText
 
 
-def report_text_save(*, year: int, foreword: str, conclusions: str, user, county=None, municipality=None, request=None):
+def report_text_save(*, year: int, foreword: str, conclusions: str, user, county=None, municipality=None):
     """The analyst's (or the municipality's) foreword and conclusions for a year's report."""
     for text in (foreword, conclusions):
         validate_no_personal_identity_number(text)
@@ -24,7 +24,6 @@ def report_text_save(*, year: int, foreword: str, conclusions: str, user, county
             },
         )
         log_access(
-            request=request,
             action=AccessAction.CHANGE,
             object_type=text,
             municipality=municipality,

@@ -37,7 +37,6 @@ def _pdf(request, report, filename) -> HttpResponse:
     """The report as a PDF download, with its access-log row."""
     place = report.municipality or report.county
     log_access(
-        request=request,
         action=AccessAction.EXPORT,
         object_type=f"reports.{'municipality' if report.municipality else 'county'}",
         object_id=place.code,
@@ -99,7 +98,7 @@ def _edit_text(request, year, *, county=None, municipality=None, back):
         request,
         form,
         lambda data: services.report_text_save(
-            year=year, county=county, municipality=municipality, user=request.user, request=request, **data
+            year=year, county=county, municipality=municipality, user=request.user, **data
         ),
         success_message=_("The report text is saved."),
     )

@@ -37,8 +37,8 @@ ATTACHMENT_TYPES = {".pdf", ".docx", ".xlsx", ".odt", ".ods", ".pptx", ".txt", "
 ATTACHMENT_MAX = 10 * 1024 * 1024
 
 
-def _log(action, obj, user, request=None, *, municipality=None, detail=""):
-    log_access(action=action, object_type=obj, user=user, request=request, municipality=municipality, detail=detail)
+def _log(action, obj, user, *, municipality=None, detail=""):
+    log_access(action=action, object_type=obj, user=user, municipality=municipality, detail=detail)
 
 
 def _check_targets(fields: dict) -> None:
@@ -48,7 +48,7 @@ def _check_targets(fields: dict) -> None:
         raise ValidationError({"roles": _("Choose roles in the social services.")})
 
 
-def document_create(*, municipality, fields: dict, body: str, user, request=None) -> Document:
+def document_create(*, municipality, fields: dict, body: str, user) -> Document:
     """A new document with its first version as a draft."""
     _check_targets(fields)
     with transaction.atomic():
@@ -59,11 +59,11 @@ def document_create(*, municipality, fields: dict, body: str, user, request=None
         version.full_clean()
         version.save()
         version.writers.add(user)
-        _log(AccessAction.CREATE, document, user, request, municipality=municipality)
+        _log(AccessAction.CREATE, document, user, municipality=municipality)
     return document
 
 
-def document_update(*, document: Document, fields: dict, user, request=None) -> Document:
+def document_update(*, document: Document, fields: dict, user) -> Document:
     """The document's particulars (title, owner, target groups, legal references, review interval)."""
     _check_targets(fields)
     with transaction.atomic():
@@ -71,7 +71,7 @@ def document_update(*, document: Document, fields: dict, user, request=None) -> 
             setattr(document, name, value)
         document.full_clean(exclude=["current_version"])
         document.save()
-        _log(AccessAction.CHANGE, document, user, request, municipality=document.municipality, detail="particulars")
+        _log(AccessAction.CHANGE, document, user, municipality=document.municipality, detail="particulars")
     return document
 
 
@@ -79,7 +79,7 @@ def open_version(document: Document) -> DocumentVersion | None:
     return document.versions.filter(status__in=[VersionStatus.DRAFT, VersionStatus.IN_REVIEW]).first()
 
 
-def version_write(*, document: Document, body: str, change_note: str, user, request=None) -> DocumentVersion:
+def version_write(*, document: Document, body: str, change_note: str, user) -> DocumentVersion:
     """Write the open version (a version in review goes back to draft), or start the next one
     from the version in force. Attachments of the version in force come along."""
     if document.archived_at:
@@ -105,14 +105,13 @@ def version_write(*, document: Document, body: str, change_note: str, user, requ
             AccessAction.CHANGE,
             document,
             user,
-            request,
             municipality=document.municipality,
             detail=f"version={version.number}",
         )
     return version
 
 
-def version_submit(*, version: DocumentVersion, user, request=None) -> DocumentVersion:
+def version_submit(*, version: DocumentVersion, user) -> DocumentVersion:
     if version.status != VersionStatus.DRAFT:
         raise ValidationError(_("Only a draft is sent for approval."))
     if not version.body.strip():
@@ -124,7 +123,6 @@ def version_submit(*, version: DocumentVersion, user, request=None) -> DocumentV
             AccessAction.CHANGE,
             version.document,
             user,
-            request,
             municipality=version.document.municipality,
             detail="submitted",
         )
@@ -132,7 +130,7 @@ def version_submit(*, version: DocumentVersion, user, request=None) -> DocumentV
     return version
 
 
-def version_return(*, version: DocumentVersion, user, request=None) -> DocumentVersion:
+def version_return(*, version: DocumentVersion, user) -> DocumentVersion:
     if version.status != VersionStatus.IN_REVIEW:
         raise ValidationError(_("Only a version in review is sent back."))
     with transaction.atomic():
@@ -142,7 +140,6 @@ def version_return(*, version: DocumentVersion, user, request=None) -> DocumentV
             AccessAction.CHANGE,
             version.document,
             user,
-            request,
             municipality=version.document.municipality,
             detail="returned",
         )
@@ -159,9 +156,7 @@ def _managers(document):
     )
 
 
-def version_approve(
-    *, version: DocumentVersion, user, on: datetime.date | None = None, request=None
-) -> DocumentVersion:
+def version_approve(*, version: DocumentVersion, user, on: datetime.date | None = None) -> DocumentVersion:
     """A manager approves a version in review: it comes into force, the one before is superseded,
     the next review is due after the document's interval, and everyone concerned reads it again."""
     on = on or timezone.localdate()
@@ -186,7 +181,6 @@ def version_approve(
             AccessAction.CHANGE,
             document,
             user,
-            request,
             municipality=document.municipality,
             detail=f"approved={version.number}",
         )
@@ -194,7 +188,7 @@ def version_approve(
     return version
 
 
-def document_reviewed(*, document: Document, user, on: datetime.date | None = None, request=None) -> Document:
+def document_reviewed(*, document: Document, user, on: datetime.date | None = None) -> Document:
     """A manager confirms a review that changed nothing: the version in force stands and the next
     review is due after the interval."""
     on = on or timezone.localdate()
@@ -208,7 +202,6 @@ def document_reviewed(*, document: Document, user, on: datetime.date | None = No
             AccessAction.CHANGE,
             document,
             user,
-            request,
             municipality=document.municipality,
             detail="reviewed unchanged",
         )
@@ -216,18 +209,18 @@ def document_reviewed(*, document: Document, user, on: datetime.date | None = No
     return document
 
 
-def document_archive(*, document: Document, user, request=None) -> Document:
+def document_archive(*, document: Document, user) -> Document:
     with transaction.atomic():
         document.archived_at, document.archived_by = timezone.now(), user
         document.save(update_fields=["archived_at", "archived_by"])
         DocumentVersion.system_objects.filter(
             document=document, status__in=[VersionStatus.DRAFT, VersionStatus.IN_REVIEW]
         ).delete()
-        _log(AccessAction.CHANGE, document, user, request, municipality=document.municipality, detail="archived")
+        _log(AccessAction.CHANGE, document, user, municipality=document.municipality, detail="archived")
     return document
 
 
-def acknowledge(*, document: Document, user, request=None) -> Acknowledgement:
+def acknowledge(*, document: Document, user) -> Acknowledgement:
     """The user confirms having read the version in force."""
     if document.current_version_id is None or document.archived_at:
         raise ValidationError(_("There is no version in force to confirm."))
@@ -238,7 +231,6 @@ def acknowledge(*, document: Document, user, request=None) -> Acknowledgement:
                 AccessAction.CREATE,
                 ack,
                 user,
-                request,
                 municipality=document.municipality,
                 detail=f"document={document.pk}",
             )
@@ -248,7 +240,7 @@ def acknowledge(*, document: Document, user, request=None) -> Acknowledgement:
     return ack
 
 
-def attachment_add(*, version: DocumentVersion, upload, user, request=None) -> Attachment:
+def attachment_add(*, version: DocumentVersion, upload, user) -> Attachment:
     if version.status != VersionStatus.DRAFT:
         raise ValidationError(_("Files are added to a draft."))
     name = (upload.name or "").rsplit("/", 1)[-1][:200]
@@ -275,15 +267,15 @@ def attachment_add(*, version: DocumentVersion, upload, user, request=None) -> A
         attachment.file.save(name, upload, save=False)
         attachment.save()
         version.writers.add(user)
-        _log(AccessAction.CREATE, attachment, user, request, municipality=version.document.municipality)
+        _log(AccessAction.CREATE, attachment, user, municipality=version.document.municipality)
     return attachment
 
 
-def attachment_remove(*, attachment: Attachment, user, request=None) -> None:
+def attachment_remove(*, attachment: Attachment, user) -> None:
     if attachment.version.status != VersionStatus.DRAFT:
         raise ValidationError(_("Files are removed from a draft."))
     with transaction.atomic():
-        _log(AccessAction.DELETE, attachment, user, request, municipality=attachment.version.document.municipality)
+        _log(AccessAction.DELETE, attachment, user, municipality=attachment.version.document.municipality)
         attachment.delete()  # the file stays: earlier versions may point at it
         attachment.version.writers.add(user)
 
@@ -291,7 +283,7 @@ def attachment_remove(*, attachment: Attachment, user, request=None) -> None:
 # --- Action plans ---------------------------------------------------------------------------
 
 
-def action_plan_create(*, municipality, fields: dict, goals: list[str], user, request=None) -> ActionPlan:
+def action_plan_create(*, municipality, fields: dict, goals: list[str], user) -> ActionPlan:
     goals = [g.strip() for g in goals if g.strip()]
     if not goals:
         raise ValidationError({"goals": _("An action plan needs at least one goal.")})
@@ -303,11 +295,11 @@ def action_plan_create(*, municipality, fields: dict, goals: list[str], user, re
             goal = PlanGoal(plan=plan, text=text, order=order)
             goal.full_clean()
             goal.save()
-        _log(AccessAction.CREATE, plan, user, request, municipality=municipality)
+        _log(AccessAction.CREATE, plan, user, municipality=municipality)
     return plan
 
 
-def sub_goal_add(*, goal: PlanGoal, text: str, user, request=None) -> SubGoal:
+def sub_goal_add(*, goal: PlanGoal, text: str, user) -> SubGoal:
     with transaction.atomic():
         sub = SubGoal(goal=goal, text=text, order=goal.sub_goals.count())
         sub.full_clean()
@@ -316,14 +308,13 @@ def sub_goal_add(*, goal: PlanGoal, text: str, user, request=None) -> SubGoal:
             AccessAction.CHANGE,
             goal.plan,
             user,
-            request,
             municipality=goal.plan.municipality,
             detail=f"sub_goal={sub.pk}",
         )
     return sub
 
 
-def activity_save(*, sub_goal: SubGoal, fields: dict, user, activity: Activity | None = None, request=None) -> Activity:
+def activity_save(*, sub_goal: SubGoal, fields: dict, user, activity: Activity | None = None) -> Activity:
     plan = sub_goal.goal.plan
     owner = fields.get("owner")
     if owner is not None and not owner.memberships.filter(municipality_id=plan.municipality_id).exists():
@@ -334,12 +325,12 @@ def activity_save(*, sub_goal: SubGoal, fields: dict, user, activity: Activity |
             setattr(activity, name, value)
         activity.full_clean()
         activity.save()
-        _log(AccessAction.CHANGE, plan, user, request, municipality=plan.municipality, detail=f"activity={activity.pk}")
+        _log(AccessAction.CHANGE, plan, user, municipality=plan.municipality, detail=f"activity={activity.pk}")
     reminders.refresh_for([activity.owner_id])
     return activity
 
 
-def goal_assess(*, goal: PlanGoal, year: int, result: str, assessment: str, user, request=None) -> GoalAssessment:
+def goal_assess(*, goal: PlanGoal, year: int, result: str, assessment: str, user) -> GoalAssessment:
     plan = goal.plan
     if not plan.first_year <= year <= plan.last_year:
         raise ValidationError({"year": _("The year is outside the plan's period.")})
@@ -352,7 +343,6 @@ def goal_assess(*, goal: PlanGoal, year: int, result: str, assessment: str, user
             AccessAction.CHANGE,
             plan,
             user,
-            request,
             municipality=plan.municipality,
             detail=f"assessment={goal.pk}:{year}",
         )

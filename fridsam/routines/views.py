@@ -98,7 +98,7 @@ def document_create(request):
             k: data[k] for k in ("kind", "title", "owner", "unit_types", "roles", "legal_references", "review_months")
         }
         saved["document"] = services.document_create(
-            municipality=municipality, fields=fields, body=data["body"], user=request.user, request=request
+            municipality=municipality, fields=fields, body=data["body"], user=request.user
         )
 
     if save_form(request, form, save, success_message=_("The document was saved as a draft.")):
@@ -150,7 +150,6 @@ def document_detail(request, pk):
             action=AccessAction.READ,
             object_type=document,
             user=request.user,
-            request=request,
             municipality=document.municipality,
             detail=f"version={current.number}",
         )
@@ -223,12 +222,9 @@ def document_write(request, pk):
                 body=form.cleaned_data["body"],
                 change_note=form.cleaned_data["change_note"],
                 user=request.user,
-                request=request,
             )
             if form.cleaned_data.get("attachment"):
-                services.attachment_add(
-                    version=version, upload=form.cleaned_data["attachment"], user=request.user, request=request
-                )
+                services.attachment_add(version=version, upload=form.cleaned_data["attachment"], user=request.user)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -259,7 +255,7 @@ def document_settings(request, pk):
     )
 
     def save(data):
-        services.document_update(document=document, fields=data, user=request.user, request=request)
+        services.document_update(document=document, fields=data, user=request.user)
 
     if save_form(request, form, save, success_message=_("The particulars were saved.")):
         return redirect("routines:document_detail", pk=document.pk)
@@ -292,7 +288,7 @@ def version_action(request, pk, version_pk, action):
     version = get_object_or_404(DocumentVersion.objects.filter(document=document), pk=version_pk)
     permission, service, message = VERSION_ACTIONS[action]
     document_policy.check(request.tenancy, permission, document)
-    run_service(request, lambda: service(version=version, user=request.user, request=request), str(message))
+    run_service(request, lambda: service(version=version, user=request.user), str(message))
     return redirect("routines:document_detail", pk=document.pk)
 
 
@@ -301,7 +297,7 @@ def document_reviewed(request, pk):
     document = _document(request, pk, APPROVE)
     run_service(
         request,
-        lambda: services.document_reviewed(document=document, user=request.user, request=request),
+        lambda: services.document_reviewed(document=document, user=request.user),
         _("The review was recorded; the version in force stands."),
     )
     return redirect("routines:document_detail", pk=document.pk)
@@ -310,7 +306,7 @@ def document_reviewed(request, pk):
 @require_POST
 def document_archive(request, pk):
     document = _document(request, pk, APPROVE)
-    services.document_archive(document=document, user=request.user, request=request)
+    services.document_archive(document=document, user=request.user)
     messages.success(request, _("The document was archived."))
     return redirect("routines:document_list")
 
@@ -320,7 +316,7 @@ def acknowledge(request, pk):
     document = _document(request, pk, ACKNOWLEDGE)
     run_service(
         request,
-        lambda: services.acknowledge(document=document, user=request.user, request=request),
+        lambda: services.acknowledge(document=document, user=request.user),
         _("Thank you: you have confirmed reading the version in force."),
     )
     return redirect("routines:document_detail", pk=document.pk)
@@ -353,7 +349,7 @@ def attachment_remove(request, pk):
     document_policy.check(request.tenancy, CHANGE, document)
     run_service(
         request,
-        lambda: services.attachment_remove(attachment=attachment, user=request.user, request=request),
+        lambda: services.attachment_remove(attachment=attachment, user=request.user),
         _("The file was removed from the draft."),
     )
     return redirect("routines:document_write", pk=document.pk)
@@ -368,7 +364,6 @@ def attachment_download(request, pk):
         action=AccessAction.READ,
         object_type=attachment,
         user=request.user,
-        request=request,
         municipality=document.municipality,
     )
     return FileResponse(
@@ -419,7 +414,6 @@ def action_plan_create(request):
             fields=fields,
             goals=data["goals"].splitlines(),
             user=request.user,
-            request=request,
         )
 
     if save_form(request, form, save, success_message=_("The action plan was created.")):
@@ -476,7 +470,7 @@ def sub_goal_add(request, pk, goal_pk):
     form = SubGoalForm(request.POST or None)
 
     def save(data):
-        services.sub_goal_add(goal=goal, text=data["text"], user=request.user, request=request)
+        services.sub_goal_add(goal=goal, text=data["text"], user=request.user)
 
     if save_form(request, form, save, success_message=_("The sub-goal was added.")):
         return redirect("routines:action_plan_detail", pk=plan.pk)
@@ -505,7 +499,7 @@ def activity_form(request, pk, sub_goal_pk, activity_pk=None):
     form = ActivityForm(request.POST or None, owners=_staff_of(plan.municipality), initial=initial)
 
     def save(data):
-        services.activity_save(sub_goal=sub_goal, fields=data, activity=activity, user=request.user, request=request)
+        services.activity_save(sub_goal=sub_goal, fields=data, activity=activity, user=request.user)
 
     if save_form(request, form, save, success_message=_("The activity was saved.")):
         return redirect("routines:action_plan_detail", pk=plan.pk)
@@ -528,9 +522,7 @@ def activity_status(request, pk, activity_pk):
     if status not in ActivityStatus.values:
         messages.error(request, _("Choose a status."))
         return redirect("routines:action_plan_detail", pk=plan.pk)
-    services.activity_save(
-        sub_goal=activity.sub_goal, fields={"status": status}, activity=activity, user=request.user, request=request
-    )
+    services.activity_save(sub_goal=activity.sub_goal, fields={"status": status}, activity=activity, user=request.user)
     messages.success(request, _("The activity's status was saved."))
     return redirect("routines:action_plan_detail", pk=plan.pk)
 
@@ -556,7 +548,6 @@ def goal_assess(request, pk, goal_pk):
             result=data["result"],
             assessment=data["assessment"],
             user=request.user,
-            request=request,
         )
 
     if save_form(request, form, save, success_message=_("The follow-up was saved.")):

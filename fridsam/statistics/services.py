@@ -99,10 +99,10 @@ def _sum_errors(indicators_by_key: dict[str, Indicator], state: dict[tuple[int, 
     return errors
 
 
-def _log(request, action: str, municipality: Municipality, detail: str) -> None:
+def _log(action: str, municipality: Municipality, detail: str, *, user) -> None:
     log_access(
-        request=request,
         action=action,
+        user=user,
         object_type=IndicatorValue,
         object_id=municipality.code,
         municipality=municipality,
@@ -110,7 +110,7 @@ def _log(request, action: str, municipality: Municipality, detail: str) -> None:
     )
 
 
-def year_save(*, municipality: Municipality, year: int, figures: dict[str, Figure], user, request=None) -> int:
+def year_save(*, municipality: Municipality, year: int, figures: dict[str, Figure], user) -> int:
     """Save the entry form: one municipality, one year, a figure (or nothing) per indicator.
     An emptied indicator is removed. Returns the number of indicators changed."""
     if not FIRST_YEAR <= year <= LAST_YEAR:
@@ -163,7 +163,7 @@ def year_save(*, municipality: Municipality, year: int, figures: dict[str, Figur
             )
             changed.append(key)
         if changed:
-            _log(request, AccessAction.CHANGE, municipality, f"Statistik {year}: {', '.join(sorted(changed))}")
+            _log(AccessAction.CHANGE, municipality, f"Statistik {year}: {', '.join(sorted(changed))}", user=user)
     return len(changed)
 
 
@@ -188,7 +188,7 @@ class ImportFailed(Exception):
         self.result = result
 
 
-def import_file(*, filename: str, data: bytes, tenancy, request=None) -> ImportResult:
+def import_file(*, filename: str, data: bytes, tenancy) -> ImportResult:
     """Validate every row of the file, then save all of it, or nothing (raises ImportFailed). The
     file is read as a stream within the caps of :mod:`fridsam.core.uploads`; a cap passed refuses
     the file with that one error."""
@@ -313,7 +313,7 @@ def import_file(*, filename: str, data: bytes, tenancy, request=None) -> ImportR
         raise ImportFailed(result)
 
     now = timezone.now()
-    user = request.user if request is not None and request.user.is_authenticated else None
+    user = tenancy.user if tenancy.is_authenticated else None
     to_create, to_update = [], []
     touched: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for key, (_line, figure) in wanted.items():
@@ -339,11 +339,11 @@ def import_file(*, filename: str, data: bytes, tenancy, request=None) -> ImportR
         _write_populations(populations)
         for mid, (created, updated) in sorted(touched.items()):
             _log(
-                request,
                 AccessAction.IMPORT,
                 municipalities[mid],
                 f"Import av {filename[:100]}: {created} nya, {updated} ändrade"
                 + (", befolkning" if mid in population_ids else ""),
+                user=user,
             )
     return result
 
@@ -439,7 +439,7 @@ def _write_rows(to_create: list[tuple], to_update: list[tuple]) -> None:
 
 
 def observation_add(
-    *, municipality: Municipality, area: str, source_type: str, observed_on, text: str, user, request=None
+    *, municipality: Municipality, area: str, source_type: str, observed_on, text: str, user
 ) -> Observation:
     validate_no_personal_identity_number(text)
     observation = Observation(
@@ -454,7 +454,6 @@ def observation_add(
     with transaction.atomic():
         observation.save()
         log_access(
-            request=request,
             action=AccessAction.CREATE,
             object_type=observation,
             municipality=municipality,

@@ -108,7 +108,7 @@ def enter_year(request, municipality_code, year):
     if request.method == "POST" and form.is_valid():
         try:
             changed = services.year_save(
-                municipality=municipality, year=year, figures=form.figures(), user=request.user, request=request
+                municipality=municipality, year=year, figures=form.figures(), user=request.user
             )
         except ValidationError as error:
             if hasattr(error, "error_dict"):
@@ -161,7 +161,7 @@ def import_file(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            result = services.import_file(filename=upload.name, data=upload.read(), tenancy=tenancy, request=request)
+            result = services.import_file(filename=upload.name, data=upload.read(), tenancy=tenancy)
         except services.ImportFailed as failure:
             result = failure.result
         else:
@@ -203,7 +203,6 @@ def import_template(request, kind):
 def _export(request, filename: str, header, rows, *, detail: str, county=None, municipality=None):
     """A table as the CSV or Excel file asked for (``?format=``), with its access-log row."""
     log_access(
-        request=request,
         action=AccessAction.EXPORT,
         object_type="statistics.indicatorvalue",
         object_id=(municipality or county).code,
@@ -300,9 +299,7 @@ def observations(request, municipality_code):
             raise Http404
         if form.is_valid():
             try:
-                services.observation_add(
-                    municipality=municipality, **form.cleaned_data, user=request.user, request=request
-                )
+                services.observation_add(municipality=municipality, **form.cleaned_data, user=request.user)
             except ValidationError as error:
                 form.add_error("text" if not hasattr(error, "error_dict") else None, error)
             else:

@@ -52,3 +52,28 @@ def test_the_municipality_pages_get_their_panels_and_the_reminders_their_collect
 def test_two_panels_giving_the_same_name_is_an_error():
     with pytest.raises(ValueError, match="check"):
         panels._merge([{"check": 1}, {"check": 2}])
+
+
+# Modules below the views: they are called from views, tasks, the API and management commands
+# alike, so none of their functions may take an HTTP request (the actor carries who and from
+# where: fridsam.core.actor).
+_BELOW_THE_VIEWS = ("services", "selectors", "survey", "reads", "audit", "tallies", "reminders")
+
+
+def test_no_service_or_selector_takes_a_request():
+    import ast  # noqa: PLC0415 - only this test parses the sources
+
+    root = Path(__file__).resolve().parents[2]
+    offenders = []
+    for path in sorted(root.rglob("*.py")):
+        if "tests" in path.parts or "migrations" in path.parts:
+            continue
+        if path.stem not in _BELOW_THE_VIEWS and path.parent.name not in _BELOW_THE_VIEWS:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                args = node.args
+                names = [a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)]
+                if "request" in names:
+                    offenders.append(f"{path.relative_to(root.parent)}:{node.lineno} {node.name}")
+    assert offenders == [], "functions below the views that take a request: " + ", ".join(offenders)
