@@ -1,6 +1,7 @@
 """The layers hold (ADR 0022): import-linter's contracts are kept, and the registries through which
 the lower layers show what the higher ones contribute are complete."""
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -61,8 +62,6 @@ _BELOW_THE_VIEWS = ("services", "selectors", "survey", "reads", "audit", "tallie
 
 
 def test_no_service_or_selector_takes_a_request():
-    import ast  # noqa: PLC0415 - only this test parses the sources
-
     root = Path(__file__).resolve().parents[2]
     offenders = []
     for path in sorted(root.rglob("*.py")):
