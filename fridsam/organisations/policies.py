@@ -93,3 +93,12 @@ county_policy = CountyPolicy()
 municipality_policy = MunicipalityPolicy()
 unit_policy = UnitPolicy()
 partner_policy = PartnerOrganisationPolicy()
+
+
+def municipality_for(tenancy, code: str, policy: PermissionPolicy, action: str = VIEW) -> Municipality:
+    """The municipality a URL names, for a domain's view: 404 when it lies outside the user's
+    scope (the scoped manager does not find it), 403 when ``policy`` does not allow ``action``
+    there. Every view that takes a ``municipality_code`` starts with this."""
+    municipality = get_object_or_404(Municipality.objects.select_related("county"), code=code)
+    policy.check(tenancy, action, municipality)
+    return municipality
