@@ -31,8 +31,11 @@ node_modules/.package-lock.json: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
 	else echo "npm not found: the browser tests will be skipped (they need axe-core from npm)"; fi
 
+# Two processes (one per core), each with its own test database; a test file runs whole in one
+# of them, so the browser tests share one server and run in their order.
+WORKERS ?= auto
 test: install node_modules/.package-lock.json
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Benchmarks: bounded, on 127.0.0.1 / the test database only; they print their figures.
 bench: install

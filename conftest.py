@@ -1,12 +1,21 @@
 """Fixtures shared by every test.
 
-``world`` builds two municipalities in one county ("own" and "neighbour") and one in another
-county ("foreign"), each with a unit, a partner organisation and one user per role.
+``world`` is two municipalities in one county ("own" and "neighbour") and one in another county
+("foreign"), each with a unit, a partner organisation and one user per role, a coordinator post,
+its role description and a team. It is built once per test database (each xdist worker has its
+own), committed, and every test runs in a transaction that is rolled back, so each test starts
+from the same world; the fixture hands each test its own copy of the Python objects. A
+transactional test (which flushes the database) gets the world rebuilt after it.
 """
 
+import copy
+import datetime
 from dataclasses import dataclass, field
 
 import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
 
 from fridsam.accounts.tests import factories as account_factories
 from fridsam.core.roles import Role
@@ -61,8 +70,6 @@ def _tenant(code: str, label: str) -> Tenant:
 
 def _coordination(tenant: Tenant) -> None:
     """A coordinator post, its role description and a violence team, as the coordination pages need."""
-    import datetime
-
     from fridsam.coordination import services
 
     users = tenant.users
@@ -100,16 +107,74 @@ class World:
     neighbour: Tenant
     foreign: Tenant
     administrator: object
+    # A logged-in session per user (user pk → session key), so that a test can act as many
+    # people without logging each in: see ``World.session_for``.
+    sessions: dict = field(default_factory=dict)
+
+    @property
+    def users(self) -> list:
+        return [
+            *self.own.users.values(),
+            *self.neighbour.users.values(),
+            *self.foreign.users.values(),
+            self.administrator,
+        ]
+
+    def act_as(self, client, user):
+        """Let ``client`` continue ``user``'s open session (as force_login would, without a login)."""
+        client.cookies[settings.SESSION_COOKIE_NAME] = self.sessions[user.pk]
+        return client
 
 
-@pytest.fixture
-def world(db) -> World:
+def _build_world() -> World:
+    from django.contrib.sessions.models import Session
+
     # Västerås and Köping (Västmanlands län), Uppsala (Uppsala län): real SCB codes.
     own = _tenant("1980", "own")
     neighbour = _tenant("1983", "neighbour")
     foreign = _tenant("0380", "foreign")
     administrator = account_factories.staff(Role.ADMINISTRATOR, username="the-administrator")
-    return World(own=own, neighbour=neighbour, foreign=foreign, administrator=administrator)
+    world = World(own=own, neighbour=neighbour, foreign=foreign, administrator=administrator)
+    client = Client()
+    for user in world.users:
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        world.sessions[user.pk] = client.cookies[settings.SESSION_COOKIE_NAME].value
+        client.cookies.clear()
+    # The sessions outlive the idle timeout: a test late in a long run still finds them open.
+    Session.objects.filter(session_key__in=world.sessions.values()).update(
+        expire_date=datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=2)
+    )
+    return world
+
+
+_built: dict[str, World] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, with the world built once and committed."""
+    with django_db_blocker.unblock(), unscoped():
+        _built["world"] = _build_world()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _world_after_a_flush(request, django_db_blocker):
+    """A transactional test flushes the database when it ends: build the world again after it."""
+    yield
+    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+        with django_db_blocker.unblock(), unscoped():
+            # The flush took the migrations' reference data too; Django restores it only when the
+            # next serialized-rollback test starts, so restore it now, as that would.
+            serialized = getattr(connection, "_test_serialized_contents", None)
+            if serialized:
+                connection.creation.deserialize_db_from_string(serialized)
+            _built["world"] = _build_world()
+
+
+@pytest.fixture
+def world(db) -> World:
+    return copy.deepcopy(_built["world"])
 
 
 @pytest.fixture

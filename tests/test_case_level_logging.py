@@ -108,10 +108,6 @@ def case_tables_read():
         yield touched
 
 
-def _login(client, user):
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-
-
 def _last_sequence() -> int:
     head = AccessLogEntry.objects.order_by("-sequence").values_list("sequence", flat=True).first()
     return head or 0
@@ -179,7 +175,7 @@ def test_a_case_level_page_logs_what_it_shows_to_whom(world, client, name, spec)
     shown_to = []
     for role in READERS:
         user = world.own.users[role]
-        _login(client, user)
+        world.act_as(client, user)
         before = _last_sequence()
         response = _request(client, name, url)
         purpose_given = ""
@@ -207,7 +203,7 @@ def test_a_case_level_page_logs_what_it_shows_to_whom(world, client, name, spec)
             assert response.status_code == 302, f"{name} answered {response.status_code} to {user.username}"
             assert name in POST_ONLY or not response["Location"].startswith(PURPOSE_URL), name
             shown_to.append(user.username)
-        client.logout()
+        client.cookies.clear()
     assert shown_to, f"{name} ({url}) is reached by nobody of its own tenant"
 
 
@@ -225,11 +221,11 @@ def test_a_refused_attempt_is_logged_once_and_anonymous_visitors_write_nothing(w
 
     for role in (Role.SOCIAL_WORKER, Role.COORDINATOR, Role.MANAGER, Role.PARTNER):
         user = world.foreign.users[role]
-        _login(client, user)
+        world.act_as(client, user)
         before = _last_sequence()
         response = _request(client, name, url)
         rows = _rows_since(before)
-        client.logout()
+        client.cookies.clear()
         if response.status_code not in (403, 404):
             continue  # a page of one's own (a list, an empty form), not a refusal
         assert [(r.action, r.object_type, r.object_id, r.detail) for r in rows] == [
@@ -245,7 +241,7 @@ def test_a_refused_attempt_is_logged_once_and_anonymous_visitors_write_nothing(w
 def test_a_refusal_reads_the_same_whether_the_object_exists_or_not(world, client):
     record = _followup(world)[0]
     prober = world.neighbour.users[Role.COORDINATOR]
-    _login(client, prober)
+    world.act_as(client, prober)
     rows, bodies = [], []
     for pk in (record.pk, record.pk + 10_000):
         before = _last_sequence()
@@ -268,7 +264,7 @@ def test_a_refusal_reads_the_same_whether_the_object_exists_or_not(world, client
 @pytest.mark.django_db
 def test_a_403_on_a_case_level_url_is_logged_and_a_404_elsewhere_is_not(world, client):
     partner = world.own.users[Role.PARTNER]
-    _login(client, partner)
+    world.act_as(client, partner)
     before = _last_sequence()
     assert client.get(reverse("followup:record_list")).status_code == 403
     (row,) = _rows_since(before)
@@ -296,7 +292,7 @@ def _give_purpose(client):
 def test_the_reassign_page_asks_for_a_purpose_and_logs_the_read(world, client):
     record = _followup(world)[0]
     manager = world.own.users[Role.MANAGER]
-    _login(client, manager)
+    world.act_as(client, manager)
     url = reverse("followup:record_reassign", kwargs={"pk": record.pk})
     before = _last_sequence()
     response = client.get(url)
@@ -322,7 +318,7 @@ def test_a_referral_form_linked_to_a_record_reads_the_record_with_a_purpose(worl
     record = _followup(world)[0]
     url = reverse("collaboration:referral_create") + f"?uppfoljning={record.pk}"
     coordinator = world.own.users[Role.COORDINATOR]
-    _login(client, coordinator)
+    world.act_as(client, coordinator)
     response = client.get(url)
     assert response.status_code == 302 and response["Location"].startswith(PURPOSE_URL)
     _give_purpose(client)
@@ -336,8 +332,8 @@ def test_a_referral_form_linked_to_a_record_reads_the_record_with_a_purpose(worl
         "Fördelning av ärenden",
     )
     # The owner needs no purpose; the form without a record reads no record and logs nothing.
-    client.logout()
-    _login(client, world.own.users[Role.SOCIAL_WORKER])
+    client.cookies.clear()
+    world.act_as(client, world.own.users[Role.SOCIAL_WORKER])
     before = _last_sequence()
     assert client.get(url).status_code == 200
     (row,) = _rows_since(before)
@@ -361,7 +357,7 @@ def test_the_referral_list_is_logged_in_each_municipality_it_shows(world, client
         user=world.neighbour.users[Role.COORDINATOR],
     )
     partner = world.own.users[Role.PARTNER]
-    _login(client, partner)
+    world.act_as(client, partner)
     before = _last_sequence()
     assert client.get(reverse("collaboration:referral_list")).status_code == 200
     rows = _rows_since(before)
@@ -376,7 +372,7 @@ def test_the_referral_list_is_logged_in_each_municipality_it_shows(world, client
 def test_an_applicants_page_is_logged(world, client):
     applicant = _housing(world)[3]
     coordinator = world.own.users[Role.COORDINATOR]
-    _login(client, coordinator)
+    world.act_as(client, coordinator)
     before = _last_sequence()
     assert client.get(reverse("housing:applicant_detail", kwargs={"pk": applicant.pk})).status_code == 200
     (row,) = _rows_since(before)
@@ -407,7 +403,7 @@ def test_a_consultation_shows_its_linked_record_only_with_a_purpose_and_logs_it(
     category = str(record.get_category_display())
 
     coordinator = world.own.users[Role.COORDINATOR]  # answers the municipality's consultations
-    _login(client, coordinator)
+    world.act_as(client, coordinator)
     before = _last_sequence()
     response = client.get(url)
     assert response.status_code == 200
@@ -428,8 +424,8 @@ def test_a_consultation_shows_its_linked_record_only_with_a_purpose_and_logs_it(
     )
     assert rows["followup.followuprecord"].detail == "consultation"
 
-    client.logout()
-    _login(client, worker)  # the asker owns the record: no purpose
+    client.cookies.clear()
+    world.act_as(client, worker)  # the asker owns the record: no purpose
     before = _last_sequence()
     assert category in client.get(url).content.decode()
     assert [(r.object_type, r.purpose) for r in _rows_since(before) if r.object_type == "followup.followuprecord"] == [
@@ -440,7 +436,7 @@ def test_a_consultation_shows_its_linked_record_only_with_a_purpose_and_logs_it(
 @pytest.mark.django_db
 def test_a_search_by_reference_is_logged_without_the_reference(world, client):
     record = _followup(world)[0]
-    _login(client, world.own.users[Role.SOCIAL_WORKER])
+    world.act_as(client, world.own.users[Role.SOCIAL_WORKER])
     url = reverse("followup:record_find")
     for reference, found in (("SWEEP-1", str(record.pk)), ("SWEEP-404", "")):
         before = _last_sequence()
@@ -454,7 +450,7 @@ def test_a_search_by_reference_is_logged_without_the_reference(world, client):
 @pytest.mark.django_db
 def test_the_consultation_form_logs_the_own_records_it_offers(world, client):
     record = _followup(world)[0]
-    _login(client, world.own.users[Role.SOCIAL_WORKER])
+    world.act_as(client, world.own.users[Role.SOCIAL_WORKER])
     before = _last_sequence()
     response = client.get(reverse("followup:consultation_create") + f"?uppfoljning={record.pk}")
     assert response.status_code == 200
@@ -482,12 +478,12 @@ def test_a_url_that_reads_case_level_tables_is_declared(world, client, name, pat
     url = _registry_url(world, name, spec) if spec else url_for(world, name, pattern)
     touched: dict[str, set[str]] = {}
     for user in _insiders(world):
-        _login(client, user)
+        world.act_as(client, user)
         with case_tables_read() as tables:
             _request(client, name, url)
         if tables:
             touched[user.username] = set(tables)
-        client.logout()
+        client.cookies.clear()
     if spec is not None:
         assert not _exempt(name), f"{name} is declared and also exempted in NOT_CASE_LEVEL"
         assert touched, f"{name} is declared case-level but reads no case-level table: a stale declaration?"

@@ -164,7 +164,7 @@ def test_every_statistics_and_reports_url_is_swept():
 def test_the_county_analyst_is_never_sent_a_hidden_cell(world, client, name, pattern):
     small_counts(world)
     before = {h.where for h in hidden_cells(world.own.county)}
-    client.force_login(world.own.users[Role.COUNTY_ANALYST], backend="django.contrib.auth.backends.ModelBackend")
+    world.act_as(client, world.own.users[Role.COUNTY_ANALYST])
     first = _answers(client, name, world)
     twin_counts(world)
     assert {h.where for h in hidden_cells(world.own.county)} == before, "the twin must hide the same cells"
@@ -182,7 +182,7 @@ def test_the_sweep_sees_a_hidden_cell_where_one_is_shown(world, client):
     them there, so a clean answer to the county means something."""
     small_counts(world)
     own = [h for h in hidden_cells(world.own.county) if world.own.municipality.name in h.where]
-    client.force_login(world.own.users[Role.COORDINATOR], backend="django.contrib.auth.backends.ModelBackend")
+    world.act_as(client, world.own.users[Role.COORDINATOR])
     first = _answers(client, "statistics:municipality", world)
     assert any(found for _s, _t, found in first.values())  # 3 av 51, wherever it is
     twin_counts(world)

@@ -645,7 +645,7 @@ def test_url_is_public_or_protected_and_reachable_by_its_tenant(world, client, n
 
     # 2. Users of other tenants get 404/403 for tenant URLs, and never see the own tenant's data.
     for user in _outsiders(world, name):
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        world.act_as(client, user)
         response = request(url)
         if (name in TENANT_KWARGS or name.startswith("admin:")) and name not in PUBLIC:
             assert response.status_code in (403, 404), (
@@ -655,7 +655,7 @@ def test_url_is_public_or_protected_and_reachable_by_its_tenant(world, client, n
             assert SECRET_MARKER not in response.content.decode(errors="replace"), (
                 f"{name} ({url}) shows the own tenant's data to {user.username}"
             )
-        client.logout()
+        client.cookies.clear()
     if name in PUBLIC:
         return
 
@@ -663,11 +663,11 @@ def test_url_is_public_or_protected_and_reachable_by_its_tenant(world, client, n
     insiders = [*world.own.users.values(), world.administrator]
     reached_by = []
     for user in insiders:
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        world.act_as(client, user)
         response = request(url)
         if response.status_code == 200 or (response.status_code == 302 and not _is_login_redirect(response)):
             reached_by.append(user.username)
-        client.logout()
+        client.cookies.clear()
     assert reached_by, f"{name} ({url}) is reachable by nobody of its own tenant and is not public"
 
 
@@ -680,12 +680,12 @@ def test_every_tenant_url_is_in_the_sweep():
 def test_municipal_roles_of_the_own_tenant_see_its_municipality(world, client):
     url = reverse("organisations:municipality_detail", kwargs={"municipality_code": world.own.municipality.code})
     for role in [*MUNICIPAL_ROLES, Role.COUNTY_ANALYST]:
-        client.force_login(world.own.users[role], backend="django.contrib.auth.backends.ModelBackend")
+        world.act_as(client, world.own.users[role])
         response = client.get(url)
         assert response.status_code == 200, role
         assert SECRET_MARKER in response.content.decode()
     # The county analyst of the same county sees it too; of another county, not.
-    client.force_login(world.neighbour.users[Role.COUNTY_ANALYST], backend="django.contrib.auth.backends.ModelBackend")
+    world.act_as(client, world.neighbour.users[Role.COUNTY_ANALYST])
     assert client.get(url).status_code == 200
-    client.force_login(world.foreign.users[Role.COUNTY_ANALYST], backend="django.contrib.auth.backends.ModelBackend")
+    world.act_as(client, world.foreign.users[Role.COUNTY_ANALYST])
     assert client.get(url).status_code == 404

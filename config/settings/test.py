@@ -24,3 +24,5 @@ FRIDSAM_ACCESS_LOG_KEY = FRIDSAM_ACCESS_LOG_DEV_KEY
 FRIDSAM_ACCESS_LOG_OLD_KEYS = []
 FRIDSAM_ACCESS_LOG_ANCHOR_FILE = Path(tempfile.mkdtemp(prefix="fridsam-test-anchors-")) / "access-log-anchors.jsonl"
 FRIDSAM_ACCESS_LOG_ANCHOR_SYSLOG = ""
+# Static files are looked up when asked for, instead of every test client's handler scanning them.
+WHITENOISE_AUTOREFRESH = True

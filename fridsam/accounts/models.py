@@ -6,9 +6,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fridsam.core.fields import PersonalCharField
 from fridsam.core.roles import Role
 from fridsam.core.tenancy import ScopedManager
-from fridsam.core.validators import validate_no_personal_identity_number, validate_phone_number
+from fridsam.core.validators import validate_phone_number
 
 
 class User(AbstractUser):
@@ -78,7 +79,7 @@ class Membership(models.Model):
         related_name="memberships",
         verbose_name=_("partner organisation"),
     )
-    title = models.CharField(_("title"), max_length=120, blank=True, validators=[validate_no_personal_identity_number])
+    title = PersonalCharField(_("title"), max_length=120, blank=True)
     valid_from = models.DateField(_("valid from"), default=timezone.localdate)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fridsam.accounts.models import User
 from fridsam.collaboration.models import Agreement, GroupKind, PreventionAgreement, ReferralCategory
+from fridsam.core.fields import PersonalTextFormField
 from fridsam.core.forms import DateInput
 from fridsam.core.goals import GoalResult
 from fridsam.core.validators import validate_no_personal_identity_number
@@ -46,12 +47,11 @@ def _label(membership) -> str:
 
 class GroupForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of group"), choices=(), widget=forms.RadioSelect)
-    name = forms.CharField(label=_("Name"), max_length=150, validators=[validate_no_personal_identity_number])
-    purpose = forms.CharField(
+    name = PersonalTextFormField(label=_("Name"), max_length=150)
+    purpose = PersonalTextFormField(
         label=_("Purpose"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=1500,
-        validators=[validate_no_personal_identity_number],
         help_text=_("Why the group meets and what it should achieve. A group without a purpose cannot be created."),
     )
     goals = LinesField(
@@ -81,14 +81,12 @@ class GroupForm(forms.Form):
 
 class MeetingForm(forms.Form):
     held_on = forms.DateField(label=_("Date"), widget=DateInput())
-    agenda = forms.CharField(
+    agenda = PersonalTextFormField(
         label=_("Agenda"), widget=forms.Textarea(attrs={"rows": 4}), max_length=3000,
-        validators=[validate_no_personal_identity_number],
     )  # fmt: skip
     present = forms.MultipleChoiceField(label=_("Present"), widget=forms.CheckboxSelectMultiple, required=False)
-    minutes = forms.CharField(
+    minutes = PersonalTextFormField(
         label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 8}), max_length=10000, required=False,
-        validators=[validate_no_personal_identity_number],
         help_text=_("About the work, never about individual clients."),
     )  # fmt: skip
     decisions = LinesField(label=_("Decisions"), max_length=5000, required=False, help_text=_("One per line."))
@@ -99,9 +97,8 @@ class MeetingForm(forms.Form):
         self.fields["present"].choices = [(str(m.pk), str(m)) for m in members]
         people = [(m.user_id, m.user.get_full_name() or m.user.username) for m in members]
         for i in range(1, ACTION_ROWS + 1):
-            self.fields[f"action_{i}_text"] = forms.CharField(
+            self.fields[f"action_{i}_text"] = PersonalTextFormField(
                 label=_("Action %(n)s") % {"n": i}, max_length=300, required=False,
-                validators=[validate_no_personal_identity_number],
             )  # fmt: skip
             self.fields[f"action_{i}_owner"] = forms.TypedChoiceField(
                 label=_("Action %(n)s: owner") % {"n": i}, choices=[("", "—"), *people], coerce=int,
@@ -131,9 +128,8 @@ class MeetingForm(forms.Form):
 class GoalReviewForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     result = forms.ChoiceField(label=_("Result"), choices=GoalResult.choices, widget=forms.RadioSelect)
-    comment = forms.CharField(
+    comment = PersonalTextFormField(
         label=_("Short assessment"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        validators=[validate_no_personal_identity_number],
     )  # fmt: skip
 
     def __init__(self, *args, **kwargs):

@@ -17,11 +17,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from fridsam.core.dates import add_months
+from fridsam.core.fields import PersonalCharField, PersonalTextField
 from fridsam.core.goals import GoalResult
 from fridsam.core.tenancy import ScopedManager
-from fridsam.core.validators import validate_no_personal_identity_number
-
-TEXT = [validate_no_personal_identity_number]
 
 
 class GroupKind(models.TextChoices):
@@ -41,8 +39,8 @@ class CollaborationGroup(models.Model):
         verbose_name=_("municipality"),
     )
     kind = models.CharField(_("kind"), max_length=10, choices=GroupKind.choices)
-    name = models.CharField(_("name"), max_length=150, validators=TEXT)
-    purpose = models.TextField(_("purpose"), max_length=1500, validators=[*TEXT, MaxLengthValidator(1500)])
+    name = PersonalCharField(_("name"), max_length=150)
+    purpose = PersonalTextField(_("purpose"), max_length=1500, validators=[MaxLengthValidator(1500)])
     chair = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("chair")
     )
@@ -70,7 +68,7 @@ class CollaborationGroup(models.Model):
 
 class Goal(models.Model):
     group = models.ForeignKey(CollaborationGroup, on_delete=models.CASCADE, related_name="goals")
-    text = models.CharField(_("goal"), max_length=300, validators=TEXT)
+    text = PersonalCharField(_("goal"), max_length=300)
     order = models.PositiveSmallIntegerField(default=0)
 
     objects = ScopedManager(county="group__county")
@@ -88,7 +86,7 @@ class GoalReview(models.Model):
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="reviews")
     year = models.PositiveSmallIntegerField(_("year"))
     result = models.CharField(_("result"), max_length=12, choices=GoalResult.choices)
-    comment = models.CharField(_("comment"), max_length=500, blank=True, validators=TEXT)
+    comment = PersonalCharField(_("comment"), max_length=500, blank=True)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reviewed_at = models.DateTimeField(auto_now=True)
 
@@ -145,10 +143,8 @@ class Member(models.Model):
 class Meeting(models.Model):
     group = models.ForeignKey(CollaborationGroup, on_delete=models.CASCADE, related_name="meetings")
     held_on = models.DateField(_("date"))
-    agenda = models.TextField(_("agenda"), max_length=3000, validators=[*TEXT, MaxLengthValidator(3000)])
-    minutes = models.TextField(
-        _("minutes"), blank=True, max_length=10000, validators=[*TEXT, MaxLengthValidator(10000)]
-    )
+    agenda = PersonalTextField(_("agenda"), max_length=3000, validators=[MaxLengthValidator(3000)])
+    minutes = PersonalTextField(_("minutes"), blank=True, max_length=10000, validators=[MaxLengthValidator(10000)])
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -179,7 +175,7 @@ class Attendance(models.Model):
 
 class Decision(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
-    text = models.CharField(_("decision"), max_length=500, validators=TEXT)
+    text = PersonalCharField(_("decision"), max_length=500)
 
     objects = ScopedManager(county="meeting__group__county")
 
@@ -192,7 +188,7 @@ class Decision(models.Model):
 
 class ActionItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="actions")
-    text = models.CharField(_("action"), max_length=300, validators=TEXT)
+    text = PersonalCharField(_("action"), max_length=300)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="collaboration_actions")
     due_on = models.DateField(_("due"))
     done_on = models.DateField(_("done"), null=True, blank=True)
@@ -247,18 +243,17 @@ class Agreement(models.Model):
         related_name="+",
         verbose_name=_("partner organisation"),
     )
-    title = models.CharField(_("title"), max_length=200, validators=TEXT)
-    approved_by = models.CharField(
+    title = PersonalCharField(_("title"), max_length=200)
+    approved_by = PersonalCharField(
         _("approved by (management level)"),
         max_length=150,
-        validators=TEXT,
         help_text=_("E.g. the social welfare board."),
     )
     approved_on = models.DateField(_("approved on"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     last_followed_up = models.DateField(_("last followed up"), null=True, blank=True)
     paid = models.BooleanField(_("the municipality pays for the partner's service"), default=False)
-    note = models.CharField(_("note"), max_length=500, blank=True, validators=TEXT)
+    note = PersonalCharField(_("note"), max_length=500, blank=True)
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     objects = ScopedManager(municipality="municipality")
@@ -337,17 +332,15 @@ class PreventionAgreement(models.Model):
     programme… which municipality, with whom, since when, status."""
 
     municipality = models.ForeignKey("organisations.Municipality", on_delete=models.PROTECT, related_name="+")
-    programme = models.CharField(
-        _("programme"), max_length=120, validators=TEXT, help_text=_("E.g. Huskurage, Mentors in Violence Prevention.")
+    programme = PersonalCharField(
+        _("programme"), max_length=120, help_text=_("E.g. Huskurage, Mentors in Violence Prevention.")
     )
-    organisation = models.CharField(
-        _("with"), max_length=150, validators=TEXT, help_text=_("E.g. the housing company or the school.")
-    )
+    organisation = PersonalCharField(_("with"), max_length=150, help_text=_("E.g. the housing company or the school."))
     since = models.DateField(_("since"))
     status = models.CharField(
         _("status"), max_length=10, choices=PreventionStatus.choices, default=PreventionStatus.ACTIVE
     )
-    note = models.CharField(_("note"), max_length=500, blank=True, validators=TEXT)
+    note = PersonalCharField(_("note"), max_length=500, blank=True)
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     objects = ScopedManager(municipality="municipality")

@@ -70,8 +70,24 @@ class GroupPolicy(PermissionPolicy):
             return self.base_queryset().none()
         return self.base_queryset().filter(self._reader_q(tenancy))
 
+    @staticmethod
+    def municipalities_to_add(tenancy) -> list:
+        """The municipalities where the user creates local groups (coordinators, managers)."""
+        return tenancy.municipalities_with_role(Role.COORDINATOR, Role.MANAGER)
+
+    @staticmethod
+    def county_ids_to_add(tenancy) -> set[int]:
+        """The counties where the user creates regional groups (coordinators, county analysts)."""
+        return _counties(tenancy, Role.COORDINATOR, Role.COUNTY_ANALYST)
+
 
 group_policy = GroupPolicy()
+
+
+def own_municipalities(tenancy) -> list:
+    """The municipalities the user works in (coordinator, manager, social worker): a form of
+    agreements, referrals or prevention work that names no municipality is about the only one."""
+    return tenancy.municipalities_with_role(*MUNICIPAL_ROLES)
 
 
 RECEIVE = "receive"

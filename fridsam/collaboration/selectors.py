@@ -1,4 +1,5 @@
-"""Reads of collaboration: attendance over time, open action items, the referrals (logged)."""
+"""Reads of collaboration that write nothing: attendance over time, open action items. The referrals,
+whose listing is logged, are read through ``services.referral_overview_read``."""
 
 from __future__ import annotations
 
@@ -8,10 +9,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
-from fridsam.collaboration.models import ActionItem, Attendance, ReferralCategory
-from fridsam.collaboration.policies import referral_policy
-from fridsam.core.audit import log_access
-from fridsam.core.models import AccessAction
+from fridsam.collaboration.models import ActionItem, Attendance
 
 
 @dataclass
@@ -51,36 +49,3 @@ def open_actions_of(user):
 
 def is_overdue(item) -> bool:
     return item.due_on < timezone.localdate()
-
-
-def referral_overview(*, tenancy, limit: int = 500):
-    """The latest referrals the user may see and the counts per municipality, year and kind.
-
-    Referrals are case-level (ADR 0021): the listing is logged, one row per municipality whose
-    referrals are shown, so that each municipality's log review sees who listed them."""
-    referrals = list(
-        referral_policy.visible(tenancy).select_related("unit", "partner_organisation", "municipality")[:limit]
-    )
-    labels = dict(ReferralCategory.choices)
-    counts = [
-        {**c, "category": labels[c["category"]]}
-        for c in referral_policy.visible(tenancy)
-        .annotate(year=ExtractYear("referred_on"))
-        .values("municipality__name", "year", "category")
-        .annotate(n=Count("id"))
-        .order_by("municipality__name", "-year", "category")
-    ]
-    shown: dict = {}
-    for referral in referrals:
-        shown.setdefault(referral.municipality, []).append(referral)
-    if not shown:  # an empty list is a listing too: in the user's own municipality if they have one
-        own = {m.municipality for m in tenancy.memberships if m.municipality_id}
-        shown = {own.pop() if len(own) == 1 else None: []}
-    for municipality, rows in shown.items():
-        log_access(
-            action=AccessAction.LIST,
-            object_type="collaboration.referral",
-            municipality=municipality,
-            detail=",".join(str(r.pk) for r in rows),
-        )
-    return referrals, counts

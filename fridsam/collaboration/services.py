@@ -1,5 +1,6 @@
 """Writes of collaboration: groups (never without a purpose and a goal), meetings with attendance,
-minutes, decisions and action items, action items done, and the yearly follow-up of goals."""
+minutes, decisions and action items, action items done, and the yearly follow-up of goals; and the
+read service of the referrals, which writes the listing to the access log."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +29,9 @@ from fridsam.collaboration.models import (
     Member,
     PreventionAgreement,
     Referral,
+    ReferralCategory,
 )
+from fridsam.collaboration.policies import referral_policy
 from fridsam.core.audit import log_access
 from fridsam.core.models import AccessAction
 from fridsam.core.roles import MUNICIPAL_ROLES, Role
@@ -321,6 +326,40 @@ def referral_receive(*, referral, user):
             municipality=referral.municipality, detail="received",
         )  # fmt: skip
     return referral
+
+
+def referral_overview_read(*, tenancy, limit: int = 500):
+    """The latest referrals the user may see and the counts per municipality, year and kind.
+
+    Referrals are case-level (ADR 0021): the listing is logged, one row per municipality whose
+    referrals are shown, so that each municipality's log review sees who listed them."""
+    referrals = list(
+        referral_policy.visible(tenancy).select_related("unit", "partner_organisation", "municipality")[:limit]
+    )
+    labels = dict(ReferralCategory.choices)
+    counts = [
+        {**c, "category": labels[c["category"]]}
+        for c in referral_policy.visible(tenancy)
+        .annotate(year=ExtractYear("referred_on"))
+        .values("municipality__name", "year", "category")
+        .annotate(n=Count("id"))
+        .order_by("municipality__name", "-year", "category")
+    ]
+    shown: dict = {}
+    for referral in referrals:
+        shown.setdefault(referral.municipality, []).append(referral)
+    if not shown:  # an empty list is a listing too: in the user's own municipality if they have one
+        own = {m.municipality for m in tenancy.memberships if m.municipality_id}
+        shown = {own.pop() if len(own) == 1 else None: []}
+    for municipality, rows in shown.items():
+        log_access(
+            action=AccessAction.LIST,
+            object_type="collaboration.referral",
+            user=tenancy.user,
+            municipality=municipality,
+            detail=",".join(str(r.pk) for r in rows),
+        )
+    return referrals, counts
 
 
 PREVENTION_FIELDS = ("programme", "organisation", "since", "status", "note")

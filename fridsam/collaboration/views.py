@@ -31,14 +31,15 @@ from fridsam.collaboration.policies import (
     RECEIVE,
     agreement_policy,
     group_policy,
+    own_municipalities,
     prevention_policy,
     referral_policy,
 )
 from fridsam.core.caselevel import case_level
 from fridsam.core.forms import render_form_page, save_form
 from fridsam.core.policies import ADD, CHANGE, VIEW
-from fridsam.core.roles import Role
 from fridsam.followup import purpose as read_purpose
+from fridsam.followup import reads as followup_reads
 from fridsam.followup import selectors as followup_selectors
 from fridsam.organisations.models import County, Municipality
 from fridsam.organisations.policies import municipality_policy
@@ -52,11 +53,9 @@ def group_list(request):
     years, attendance = selectors.attendance(regional)
     add_places = [
         (m, reverse("collaboration:group_create") + f"?kommun={m.code}")
-        for m in tenancy.municipalities_with_role(Role.COORDINATOR, Role.MANAGER)
+        for m in group_policy.municipalities_to_add(tenancy)
     ]
-    counties = County.objects.filter(
-        pk__in={m.county_id for m in tenancy.memberships if m.role in (Role.COORDINATOR, Role.COUNTY_ANALYST)}
-    )
+    counties = County.objects.filter(pk__in=sorted(group_policy.county_ids_to_add(tenancy)))
     add_places += [(c, reverse("collaboration:group_create") + f"?lan={c.code}") for c in counties]
     return render(
         request,
@@ -265,7 +264,7 @@ def _municipality_from_query(request, policy, action):
     if code:
         municipality = get_object_or_404(Municipality, code=code)
     else:
-        own = request.tenancy.municipalities_with_role(Role.COORDINATOR, Role.MANAGER, Role.SOCIAL_WORKER)
+        own = own_municipalities(request.tenancy)
         if len(own) != 1:
             raise Http404
         municipality = own[0]
@@ -369,7 +368,7 @@ def agreement_update(request, pk):
 def referral_list(request):
     tenancy = request.tenancy
     referral_policy.check(tenancy, VIEW)
-    referrals, counts = selectors.referral_overview(tenancy=tenancy)
+    referrals, counts = services.referral_overview_read(tenancy=tenancy)
     return render(
         request,
         "collaboration/referral_list.html",
@@ -394,7 +393,7 @@ def referral_create(request):
         response, purpose_text = read_purpose.required(request, record)
         if response:
             return response
-        followup_selectors.record_shown(tenancy=tenancy, record=record, purpose=purpose_text, detail="referral")
+        followup_reads.record_shown(tenancy=tenancy, record=record, purpose=purpose_text, detail="referral")
     else:
         municipality = _municipality_from_query(request, referral_policy, ADD)
     form = ReferralForm(request.POST or None, municipality=municipality)

@@ -9,13 +9,12 @@ from fridsam.competence.models import (
     Topic,
 )
 from fridsam.core import uploads
+from fridsam.core.fields import PersonalTextFormField
 from fridsam.core.forms import DateInput
 from fridsam.core.roles import MUNICIPAL_ROLES, Role
-from fridsam.core.validators import validate_no_personal_identity_number
 from fridsam.organisations.forms import TargetGroupsForm
 from fridsam.organisations.models import UnitType
 
-TEXT = [validate_no_personal_identity_number]
 ROLE_CHOICES = [(r, label) for r, label in Role.choices if r in MUNICIPAL_ROLES]
 
 
@@ -30,10 +29,9 @@ class CourseForm(forms.ModelForm):
 
 
 class RequirementForm(forms.Form):
-    title = forms.CharField(
+    title = PersonalTextFormField(
         label=_("Requirement"),
         max_length=200,
-        validators=TEXT,
         help_text=_("E.g. “Basic training on violence in close relationships”."),
     )
     courses = forms.ModelMultipleChoiceField(
@@ -55,20 +53,19 @@ class RequirementForm(forms.Form):
 
 
 class StepForm(forms.Form):
-    title = forms.CharField(
-        label=_("Step"), max_length=200, validators=TEXT, help_text=_("E.g. “Introductory talk with the coordinator”.")
+    title = PersonalTextFormField(
+        label=_("Step"), max_length=200, help_text=_("E.g. “Introductory talk with the coordinator”.")
     )
     days = forms.IntegerField(label=_("Within days of hiring"), min_value=0, max_value=730, initial=30)
     responsible = forms.ChoiceField(label=_("Who makes it happen"), choices=StepResponsible.choices)
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(
+    note = PersonalTextFormField(
         label=_("Purpose and priorities"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=3000,
         required=False,
-        validators=TEXT,
     )
 
 
@@ -97,7 +94,7 @@ class ImportForm(forms.Form):
 class EventForm(TargetGroupsForm):
     field_order = ["title", "kind", "starts_at", "ends_at", "place", "url", "description", "why", "unit_types", "roles"]
 
-    title = forms.CharField(label=_("Title"), max_length=200, validators=TEXT)
+    title = PersonalTextFormField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=EventKind.choices)
     starts_at = forms.DateTimeField(
         label=_("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -105,19 +102,17 @@ class EventForm(TargetGroupsForm):
     ends_at = forms.DateTimeField(
         label=_("Ends"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
-    place = forms.CharField(label=_("Place"), max_length=200, required=False, validators=TEXT)
+    place = PersonalTextFormField(label=_("Place"), max_length=200, required=False)
     url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
-    description = forms.CharField(
+    description = PersonalTextFormField(
         label=_("Description"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=3000,
         required=False,
-        validators=TEXT,
     )
-    why = forms.CharField(
+    why = PersonalTextFormField(
         label=_("Why it concerns them"),
         max_length=500,
-        validators=TEXT,
         help_text=_("Shown to the staff it is meant for: why this event matters for their work."),
     )
     course = forms.ModelChoiceField(

@@ -23,11 +23,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from fridsam.core.dates import add_months
+from fridsam.core.fields import PersonalCharField, PersonalTextField
 from fridsam.core.tenancy import ScopedManager
-from fridsam.core.validators import validate_no_personal_identity_number
 from fridsam.organisations.models import UnitType
-
-TEXT = [validate_no_personal_identity_number]
 
 
 class CourseProvider(models.TextChoices):
@@ -79,7 +77,7 @@ class Course(models.Model):
         help_text=_("Empty for a course in the county-wide catalogue."),
     )
     code = models.SlugField(_("code"), max_length=30, help_text=_("A short code used in imports, e.g. NCK-GRUND."))
-    title = models.CharField(_("title"), max_length=200, validators=TEXT)
+    title = PersonalCharField(_("title"), max_length=200)
     provider = models.CharField(_("provider"), max_length=20, choices=CourseProvider.choices)
     format = models.CharField(_("format"), max_length=10, choices=CourseFormat.choices)
     hours = models.DecimalField(
@@ -88,7 +86,7 @@ class Course(models.Model):
     level = models.CharField(_("level"), max_length=10, choices=CourseLevel.choices)
     topics = models.JSONField(_("topics"), default=list)
     url = models.URLField(_("link"), blank=True)
-    description = models.TextField(_("description"), max_length=2000, blank=True, validators=TEXT)
+    description = PersonalTextField(_("description"), max_length=2000, blank=True)
     active = models.BooleanField(_("in the catalogue"), default=True)
 
     objects = ScopedManager(county="county")
@@ -120,7 +118,7 @@ class CompetencePlan(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     status = models.CharField(_("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
-    note = models.TextField(_("purpose and priorities"), max_length=3000, blank=True, validators=TEXT)
+    note = PersonalTextField(_("purpose and priorities"), max_length=3000, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     # Everyone who wrote any part of the draft (requirements, steps, note): none of them approves it.
     writers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
@@ -158,7 +156,7 @@ class Requirement(models.Model):
     Without a unit type and role it is a basic requirement for everyone in the social services."""
 
     plan = models.ForeignKey(CompetencePlan, on_delete=models.CASCADE, related_name="requirements")
-    title = models.CharField(_("requirement"), max_length=200, validators=TEXT)
+    title = PersonalCharField(_("requirement"), max_length=200)
     courses = models.ManyToManyField(Course, related_name="requirements", verbose_name=_("courses that fulfil it"))
     unit_type = models.CharField(
         _("for units of type"),
@@ -206,7 +204,7 @@ class OnboardingStep(models.Model):
     """A step of the introduction that is not a course, e.g. a talk with the coordinator."""
 
     plan = models.ForeignKey(CompetencePlan, on_delete=models.CASCADE, related_name="steps")
-    title = models.CharField(_("step"), max_length=200, validators=TEXT)
+    title = PersonalCharField(_("step"), max_length=200)
     days = models.PositiveSmallIntegerField(_("within days of hiring"), validators=[MaxValueValidator(730)])
     responsible = models.CharField(_("who makes it happen"), max_length=12, choices=StepResponsible.choices)
     order = models.PositiveSmallIntegerField(default=0)
@@ -302,14 +300,14 @@ class Event(models.Model):
         related_name="+",
         verbose_name=_("municipality"),
     )
-    title = models.CharField(_("title"), max_length=200, validators=TEXT)
+    title = PersonalCharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
-    place = models.CharField(_("place"), max_length=200, blank=True, validators=TEXT)
+    place = PersonalCharField(_("place"), max_length=200, blank=True)
     url = models.URLField(_("link"), blank=True)
-    description = models.TextField(_("description"), max_length=3000, blank=True, validators=TEXT)
-    why = models.CharField(_("why it concerns you"), max_length=500, validators=TEXT)
+    description = PersonalTextField(_("description"), max_length=3000, blank=True)
+    why = PersonalCharField(_("why it concerns you"), max_length=500)
     unit_types = models.JSONField(_("for units of type"), default=list, blank=True)
     roles = models.JSONField(_("for roles"), default=list, blank=True)
     course = models.ForeignKey(

@@ -32,6 +32,7 @@ from fridsam.competence.models import (
 )
 from fridsam.core.roles import MUNICIPAL_ROLES, Role
 from fridsam.evaluation.models import Answer, Question
+from fridsam.organisations.models import Unit
 from fridsam.routines.selectors import in_force
 
 
@@ -48,6 +49,35 @@ def current_plans(municipality_ids, on: datetime.date) -> dict[int, CompetencePl
 
 def current_plan(municipality, on: datetime.date | None = None) -> CompetencePlan | None:
     return current_plans([municipality.pk], on or timezone.localdate()).get(municipality.pk)
+
+
+def active_courses(municipality=None, *, county_id: int | None = None):
+    """The active courses a municipality's plan, records and events draw on: its county's
+    county-wide courses and its own. Without a municipality: *county_id*'s county-wide ones."""
+    own = Q(municipality__isnull=True)
+    if municipality is not None:
+        own |= Q(municipality=municipality)
+    county_id = county_id if county_id is not None else municipality.county_id
+    return Course.objects.filter(own, county_id=county_id, active=True)
+
+
+def courses_on(courses, *, topic: str = "", level: str = "") -> list[Course]:
+    """The *courses* on *topic* and at *level* (empty: any). A course's topics are a JSON list,
+    matched here: SQLite cannot look inside it."""
+    if level:
+        courses = courses.filter(level=level)
+    return [c for c in courses if not topic or topic in c.topics]
+
+
+def records_of(person) -> list[TrainingRecord]:
+    """A person's completed courses, in every municipality they worked in (their own page, or the
+    page of a staff member the user records training for)."""
+    return list(TrainingRecord.system_objects.filter(person=person).select_related("course"))
+
+
+# The gap report names the units that have completed less than this share of the training
+# required of them.
+LOW_COVERAGE_PERCENT = 60
 
 
 @dataclass
@@ -267,6 +297,39 @@ def coverage(municipality, on: datetime.date, *, plan=None, unit_id=None, requir
     if plan is None:
         return Coverage(plan=None, on=on)
     return coverage_many({municipality.pk: plan}, on, unit_id=unit_id, requirements=requirements)[municipality.pk]
+
+
+def unit_rows(municipality, coverage: Coverage) -> list[tuple[Unit | None, dict[int, Cell]]]:
+    """The coverage per unit (requirement id → cell), by the unit's name; staff without a unit
+    last."""
+    units = {u.pk: u for u in Unit.objects.filter(municipality=municipality)}
+    return sorted(
+        ((units.get(unit_id), cells) for unit_id, cells in coverage.by_unit().items()),
+        key=lambda row: (row[0] is None, row[0].name if row[0] else ""),
+    )
+
+
+def low_units(rows, below: int = LOW_COVERAGE_PERCENT) -> list[tuple[Unit | None, Cell]]:
+    """The units of *rows* (:func:`unit_rows`) that have completed less than *below* % of the
+    training required of them, with their totals."""
+    out = []
+    for unit, cells in rows:
+        total = Cell()
+        for cell in cells.values():
+            total.add(cell)
+        if total.total and (total.percent or 0) < below:
+            out.append((unit, total))
+    return out
+
+
+def coverage_history(municipality, plan: CompetencePlan | None, on: datetime.date, *, years: int = 4):
+    """Coverage at the end of each of the *years* years before *on*'s, and on *on*, measured
+    against *plan* (the plan in force on *on*): (year, basic requirements, all requirements)."""
+    if plan is None:
+        return []
+    days = [datetime.date(year, 12, 31) for year in range(on.year - years, on.year)] + [on]
+    over = coverage_over({municipality.pk: plan}, days)
+    return [(day.year, over[day][municipality.pk].basic(), over[day][municipality.pk].total()) for day in days]
 
 
 @dataclass

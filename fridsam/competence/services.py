@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fridsam.accounts.models import Membership, User
+from fridsam.accounts.models import Membership, User, memberships_unscoped
 from fridsam.competence.models import (
     CalendarFeed,
     CompetencePlan,
@@ -31,10 +31,10 @@ from fridsam.competence.models import (
     TrainingRecord,
 )
 from fridsam.competence.selectors import current_plans, trained_social_workers
-from fridsam.core import uploads
+from fridsam.core import reminders, uploads
 from fridsam.core.audit import log_access
 from fridsam.core.models import AccessAction
-from fridsam.core.roles import MUNICIPAL_ROLES
+from fridsam.core.roles import MUNICIPAL_ROLES, Role
 from fridsam.statistics.computed import write_computed
 from fridsam.statistics.models import Indicator
 
@@ -50,6 +50,12 @@ def _log(action, obj, user, *, municipality=None, county=None, detail=""):
         county=county,
         detail=detail,
     )
+
+
+def _members(municipality_id, *roles):
+    """Today's memberships of a municipality in *roles*, whoever acts: a service also runs
+    outside a request (a task, a command)."""
+    return memberships_unscoped().active().filter(municipality_id=municipality_id, role__in=roles)
 
 
 # --- Catalogue -------------------------------------------------------------------------------
@@ -230,10 +236,23 @@ def _check_record(person, course: Course, completed_on, municipality, today) -> 
     return errors
 
 
-def record_add(*, person: User, course: Course, completed_on, municipality, source: str, user):
+def record_source(*, person: User, municipality, user) -> str:
+    """Who entered a completed course, as the record says: the person themselves, a manager of
+    the municipality, or else its coordinator."""
+    if user.pk == person.pk:
+        return RecordSource.SELF
+    if _members(municipality.pk, Role.MANAGER).filter(user=user).exists():
+        return RecordSource.MANAGER
+    return RecordSource.COORDINATOR
+
+
+def record_add(*, person: User, course: Course, completed_on, municipality, user, source: str | None = None):
+    """Record a completed course (*source*: who entered it; by default :func:`record_source`).
+    The person's reminders are brought up to date."""
     errors = _check_record(person, course, completed_on, municipality, timezone.localdate())
     if errors:
         raise ValidationError(errors)
+    source = source or record_source(person=person, municipality=municipality, user=user)
     try:
         with transaction.atomic():
             record = TrainingRecord.objects.create(
@@ -248,6 +267,7 @@ def record_add(*, person: User, course: Course, completed_on, municipality, sour
     except IntegrityError:
         raise ValidationError(_("This course is already recorded for that date.")) from None
     refresh_indicator(municipality)
+    reminders.refresh_for([person.pk])
     return record
 
 
@@ -262,6 +282,7 @@ def record_remove(*, record: TrainingRecord, user) -> None:
         )
         record.delete()
     refresh_indicator(record.municipality)
+    reminders.refresh_for([record.person_id])
 
 
 @dataclass
@@ -426,13 +447,21 @@ def checklist_ensure(*, membership: Membership, plan: CompetencePlan | None = No
 
 
 def item_done(*, item: OnboardingItem, user, on: datetime.date | None = None) -> OnboardingItem:
+    """Tick a step of a staff member's introduction; the reminders of the person and of the
+    municipality's coordinators and managers (whose steps they may be) are brought up to date."""
     with transaction.atomic():
-        item = OnboardingItem.system_objects.select_for_update().get(pk=item.pk)
-        if item.done_on is None:
-            item.done_on, item.done_by = on or timezone.localdate(), user
-            item.save(update_fields=["done_on", "done_by"])
-            _log(AccessAction.CHANGE, item, user, municipality=item.municipality, detail="done")
-    return item
+        done = OnboardingItem.system_objects.select_for_update().get(pk=item.pk)
+        if done.done_on is None:
+            done.done_on, done.done_by = on or timezone.localdate(), user
+            done.save(update_fields=["done_on", "done_by"])
+            _log(AccessAction.CHANGE, done, user, municipality=done.municipality, detail="done")
+    reminders.refresh_for(
+        [
+            item.membership.user_id,
+            *_members(item.municipality_id, Role.COORDINATOR, Role.MANAGER).values_list("user_id", flat=True),
+        ]
+    )
+    return done
 
 
 # --- Events ----------------------------------------------------------------------------------

@@ -3,11 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from fridsam.accounts.models import Membership, User
 from fridsam.coordination.models import AbsenceKind, CombinedDuties, MeetingRhythm, PlacementLevel
+from fridsam.core.fields import PersonalTextFormField
 from fridsam.core.forms import DateInput
-from fridsam.core.validators import validate_no_personal_identity_number
 from fridsam.organisations.models import Unit
-
-TEXT = [validate_no_personal_identity_number]
 
 
 class StaffChoiceField(forms.ModelChoiceField):
@@ -66,23 +64,17 @@ class PostForm(forms.Form):
 
 
 class RoleDescriptionForm(forms.Form):
-    purpose = forms.CharField(
+    purpose = PersonalTextFormField(
         label=_("Purpose"),
         max_length=2000,
-        validators=TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Why the municipality has a coordinator."),
     )
-    goals = forms.CharField(
-        label=_("Goals"), max_length=2000, validators=TEXT, widget=forms.Textarea(attrs={"rows": 4})
-    )
-    tasks = forms.CharField(
-        label=_("Tasks"), max_length=4000, validators=TEXT, widget=forms.Textarea(attrs={"rows": 6})
-    )
-    colleague_use = forms.CharField(
+    goals = PersonalTextFormField(label=_("Goals"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    tasks = PersonalTextFormField(label=_("Tasks"), max_length=4000, widget=forms.Textarea(attrs={"rows": 6}))
+    colleague_use = PersonalTextFormField(
         label=_("What colleagues can use the coordinator for"),
         max_length=2000,
-        validators=TEXT,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
@@ -94,12 +86,10 @@ class AbsenceForm(forms.Form):
 
 
 class TeamForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=120, validators=TEXT, initial=_("Violence team"))
+    name = PersonalTextFormField(label=_("Name"), max_length=120, initial=_("Violence team"))
     leader = StaffChoiceField(label=_("Leader"), queryset=User.objects.none())
     meeting_rhythm = forms.ChoiceField(label=_("Meets"), choices=MeetingRhythm.choices)
-    purpose = forms.CharField(
-        label=_("Purpose"), max_length=2000, validators=TEXT, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    purpose = PersonalTextFormField(label=_("Purpose"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
     start_date = forms.DateField(label=_("Start date"), widget=DateInput())
     end_date = forms.DateField(label=_("End date"), required=False, widget=DateInput())
     members = forms.ModelMultipleChoiceField(

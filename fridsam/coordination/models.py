@@ -13,11 +13,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fridsam.core.fields import PersonalCharField, PersonalTextField
 from fridsam.core.tenancy import ScopedManager
-from fridsam.core.validators import validate_no_personal_identity_number
 
 PERCENT = [MinValueValidator(1), MaxValueValidator(100)]
-TEXT = [validate_no_personal_identity_number]
 
 
 class PlacementLevel(models.TextChoices):
@@ -124,10 +123,10 @@ class RoleDescription(models.Model):
     """The written role description (uppdragsbeskrivning). Each version is kept; the newest counts."""
 
     post = models.ForeignKey(CoordinatorPost, on_delete=models.CASCADE, related_name="role_descriptions")
-    purpose = models.TextField(_("purpose"), max_length=2000, validators=TEXT)
-    goals = models.TextField(_("goals"), max_length=2000, validators=TEXT)
-    tasks = models.TextField(_("tasks"), max_length=4000, validators=TEXT)
-    colleague_use = models.TextField(_("what colleagues can use the coordinator for"), max_length=2000, validators=TEXT)
+    purpose = PersonalTextField(_("purpose"), max_length=2000)
+    goals = PersonalTextField(_("goals"), max_length=2000)
+    tasks = PersonalTextField(_("tasks"), max_length=4000)
+    colleague_use = PersonalTextField(_("what colleagues can use the coordinator for"), max_length=2000)
     written_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -206,12 +205,12 @@ class Team(models.Model):
         related_name="violence_teams",
         verbose_name=_("municipality"),
     )
-    name = models.CharField(_("name"), max_length=120, validators=TEXT)
+    name = PersonalCharField(_("name"), max_length=120)
     leader = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="led_teams", verbose_name=_("leader")
     )
     meeting_rhythm = models.CharField(_("meets"), max_length=20, choices=MeetingRhythm.choices)
-    purpose = models.TextField(_("purpose"), max_length=2000, validators=TEXT)
+    purpose = PersonalTextField(_("purpose"), max_length=2000)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
 

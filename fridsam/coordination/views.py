@@ -9,13 +9,9 @@ from fridsam.coordination.forms import AbsenceForm, AssignmentForm, PostForm, Ro
 from fridsam.coordination.models import RoleDescription
 from fridsam.coordination.policies import APPROVE, CHANGE_OWN, coordination_policy
 from fridsam.core.forms import save_form
-from fridsam.core.policies import CHANGE, VIEW
+from fridsam.core.policies import CHANGE
 from fridsam.core.roles import Role
-from fridsam.organisations.policies import municipality_policy
-
-
-def _municipality(request, code):
-    return municipality_policy.get_or_404(request.tenancy, VIEW, code=code)
+from fridsam.organisations.policies import municipality_for, municipality_policy
 
 
 def _back(municipality):
@@ -24,8 +20,7 @@ def _back(municipality):
 
 @require_http_methods(["GET", "POST"])
 def post_create(request, municipality_code):
-    municipality = _municipality(request, municipality_code)
-    coordination_policy.check(request.tenancy, CHANGE, municipality)
+    municipality = municipality_for(request.tenancy, municipality_code, coordination_policy, CHANGE)
     form = PostForm(
         request.POST or None,
         municipality=municipality,
@@ -46,7 +41,7 @@ def post_create(request, municipality_code):
 
 @require_http_methods(["GET", "POST"])
 def post_update(request, municipality_code, pk):
-    municipality = _municipality(request, municipality_code)
+    municipality = municipality_for(request.tenancy, municipality_code, coordination_policy)
     post = selectors.post_of_municipality(municipality=municipality, pk=pk)
     coordination_policy.check(request.tenancy, CHANGE, post)
     assignment = next(a for a in post.assignments.all() if a.municipality_id == municipality.pk)
@@ -84,7 +79,7 @@ def post_update(request, municipality_code, pk):
 def assignment_add(request, municipality_code, pk):
     """A shared post: add a municipality the acting user manages (administrators: any in the county)."""
     tenancy = request.tenancy
-    municipality = _municipality(request, municipality_code)
+    municipality = municipality_for(tenancy, municipality_code, coordination_policy)
     post = selectors.post_of_municipality(municipality=municipality, pk=pk)
     coordination_policy.check(tenancy, CHANGE, post)
     served = {a.municipality_id for a in post.assignments.all()}
@@ -117,7 +112,7 @@ def assignment_add(request, municipality_code, pk):
 
 @require_http_methods(["GET", "POST"])
 def role_description_edit(request, municipality_code, pk):
-    municipality = _municipality(request, municipality_code)
+    municipality = municipality_for(request.tenancy, municipality_code, coordination_policy)
     post = selectors.post_of_municipality(municipality=municipality, pk=pk)
     coordination_policy.check(request.tenancy, CHANGE_OWN, post)
     current = post.role_descriptions.first()
@@ -150,7 +145,7 @@ def role_description_edit(request, municipality_code, pk):
 
 @require_POST
 def role_description_approve(request, municipality_code, pk, description_pk):
-    municipality = _municipality(request, municipality_code)
+    municipality = municipality_for(request.tenancy, municipality_code, coordination_policy)
     post = selectors.post_of_municipality(municipality=municipality, pk=pk)
     coordination_policy.check(request.tenancy, APPROVE, post)
     description = get_object_or_404(RoleDescription.objects.filter(post=post), pk=description_pk)
@@ -166,7 +161,7 @@ def role_description_approve(request, municipality_code, pk, description_pk):
 
 @require_http_methods(["GET", "POST"])
 def absence_create(request, municipality_code, pk):
-    municipality = _municipality(request, municipality_code)
+    municipality = municipality_for(request.tenancy, municipality_code, coordination_policy)
     post = selectors.post_of_municipality(municipality=municipality, pk=pk)
     coordination_policy.check(request.tenancy, CHANGE_OWN, post)
     form = AbsenceForm(request.POST or None)
@@ -181,8 +176,7 @@ def absence_create(request, municipality_code, pk):
 
 @require_http_methods(["GET", "POST"])
 def team_edit(request, municipality_code):
-    municipality = _municipality(request, municipality_code)
-    coordination_policy.check(request.tenancy, CHANGE, municipality)
+    municipality = municipality_for(request.tenancy, municipality_code, coordination_policy, CHANGE)
     team = selectors.teams_for_municipality(municipality=municipality).filter(end_date__isnull=True).first()
     initial = {}
     if team:

@@ -1,8 +1,12 @@
 """System check: every free-text field carries the personal-identity-number validator.
 
 Fridsam never stores a personal identity number or coordination number
-(:func:`fridsam.core.validators.validate_no_personal_identity_number`). A field that forgets the
-validator is found by ``manage.py check`` (run in CI with ``check --deploy``), not by a reader.
+(:func:`fridsam.core.validators.validate_no_personal_identity_number`). Free text is declared with
+the fields of :mod:`fridsam.core.fields`, which always carry that validator: ``PersonalTextField``
+and ``PersonalCharField`` on a model, ``PersonalTextFormField`` on a form. A field that is neither
+one of them nor given the validator otherwise is found by ``manage.py check`` (run in CI with
+``check --deploy``), not by a reader. What the check asks is the validator itself, among the
+field's validators, however it got there.
 
 What counts as free text:
 
@@ -162,9 +166,9 @@ def model_field_errors(models_to_check: Iterable[type[models.Model]], allowed=No
                 checks.Error(
                     f"{label} is a free-text field without validate_no_personal_identity_number.",
                     hint=(
-                        "Add validators=[validate_no_personal_identity_number] (fridsam.core.validators), or, if "
-                        "it holds no prose (a code, a hash, a copy of a checked field), add it with its reason "
-                        "to MODEL_FIELDS_NOT_FREE_TEXT in fridsam/core/free_text.py."
+                        "Make it a PersonalTextField or PersonalCharField (fridsam.core.fields), or, if it holds "
+                        "no prose (a code, a hash, a copy of a checked field), add it with its reason to "
+                        "MODEL_FIELDS_NOT_FREE_TEXT in fridsam/core/free_text.py."
                     ),
                     obj=field,
                     id="fridsam.E010",
@@ -224,8 +228,8 @@ def form_field_errors(form_classes: Iterable[type[forms.BaseForm]], allowed=None
                 checks.Error(
                     f"{label} is a free-text form field without validate_no_personal_identity_number.",
                     hint=(
-                        "Add validators=[validate_no_personal_identity_number] to the field, or, if it holds no "
-                        "prose, add it with its reason to FORM_FIELDS_NOT_FREE_TEXT in fridsam/core/free_text.py."
+                        "Make it a PersonalTextFormField (fridsam.core.fields), or, if it holds no prose, add it "
+                        "with its reason to FORM_FIELDS_NOT_FREE_TEXT in fridsam/core/free_text.py."
                     ),
                     obj=form_class,
                     id="fridsam.E011",

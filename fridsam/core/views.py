@@ -12,11 +12,12 @@ from django.views.decorators.http import require_GET
 
 from fridsam.core.audit import log_access
 from fridsam.core.caselevel import case_level
+from fridsam.core.fields import PersonalTextFormField
 from fridsam.core.models import AccessAction, AccessLogEntry
 from fridsam.core.policies import VIEW
 from fridsam.core.selectors import access_log_entries, access_log_object_types, access_log_policy
 from fridsam.core.start import start_sections
-from fridsam.core.validators import redact_personal_identity_numbers, validate_no_personal_identity_number
+from fridsam.core.validators import redact_personal_identity_numbers
 
 
 def start(request):
@@ -24,9 +25,7 @@ def start(request):
 
 
 class AccessLogFilterForm(forms.Form):
-    username = forms.CharField(
-        label=_("User"), required=False, max_length=150, validators=[validate_no_personal_identity_number]
-    )
+    username = PersonalTextFormField(label=_("User"), required=False, max_length=150)
     action = forms.ChoiceField(
         label=_("Action"), required=False, choices=[("", _("All actions")), *AccessAction.choices]
     )

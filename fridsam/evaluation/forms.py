@@ -6,7 +6,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from fridsam.core.validators import validate_no_personal_identity_number
+from fridsam.core.fields import PersonalTextFormField
 from fridsam.evaluation.models import AnswerType, Question
 
 
@@ -26,7 +26,6 @@ class SurveyForm(forms.Form):
 
     @staticmethod
     def _fields_for(q: Question, value, municipality_choices):
-        text = [validate_no_personal_identity_number]
         if q.answer_type == AnswerType.PERCENT:
             yield (
                 q.key,
@@ -47,21 +46,18 @@ class SurveyForm(forms.Form):
         elif q.answer_type == AnswerType.TEXT:
             yield (
                 q.key,
-                forms.CharField(
-                    label=q.text, help_text=q.help_text, required=q.required, max_length=200, validators=text
-                ),
+                PersonalTextFormField(label=q.text, help_text=q.help_text, required=q.required, max_length=200),
                 value,
             )
         elif q.answer_type == AnswerType.LONG_TEXT:
             yield (
                 q.key,
-                forms.CharField(
+                PersonalTextFormField(
                     label=q.text,
                     help_text=q.help_text,
                     required=q.required,
                     max_length=2000,
                     widget=forms.Textarea(attrs={"rows": 4}),
-                    validators=text,
                 ),
                 value,
             )
@@ -90,11 +86,10 @@ class SurveyForm(forms.Form):
             for i in range(q.options["items"]):
                 yield (
                     f"{q.key}__{i}",
-                    forms.CharField(
+                    PersonalTextFormField(
                         label=_("%(n)s.") % {"n": i + 1},
                         required=q.required and i == 0,
                         max_length=300,
-                        validators=text,
                     ),
                     (value or [None] * (i + 1))[i] if value and i < len(value) else None,
                 )

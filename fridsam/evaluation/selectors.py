@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
-from fridsam.evaluation.models import Answer, Response
+from fridsam.evaluation.models import Answer, Response, SurveyRound
 
 COORDINATOR_KEY = "coordinator"
 
@@ -52,6 +52,25 @@ def coordinator_responses_for(*, municipality) -> list[Response]:
 
 def has_answered(*, user, key: str, year: int) -> bool:
     return Response.system_objects.filter(respondent=user, round__question_set__key=key, round__year=year).exists()
+
+
+def previous_response(*, user, key: str) -> Response | None:
+    """A person's latest answers to a survey (any year, any version of its question set), with
+    their round and questions: they fill the form in again. Their own, whatever the scope."""
+    return (
+        Response.system_objects.filter(respondent=user, round__question_set__key=key)
+        .select_related("round")
+        .prefetch_related("answers__question")
+        .order_by("-round__year")
+        .first()
+    )
+
+
+def round_years(*, key: str, this_year: int) -> list[int]:
+    """The years a survey has had a round, and this year, newest first: the years its results
+    can be shown for."""
+    years = set(SurveyRound.objects.filter(question_set__key=key).values_list("year", flat=True))
+    return sorted(years | {this_year}, reverse=True)
 
 
 PARTNER_KEY = "partner"

@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fridsam.core import references
+from fridsam.core.fields import PersonalTextFormField
 from fridsam.core.forms import DateInput
-from fridsam.core.validators import validate_no_personal_identity_number
 from fridsam.followup.models import (
     NOTE_MAX_LENGTH,
     QUESTION_MAX_LENGTH,
@@ -22,9 +22,9 @@ from fridsam.followup.models import (
     ViolenceForm,
 )
 from fridsam.followup.purpose import Purpose
+from fridsam.followup.services import RECORD_FIELDS
 
 NO_NAMES = _("Write no names, personal identity numbers, addresses or other details that identify the person.")
-TEXT = [validate_no_personal_identity_number]
 
 
 class ReferenceField(forms.CharField):
@@ -53,22 +53,7 @@ class RecordForm(forms.ModelForm):
 
     class Meta:
         model = FollowUpRecord
-        fields = [
-            "opened_on",
-            "route_in",
-            "category",
-            "sex",
-            "age_band",
-            "relation",
-            "violence_forms",
-            "protected_identity",
-            "screening_on",
-            "screening_instrument",
-            "risk_assessed_on",
-            "risk_instrument",
-            "risk_level",
-            "note",
-        ]
+        fields = list(RECORD_FIELDS)  # what the services accept of a record, nothing else
         widgets = {
             "opened_on": DateInput(),
             "screening_on": DateInput(),
@@ -102,7 +87,7 @@ class RecordForm(forms.ModelForm):
             }
 
     def record_fields(self) -> dict:
-        return {k: v for k, v in self.cleaned_data.items() if k not in ("reference", "unit")}
+        return {name: self.cleaned_data[name] for name in RECORD_FIELDS}
 
     def _post_clean(self):
         # The service validates the record (it knows the municipality and the dates).
@@ -146,12 +131,11 @@ class CloseForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
-    reason = forms.CharField(
+    reason = PersonalTextFormField(
         label=_("Reason for reopening"),
         max_length=200,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=NO_NAMES,
-        validators=TEXT,
     )
 
 
@@ -167,12 +151,12 @@ class PurposeForm(forms.Form):
     purpose = forms.ChoiceField(
         label=_("Why do you need to read these records?"), choices=Purpose.choices, widget=forms.RadioSelect
     )
-    detail = forms.CharField(
+    # The purpose is written to the access log, which can never be corrected.
+    detail = PersonalTextFormField(
         label=_("Describe briefly"),
         max_length=150,
         required=False,
         help_text=_("Required for “other”. %(no_names)s") % {"no_names": NO_NAMES},
-        validators=TEXT,  # the purpose is written to the access log, which can never be corrected
     )
 
     def clean(self):
@@ -190,13 +174,12 @@ class AssessmentForm(forms.Form):
         required=False,
         help_text=_("Choose another level only with a motivation."),
     )
-    motivation = forms.CharField(
+    motivation = PersonalTextFormField(
         label=_("Motivation"),
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=NO_NAMES,
-        validators=TEXT,
     )
 
 
@@ -256,7 +239,7 @@ def possible_names(text: str) -> list[str]:
 
 
 class ConsultationForm(forms.Form):
-    question = forms.CharField(
+    question = PersonalTextFormField(
         label=_("Your question"),
         max_length=QUESTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6, "maxlength": QUESTION_MAX_LENGTH}),
@@ -265,7 +248,6 @@ class ConsultationForm(forms.Form):
             "person who answers."
         )
         % {"no_names": NO_NAMES},
-        validators=TEXT,
     )
     topic = forms.ChoiceField(label=_("Topic"), choices=[("", _("Choose")), *Topic.choices])
     urgency = forms.ChoiceField(
@@ -310,10 +292,9 @@ class ConsultationForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    text = forms.CharField(
+    text = PersonalTextFormField(
         label=_("Answer"),
         max_length=QUESTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": QUESTION_MAX_LENGTH}),
         help_text=NO_NAMES,
-        validators=TEXT,
     )

@@ -16,11 +16,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fridsam.core.fields import PersonalCharField, PersonalTextField
 from fridsam.core.tenancy import ScopedManager
-from fridsam.core.validators import validate_no_personal_identity_number
 
 NOTE_MAX_LENGTH = 300
-TEXT = [validate_no_personal_identity_number]
 
 
 class Status(models.TextChoices):
@@ -194,8 +193,8 @@ class FollowUpRecord(models.Model):
         verbose_name=_("risk assessment instrument"),
     )
     risk_level = models.CharField(_("risk level"), max_length=10, choices=RiskLevel.choices, blank=True)
-    note = models.CharField(
-        _("short note"), max_length=NOTE_MAX_LENGTH, blank=True, validators=[*TEXT, MaxLengthValidator(NOTE_MAX_LENGTH)]
+    note = PersonalCharField(
+        _("short note"), max_length=NOTE_MAX_LENGTH, blank=True, validators=[MaxLengthValidator(NOTE_MAX_LENGTH)]
     )
     closed_on = models.DateField(_("closed"), null=True, blank=True)
     closed_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
@@ -262,7 +261,7 @@ class RecordEvent(models.Model):
     record = models.ForeignKey(FollowUpRecord, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=20, choices=EventKind.choices)
     on = models.DateField(_("date"))
-    reason = models.CharField(_("reason"), max_length=200, blank=True, validators=TEXT)
+    reason = PersonalCharField(_("reason"), max_length=200, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
     at = models.DateTimeField(default=timezone.now)
@@ -371,9 +370,7 @@ class Assessment(models.Model):
     scores = models.JSONField(_("scores"), default=dict)
     computed_level = models.CharField(_("level from the scoring"), max_length=10, choices=RiskLevel.choices, blank=True)
     level = models.CharField(_("level"), max_length=10, choices=RiskLevel.choices, blank=True)
-    override_motivation = models.CharField(
-        _("motivation for another level"), max_length=500, blank=True, validators=TEXT
-    )
+    override_motivation = PersonalCharField(_("motivation for another level"), max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = ScopedManager(case_municipality="record__municipality")
@@ -443,8 +440,8 @@ class Consultation(models.Model):
     )
     topic = models.CharField(_("topic"), max_length=30, choices=Topic.choices)
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices)
-    question = models.TextField(
-        _("question"), validators=[*TEXT, MaxLengthValidator(QUESTION_MAX_LENGTH)], max_length=QUESTION_MAX_LENGTH
+    question = PersonalTextField(
+        _("question"), validators=[MaxLengthValidator(QUESTION_MAX_LENGTH)], max_length=QUESTION_MAX_LENGTH
     )
     status = models.CharField(
         _("status"), max_length=10, choices=ConsultationStatus.choices, default=ConsultationStatus.OPEN
@@ -473,8 +470,8 @@ class Consultation(models.Model):
 class ConsultationReply(models.Model):
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="replies")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField(
-        _("answer"), validators=[*TEXT, MaxLengthValidator(QUESTION_MAX_LENGTH)], max_length=QUESTION_MAX_LENGTH
+    text = PersonalTextField(
+        _("answer"), validators=[MaxLengthValidator(QUESTION_MAX_LENGTH)], max_length=QUESTION_MAX_LENGTH
     )
     at = models.DateTimeField(default=timezone.now)
 

@@ -84,6 +84,17 @@ class FollowUpPolicy(PermissionPolicy):
     def is_owner(tenancy, record) -> bool:
         return record.owner_id == tenancy.user.pk
 
+    @staticmethod
+    def worker_memberships(tenancy) -> list:
+        """The memberships in which the user keeps records of their own (social worker): where they
+        register records, and whether they have a list of their own."""
+        return tenancy.memberships_with_role(Role.SOCIAL_WORKER)
+
+    @staticmethod
+    def reads_others(tenancy) -> bool:
+        """Does the user read records they do not own (managers, coordinators; with a purpose)?"""
+        return tenancy.has_role(Role.MANAGER, Role.COORDINATOR)
+
 
 def answering_municipality_ids(tenancy) -> set[int]:
     """Municipalities where the user answers consultations: as coordinator, or as leader or
@@ -131,6 +142,21 @@ class ConsultationPolicy(PermissionPolicy):
         if action == CHANGE:  # follow up, close
             return asker or answers
         return False
+
+    @staticmethod
+    def asker_memberships(tenancy) -> list:
+        """The memberships in which the user asks (social worker, manager); the first names the
+        municipality and the unit of a new question."""
+        return tenancy.memberships_with_role(Role.SOCIAL_WORKER, Role.MANAGER)
+
+    @staticmethod
+    def statistics_municipality_ids(tenancy) -> list[int]:
+        """The municipalities whose consultation statistics the user reads: where they are
+        coordinator or manager, and where they answer consultations."""
+        return sorted(
+            {m.municipality_id for m in tenancy.memberships if m.role in (Role.COORDINATOR, Role.MANAGER)}
+            | answering_municipality_ids(tenancy)
+        )
 
     def visible(self, tenancy, action=VIEW):
         q = Q(asked_by_id=tenancy.user.pk) | Q(assignee_id=tenancy.user.pk)

@@ -48,6 +48,8 @@ TRANSITIONS = {
     "reopen": (Status.CLOSED, Status.OPEN),
 }
 
+# The fields of a record its owner fills in: what record_create and record_update accept, and
+# what the record form (forms.RecordForm) shows.
 RECORD_FIELDS = (
     "opened_on",
     "route_in",

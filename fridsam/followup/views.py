@@ -9,17 +9,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from fridsam.accounts.models import Membership, User
-from fridsam.core.audit import log_access
 from fridsam.core.caselevel import case_level
 from fridsam.core.forms import add_service_errors, save_form
-from fridsam.core.models import AccessAction
 from fridsam.core.pdf import render_pdf
 from fridsam.core.policies import ADD, CHANGE, VIEW
-from fridsam.core.roles import Role
 from fridsam.followup import instruments as instrument_defs
 from fridsam.followup import purpose as read_purpose
-from fridsam.followup import selectors, services
+from fridsam.followup import reads, selectors, services
 from fridsam.followup.forms import (
     AssessmentForm,
     CloseForm,
@@ -35,7 +31,6 @@ from fridsam.followup.forms import (
 from fridsam.followup.models import (
     Category,
     ConsultationStatus,
-    FollowUpRecord,
     Instrument,
     Intervention,
     Status,
@@ -49,11 +44,6 @@ from fridsam.followup.policies import (
 )
 from fridsam.organisations.models import Municipality, Unit
 from fridsam.statistics import exports
-
-
-def _worker_memberships(tenancy, role=Role.SOCIAL_WORKER):
-    return [m for m in tenancy.memberships if m.role == role]
-
 
 RECORD = "followup.followuprecord"
 
@@ -83,8 +73,8 @@ def purpose(request):
 def record_list(request):
     tenancy = request.tenancy
     followup_policy.check(tenancy, VIEW)
-    is_worker = bool(_worker_memberships(tenancy))
-    reads_others = tenancy.has_role(Role.MANAGER, Role.COORDINATOR)
+    is_worker = bool(followup_policy.worker_memberships(tenancy))
+    reads_others = followup_policy.reads_others(tenancy)
     view = request.GET.get("vy") or ("mina" if is_worker else "alla")
     if view not in ("mina", "alla") or (view == "alla" and not reads_others) or (view == "mina" and not is_worker):
         view = "mina" if is_worker else "alla"
@@ -98,7 +88,7 @@ def record_list(request):
         response, purpose_text = read_purpose.required(request)
         if response:
             return response
-    page = selectors.record_page(tenancy=tenancy, filters=filters, page=request.GET.get("sida"), purpose=purpose_text)
+    page = reads.record_list_read(tenancy=tenancy, filters=filters, page=request.GET.get("sida"), purpose=purpose_text)
     query = request.GET.copy()
     query.pop("sida", None)
     return render(
@@ -124,13 +114,13 @@ def record_list(request):
 def record_export(request):
     tenancy = request.tenancy
     followup_policy.check(tenancy, VIEW)
-    mine = request.GET.get("vy", "mina") == "mina" and bool(_worker_memberships(tenancy))
+    mine = request.GET.get("vy", "mina") == "mina" and bool(followup_policy.worker_memberships(tenancy))
     purpose_text = ""
     if not mine:
         response, purpose_text = read_purpose.required(request)
         if response:
             return response
-    rows = list(selectors.records(tenancy=tenancy, filters=selectors.RecordFilter(mine_only=mine))[:50_000])
+    rows = reads.record_export_read(tenancy=tenancy, mine_only=mine, purpose=purpose_text)
     header = [
         _("Record"), _("Municipality"), _("Unit"), _("Opened"), _("Category"), _("Sex"), _("Age"), _("Status"),
         _("Screening"), _("Risk assessment"), _("Risk level"), _("Closed"), _("Outcome"),
@@ -153,13 +143,6 @@ def record_export(request):
         ]
         for r in rows
     ]
-    log_access(
-        action=AccessAction.EXPORT,
-        object_type=FollowUpRecord,
-        municipality=rows[0].municipality if rows else None,
-        purpose=purpose_text,
-        detail=f"{len(rows)} records",
-    )
     return exports.download("uppfoljning", header, body, kind="csv")
 
 
@@ -170,7 +153,7 @@ def record_find(request):
     followup_policy.check(tenancy, VIEW)
     form = FindForm(request.POST)
     if form.is_valid():
-        record = selectors.find_record(
+        record = reads.record_find(
             tenancy=tenancy,
             reference=form.cleaned_data["reference"],
             purpose=read_purpose.current(request),
@@ -187,9 +170,8 @@ def record_find(request):
 @require_http_methods(["GET", "POST"])
 def record_create(request):
     tenancy = request.tenancy
-    memberships = _worker_memberships(tenancy)
-    if not memberships:
-        raise PermissionDenied
+    followup_policy.check(tenancy, ADD)
+    memberships = followup_policy.worker_memberships(tenancy)
     municipality_ids = {m.municipality_id for m in memberships}
     own_units = [m.unit_id for m in memberships if m.unit_id]
     units = Unit.objects.filter(municipality_id__in=municipality_ids).select_related("municipality").order_by("name")
@@ -226,7 +208,7 @@ def record_detail(request, pk):
     response, purpose_text = read_purpose.required(request, probe)
     if response:
         return response
-    record = selectors.record_for_read(tenancy=tenancy, pk=pk, purpose=purpose_text)
+    record = reads.record_read(tenancy=tenancy, pk=pk, purpose=purpose_text)
     can_change = followup_policy.can(tenancy, CHANGE, record)
     return render(
         request,
@@ -247,7 +229,7 @@ def record_detail(request, pk):
 @case_level(RECORD, kwarg="pk")
 def record_update(request, pk):
     record = selectors.record_for_change(tenancy=request.tenancy, pk=pk, action=CHANGE)
-    selectors.record_shown(tenancy=request.tenancy, record=record, detail="change")
+    reads.record_shown(tenancy=request.tenancy, record=record, detail="change")
     form = RecordForm(request.POST or None, instance=record)
 
     def save(data):
@@ -265,7 +247,7 @@ def record_update(request, pk):
 @case_level(RECORD, kwarg="pk")
 def intervention_add(request, pk):
     record = selectors.record_for_change(tenancy=request.tenancy, pk=pk, action=CHANGE)
-    selectors.record_shown(tenancy=request.tenancy, record=record, detail="intervention")
+    reads.record_shown(tenancy=request.tenancy, record=record, detail="intervention")
     form = InterventionForm(request.POST or None, initial={"started_on": timezone.localdate()})
 
     def save(data):
@@ -295,7 +277,7 @@ def intervention_remove(request, pk, intervention_pk):
 @case_level(RECORD, kwarg="pk")
 def record_close(request, pk):
     record = selectors.record_for_change(tenancy=request.tenancy, pk=pk, action=CHANGE)
-    selectors.record_shown(tenancy=request.tenancy, record=record, detail="close")
+    reads.record_shown(tenancy=request.tenancy, record=record, detail="close")
     form = CloseForm(request.POST or None, initial={"closed_on": timezone.localdate(), "client_view": "not_recorded"})
 
     def save(data):
@@ -317,7 +299,7 @@ def record_close(request, pk):
 @case_level(RECORD, kwarg="pk")
 def record_reopen(request, pk):
     record = selectors.record_for_change(tenancy=request.tenancy, pk=pk, action=CHANGE)
-    selectors.record_shown(tenancy=request.tenancy, record=record, detail="reopen")
+    reads.record_shown(tenancy=request.tenancy, record=record, detail="reopen")
     form = ReopenForm(request.POST or None)
 
     def save(data):
@@ -336,12 +318,8 @@ def record_reassign(request, pk):
     response, purpose_text = read_purpose.required(request, record)
     if response:
         return response
-    selectors.record_shown(tenancy=tenancy, record=record, purpose=purpose_text, detail="reassign")
-    owners = User.objects.filter(
-        pk__in=Membership.objects.active()
-        .filter(role=Role.SOCIAL_WORKER, municipality_id=record.municipality_id)
-        .values("user_id")
-    ).order_by("last_name", "first_name")
+    reads.record_shown(tenancy=tenancy, record=record, purpose=purpose_text, detail="reassign")
+    owners = selectors.record_owners(municipality_id=record.municipality_id)
     form = ReassignForm(request.POST or None, owners=owners, initial={"owner": record.owner_id})
 
     def save(data):
@@ -360,7 +338,7 @@ def record_reassign(request, pk):
 @case_level(RECORD, kwarg="pk")
 def assessment_create(request, pk, instrument_key):
     record = selectors.record_for_change(tenancy=request.tenancy, pk=pk, action=CHANGE)
-    selectors.record_shown(tenancy=request.tenancy, record=record, detail="assessment")
+    reads.record_shown(tenancy=request.tenancy, record=record, detail="assessment")
     instrument = get_object_or_404(Instrument.objects.filter(is_active=True), key=instrument_key)
     version = services.current_version(instrument)
     if version is None:
@@ -419,7 +397,7 @@ def _assessment(request, pk, assessment_pk):
     response, purpose_text = read_purpose.required(request, record)
     if response:
         return response, None, None
-    assessment = selectors.assessment_for_read(tenancy=tenancy, record=record, pk=assessment_pk, purpose=purpose_text)
+    assessment = reads.assessment_read(tenancy=tenancy, record=record, pk=assessment_pk, purpose=purpose_text)
     definition = instrument_defs.parse(assessment.instrument_version.definition)
     rows = [
         (section, [(item, item.answer_label(assessment.answers.get(item.key))) for item in section.items])
@@ -465,12 +443,7 @@ def instrument_list(request):
 def consultation_list(request):
     tenancy = request.tenancy
     consultation_policy.check(tenancy, VIEW)
-    mine, queue = selectors.consultation_lists(tenancy=tenancy)
-    log_access(
-        action=AccessAction.LIST,
-        object_type="followup.consultation",
-        detail=f"{len(mine)} own, {len(queue)} in the queue",
-    )
+    mine, queue = reads.consultation_lists_read(tenancy=tenancy)
     return render(
         request,
         "followup/consultation_list.html",
@@ -478,7 +451,7 @@ def consultation_list(request):
             "mine": mine,
             "queue": queue,
             "answers": bool(answering_municipality_ids(tenancy)),
-            "can_ask": tenancy.has_role(Role.SOCIAL_WORKER, Role.MANAGER),
+            "can_ask": consultation_policy.can(tenancy, ADD),
         },
     )
 
@@ -487,14 +460,14 @@ def consultation_list(request):
 @case_level(RECORD, query="uppfoljning", many=True)
 def consultation_create(request):
     tenancy = request.tenancy
-    memberships = [m for m in tenancy.memberships if m.role in (Role.SOCIAL_WORKER, Role.MANAGER)]
+    memberships = consultation_policy.asker_memberships(tenancy)
     if not memberships:
         raise PermissionDenied
     membership = memberships[0]
     municipality = membership.municipality
     unit = membership.unit or Unit.objects.filter(municipality=municipality).order_by("name").first()
     record_pk = request.GET.get("uppfoljning", "")
-    own_records = selectors.own_open_records(
+    own_records = reads.own_open_records_read(
         tenancy=tenancy, municipality=municipality, detail="consultation form", asked=record_pk
     )
     initial = {"urgency": "week"}
@@ -533,7 +506,7 @@ def consultation_create(request):
 @case_level("followup.consultation", kwarg="pk")
 def consultation_detail(request, pk):
     tenancy = request.tenancy
-    consultation = selectors.consultation_for_read(tenancy=tenancy, pk=pk)
+    consultation = reads.consultation_read(tenancy=tenancy, pk=pk)
     can_answer = consultation_policy.can(tenancy, ANSWER, consultation)
     is_asker = consultation.asked_by_id == tenancy.user.pk
     open_ = consultation.status != ConsultationStatus.CLOSED
@@ -561,7 +534,7 @@ def consultation_detail(request, pk):
         if response:
             record_visible, needs_purpose = False, True
         else:
-            selectors.record_shown(tenancy=tenancy, record=record, purpose=purpose_text, detail="consultation")
+            reads.record_shown(tenancy=tenancy, record=record, purpose=purpose_text, detail="consultation")
     return render(
         request,
         "followup/consultation_detail.html",
@@ -579,13 +552,11 @@ def consultation_detail(request, pk):
 
 def consultation_statistics(request):
     tenancy = request.tenancy
-    ids = sorted(
-        {m.municipality_id for m in tenancy.memberships if m.role in (Role.COORDINATOR, Role.MANAGER)}
-        | answering_municipality_ids(tenancy)
-    )
+    ids = consultation_policy.statistics_municipality_ids(tenancy)
     if not ids:
         raise PermissionDenied
-    rows = selectors.consultation_statistics(municipality_ids=ids, since=selectors.twelve_months_ago())
-    log_access(action=AccessAction.LIST, object_type="followup.consultation", detail="statistics")
+    rows = reads.consultation_statistics_read(
+        tenancy=tenancy, municipality_ids=ids, since=selectors.twelve_months_ago()
+    )
     municipalities = Municipality.objects.filter(pk__in=ids).order_by("name")
     return render(request, "followup/consultation_statistics.html", {"rows": rows, "municipalities": municipalities})

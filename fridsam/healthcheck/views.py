@@ -1,23 +1,22 @@
 from django.shortcuts import render
 
 from fridsam.coordination.selectors import municipalities_overview
-from fridsam.core.policies import VIEW
 from fridsam.core.quality import QUALITY_AREAS, SUCCESS_FACTORS, Area
 from fridsam.healthcheck import selectors
+from fridsam.healthcheck.policies import healthcheck_policy
 from fridsam.healthcheck.rules import RULES, Status
-from fridsam.organisations.policies import county_policy, municipality_policy
+from fridsam.organisations.policies import municipality_for
 
 
 def rules(request):
-    """Every rule, what it checks and the passage of the evaluation it rests on."""
+    """Every rule, what it checks and the passage of the evaluation it rests on: for every logged-in user."""
     groups = [(Area(a).label, [r for r in RULES if r.area == a]) for a in [*QUALITY_AREAS, *SUCCESS_FACTORS]]
     return render(request, "healthcheck/rules.html", {"groups": [g for g in groups if g[1]], "statuses": Status})
 
 
 def county_matrix(request, county_code):
     tenancy = request.tenancy
-    county = county_policy.get_or_404(tenancy, VIEW, code=county_code)
-    municipality_policy.check(tenancy, VIEW)
+    county = healthcheck_policy.county_or_404(tenancy, county_code)
     sort = request.GET.get("sortera", "namn")
     checks = selectors.county_matrix(municipalities_overview(tenancy=tenancy, county_id=county.pk), sort=sort)
     return render(
@@ -34,7 +33,7 @@ def county_matrix(request, county_code):
 
 
 def municipality_history(request, municipality_code):
-    municipality = municipality_policy.get_or_404(request.tenancy, VIEW, code=municipality_code)
+    municipality = municipality_for(request.tenancy, municipality_code, healthcheck_policy)
     history = selectors.history(municipality)
     return render(
         request,

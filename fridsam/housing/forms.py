@@ -2,8 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fridsam.core.fields import PersonalTextFormField
 from fridsam.core.forms import DateInput
-from fridsam.core.validators import validate_no_personal_identity_number
 from fridsam.housing.models import (
     Apartment,
     Provider,
@@ -102,12 +102,11 @@ class ProviderForm(forms.ModelForm):
 
 class AssessmentForm(forms.Form):
     assessed_on = forms.DateField(label=_("Assessed on"), widget=DateInput())
-    summary = forms.CharField(
+    summary = PersonalTextFormField(
         label=_("Summary"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        validators=[validate_no_personal_identity_number],
     )
 
     def __init__(self, *args, criteria, **kwargs):
@@ -121,11 +120,10 @@ class AssessmentForm(forms.Form):
                 choices=Result.choices,
                 widget=forms.RadioSelect(attrs={"class": "fs-inline"}),
             )
-            self.fields[f"note_{c.key}"] = forms.CharField(
+            self.fields[f"note_{c.key}"] = PersonalTextFormField(
                 label=_("Note: %(criterion)s") % {"criterion": c.label},
                 required=False,
                 max_length=500,
-                validators=[validate_no_personal_identity_number],
             )
 
     def rows(self):
@@ -151,13 +149,12 @@ class FeedbackForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_("1 = badly, 5 = very well"),
     )
-    comment = forms.CharField(
+    comment = PersonalTextFormField(
         label=_("Comment"),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("About the provider, never about the person."),
-        validators=[validate_no_personal_identity_number],
     )
 
     def __init__(self, *args, municipalities, criteria, **kwargs):
@@ -318,10 +315,9 @@ class ApplicantForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(
+    reason = PersonalTextFormField(
         label=_("Reason"),
         max_length=300,
-        validators=[validate_no_personal_identity_number],
         help_text=_(
             "Both municipalities read the reason. Write nothing about the household's safety or where it cannot live."
         ),

@@ -17,10 +17,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from fridsam.core.fields import PersonalCharField, PersonalTextField
 from fridsam.core.tenancy import ScopedManager
-from fridsam.core.validators import validate_no_personal_identity_number, validate_phone_number
+from fridsam.core.validators import validate_phone_number
 
-TEXT = [validate_no_personal_identity_number]
 NOTE_MAX_LENGTH = 500
 
 
@@ -66,9 +66,9 @@ class Provider(models.Model):
     """A provider of protected housing (skyddat boende), shared by the county's municipalities."""
 
     county = models.ForeignKey("organisations.County", on_delete=models.PROTECT, related_name="housing_providers")
-    name = models.CharField(_("name"), max_length=150, validators=TEXT)
+    name = PersonalCharField(_("name"), max_length=150)
     operator_type = models.CharField(_("operator"), max_length=12, choices=OperatorType.choices)
-    ivo_permit_number = models.CharField(_("IVO permit number"), max_length=40, blank=True, validators=TEXT)
+    ivo_permit_number = PersonalCharField(_("IVO permit number"), max_length=40, blank=True)
     ivo_permit_date = models.DateField(_("IVO permit date"), null=True, blank=True)
     located_in = models.ForeignKey(
         "organisations.Municipality",
@@ -94,8 +94,8 @@ class Provider(models.Model):
         related_name="housing_providers",
         verbose_name=_("partner organisation that reports free places"),
     )
-    description = models.TextField(
-        _("description"), blank=True, validators=[*TEXT, MaxLengthValidator(2000)], max_length=2000
+    description = PersonalTextField(
+        _("description"), blank=True, validators=[MaxLengthValidator(2000)], max_length=2000
     )
     active = models.BooleanField(_("in use"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -164,7 +164,7 @@ class QualityAssessment(models.Model):
     assessor_municipality = models.ForeignKey(
         "organisations.Municipality", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    summary = models.TextField(_("summary"), blank=True, validators=[*TEXT, MaxLengthValidator(2000)], max_length=2000)
+    summary = PersonalTextField(_("summary"), blank=True, validators=[MaxLengthValidator(2000)], max_length=2000)
     quality_assured = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -183,7 +183,7 @@ class CriterionResult(models.Model):
     assessment = models.ForeignKey(QualityAssessment, on_delete=models.CASCADE, related_name="results")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
     result = models.CharField(_("result"), max_length=12, choices=Result.choices)
-    note = models.CharField(_("note"), max_length=NOTE_MAX_LENGTH, blank=True, validators=TEXT)
+    note = PersonalCharField(_("note"), max_length=NOTE_MAX_LENGTH, blank=True)
 
     objects = ScopedManager(county="assessment__provider__county", partner="assessment__provider__partner_organisation")
 
@@ -237,7 +237,7 @@ class PlacementFeedback(models.Model):
         _("overall (1–5)"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     ratings = models.JSONField(_("per criterion"), default=dict, blank=True)
-    comment = models.CharField(_("comment"), max_length=NOTE_MAX_LENGTH, blank=True, validators=TEXT)
+    comment = PersonalCharField(_("comment"), max_length=NOTE_MAX_LENGTH, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager(county="provider__county")
@@ -282,7 +282,7 @@ class Apartment(models.Model):
     municipality = models.ForeignKey(
         "organisations.Municipality", on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
     )
-    housing_company = models.CharField(_("housing company"), max_length=150, validators=TEXT)
+    housing_company = PersonalCharField(_("housing company"), max_length=150)
     rooms = models.PositiveSmallIntegerField(_("rooms"), validators=[MinValueValidator(1), MaxValueValidator(10)])
     size_m2 = models.PositiveSmallIntegerField(
         _("size (m²)"), validators=[MinValueValidator(10), MaxValueValidator(400)]
@@ -456,7 +456,7 @@ class Allocation(models.Model):
     allocated_on = models.DateField(_("allocated"), null=True, blank=True)
     moved_in_on = models.DateField(_("moved in"), null=True, blank=True)
     withdrawn_on = models.DateField(_("withdrawn"), null=True, blank=True)
-    withdrawal_reason = models.CharField(_("reason"), max_length=300, blank=True, validators=TEXT)
+    withdrawal_reason = PersonalCharField(_("reason"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager(county="apartment__municipality__county")

@@ -90,6 +90,23 @@ class ProviderPolicy(PermissionPolicy):
         partners = {m.partner_organisation_id for m in tenancy.memberships if m.role == Role.PARTNER}
         return qs.filter(Q(county_id__in=sorted(readers)) | Q(partner_organisation_id__in=sorted(partners)))
 
+    @staticmethod
+    def reads_own_providers_only(tenancy) -> bool:
+        """Is the user a partner contact only, who sees the providers of their own organisation
+        (and no municipality's staff, who see the county's register)?"""
+        return tenancy.has_role(Role.PARTNER) and not tenancy.has_role(*MUNICIPAL_ROLES)
+
+    @staticmethod
+    def assessing_municipality(tenancy):
+        """The municipality an assessment is recorded for: the user's first as coordinator, or None."""
+        municipalities = tenancy.municipalities_with_role(Role.COORDINATOR)
+        return municipalities[0] if municipalities else None
+
+    @staticmethod
+    def feedback_municipalities(tenancy) -> list:
+        """The municipalities on whose behalf the user gives feedback after a placement: where they are staff."""
+        return tenancy.municipalities_with_role(*MUNICIPAL_ROLES)
+
 
 class ExchangePolicy(PermissionPolicy):
     """The housing exchange as a whole: apartments, commitments, matching, the ledger."""
@@ -130,6 +147,18 @@ class ExchangePolicy(PermissionPolicy):
             return self.base_queryset().none()
         counties = _county_ids(tenancy, Role.COORDINATOR, Role.MANAGER)
         return self.base_queryset().filter(municipality__county_id__in=sorted(counties))
+
+    @staticmethod
+    def adding_municipalities(tenancy) -> list:
+        """The municipalities for which the user offers apartments, registers applicants and sets
+        the commitment (``ADD``): where they are coordinator."""
+        return tenancy.municipalities_with_role(Role.COORDINATOR)
+
+    @staticmethod
+    def own_municipality_ids(tenancy) -> set[int]:
+        """The municipalities whose part of the exchange the user works with (their apartments and
+        their row of the ledger): where they are coordinator or manager."""
+        return _municipality_ids(tenancy, Role.COORDINATOR, Role.MANAGER)
 
     @staticmethod
     def reads_ledger(tenancy, county) -> bool:

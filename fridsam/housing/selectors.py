@@ -1,4 +1,5 @@
-"""Reads of the protected housing register and the housing exchange, in constant queries."""
+"""Reads of the protected housing register and the housing exchange, in constant queries; they write
+nothing (an applicant's page, which is logged, is read through ``services.applicant_read``)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from fridsam.core.audit import log_access
-from fridsam.core.models import AccessAction
 from fridsam.core.policies import VIEW
 from fridsam.core.roles import Role
 from fridsam.housing.models import (
@@ -230,14 +229,6 @@ def start_summary(tenancy) -> dict | None:
             (p, p.reported_at, p.reported_at is None or is_stale(p.reported_at, now)) for p in providers
         ]
     return summary or None
-
-
-def applicant_for_read(*, tenancy, pk: int):
-    """An applicant's own page (the responsible municipality's only); the read is logged, since the
-    page shows what nobody else sees: the municipalities excluded for safety (ADR 0021)."""
-    applicant = applicant_policy.get_or_404(tenancy, pk=pk)
-    log_access(action=AccessAction.READ, object_type=applicant, municipality=applicant.municipality)
-    return applicant
 
 
 # --- What a municipality sees of a matching run (ADR 0012, 2026-12-01) -------------------------

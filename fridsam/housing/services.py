@@ -1,4 +1,5 @@
-"""Writes of the protected housing register and the housing exchange.
+"""Writes of the protected housing register and the housing exchange, and the read service of an
+applicant's page (logged).
 
 Each service validates, runs in one transaction and writes the access log in it. Addresses are
 encrypted before they reach the database and decrypted only by the reveal services, which log
@@ -48,6 +49,7 @@ from fridsam.housing.models import (
     SecurityMeasure,
     TargetGroup,
 )
+from fridsam.housing.policies import applicant_policy
 
 ADDRESS_MAX_LENGTH = 200
 
@@ -391,6 +393,14 @@ def applicant_withdraw(*, applicant: Applicant, user) -> Applicant:
         applicant.status = ApplicantStatus.WITHDRAWN
         applicant.save(update_fields=["status"])
         _log(AccessAction.CHANGE, applicant, user, municipality=applicant.municipality, detail="withdrawn")
+    return applicant
+
+
+def applicant_read(*, tenancy, pk: int) -> Applicant:
+    """An applicant's own page (the responsible municipality's only); the read is logged, since the
+    page shows what nobody else sees: the municipalities excluded for safety (ADR 0021)."""
+    applicant = applicant_policy.get_or_404(tenancy, pk=pk)
+    _log(AccessAction.READ, applicant, tenancy.user, municipality=applicant.municipality)
     return applicant
 
 

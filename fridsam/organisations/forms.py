@@ -1,13 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fridsam.core.fields import PersonalTextFormField
 from fridsam.core.roles import MUNICIPAL_ROLES, Role
-from fridsam.core.validators import validate_no_personal_identity_number, validate_phone_number
+from fridsam.core.validators import validate_phone_number
 from fridsam.organisations.models import Municipality, PartnerOrganisation, Unit, UnitType
 
 
 class UnitForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=120, validators=[validate_no_personal_identity_number])
+    name = PersonalTextFormField(label=_("Name"), max_length=120)
     unit_type = forms.ChoiceField(label=_("Type"), choices=UnitType.choices)
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
@@ -29,9 +30,7 @@ class PartnerEntryForm(forms.ModelForm):
         required=False,
         help_text=_("None ticked: the whole county."),
     )
-    my_title = forms.CharField(
-        label=_("Your title"), max_length=120, required=False, validators=[validate_no_personal_identity_number]
-    )
+    my_title = PersonalTextFormField(label=_("Your title"), max_length=120, required=False)
     my_phone = forms.CharField(label=_("Your phone"), max_length=40, required=False, validators=[validate_phone_number])
 
     class Meta:

@@ -8,8 +8,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fridsam.core.fields import PersonalCharField, PersonalTextField
 from fridsam.core.tenancy import ScopedManager
-from fridsam.core.validators import validate_no_personal_identity_number, validate_phone_number
+from fridsam.core.validators import validate_phone_number
 
 
 class County(models.Model):
@@ -86,7 +87,7 @@ class Unit(models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="units", verbose_name=_("municipality")
     )
-    name = models.CharField(_("name"), max_length=120, validators=[validate_no_personal_identity_number])
+    name = PersonalCharField(_("name"), max_length=120)
     unit_type = models.CharField(_("type"), max_length=20, choices=UnitType.choices)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -123,18 +124,17 @@ class PartnerOrganisation(models.Model):
     county = models.ForeignKey(
         County, on_delete=models.PROTECT, related_name="partner_organisations", verbose_name=_("county")
     )
-    name = models.CharField(_("name"), max_length=150, validators=[validate_no_personal_identity_number])
+    name = PersonalCharField(_("name"), max_length=150)
     partner_type = models.CharField(_("type"), max_length=20, choices=PartnerType.choices)
     municipalities = models.ManyToManyField(
         Municipality, blank=True, related_name="partner_organisations", verbose_name=_("municipalities served")
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_phone_number])
     email = models.EmailField(_("email"), blank=True)
-    description = models.TextField(
+    description = PersonalTextField(
         _("what we offer and how to reach us"),
         blank=True,
         max_length=1500,
-        validators=[validate_no_personal_identity_number],
     )
     updated_at = models.DateTimeField(_("last updated"), null=True, blank=True)
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fridsam.core.validators import validate_no_personal_identity_number
+from fridsam.core.fields import PersonalTextFormField
 from fridsam.organisations.models import PartnerOrganisation
 from fridsam.public.models import PublicPageDraft
 
@@ -42,6 +42,4 @@ class DraftForm(forms.ModelForm):
 
 
 class ReturnForm(forms.Form):
-    comment = forms.CharField(
-        label=_("What should be changed?"), max_length=500, validators=[validate_no_personal_identity_number]
-    )
+    comment = PersonalTextFormField(label=_("What should be changed?"), max_length=500)

@@ -13,10 +13,9 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fridsam.core.fields import PersonalCharField, PersonalTextField
 from fridsam.core.tenancy import ScopedManager
-from fridsam.core.validators import validate_no_personal_identity_number, validate_phone_number
-
-TEXT = [validate_no_personal_identity_number]
+from fridsam.core.validators import validate_phone_number
 
 
 class DraftStatus(models.TextChoices):
@@ -29,25 +28,21 @@ class PublicPageDraft(models.Model):
     municipality = models.OneToOneField(
         "organisations.Municipality", on_delete=models.CASCADE, related_name="public_page_draft"
     )
-    intro = models.TextField(
-        _("introduction"), blank=True, max_length=1000, validators=[*TEXT, MaxLengthValidator(1000)]
-    )
+    intro = PersonalTextField(_("introduction"), blank=True, max_length=1000, validators=[MaxLengthValidator(1000)])
     phone = models.CharField(_("social services phone"), max_length=40, validators=[validate_phone_number])
-    opening_hours = models.CharField(_("opening hours"), max_length=200, validators=TEXT)
-    after_hours = models.CharField(
-        _("after hours (social emergency service)"), max_length=200, blank=True, validators=TEXT
-    )
-    visiting_address = models.CharField(_("visiting address"), max_length=200, blank=True, validators=TEXT)
+    opening_hours = PersonalCharField(_("opening hours"), max_length=200)
+    after_hours = PersonalCharField(_("after hours (social emergency service)"), max_length=200, blank=True)
+    visiting_address = PersonalCharField(_("visiting address"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     show_contact = models.BooleanField(_("name the coordinator or the violence team on the page"), default=False)
     partners = models.ManyToManyField(
         "organisations.PartnerOrganisation", blank=True, related_name="+", verbose_name=_("local organisations")
     )
-    extra = models.TextField(
+    extra = PersonalTextField(
         _("more about support in the municipality"),
         blank=True,
         max_length=2000,
-        validators=[*TEXT, MaxLengthValidator(2000)],
+        validators=[MaxLengthValidator(2000)],
     )
     status = models.CharField(_("status"), max_length=10, choices=DraftStatus.choices, default=DraftStatus.DRAFT)
     edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -55,7 +50,7 @@ class PublicPageDraft(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    review_comment = models.CharField(_("comment from the manager"), max_length=500, blank=True, validators=TEXT)
+    review_comment = PersonalCharField(_("comment from the manager"), max_length=500, blank=True)
 
     objects = ScopedManager(municipality="municipality")
 

@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -12,6 +12,7 @@ from fridsam.coordination.selectors import entry_points_for
 from fridsam.core.forms import render_form_page, save_form
 from fridsam.core.policies import CHANGE, VIEW
 from fridsam.organisations.models import Municipality, PartnerOrganisation
+from fridsam.organisations.policies import municipality_for
 from fridsam.public import services
 from fridsam.public.forms import DraftForm, ReturnForm
 from fridsam.public.models import PublishedPage
@@ -54,14 +55,8 @@ def accessibility_statement(request):
     return render(request, "public/accessibility.html", {"exit_url": settings.FRIDSAM_QUICK_EXIT_URL})
 
 
-def _municipality(request, code, action):
-    municipality = get_object_or_404(Municipality, code=code)
-    public_page_policy.check(request.tenancy, action, municipality)
-    return municipality
-
-
 def manage(request, municipality_code):
-    municipality = _municipality(request, municipality_code, VIEW)
+    municipality = municipality_for(request.tenancy, municipality_code, public_page_policy, VIEW)
     draft = services.draft_for(municipality)
     published = PublishedPage.objects.filter(municipality=municipality).order_by("-version").first()
     preview = None
@@ -92,7 +87,7 @@ def manage(request, municipality_code):
 
 
 def edit(request, municipality_code):
-    municipality = _municipality(request, municipality_code, CHANGE)
+    municipality = municipality_for(request.tenancy, municipality_code, public_page_policy, CHANGE)
     draft = services.draft_for(municipality)
     form = DraftForm(request.POST or None, instance=draft, municipality=municipality)
 
@@ -126,7 +121,7 @@ def action(request, municipality_code, action):
     actions = {"skicka": CHANGE, "godkann": APPROVE, "atervisa": APPROVE}
     if action not in actions:
         raise Http404
-    municipality = _municipality(request, municipality_code, actions[action])
+    municipality = municipality_for(request.tenancy, municipality_code, public_page_policy, actions[action])
     draft = services.draft_for(municipality)
     if draft is None:
         raise Http404

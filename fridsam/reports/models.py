@@ -7,10 +7,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fridsam.core.fields import PersonalTextField
 from fridsam.core.tenancy import ScopedManager
-from fridsam.core.validators import validate_no_personal_identity_number
 
-TEXT_VALIDATORS = [MaxLengthValidator(6000), validate_no_personal_identity_number]
+TEXT_MAX_LENGTH = 6000
 
 
 class ReportText(models.Model):
@@ -21,8 +21,8 @@ class ReportText(models.Model):
         "organisations.Municipality", on_delete=models.CASCADE, null=True, blank=True, related_name="report_texts"
     )
     year = models.PositiveSmallIntegerField(_("year"))
-    foreword = models.TextField(_("foreword"), blank=True, validators=TEXT_VALIDATORS)
-    conclusions = models.TextField(_("conclusions"), blank=True, validators=TEXT_VALIDATORS)
+    foreword = PersonalTextField(_("foreword"), blank=True, validators=[MaxLengthValidator(TEXT_MAX_LENGTH)])
+    conclusions = PersonalTextField(_("conclusions"), blank=True, validators=[MaxLengthValidator(TEXT_MAX_LENGTH)])
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

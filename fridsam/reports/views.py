@@ -9,23 +9,17 @@ from fridsam.core.audit import log_access
 from fridsam.core.forms import render_form_page, save_form
 from fridsam.core.models import AccessAction
 from fridsam.core.pdf import render_pdf
-from fridsam.core.policies import CHANGE, VIEW
-from fridsam.organisations.policies import municipality_policy
+from fridsam.core.policies import CHANGE
+from fridsam.organisations.policies import municipality_for
 from fridsam.reports import builder, services
 from fridsam.reports.forms import ReportTextForm
 from fridsam.reports.models import ReportText
-from fridsam.statistics.policies import county_or_404, statistics_policy
+from fridsam.reports.policies import report_policy
 
 
 def _check_year(year: int) -> None:
     if not 2000 <= year <= timezone.localdate().year:
         raise Http404
-
-
-def _municipality(request, municipality_code, action=VIEW):
-    municipality = municipality_policy.get_or_404(request.tenancy, VIEW, code=municipality_code)
-    statistics_policy.check(request.tenancy, action, municipality)
-    return municipality
 
 
 def _years():
@@ -51,27 +45,31 @@ def _pdf(request, report, filename) -> HttpResponse:
 
 
 def county_latest(request, county_code):
-    county = county_or_404(request.tenancy, county_code)
+    county = report_policy.county_or_404(request.tenancy, county_code)
     return redirect("reports:county", county_code=county.code, year=timezone.localdate().year - 1)
 
 
 def county(request, county_code, year):
     _check_year(year)
-    county = county_or_404(request.tenancy, county_code)
+    county = report_policy.county_or_404(request.tenancy, county_code)
     report = builder.county_report(county, year)
-    return render(request, "reports/report.html", {"report": report, "years": _years(), "can_edit": True})
+    return render(
+        request,
+        "reports/report.html",
+        {"report": report, "years": _years(), "can_edit": report_policy.can(request.tenancy, CHANGE, county)},
+    )
 
 
 def county_pdf(request, county_code, year):
     _check_year(year)
-    county = county_or_404(request.tenancy, county_code)
+    county = report_policy.county_or_404(request.tenancy, county_code)
     report = builder.county_report(county, year)
     return _pdf(request, report, f"lansrapport-{county.code}-{year}")
 
 
 def municipality(request, municipality_code, year):
     _check_year(year)
-    municipality = _municipality(request, municipality_code)
+    municipality = municipality_for(request.tenancy, municipality_code, report_policy)
     report = builder.municipality_report(municipality, year)
     return render(
         request,
@@ -79,14 +77,14 @@ def municipality(request, municipality_code, year):
         {
             "report": report,
             "years": _years(),
-            "can_edit": statistics_policy.can(request.tenancy, CHANGE, municipality),
+            "can_edit": report_policy.can(request.tenancy, CHANGE, municipality),
         },
     )
 
 
 def municipality_pdf(request, municipality_code, year):
     _check_year(year)
-    municipality = _municipality(request, municipality_code)
+    municipality = municipality_for(request.tenancy, municipality_code, report_policy)
     report = builder.municipality_report(municipality, year)
     return _pdf(request, report, f"arsrapport-{municipality.code}-{year}")
 
@@ -114,13 +112,13 @@ def _edit_text(request, year, *, county=None, municipality=None, back):
 
 def county_text(request, county_code, year):
     _check_year(year)
-    county = county_or_404(request.tenancy, county_code)
+    county = report_policy.county_or_404(request.tenancy, county_code, CHANGE)
     return _edit_text(request, year, county=county, back=reverse("reports:county", args=[county.code, year]))
 
 
 def municipality_text(request, municipality_code, year):
     _check_year(year)
-    municipality = _municipality(request, municipality_code, CHANGE)
+    municipality = municipality_for(request.tenancy, municipality_code, report_policy, CHANGE)
     return _edit_text(
         request, year, municipality=municipality, back=reverse("reports:municipality", args=[municipality.code, year])
     )

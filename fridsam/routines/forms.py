@@ -3,16 +3,15 @@ from django.utils.translation import gettext_lazy as _
 
 from fridsam.accounts.models import User
 from fridsam.core import uploads
+from fridsam.core.fields import PersonalTextFormField
 from fridsam.core.forms import DateInput
 from fridsam.core.goals import GoalResult
 from fridsam.core.roles import MUNICIPAL_ROLES, Role
-from fridsam.core.validators import validate_no_personal_identity_number
 from fridsam.organisations.forms import TargetGroupsForm
 from fridsam.routines.models import BODY_MAX, ActivityStatus, DocumentKind
 from fridsam.routines.services import ATTACHMENT_MAX
 from fridsam.statistics.models import Indicator
 
-TEXT = [validate_no_personal_identity_number]
 ROLE_CHOICES = [(r, label) for r, label in Role.choices if r in MUNICIPAL_ROLES]
 
 
@@ -25,18 +24,17 @@ class DocumentForm(TargetGroupsForm):
     field_order = ["kind", "title", "owner", "unit_types", "roles", "legal_references", "review_months"]
 
     kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
-    title = forms.CharField(label=_("Title"), max_length=200, validators=TEXT)
+    title = PersonalTextFormField(label=_("Title"), max_length=200)
     owner = PersonChoiceField(
         label=_("Owner"),
         queryset=User.objects.none(),
         help_text=_("Keeps the document up to date and is reminded when a review is due."),
     )
-    legal_references = forms.CharField(
+    legal_references = PersonalTextFormField(
         label=_("Legal references"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         required=False,
-        validators=TEXT,
         help_text=_("One per line, e.g. SOSFS 2014:4, socialtjänstlagen 5 kap. 11 §."),
     )
     review_months = forms.IntegerField(label=_("Review every (months)"), min_value=1, max_value=60, initial=12)
@@ -47,24 +45,22 @@ class DocumentForm(TargetGroupsForm):
 
 
 class DocumentCreateForm(DocumentForm):
-    body = forms.CharField(
+    body = PersonalTextFormField(
         label=_("Content"),
         widget=forms.Textarea(attrs={"rows": 16}),
         max_length=BODY_MAX,
-        validators=TEXT,
         help_text=_("Markdown: # Heading, - list, **bold**, [link](https://…)."),
     )
 
 
 class VersionForm(forms.Form):
-    body = forms.CharField(
+    body = PersonalTextFormField(
         label=_("Content"),
         widget=forms.Textarea(attrs={"rows": 20}),
         max_length=BODY_MAX,
-        validators=TEXT,
         help_text=_("Markdown: # Heading, - list, **bold**, [link](https://…)."),
     )
-    change_note = forms.CharField(label=_("What changed"), max_length=500, required=False, validators=TEXT)
+    change_note = PersonalTextFormField(label=_("What changed"), max_length=500, required=False)
     attachment = uploads.UploadField(
         max_bytes=ATTACHMENT_MAX,
         label=_("Attach a file"),
@@ -74,22 +70,20 @@ class VersionForm(forms.Form):
 
 
 class ActionPlanForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200, validators=TEXT)
+    title = PersonalTextFormField(label=_("Title"), max_length=200)
     first_year = forms.IntegerField(label=_("From year"), min_value=2000, max_value=2100)
     last_year = forms.IntegerField(label=_("To year"), min_value=2000, max_value=2100)
-    decided_by = forms.CharField(
+    decided_by = PersonalTextFormField(
         label=_("Decided by"),
         max_length=200,
         required=False,
-        validators=TEXT,
         help_text=_("E.g. the social welfare committee, 2026-03-12 § 45."),
     )
-    goals = forms.CharField(
+    goals = PersonalTextFormField(
         label=_("Goals"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=3000,
         required=False,
-        validators=TEXT,
         help_text=_("One goal per line."),
     )
 
@@ -101,11 +95,11 @@ class ActionPlanForm(forms.Form):
 
 
 class SubGoalForm(forms.Form):
-    text = forms.CharField(label=_("Sub-goal"), max_length=300, validators=TEXT)
+    text = PersonalTextFormField(label=_("Sub-goal"), max_length=300)
 
 
 class ActivityForm(forms.Form):
-    text = forms.CharField(label=_("Activity"), max_length=300, validators=TEXT)
+    text = PersonalTextFormField(label=_("Activity"), max_length=300)
     owner = PersonChoiceField(label=_("Owner"), queryset=User.objects.none())
     due_on = forms.DateField(label=_("Due"), widget=DateInput())
     status = forms.ChoiceField(label=_("Status"), choices=ActivityStatus.choices)
@@ -120,6 +114,4 @@ class ActivityForm(forms.Form):
 class AssessmentForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     result = forms.ChoiceField(label=_("Result"), choices=GoalResult.choices, widget=forms.RadioSelect)
-    assessment = forms.CharField(
-        label=_("Assessment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000, validators=TEXT
-    )
+    assessment = PersonalTextFormField(label=_("Assessment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)

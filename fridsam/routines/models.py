@@ -18,11 +18,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from fridsam.core.fields import PersonalCharField, PersonalTextField
 from fridsam.core.goals import GoalResult
 from fridsam.core.tenancy import ScopedManager
-from fridsam.core.validators import validate_no_personal_identity_number
 
-TEXT = [validate_no_personal_identity_number]
 BODY_MAX = 100_000
 
 
@@ -38,14 +37,14 @@ class Document(models.Model):
         "organisations.Municipality", on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
     )
     kind = models.CharField(_("kind"), max_length=12, choices=DocumentKind.choices)
-    title = models.CharField(_("title"), max_length=200, validators=TEXT)
+    title = PersonalCharField(_("title"), max_length=200)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("owner")
     )
     unit_types = models.JSONField(_("for units of type"), default=list, blank=True)
     roles = models.JSONField(_("for roles"), default=list, blank=True)
-    legal_references = models.TextField(
-        _("legal references"), max_length=2000, blank=True, validators=TEXT, help_text=_("One per line.")
+    legal_references = PersonalTextField(
+        _("legal references"), max_length=2000, blank=True, help_text=_("One per line.")
     )
     review_months = models.PositiveSmallIntegerField(
         _("review every (months)"), default=12, validators=[MinValueValidator(1), MaxValueValidator(60)]
@@ -88,8 +87,8 @@ class VersionStatus(models.TextChoices):
 class DocumentVersion(models.Model):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveSmallIntegerField(_("version"))
-    body = models.TextField(_("content"), validators=[*TEXT, MaxLengthValidator(BODY_MAX)])
-    change_note = models.CharField(_("what changed"), max_length=500, blank=True, validators=TEXT)
+    body = PersonalTextField(_("content"), validators=[MaxLengthValidator(BODY_MAX)])
+    change_note = PersonalCharField(_("what changed"), max_length=500, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
     written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     # Everyone who wrote any part of this version (text or attachments): none of them approves it.
@@ -132,7 +131,7 @@ class Attachment(models.Model):
     application to the document's readers, never from a public address."""
 
     version = models.ForeignKey(DocumentVersion, on_delete=models.CASCADE, related_name="attachments")
-    name = models.CharField(_("file name"), max_length=200, validators=TEXT)
+    name = PersonalCharField(_("file name"), max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     file = models.FileField(upload_to=attachment_path)
@@ -171,10 +170,10 @@ class ActionPlan(models.Model):
     """The municipality's action plan against violence: goals → sub-goals → activities."""
 
     municipality = models.ForeignKey("organisations.Municipality", on_delete=models.PROTECT, related_name="+")
-    title = models.CharField(_("title"), max_length=200, validators=TEXT)
+    title = PersonalCharField(_("title"), max_length=200)
     first_year = models.PositiveSmallIntegerField(_("from year"), validators=[MinValueValidator(2000)])
     last_year = models.PositiveSmallIntegerField(_("to year"), validators=[MaxValueValidator(2100)])
-    decided_by = models.CharField(_("decided by"), max_length=200, blank=True, validators=TEXT)
+    decided_by = PersonalCharField(_("decided by"), max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -196,7 +195,7 @@ class ActionPlan(models.Model):
 
 class PlanGoal(models.Model):
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="goals")
-    text = models.CharField(_("goal"), max_length=300, validators=TEXT)
+    text = PersonalCharField(_("goal"), max_length=300)
     order = models.PositiveSmallIntegerField(default=0)
 
     objects = ScopedManager(municipality="plan__municipality")
@@ -210,7 +209,7 @@ class PlanGoal(models.Model):
 
 class SubGoal(models.Model):
     goal = models.ForeignKey(PlanGoal, on_delete=models.CASCADE, related_name="sub_goals")
-    text = models.CharField(_("sub-goal"), max_length=300, validators=TEXT)
+    text = PersonalCharField(_("sub-goal"), max_length=300)
     order = models.PositiveSmallIntegerField(default=0)
 
     objects = ScopedManager(municipality="goal__plan__municipality")
@@ -231,7 +230,7 @@ class ActivityStatus(models.TextChoices):
 
 class Activity(models.Model):
     sub_goal = models.ForeignKey(SubGoal, on_delete=models.CASCADE, related_name="activities")
-    text = models.CharField(_("activity"), max_length=300, validators=TEXT)
+    text = PersonalCharField(_("activity"), max_length=300)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("owner")
     )
@@ -265,7 +264,7 @@ class GoalAssessment(models.Model):
     goal = models.ForeignKey(PlanGoal, on_delete=models.CASCADE, related_name="assessments")
     year = models.PositiveSmallIntegerField(_("year"))
     result = models.CharField(_("result"), max_length=12, choices=GoalResult.choices)
-    assessment = models.CharField(_("assessment"), max_length=1000, validators=TEXT)
+    assessment = PersonalCharField(_("assessment"), max_length=1000)
     assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     assessed_at = models.DateTimeField(auto_now=True)
 

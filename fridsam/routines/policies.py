@@ -2,7 +2,9 @@
 
 A municipality's documents and action plans are read by its staff and the county analysts. Its
 coordinators and managers (and a document's owner) write and submit versions; a manager approves a
-version, confirms a review or archives a document. Every staff member confirms reading.
+version, confirms a review or archives a document. Every staff member confirms reading. Who has read
+a document, and who has not yet, is seen by its municipality's coordinators and managers and by the
+county analysts (OVERSEE).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from fridsam.routines.models import ActionPlan, Document, DocumentVersion, Versi
 
 APPROVE = "approve"
 ACKNOWLEDGE = "acknowledge"
+OVERSEE = "oversee"
 
 
 def _municipalities(tenancy, *roles) -> set[int]:
@@ -20,7 +23,7 @@ def _municipalities(tenancy, *roles) -> set[int]:
 
 
 class MunicipalDocumentPolicy(PermissionPolicy):
-    actions = (VIEW, ADD, CHANGE, APPROVE, ACKNOWLEDGE)
+    actions = (VIEW, ADD, CHANGE, APPROVE, ACKNOWLEDGE, OVERSEE)
 
     def __init__(self, model):
         self.model = model
@@ -46,6 +49,11 @@ class MunicipalDocumentPolicy(PermissionPolicy):
             return bool(ids) if obj is None else municipality_id in ids
         if action == APPROVE:
             ids = _municipalities(tenancy, Role.MANAGER)
+            return bool(ids) if obj is None else municipality_id in ids
+        if action == OVERSEE:
+            if tenancy.has_role(Role.COUNTY_ANALYST):
+                return True
+            ids = _municipalities(tenancy, Role.COORDINATOR, Role.MANAGER)
             return bool(ids) if obj is None else municipality_id in ids
         return False
 

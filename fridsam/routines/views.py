@@ -36,7 +36,14 @@ from fridsam.routines.models import (
     PlanGoal,
     SubGoal,
 )
-from fridsam.routines.policies import ACKNOWLEDGE, APPROVE, action_plan_policy, document_policy, version_visible
+from fridsam.routines.policies import (
+    ACKNOWLEDGE,
+    APPROVE,
+    OVERSEE,
+    action_plan_policy,
+    document_policy,
+    version_visible,
+)
 from fridsam.routines.text import diff, render_markdown
 
 
@@ -141,9 +148,7 @@ def document_detail(request, pk):
         for v in document.versions.select_related("approved_by", "written_by", "document").order_by("-number")
         if version_visible(tenancy, v)
     ]
-    overseer = tenancy.has_role(Role.COORDINATOR, Role.MANAGER, municipality=document.municipality) or tenancy.has_role(
-        Role.COUNTY_ANALYST
-    )
+    overseer = document_policy.can(tenancy, OVERSEE, document)
     coverage_rows, read, total = selectors.read_coverage(document, today) if overseer else ([], 0, 0)
     if current is not None:
         log_access(

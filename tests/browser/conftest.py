@@ -190,8 +190,23 @@ document.addEventListener('securitypolicyviolation', (e) => {
 """
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.failed_call = report.failed
+    return report
+
+
+@pytest.fixture(scope="session")
+def sessions() -> dict[str, list]:
+    """Each account's session cookies after its first login through the form (its storage state):
+    later tests of the session continue that session instead of logging in again."""
+    return {}
+
+
 @pytest.fixture
-def page(browser, live_url):
+def page(browser, live_url, sessions, request):
     context = browser.new_context(locale="sv-SE", viewport={"width": 1280, "height": 900})
     context.add_init_script(CSP_LISTENER)
     page = context.new_page()
@@ -203,6 +218,8 @@ def page(browser, live_url):
             return
         if host != "127.0.0.1":
             watch.foreign_requests.append(request.url)
+        elif urlparse(request.url).path == "/konto/logout/" and request.method == "POST":
+            sessions.pop(getattr(page, "user", None), None)  # that session is over
 
     def on_console(message):
         text = message.text
@@ -215,7 +232,15 @@ def page(browser, live_url):
     page.on("console", on_console)
     page.watch = watch
     page.base_url = live_url
+    page.sessions = sessions
+    page.user = None
     yield page
+    if getattr(request.node, "failed_call", False):  # what the page showed when the test failed
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        try:
+            page.screenshot(path=str(ARTIFACTS / f"FAILED-{request.node.name}.png"), full_page=True)
+        except Exception as error:  # a failed screenshot must not hide the failure
+            print(f"no screenshot of the failure: {error}")
     context.close()
     watch.assert_clean()
 
@@ -236,7 +261,10 @@ def run_axe(page) -> list[dict]:
 
 
 def assert_accessible(page, name: str):
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    """No WCAG 2.1 A/AA violation on the page; when there is one, a screenshot shows the page.
+    FRIDSAM_BROWSER_SCREENSHOTS=1 keeps a screenshot of every page checked (to look at them)."""
     violations = run_axe(page)
+    if violations or os.environ.get("FRIDSAM_BROWSER_SCREENSHOTS") == "1":
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     assert violations == [], f"axe found WCAG 2.1 A/AA violations on {page.url}: {violations}"

@@ -2,13 +2,16 @@
 referrals (the partner sees only its own and marks them received; HK17) and prevention work."""
 
 import datetime
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from fridsam.collaboration import services
+from fridsam.accounts.selectors import tenancy_for_user
+from fridsam.collaboration import selectors, services
 from fridsam.collaboration.models import OPEN_COMPARISON_PARTIES, Agreement, add_months
+from fridsam.core.models import AccessLogEntry
 from fridsam.core.roles import Role
 from fridsam.healthcheck.facts import facts_for
 from fridsam.healthcheck.rules import RULES_BY_ID, Status
@@ -180,3 +183,20 @@ def test_referrals_feed_the_statistics(world):
         municipality=world.own.municipality, indicator__key="partner_referrals", year=TODAY.year
     )
     assert (value.count, value.source) == (2, ValueSource.COMPUTED)
+
+
+def test_the_referral_listing_is_a_read_service_logged_as_the_tenancy_user(world):
+    referral = services.referral_create(
+        municipality=world.own.municipality, unit=world.own.unit, partner=world.own.partner, category="womens_shelter",
+        referred_on=TODAY, user=world.own.users[Role.SOCIAL_WORKER],
+    )  # fmt: skip
+    manager = world.own.users[Role.MANAGER]
+    referrals, counts = services.referral_overview_read(tenancy=tenancy_for_user(user=manager))
+    assert referrals == [referral] and [c["n"] for c in counts] == [1]
+    row = AccessLogEntry.objects.filter(action="list", object_type="collaboration.referral").get()
+    assert (row.username, row.municipality_id, row.detail) == (
+        manager.username,
+        world.own.municipality.pk,
+        str(referral.pk),
+    )
+    assert "log_access" not in Path(selectors.__file__).read_text(encoding="utf-8")  # selectors write nothing

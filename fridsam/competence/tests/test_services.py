@@ -8,12 +8,14 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 
+from fridsam.accounts.models import Membership
 from fridsam.accounts.services import membership_grant
 from fridsam.accounts.tests import factories as accounts
 from fridsam.competence import services
 from fridsam.competence.models import CompetencePlan, OnboardingItem, PlanStatus, TrainingRecord
 from fridsam.competence.tests import factories
-from fridsam.core.models import AccessLogEntry
+from fridsam.core import reminders
+from fridsam.core.models import AccessLogEntry, Reminder
 from fridsam.core.roles import Role
 from fridsam.statistics.models import Indicator, IndicatorValue
 
@@ -307,3 +309,45 @@ def test_a_large_import_refreshes_the_statistics_on_postgresql(world, monkeypatc
             municipality=world.own.municipality, filename="utb.csv", data=data, user=world.own.users[Role.COORDINATOR]
         )
     assert any(q["sql"].startswith("ANALYZE") for q in queries.captured_queries)
+
+
+def test_recording_and_ticking_bring_the_reminders_up_to_date_without_the_page(world):
+    """The services refresh the reminders themselves, so a task or a command that records a course
+    or ticks a step leaves the start pages right too."""
+    course = factories.course(world.own.county, "WEB")
+    factories.plan(world.own, [("Grund", [course], "", "", 6)], steps=[("Samtal", 7, "coordinator")])
+    worker, coordinator = world.own.users[Role.SOCIAL_WORKER], world.own.users[Role.COORDINATOR]
+    membership = Membership.objects.get(user=worker)
+    Membership.objects.filter(pk=membership.pk).update(valid_from=TODAY - datetime.timedelta(days=200))
+    membership.refresh_from_db()
+    services.checklist_ensure(membership=membership)
+    reminders.run(TODAY, send=False)
+
+    def open_(user, kind):
+        return Reminder.objects.filter(user=user, kind=kind, resolved_on__isnull=True).exists()
+
+    assert open_(worker, "training_overdue") and open_(coordinator, "onboarding_step_for")
+    record = services.record_add(
+        person=worker, course=course, completed_on=TODAY, municipality=world.own.municipality, user=coordinator
+    )
+    assert not open_(worker, "training_overdue")
+    services.item_done(item=membership.onboarding_items.get(), user=coordinator)
+    assert not open_(coordinator, "onboarding_step_for")
+    services.record_remove(record=record, user=coordinator)
+    assert open_(worker, "training_overdue")
+
+
+def test_a_record_says_who_entered_it(world):
+    course = factories.course(world.own.county, "WEB")
+    worker = world.own.users[Role.SOCIAL_WORKER]
+    sources = []
+    for i, user in enumerate([worker, world.own.users[Role.COORDINATOR], world.own.users[Role.MANAGER]]):
+        record = services.record_add(
+            person=worker,
+            course=course,
+            completed_on=TODAY - datetime.timedelta(days=i),
+            municipality=world.own.municipality,
+            user=user,
+        )
+        sources.append(record.source)
+    assert sources == ["self", "coordinator", "manager"]

@@ -265,3 +265,36 @@ def test_a_renewed_feed_address_ends_the_old_one(world, login, client):
     assert old != new
     assert client.get(reverse("competence:feed", args=[old])).status_code == 404
     assert client.get(reverse("competence:feed", args=[new])).status_code == 200
+
+
+def test_the_catalogue_shows_the_county_and_own_courses_and_filters_them(world, login):
+    factories.course(world.own.county, "LAN", title="Länets grundkurs")
+    factories.course(world.own.county, "EGEN", title="Västerås egen kurs", municipality=world.own.municipality)
+    factories.course(
+        world.own.county,
+        "GRANNE",
+        title="Köpings egen kurs",
+        municipality=world.neighbour.municipality,
+        level="advanced",
+    )
+    url = reverse("competence:catalogue")
+    page = login(world.own.users[Role.COORDINATOR]).get(url).content.decode()
+    assert "Länets grundkurs" in page and "Västerås egen kurs" in page and "Köpings egen kurs" not in page
+    assert f"?kommun={world.own.municipality.code}" in page and f"?lan={world.own.county.code}" in page
+    worker = login(world.own.users[Role.SOCIAL_WORKER]).get(url).content.decode()
+    assert "Västerås egen kurs" in worker and "?kommun=" not in worker and "?lan=" not in worker
+    analyst = login(world.own.users[Role.COUNTY_ANALYST])
+    page = analyst.get(url).content.decode()
+    assert "Länets grundkurs" in page and "Västerås egen kurs" in page and "Köpings egen kurs" in page
+    assert "?kommun=" not in page and f"?lan={world.own.county.code}" in page
+    page = analyst.get(url, {"niva": "advanced"}).content.decode()
+    assert "Köpings egen kurs" in page and "Länets grundkurs" not in page
+    page = analyst.get(url, {"amne": "risk"}).content.decode()
+    assert "Länets grundkurs" not in page and "Köpings egen kurs" not in page
+
+
+def test_the_gap_report_names_the_units_below_the_threshold(world, login):
+    _plan(world)
+    client = login(world.own.users[Role.MANAGER])
+    page = client.get(reverse("competence:coverage", args=[world.own.municipality.code])).content.decode()
+    assert "Enheter där mindre än 60 % av den krävda utbildningen är genomförd:" in page

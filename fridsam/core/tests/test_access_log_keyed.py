@@ -22,7 +22,7 @@ from fridsam.core.audit import GENESIS_HASH, HASHED_FIELDS, derive_key, keyed_ha
 from fridsam.core.models import AccessAction, AccessLogEntry
 from fridsam.organisations.models import Municipality, Unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_access_log")]
 
 ATTACKER_KEY = derive_key("a key the attacker made up, not the installation's")
 

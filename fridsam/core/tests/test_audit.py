@@ -10,7 +10,7 @@ from fridsam.core.audit import GENESIS_HASH, compute_hash, log_access, verify_ch
 from fridsam.core.models import AccessAction, AccessLogEntry
 from fridsam.organisations.models import Municipality, Unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_access_log")]
 
 
 def _entries(n=3):

@@ -5,11 +5,14 @@ import pytest
 from django import forms
 from django.contrib.auth import authenticate
 from django.core import checks
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.test.utils import isolate_apps
 
 from fridsam.core import free_text
+from fridsam.core.fields import PersonalCharField, PersonalTextField, PersonalTextFormField
 from fridsam.core.models import AccessAction, AccessLogEntry
 from fridsam.core.roles import Role
 from fridsam.core.validators import contains_personal_identity_number, validate_no_personal_identity_number
@@ -43,6 +46,8 @@ def test_a_model_text_field_without_the_validator_is_an_error():
     class Note(models.Model):
         text = models.TextField()
         title = models.CharField(max_length=50, validators=[validate_no_personal_identity_number])
+        body = PersonalTextField()
+        heading = PersonalCharField(max_length=50)
         kind = models.CharField(max_length=10, choices=[("a", "A")])
         email = models.EmailField()
         code = models.SlugField()
@@ -62,6 +67,8 @@ def test_a_form_text_field_without_the_validator_is_an_error():
     class Free(forms.Form):
         question = forms.CharField(widget=forms.Textarea)
         title = forms.CharField(validators=[validate_no_personal_identity_number])
+        answer = PersonalTextFormField(widget=forms.Textarea)
+        heading = PersonalTextFormField()
         email = forms.EmailField()
         secret = forms.CharField(widget=forms.PasswordInput)
         hidden = forms.CharField(widget=forms.HiddenInput)
@@ -79,6 +86,39 @@ def test_a_form_text_field_without_the_validator_is_an_error():
         "Free.question is a free-text form field without validate_no_personal_identity_number."
     )
     assert ".OverUnit.extra " in errors[1].msg
+
+
+def test_the_free_text_fields_always_carry_the_validator_first():
+    limit = MaxLengthValidator(100)
+    for field in (
+        PersonalTextField(validators=[limit]),
+        PersonalCharField(max_length=100, validators=[validate_no_personal_identity_number, limit]),
+        PersonalTextFormField(validators=[limit]),
+    ):
+        assert field.validators[0] is validate_no_personal_identity_number
+        assert field.validators.count(validate_no_personal_identity_number) == 1 and limit in field.validators
+        with pytest.raises(ValidationError) as error:
+            field.run_validators("Klienten 121212-1212 ringde")
+        assert [e.code for e in error.value.error_list] == ["personal_identity_number"]
+        field.run_validators("Klienten ringde")
+
+
+def test_migrations_see_the_free_text_fields_as_djangos_own():
+    """A field can become a PersonalTextField without a migration, and migrations do not import
+    fridsam.core.fields."""
+    limit = MaxLengthValidator(100)
+    _name, path, _args, kwargs = PersonalTextField("text", blank=True, validators=[limit]).deconstruct()
+    assert path == "django.db.models.TextField"
+    assert kwargs == {
+        "verbose_name": "text",
+        "blank": True,
+        "validators": [validate_no_personal_identity_number, limit],
+    }
+    _name, path, _args, kwargs = PersonalCharField(max_length=20).deconstruct()
+    assert path == "django.db.models.CharField"
+    assert kwargs == {"max_length": 20, "validators": [validate_no_personal_identity_number]}
+    clone = PersonalCharField(max_length=20).clone()
+    assert clone.validators.count(validate_no_personal_identity_number) == 1
 
 
 def test_an_allow_list_entry_that_names_no_unchecked_field_is_an_error(monkeypatch):

@@ -60,17 +60,15 @@ SYSTEM_OBJECTS_ALLOWED = {
     "fridsam/collaboration/tallies.py": 2,
     "fridsam/competence/forms.py": 3,
     "fridsam/competence/reminders.py": 1,
-    "fridsam/competence/selectors.py": 11,
+    "fridsam/competence/selectors.py": 12,  # + records_of(), moved from the views
     "fridsam/competence/services.py": 11,
-    "fridsam/competence/views.py": 3,
     "fridsam/coordination/forms.py": 2,
     "fridsam/coordination/selectors.py": 9,
     "fridsam/core/admin.py": 1,
     "fridsam/demo/followup_data.py": 6,
     "fridsam/demo/partner_survey_data.py": 1,
-    "fridsam/evaluation/selectors.py": 5,
+    "fridsam/evaluation/selectors.py": 6,  # + previous_response(), moved from the views
     "fridsam/evaluation/services.py": 3,
-    "fridsam/evaluation/views.py": 2,
     "fridsam/followup/policies.py": 1,
     "fridsam/followup/selectors.py": 3,
     "fridsam/followup/tallies.py": 4,
@@ -91,6 +89,7 @@ UNSCOPED_BLOCKS_ALLOWED = {
     "fridsam/accounts/models.py": 1,
     "fridsam/accounts/selectors.py": 2,  # + scope_from_memberships, moved from core/tenancy.py (ADR 0022)
     "fridsam/competence/reminders.py": 3,
+    "fridsam/competence/services.py": 1,  # _members(): whom a record or a step refreshes reminders for
     "fridsam/coordination/services.py": 2,
     "fridsam/core/anchors.py": 2,
     "fridsam/core/audit.py": 2,

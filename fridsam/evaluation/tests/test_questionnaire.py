@@ -1,10 +1,13 @@
+from types import SimpleNamespace
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from fridsam.core.roles import Role
-from fridsam.evaluation.models import Response
+from fridsam.evaluation.models import AnswerType, Response
 from fridsam.evaluation.selectors import coordinator_answers_by_municipality
+from fridsam.evaluation.survey_page import answered_about, initial_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +61,31 @@ def test_a_split_must_add_up_to_100_and_free_text_refuses_personal_numbers(world
 def test_only_coordinators_answer(world, client, login):
     login(world.own.users[Role.SOCIAL_WORKER])
     assert client.get(reverse("evaluation:coordinator_questionnaire")).status_code == 403
+
+
+def test_the_form_ticks_the_coordinators_municipalities_and_then_says_this_year_is_answered(world, client, login):
+    login(world.own.users[Role.COORDINATOR])
+    url = reverse("evaluation:coordinator_questionnaire")
+    page = client.get(url).content.decode()
+    assert 'value="1980"' in page and "checked" in page
+    assert "Du har svarat i år" not in page
+    response = client.post(url, VALID, follow=True)
+    assert "Tack! Dina svar för" in response.content.decode()
+    page = client.get(url).content.decode()
+    assert "Du har svarat i år. Du kan ändra dina svar till årets slut." in page
+    assert 'value="50"' in page  # the answers given are filled in
+    saved = Response.objects.get(respondent=world.own.users[Role.COORDINATOR])
+    assert list(saved.municipalities.all()) == [world.own.municipality]
+
+
+def test_a_response_is_about_the_municipalities_its_answers_name():
+    a, b = SimpleNamespace(code="1980"), SimpleNamespace(code="1983")
+    ticked = [SimpleNamespace(key="m", answer_type=AnswerType.MUNICIPALITIES)]
+    rated = [SimpleNamespace(key="r", answer_type=AnswerType.MUNICIPALITY_SCALE)]
+    plain = [SimpleNamespace(key="t", answer_type=AnswerType.TEXT)]
+    assert answered_about(ticked, {"m": ["1983"]}, [a, b]) == [b]
+    assert answered_about(ticked, {"m": []}, [a, b]) == []
+    assert answered_about(rated, {"r": {"1980": "4"}}, [a, b]) == [a]
+    assert answered_about(plain, {"t": "text"}, [a, b]) == [a, b]
+    assert initial_answers(ticked, None, [a, b]) == {"m": ["1980", "1983"]}
+    assert initial_answers(plain, None, [a, b]) == {}

@@ -5,10 +5,14 @@ import pytest
 from django.urls import reverse
 
 from fridsam.accounts.models import User
+from fridsam.accounts.selectors import tenancy_for_user
 from fridsam.coordination import services
+from fridsam.core.policies import VIEW
 from fridsam.core.roles import Role
 from fridsam.core.testing import assert_query_budget, count_queries
+from fridsam.healthcheck.policies import VIEW_COUNTY, healthcheck_policy
 from fridsam.organisations.models import County, Municipality
+from fridsam.organisations.policies import county_policy, municipality_policy
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +38,18 @@ def test_other_roles_do_not_get_the_county_matrix(world, client, login):
         assert client.get(url).status_code == 404
     login(world.foreign.users[Role.COUNTY_ANALYST])
     assert client.get(url).status_code == 404
+
+
+def test_the_health_check_is_seen_by_whoever_sees_the_municipality_or_the_county(world):
+    municipality, county = world.own.municipality, world.own.county
+    for user in [*world.own.users.values(), *world.foreign.users.values(), world.administrator]:
+        tenancy = tenancy_for_user(user=user)
+        assert healthcheck_policy.can(tenancy, VIEW, municipality) == municipality_policy.can(
+            tenancy, VIEW, municipality
+        )
+        assert healthcheck_policy.can(tenancy, VIEW_COUNTY, county) == county_policy.can(tenancy, VIEW, county)
+    partner = tenancy_for_user(user=world.own.users[Role.PARTNER])
+    assert not healthcheck_policy.can(partner, VIEW, municipality) and not healthcheck_policy.can(partner, VIEW_COUNTY)
 
 
 def _generated_county(n: int) -> County:

@@ -2,13 +2,15 @@
 typed, the address reveal in the access log, and constant query counts on the list pages."""
 
 import itertools
+from pathlib import Path
 
 import pytest
 
+from fridsam.accounts.selectors import tenancy_for_user
 from fridsam.core.models import AccessLogEntry
 from fridsam.core.roles import Role
 from fridsam.core.testing import count_queries
-from fridsam.housing import services
+from fridsam.housing import selectors, services
 
 pytestmark = pytest.mark.django_db
 NAMES = itertools.count(1)
@@ -103,3 +105,13 @@ def test_start_page_shows_what_waits(world, login, make_provider, make_apartment
     html = login(world.own.users[Role.PARTNER]).get("/").content.decode()
     assert "Rapportera lediga platser på Jourens boende" in html and "aldrig rapporterat" in html
     assert f"/skyddat-boende/{provider.pk}/lediga-platser/" in html
+
+
+def test_an_applicants_page_is_read_through_the_read_service_logged_as_the_tenancy_user(world, make_applicant):
+    # Outside a request too (a command, a task): the row names the user whose tenancy reads.
+    applicant = make_applicant()
+    coordinator = world.own.users[Role.COORDINATOR]
+    assert services.applicant_read(tenancy=tenancy_for_user(user=coordinator), pk=applicant.pk) == applicant
+    row = AccessLogEntry.objects.filter(action="read", object_type="housing.applicant").get()
+    assert (row.object_id, row.username) == (str(applicant.pk), coordinator.username)
+    assert "log_access" not in Path(selectors.__file__).read_text(encoding="utf-8")

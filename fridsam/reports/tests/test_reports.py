@@ -8,10 +8,14 @@ import io
 import pytest
 from django.urls import reverse
 
+from fridsam.accounts.selectors import tenancy_for_user
+from fridsam.core.policies import CHANGE, VIEW
 from fridsam.core.roles import Role
 from fridsam.organisations.models import MunicipalityPopulation
 from fridsam.reports.models import ReportText
+from fridsam.reports.policies import report_policy
 from fridsam.statistics.models import Indicator, IndicatorValue, Observation
+from fridsam.statistics.policies import VIEW_COUNTY, statistics_policy
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +101,18 @@ def test_only_the_county_analyst_gets_the_county_report(client, login, data):
         login(data.own.users[role])
         assert client.get(url).status_code == 404
         client.logout()
+
+
+def test_a_report_is_read_and_its_text_written_by_whoever_the_statistics_allow(world):
+    municipality, county = world.own.municipality, world.own.county
+    for user in [*world.own.users.values(), *world.foreign.users.values(), world.administrator]:
+        tenancy = tenancy_for_user(user=user)
+        for action in (VIEW, CHANGE):
+            assert report_policy.can(tenancy, action, municipality) == statistics_policy.can(
+                tenancy, action, municipality
+            )
+            assert report_policy.can(tenancy, action, county) == statistics_policy.can(tenancy, VIEW_COUNTY, county)
+    analyst = tenancy_for_user(user=world.own.users[Role.COUNTY_ANALYST])
+    assert report_policy.can(analyst, CHANGE, county) and not report_policy.can(analyst, CHANGE, municipality)
+    manager = tenancy_for_user(user=world.own.users[Role.MANAGER])
+    assert report_policy.can(manager, CHANGE, municipality) and not report_policy.can(manager, VIEW, county)

@@ -10,12 +10,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from fridsam.accounts.selectors import tenancy_for_user
 from fridsam.core.models import AccessLogEntry
 from fridsam.core.roles import Role
 from fridsam.healthcheck.facts import facts_for
 from fridsam.healthcheck.rules import RULES_BY_ID, Status
 from fridsam.routines import selectors, services
 from fridsam.routines.models import Acknowledgement, DocumentVersion, VersionStatus
+from fridsam.routines.policies import OVERSEE, document_policy
 from fridsam.routines.text import diff, render_markdown
 
 TODAY = datetime.date.today()
@@ -146,6 +148,18 @@ def test_a_new_version_asks_everyone_to_read_again(world):
     assert [
         d.pk for d, has_read in selectors.for_memberships(list(worker.memberships.all()), TODAY) if not has_read
     ] == [document.pk]
+
+
+@pytest.mark.django_db
+def test_who_has_read_a_document_is_seen_by_its_coordinators_managers_and_the_county_analysts(world):
+    document = _document(world.own)
+
+    def oversees(user):
+        return document_policy.can(tenancy_for_user(user=user), OVERSEE, document)
+
+    own, neighbour = world.own.users, world.neighbour.users
+    assert all(oversees(own[role]) for role in (Role.COORDINATOR, Role.MANAGER, Role.COUNTY_ANALYST))
+    assert not any(oversees(user) for user in (own[Role.SOCIAL_WORKER], neighbour[Role.MANAGER], world.administrator))
 
 
 @pytest.mark.django_db

@@ -1,8 +1,10 @@
-from django.conf import settings
+"""The housing exchange: commitments, apartments, applicants, matching runs and their proposals,
+allocations and the ledger."""
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,36 +14,14 @@ from django.views.decorators.http import require_POST
 from fridsam.core.caselevel import case_level
 from fridsam.core.forms import render_form_page, save_form
 from fridsam.core.policies import ADD, CHANGE, VIEW
-from fridsam.core.roles import MUNICIPAL_ROLES, Role
 from fridsam.housing import selectors, services
-from fridsam.housing.forms import (
-    ApartmentForm,
-    ApplicantForm,
-    AssessmentForm,
-    AvailabilityForm,
-    CommitmentForm,
-    FeedbackForm,
-    MoveInForm,
-    ProviderForm,
-    SearchForm,
-    WithdrawForm,
-)
-from fridsam.housing.models import (
-    LIVE_STATUSES,
-    AllocationStatus,
-    Apartment,
-    ApartmentStatus,
-    ApplicantStatus,
-    Criterion,
-)
+from fridsam.housing.forms import ApartmentForm, ApplicantForm, CommitmentForm, MoveInForm, WithdrawForm
+from fridsam.housing.models import LIVE_STATUSES, AllocationStatus, Apartment, ApartmentStatus, ApplicantStatus
 from fridsam.housing.policies import (
     ACCEPT,
     ALLOCATE,
-    ASSESS,
-    FEEDBACK,
     MATCH,
     MOVE_IN,
-    REPORT,
     REVEAL,
     WITHDRAW,
     allocation_policy,
@@ -49,217 +29,15 @@ from fridsam.housing.policies import (
     exchange_policy,
     match_run_policy,
     proposal_policy,
-    provider_policy,
 )
-from fridsam.housing.search import search
-from fridsam.organisations.models import County
-
-
-def _county(request) -> County:
-    """The user's county (the first, or the one named by ?lan= among the user's counties)."""
-    ids = sorted({m.county_id for m in request.tenancy.memberships if m.county_id})
-    if not ids:
-        raise PermissionDenied
-    counties = list(County.objects.filter(pk__in=ids).order_by("code"))
-    wanted = request.GET.get("lan")
-    for county in counties:
-        if county.code == wanted:
-            return county
-    return counties[0]
-
-
-def _coordinator_municipalities(tenancy):
-    return [m for m in tenancy.municipalities_with_role(Role.COORDINATOR)]
-
-
-# --- Protected housing register ---------------------------------------------------------------
-
-
-def provider_list(request):
-    tenancy = request.tenancy
-    provider_policy.check(tenancy, VIEW)
-    providers = provider_policy.visible(tenancy)
-    searching = "adult_group" in request.GET
-    form = SearchForm(request.GET if searching else None)
-    matching = left_out = None
-    if searching and form.is_valid():
-        matching, left_out = search(selectors.candidates(providers), form.household())
-    candidates = None if searching else selectors.candidates(providers)
-    return render(
-        request,
-        "housing/provider_list.html",
-        {
-            "form": form,
-            "searching": searching,
-            "matching": matching,
-            "left_out": left_out,
-            "candidates": candidates,
-            "can_add": provider_policy.can(tenancy, ADD),
-            "is_partner": tenancy.has_role(Role.PARTNER) and not tenancy.has_role(*MUNICIPAL_ROLES),
-        },
-    )
-
-
-def _provider_form_view(request, provider=None):
-    tenancy = request.tenancy
-    county = provider.county if provider else _county(request)
-    provider_policy.check(tenancy, CHANGE if provider else ADD, provider or county)
-    form = ProviderForm(request.POST or None, instance=provider, county=county)
-    saved = {}
-
-    def save(data):
-        fields = {k: v for k, v in data.items() if k != "address"}
-        saved["provider"] = services.provider_save(
-            county=county, fields=fields, address=data["address"], user=request.user, provider=provider
-        )
-
-    if save_form(request, form, save, success_message=_("The provider was saved.")):
-        return redirect("housing:provider_detail", pk=saved["provider"].pk)
-    return render_form_page(
-        request,
-        form,
-        title=_("Change %(provider)s") % {"provider": provider}
-        if provider
-        else _("Register a protected housing provider"),
-        cancel_url=reverse("housing:provider_detail", args=[provider.pk])
-        if provider
-        else reverse("housing:provider_list"),
-        intro=_(
-            "The register is shared by the county's municipalities. "
-            "Describe the provider, never the people placed there."
-        ),
-    )
-
-
-def provider_create(request):
-    return _provider_form_view(request)
-
-
-def provider_update(request, pk):
-    provider = provider_policy.get_or_404(request.tenancy, CHANGE, pk=pk)
-    return _provider_form_view(request, provider)
-
-
-def _provider_context(request, provider, **extra):
-    tenancy = request.tenancy
-    annotated = selectors.with_status(provider_policy.visible(tenancy)).get(pk=provider.pk)
-    candidate = selectors.candidate(annotated, timezone.localdate(), timezone.now())
-    return {
-        "provider": provider,
-        "candidate": candidate,
-        "assessments": selectors.assessments_of(provider),
-        "feedback": selectors.feedback_summary(provider) if provider_policy.can(tenancy, FEEDBACK, provider) else None,
-        "criteria": {c.key: c for c in Criterion.objects.all()},
-        "can_change": provider_policy.can(tenancy, CHANGE, provider),
-        "can_assess": provider_policy.can(tenancy, ASSESS, provider),
-        "can_reveal": provider_policy.can(tenancy, REVEAL, provider),
-        "can_report": provider_policy.can(tenancy, REPORT, provider),
-        "can_feedback": provider_policy.can(tenancy, FEEDBACK, provider),
-        "max_age_days": settings.FRIDSAM_HOUSING_ASSESSMENT_MAX_AGE_DAYS,
-        **extra,
-    }
-
-
-def provider_detail(request, pk):
-    provider = provider_policy.get_or_404(request.tenancy, VIEW, pk=pk)
-    return render(request, "housing/provider_detail.html", _provider_context(request, provider))
-
-
-@require_POST
-def provider_reveal(request, pk):
-    provider = provider_policy.get_or_404(request.tenancy, REVEAL, pk=pk)
-    address = services.provider_address_reveal(provider=provider, user=request.user)
-    return render(request, "housing/provider_detail.html", _provider_context(request, provider, address=address))
-
-
-def assessment_create(request, pk):
-    provider = provider_policy.get_or_404(request.tenancy, ASSESS, pk=pk)
-    criteria = list(Criterion.objects.filter(active=True))
-    form = AssessmentForm(request.POST or None, criteria=criteria)
-    municipalities = request.tenancy.municipalities_with_role(Role.COORDINATOR)
-
-    def save(data):
-        services.assessment_create(
-            provider=provider,
-            assessed_on=data["assessed_on"],
-            results=form.results(),
-            summary=data["summary"],
-            user=request.user,
-            municipality=municipalities[0] if municipalities else None,
-        )
-
-    if save_form(request, form, save, success_message=_("The assessment was saved.")):
-        return redirect("housing:provider_detail", pk=provider.pk)
-    return render(request, "housing/assessment_form.html", {"form": form, "provider": provider})
-
-
-def assessment_detail(request, pk, assessment_pk):
-    provider = provider_policy.get_or_404(request.tenancy, VIEW, pk=pk)
-    assessment = get_object_or_404(selectors.assessments_of(provider), pk=assessment_pk)
-    return render(request, "housing/assessment_detail.html", {"provider": provider, "assessment": assessment})
-
-
-def availability_report(request, pk):
-    provider = provider_policy.get_or_404(request.tenancy, REPORT, pk=pk)
-    form = AvailabilityForm(request.POST or None)
-
-    def save(data):
-        services.availability_report(
-            provider=provider,
-            free_places=data["free_places"],
-            free_family_rooms=data["free_family_rooms"] or 0,
-            user=request.user,
-        )
-
-    if save_form(request, form, save, success_message=_("Thank you: the free places were reported.")):
-        return redirect("housing:provider_detail", pk=provider.pk)
-    return render_form_page(
-        request,
-        form,
-        title=_("Free places at %(provider)s") % {"provider": provider},
-        cancel_url=reverse("housing:provider_detail", args=[provider.pk]),
-        intro=_("Report how many places are free right now. A report older than 48 hours is shown as stale."),
-        submit=_("Report"),
-    )
-
-
-def feedback_create(request, pk):
-    provider = provider_policy.get_or_404(request.tenancy, FEEDBACK, pk=pk)
-    criteria = list(Criterion.objects.filter(active=True))
-    municipalities = [m for m in request.tenancy.municipalities_with_role(*MUNICIPAL_ROLES)]
-    form = FeedbackForm(request.POST or None, municipalities=municipalities, criteria=criteria)
-
-    def save(data):
-        services.feedback_give(
-            provider=provider,
-            municipality=data["municipality"],
-            user=request.user,
-            placement_ended_on=data["placement_ended_on"],
-            overall=data["overall"],
-            ratings=form.ratings(),
-            comment=data["comment"],
-        )
-
-    if save_form(request, form, save, success_message=_("Thank you for the feedback.")):
-        return redirect("housing:provider_detail", pk=provider.pk)
-    return render_form_page(
-        request,
-        form,
-        title=_("Feedback after a placement at %(provider)s") % {"provider": provider},
-        cancel_url=reverse("housing:provider_detail", args=[provider.pk]),
-        intro=_("Your feedback helps other municipalities choose. It names your municipality, never the person."),
-        submit=_("Send feedback"),
-    )
-
-
-# --- The housing exchange ---------------------------------------------------------------------
+from fridsam.housing.views.common import user_county
 
 
 def exchange_index(request):
     tenancy = request.tenancy
     exchange_policy.check(tenancy, VIEW)
-    county = _county(request)
-    own = [m.pk for m in tenancy.municipalities_with_role(Role.COORDINATOR, Role.MANAGER)]
+    county = user_county(request)
+    own = exchange_policy.own_municipality_ids(tenancy)
     allocations = list(
         selectors.live_allocations(allocation_policy.visible(tenancy)).select_related(
             "apartment__municipality", "applicant__municipality"
@@ -273,7 +51,7 @@ def exchange_index(request):
             "county": county,
             "todo": selectors.allocations_needing(tenancy, allocations),
             "allocations": allocations,
-            "apartments": Apartment.objects.filter(municipality_id__in=own)
+            "apartments": Apartment.objects.filter(municipality_id__in=sorted(own))
             .exclude(status=ApartmentStatus.WITHDRAWN)
             .select_related("municipality"),
             "applicants": applicant_policy.visible(tenancy).filter(status=ApplicantStatus.WAITING),
@@ -290,7 +68,7 @@ def exchange_index(request):
 def ledger(request):
     tenancy = request.tenancy
     exchange_policy.check(tenancy, VIEW)
-    county = _county(request)
+    county = user_county(request)
     years = selectors.ledger_years(county)
     raw = request.GET.get("ar", "")
     year = int(raw) if raw.isdigit() and int(raw) in years else years[0]
@@ -320,7 +98,7 @@ def ledger(request):
 def commitment_edit(request):
     tenancy = request.tenancy
     exchange_policy.check(tenancy, ADD)
-    municipalities = _coordinator_municipalities(tenancy)
+    municipalities = exchange_policy.adding_municipalities(tenancy)
     form = CommitmentForm(request.POST or None, municipalities=municipalities)
 
     def save(data):
@@ -345,7 +123,7 @@ def commitment_edit(request):
 def apartment_create(request):
     tenancy = request.tenancy
     exchange_policy.check(tenancy, ADD)
-    form = ApartmentForm(request.POST or None, municipalities=_coordinator_municipalities(tenancy))
+    form = ApartmentForm(request.POST or None, municipalities=exchange_policy.adding_municipalities(tenancy))
     saved = {}
 
     def save(data):
@@ -409,8 +187,10 @@ def apartment_withdraw(request, pk):
 def applicant_create(request):
     tenancy = request.tenancy
     applicant_policy.check(tenancy, ADD)
-    county = _county(request)
-    form = ApplicantForm(request.POST or None, municipalities=_coordinator_municipalities(tenancy), county=county)
+    county = user_county(request)
+    form = ApplicantForm(
+        request.POST or None, municipalities=exchange_policy.adding_municipalities(tenancy), county=county
+    )
     saved = {}
 
     def save(data):
@@ -449,7 +229,7 @@ def applicant_create(request):
 @case_level("housing.applicant", kwarg="pk")
 def applicant_detail(request, pk):
     tenancy = request.tenancy
-    applicant = selectors.applicant_for_read(tenancy=tenancy, pk=pk)
+    applicant = services.applicant_read(tenancy=tenancy, pk=pk)
     allocations = list(applicant.allocations.select_related("apartment__municipality").order_by("-created_at"))
     return render(
         request,
@@ -480,7 +260,7 @@ def applicant_withdraw(request, pk):
 def match_run_create(request):
     tenancy = request.tenancy
     exchange_policy.check(tenancy, MATCH)
-    county = _county(request)
+    county = user_county(request)
     run = services.match_run(county=county, user=request.user)
     messages.success(
         request,
@@ -497,7 +277,7 @@ def match_run_create(request):
 def match_run_detail(request, pk):
     tenancy = request.tenancy
     run = match_run_policy.get_or_404(
-        tenancy, VIEW, queryset=match_run_policy.visible(tenancy).filter(county__in=[_county(request)]), pk=pk
+        tenancy, VIEW, queryset=match_run_policy.visible(tenancy).filter(county__in=[user_county(request)]), pk=pk
     )
     return render(request, "housing/match_run_detail.html", {"picture": selectors.match_run_picture(tenancy, run)})
 
@@ -509,7 +289,7 @@ def proposal_accept(request, pk):
     proposal = proposal_policy.get_or_404(
         tenancy,
         ACCEPT,
-        queryset=proposal_policy.visible(tenancy, ACCEPT).filter(run__county__in=[_county(request)]),
+        queryset=proposal_policy.visible(tenancy, ACCEPT).filter(run__county__in=[user_county(request)]),
         pk=pk,
     )
     try:
