@@ -214,6 +214,12 @@ LOCALE_PATHS = [BASE_DIR / "fridsam" / "locale"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
+# Dates are shown and typed the Swedish way, ÅÅÅÅ-MM-DD, in both languages (ADR 0026): the
+# language's formats come from fridsam/core/formats/<language>/formats.py first.
+FORMAT_MODULE_PATH = ["fridsam.core.formats"]
+DATE_FORMAT = SHORT_DATE_FORMAT = "Y-m-d"
+DATETIME_FORMAT = SHORT_DATETIME_FORMAT = "Y-m-d H:i"
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%Y%m%d"]
 
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -6,10 +6,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fridsam.core.fields import PersonalCharField
+from fridsam.core.fields import PersonalCharField, PlausibleDateField
 from fridsam.core.roles import Role
 from fridsam.core.tenancy import ScopedManager
-from fridsam.core.validators import validate_phone_number
+from fridsam.core.validators import validate_phone_number, validate_planned_date
 
 
 class User(AbstractUser):
@@ -80,8 +80,8 @@ class Membership(models.Model):
         verbose_name=_("partner organisation"),
     )
     title = PersonalCharField(_("title"), max_length=120, blank=True)
-    valid_from = models.DateField(_("valid from"), default=timezone.localdate)
-    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    valid_from = PlausibleDateField(_("valid from"), default=timezone.localdate, bounds=validate_planned_date)
+    valid_until = PlausibleDateField(_("valid until"), null=True, blank=True, bounds=validate_planned_date)
 
     objects = ScopedMembershipManager(county="county", partner="partner_organisation")
 

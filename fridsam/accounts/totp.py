@@ -25,10 +25,16 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp import forms as totp_forms
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from allauth.mfa.utils import decrypt
+from django import forms
 from django.db import transaction
 from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
 
 LAST_STEP = "last_step"
+
+# What a code is for an authenticator: the one to accept, one already used (or older than the
+# last one accepted: a replay), or no code of the tolerance window at all.
+ACCEPTED, USED, WRONG = "accepted", "used", "wrong"
 
 
 def current_step(now: float | None = None) -> int:
@@ -45,17 +51,24 @@ def matching_step(secret: str, code: str, *, now: float | None = None) -> int | 
     return None
 
 
-def totp_accept(authenticator: Authenticator, code: str, *, now: float | None = None) -> bool:
-    """Accept *code* for this TOTP authenticator unless it, or a later one, was accepted before."""
+def totp_verdict(authenticator: Authenticator, code: str, *, now: float | None = None) -> str:
+    """Accept *code* for this TOTP authenticator unless it, or a later one, was accepted before:
+    ACCEPTED, USED (a right code of a step already used up) or WRONG."""
     with transaction.atomic():
         locked = Authenticator.objects.select_for_update().get(pk=authenticator.pk)
         step = matching_step(decrypt(locked.data["secret"]), code, now=now)
-        if step is None or step <= locked.data.get(LAST_STEP, -1):
-            return False
+        if step is None:
+            return WRONG
+        if step <= locked.data.get(LAST_STEP, -1):
+            return USED
         locked.data[LAST_STEP] = step
         locked.save(update_fields=["data"])
         authenticator.data = locked.data
-        return True
+        return ACCEPTED
+
+
+def totp_accept(authenticator: Authenticator, code: str, *, now: float | None = None) -> bool:
+    return totp_verdict(authenticator, code, now=now) == ACCEPTED
 
 
 def burn_activation_steps(authenticator: Authenticator, *, step: int | None = None, now: float | None = None) -> None:
@@ -65,29 +78,42 @@ def burn_activation_steps(authenticator: Authenticator, *, step: int | None = No
     authenticator.save(update_fields=["data"])
 
 
-def _validate(authenticator: Authenticator, code: str) -> bool:
+def _validate(authenticator: Authenticator, code: str) -> str:
     if authenticator.type == Authenticator.Type.TOTP:
-        return totp_accept(authenticator, code)
-    return authenticator.wrap().validate_code(code)
+        return totp_verdict(authenticator, code)
+    return ACCEPTED if authenticator.wrap().validate_code(code) else WRONG
 
 
 class _OnceMixin:
-    """allauth's ``BaseAuthenticateForm.clean_code`` with the TOTP check done by :func:`totp_accept`."""
+    """allauth's ``BaseAuthenticateForm.clean_code`` with the TOTP check done by :func:`totp_verdict`.
+
+    A right code that was already used (typically: logging in again within the 30 seconds the app
+    shows the same code) is refused like a wrong one, and counts as a failure, but the message
+    says why and what to do: wait for the app's next code.
+    """
 
     def clean_code(self) -> str:
         clear_rl = check_rate_limit(self.user)
         code = self.cleaned_data["code"]
         main_auth = None
+        used = False
         for auth in Authenticator.objects.filter(user=self.user).exclude(type=Authenticator.Type.WEBAUTHN):
             if not main_auth or auth.type == Authenticator.Type.TOTP:
                 main_auth = auth
-            if _validate(auth, code):
+            verdict = _validate(auth, code)
+            if verdict == ACCEPTED:
                 auth.user = self.user
                 self.authenticator = auth
                 clear_rl()
                 return code
+            used = used or verdict == USED
         if main_auth:
             self._emit_authentication_failed(main_auth)
+        if used:
+            raise forms.ValidationError(
+                _("This code has already been used. Wait until the app shows a new code, and enter that one."),
+                code="code_already_used",
+            )
         raise get_adapter().validation_error("incorrect_code")
 
 

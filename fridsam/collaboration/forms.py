@@ -4,13 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 from fridsam.accounts.models import User
 from fridsam.collaboration.models import Agreement, GroupKind, PreventionAgreement, ReferralCategory
-from fridsam.core.fields import PersonalTextFormField
+from fridsam.core.fields import PersonalTextFormField, PlausibleDateFormField
 from fridsam.core.forms import DateInput
 from fridsam.core.goals import GoalResult
-from fridsam.core.validators import validate_no_personal_identity_number
+from fridsam.core.validators import validate_no_personal_identity_number, validate_past_date, validate_planned_date
 from fridsam.organisations.models import PartnerOrganisation, Unit
 
 ACTION_ROWS = 4
+ACTION_DUE_BEFORE_MEETING = _("An action is due on the meeting's date or later.")
 
 
 class LinesField(forms.CharField):
@@ -80,7 +81,7 @@ class GroupForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    held_on = forms.DateField(label=_("Date"), widget=DateInput())
+    held_on = PlausibleDateFormField(label=_("Date"), bounds=validate_past_date)
     agenda = PersonalTextFormField(
         label=_("Agenda"), widget=forms.Textarea(attrs={"rows": 4}), max_length=3000,
     )  # fmt: skip
@@ -104,8 +105,8 @@ class MeetingForm(forms.Form):
                 label=_("Action %(n)s: owner") % {"n": i}, choices=[("", "—"), *people], coerce=int,
                 required=False, empty_value=None,
             )  # fmt: skip
-            self.fields[f"action_{i}_due"] = forms.DateField(
-                label=_("Action %(n)s: due") % {"n": i}, widget=DateInput(), required=False
+            self.fields[f"action_{i}_due"] = PlausibleDateFormField(
+                label=_("Action %(n)s: due") % {"n": i}, required=False, bounds=validate_planned_date
             )
 
     def action_rows(self):
@@ -122,6 +123,8 @@ class MeetingForm(forms.Form):
                 self.add_error(f"action_{i}_text", _("An action needs an owner and a due date."))
             elif not text and (owner is not None or due is not None):
                 self.add_error(f"action_{i}_text", _("Describe the action."))
+            if due and data.get("held_on") and due < data["held_on"]:
+                self.add_error(f"action_{i}_due", ACTION_DUE_BEFORE_MEETING)
         return data
 
 
@@ -163,7 +166,7 @@ class AgreementForm(forms.ModelForm):
 
 
 class FollowUpForm(forms.Form):
-    on = forms.DateField(label=_("Followed up on"), widget=DateInput())
+    on = PlausibleDateFormField(label=_("Followed up on"), bounds=validate_past_date)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -176,7 +179,7 @@ class ReferralForm(forms.Form):
         label=_("Referred to"), queryset=PartnerOrganisation.system_objects.none()
     )
     category = forms.ChoiceField(label=_("Kind of support"), choices=ReferralCategory.choices)
-    referred_on = forms.DateField(label=_("Date"), widget=DateInput())
+    referred_on = PlausibleDateFormField(label=_("Date"), bounds=validate_past_date)
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,11 +15,13 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fridsam.core.dates import add_months
-from fridsam.core.fields import PersonalCharField, PersonalTextField
+from fridsam.core.fields import PersonalCharField, PersonalTextField, PlausibleDateField
 from fridsam.core.goals import GoalResult
 from fridsam.core.tenancy import ScopedManager
+from fridsam.core.validators import validate_past_date, validate_planned_date
 
 
 class GroupKind(models.TextChoices):
@@ -74,6 +76,8 @@ class Goal(models.Model):
     objects = ScopedManager(county="group__county")
 
     class Meta:
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
         ordering = ["order", "id"]
 
     def __str__(self) -> str:
@@ -93,6 +97,8 @@ class GoalReview(models.Model):
     objects = ScopedManager(county="goal__group__county")
 
     class Meta:
+        verbose_name = _("goal follow-up")
+        verbose_name_plural = _("goal follow-ups")
         ordering = ["-year"]
         constraints = [models.UniqueConstraint(fields=["goal", "year"], name="collaboration_one_review_a_year")]
 
@@ -121,6 +127,8 @@ class Member(models.Model):
     objects = ScopedManager(county="group__county")
 
     class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
         ordering = ["user__last_name", "user__first_name"]
         constraints = [
             models.UniqueConstraint(fields=["group", "user"], name="collaboration_member_once"),
@@ -142,7 +150,7 @@ class Member(models.Model):
 
 class Meeting(models.Model):
     group = models.ForeignKey(CollaborationGroup, on_delete=models.CASCADE, related_name="meetings")
-    held_on = models.DateField(_("date"))
+    held_on = PlausibleDateField(_("date"), bounds=validate_past_date)
     agenda = PersonalTextField(_("agenda"), max_length=3000, validators=[MaxLengthValidator(3000)])
     minutes = PersonalTextField(_("minutes"), blank=True, max_length=10000, validators=[MaxLengthValidator(10000)])
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -167,6 +175,8 @@ class Attendance(models.Model):
     objects = ScopedManager(county="meeting__group__county")
 
     class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
         constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="collaboration_attendance_once")]
 
     def __str__(self) -> str:
@@ -180,6 +190,8 @@ class Decision(models.Model):
     objects = ScopedManager(county="meeting__group__county")
 
     class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -188,14 +200,16 @@ class Decision(models.Model):
 
 class ActionItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="actions")
-    text = PersonalCharField(_("action"), max_length=300)
+    text = PersonalCharField(pgettext_lazy("collaboration", "action"), max_length=300)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="collaboration_actions")
-    due_on = models.DateField(_("due"))
-    done_on = models.DateField(_("done"), null=True, blank=True)
+    due_on = PlausibleDateField(_("due"), bounds=validate_planned_date)
+    done_on = PlausibleDateField(_("done"), null=True, blank=True, bounds=validate_past_date)
 
     objects = ScopedManager(county="meeting__group__county")
 
     class Meta:
+        verbose_name = pgettext_lazy("collaboration", "action")
+        verbose_name_plural = pgettext_lazy("collaboration", "actions")
         ordering = ["due_on", "id"]
 
     def __str__(self) -> str:
@@ -249,9 +263,9 @@ class Agreement(models.Model):
         max_length=150,
         help_text=_("E.g. the social welfare board."),
     )
-    approved_on = models.DateField(_("approved on"))
-    valid_until = models.DateField(_("valid until"), null=True, blank=True)
-    last_followed_up = models.DateField(_("last followed up"), null=True, blank=True)
+    approved_on = PlausibleDateField(_("approved on"), bounds=validate_past_date)
+    valid_until = PlausibleDateField(_("valid until"), null=True, blank=True, bounds=validate_planned_date)
+    last_followed_up = PlausibleDateField(_("last followed up"), null=True, blank=True, bounds=validate_past_date)
     paid = models.BooleanField(_("the municipality pays for the partner's service"), default=False)
     note = PersonalCharField(_("note"), max_length=500, blank=True)
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -300,12 +314,12 @@ class Referral(models.Model):
         "organisations.PartnerOrganisation", on_delete=models.PROTECT, related_name="referrals", verbose_name=_("to")
     )
     category = models.CharField(_("category"), max_length=25, choices=ReferralCategory.choices)
-    referred_on = models.DateField(_("referred on"))
+    referred_on = PlausibleDateField(_("referred on"), bounds=validate_past_date)
     record = models.ForeignKey(
         "followup.FollowUpRecord", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     referred_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    received_on = models.DateField(_("received"), null=True, blank=True)
+    received_on = PlausibleDateField(_("received"), null=True, blank=True, bounds=validate_past_date)
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -336,7 +350,7 @@ class PreventionAgreement(models.Model):
         _("programme"), max_length=120, help_text=_("E.g. Huskurage, Mentors in Violence Prevention.")
     )
     organisation = PersonalCharField(_("with"), max_length=150, help_text=_("E.g. the housing company or the school."))
-    since = models.DateField(_("since"))
+    since = PlausibleDateField(_("since"), bounds=validate_planned_date)
     status = models.CharField(
         _("status"), max_length=10, choices=PreventionStatus.choices, default=PreventionStatus.ACTIVE
     )

@@ -35,7 +35,7 @@ from fridsam.collaboration.policies import referral_policy
 from fridsam.core.audit import log_access
 from fridsam.core.models import AccessAction
 from fridsam.core.roles import MUNICIPAL_ROLES, Role
-from fridsam.core.validators import contains_personal_identity_number
+from fridsam.core.validators import contains_personal_identity_number, validate_planned_date
 
 PURPOSE_MIN_LENGTH = 20
 
@@ -167,6 +167,12 @@ def meeting_record(*, group, held_on, agenda, minutes, present_member_ids, decis
             )
         if action.due_on is None:
             errors.setdefault("actions", []).append(_("Action %(n)s: give a due date.") % {"n": i + 1})
+        elif held_on and action.due_on < held_on:
+            errors.setdefault("actions", []).append(
+                _("Action %(n)s: an action is due on the meeting's date or later.") % {"n": i + 1}
+            )
+        elif message := validate_planned_date.message(action.due_on):
+            errors.setdefault("actions", []).append(_("Action %(n)s: %(problem)s") % {"n": i + 1, "problem": message})
         if contains_personal_identity_number(action.text):
             errors.setdefault("actions", []).append(_("Do not write personal identity numbers in Fridsam."))
     if any(contains_personal_identity_number(d) for d in decisions):
@@ -179,8 +185,6 @@ def meeting_record(*, group, held_on, agenda, minutes, present_member_ids, decis
     except ValidationError as exc:
         for key, value in exc.error_dict.items():
             errors.setdefault(key, []).extend(value)
-    if held_on and held_on > timezone.localdate() + datetime.timedelta(days=1):
-        errors.setdefault("held_on", []).append(_("Record a meeting when it has been held."))
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

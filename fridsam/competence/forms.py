@@ -3,15 +3,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fridsam.competence.models import (
+    COURSE_COMPLETED,
     Course,
     EventKind,
     StepResponsible,
     Topic,
 )
 from fridsam.core import uploads
-from fridsam.core.fields import PersonalTextFormField
-from fridsam.core.forms import DateInput
+from fridsam.core.fields import PersonalTextFormField, PlausibleDateFormField
 from fridsam.core.roles import MUNICIPAL_ROLES, Role
+from fridsam.core.validators import validate_planned_date
 from fridsam.organisations.forms import TargetGroupsForm
 from fridsam.organisations.models import UnitType
 
@@ -75,7 +76,7 @@ class PlanStartForm(forms.Form):
 
 class RecordForm(forms.Form):
     course = forms.ModelChoiceField(label=_("Course"), queryset=Course.system_objects.none())
-    completed_on = forms.DateField(label=_("Completed on"), widget=DateInput())
+    completed_on = PlausibleDateFormField(label=_("Completed on"), bounds=COURSE_COMPLETED)
 
     def __init__(self, *args, courses=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,10 +98,14 @@ class EventForm(TargetGroupsForm):
     title = PersonalTextFormField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=EventKind.choices)
     starts_at = forms.DateTimeField(
-        label=_("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        label=_("Starts"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        validators=[validate_planned_date],
     )
     ends_at = forms.DateTimeField(
-        label=_("Ends"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        label=_("Ends"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        validators=[validate_planned_date],
     )
     place = PersonalTextFormField(label=_("Place"), max_length=200, required=False)
     url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")

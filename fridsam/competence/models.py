@@ -23,9 +23,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from fridsam.core.dates import add_months
-from fridsam.core.fields import PersonalCharField, PersonalTextField
+from fridsam.core.fields import PersonalCharField, PersonalTextField, PlausibleDateField
 from fridsam.core.tenancy import ScopedManager
+from fridsam.core.validators import PlausibleDate, validate_past_date
 from fridsam.organisations.models import UnitType
+
+# A completed course has happened; staff bring courses from earlier employments, so it may be older
+# than the rest of Fridsam's dates (the form, the service and the import all check these bounds).
+COURSE_COMPLETED = PlausibleDate(earliest=datetime.date(1990, 1, 1))
 
 
 class CourseProvider(models.TextChoices):
@@ -232,7 +237,7 @@ class TrainingRecord(models.Model):
 
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="training_records")
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="records")
-    completed_on = models.DateField(_("completed on"))
+    completed_on = PlausibleDateField(_("completed on"), bounds=COURSE_COMPLETED)
     municipality = models.ForeignKey("organisations.Municipality", on_delete=models.PROTECT, related_name="+")
     source = models.CharField(_("entered"), max_length=12, choices=RecordSource.choices)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -262,7 +267,7 @@ class OnboardingItem(models.Model):
     title = models.CharField(_("step"), max_length=200)
     responsible = models.CharField(_("who makes it happen"), max_length=12, choices=StepResponsible.choices)
     due_on = models.DateField(_("due"))
-    done_on = models.DateField(_("done on"), null=True, blank=True)
+    done_on = PlausibleDateField(_("done on"), null=True, blank=True, bounds=validate_past_date)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -321,7 +326,7 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["starts_at", "id"]
-        verbose_name = _("event")
+        verbose_name = pgettext_lazy("calendar event", "event")
         verbose_name_plural = _("events")
         constraints = [
             models.CheckConstraint(
@@ -351,6 +356,8 @@ class EventResponse(models.Model):
     objects = ScopedManager(county="event__county")
 
     class Meta:
+        verbose_name = _("event response")
+        verbose_name_plural = _("event responses")
         constraints = [models.UniqueConstraint(fields=["event", "user"], name="competence_event_response_once")]
 
     def __str__(self) -> str:
@@ -363,6 +370,10 @@ class CalendarFeed(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
     token = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar address")
+        verbose_name_plural = _("calendar addresses")
 
     def __str__(self) -> str:
         return f"calendar feed {self.pk}"

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from fridsam.accounts.models import Membership, User, memberships_unscoped
 from fridsam.competence.models import (
+    COURSE_COMPLETED,
     CalendarFeed,
     CompetencePlan,
     Course,
@@ -37,8 +38,6 @@ from fridsam.core.models import AccessAction
 from fridsam.core.roles import MUNICIPAL_ROLES, Role
 from fridsam.statistics.computed import write_computed
 from fridsam.statistics.models import Indicator
-
-EARLIEST = datetime.date(1990, 1, 1)
 
 
 def _log(action, obj, user, *, municipality=None, county=None, detail=""):
@@ -221,18 +220,16 @@ def plan_approve(*, plan: CompetencePlan, user) -> CompetencePlan:
 # --- Training records ------------------------------------------------------------------------
 
 
-def _check_record(person, course: Course, completed_on, municipality, today) -> list[str]:
-    errors = []
+def _check_record(person, course: Course, completed_on, municipality, today) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
     if completed_on is None:
-        errors.append(_("Give the date the course was completed."))
-    elif completed_on > today:
-        errors.append(_("The date is in the future."))
-    elif completed_on < EARLIEST:
-        errors.append(_("The date is before 1990."))
+        errors["completed_on"] = [_("Give the date the course was completed.")]
+    elif message := COURSE_COMPLETED.message(completed_on, today):
+        errors["completed_on"] = [message]
     if course is not None and (
         course.county_id != municipality.county_id or course.municipality_id not in (None, municipality.pk)
     ):
-        errors.append(_("The course is not in the municipality's catalogue."))
+        errors["course"] = [_("The course is not in the municipality's catalogue.")]
     return errors
 
 
@@ -265,7 +262,7 @@ def record_add(*, person: User, course: Course, completed_on, municipality, user
             )
             _log(AccessAction.CREATE, record, user, municipality=municipality, detail=f"person={person.pk}")
     except IntegrityError:
-        raise ValidationError(_("This course is already recorded for that date.")) from None
+        raise ValidationError({"completed_on": _("This course is already recorded for that date.")}) from None
     refresh_indicator(municipality)
     reminders.refresh_for([person.pk])
     return record
@@ -342,10 +339,8 @@ def records_import(*, municipality, filename: str, data: bytes, user) -> ImportR
         completed_on = _parse_date(row.get("completed_on", ""))
         if completed_on is None:
             problems.append(_("the date “%(date)s” is not a date (YYYY-MM-DD)") % {"date": row.get("completed_on", "")})
-        elif completed_on > today:
-            problems.append(_("the date is in the future"))
-        elif completed_on < EARLIEST:
-            problems.append(_("the date is before 1990"))
+        elif problem := COURSE_COMPLETED.problem(completed_on, today):
+            problems.append(problem)
         if problems:
             result.errors.append((line, "; ".join(problems)))
             continue

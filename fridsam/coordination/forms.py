@@ -3,8 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from fridsam.accounts.models import Membership, User
 from fridsam.coordination.models import AbsenceKind, CombinedDuties, MeetingRhythm, PlacementLevel
-from fridsam.core.fields import PersonalTextFormField
-from fridsam.core.forms import DateInput
+from fridsam.core.fields import PersonalTextFormField, PlausibleDateFormField
+from fridsam.core.validators import validate_planned_date
 from fridsam.organisations.models import Unit
 
 
@@ -21,9 +21,12 @@ def staff_of(municipality):
 
 class PostForm(forms.Form):
     coordinator = StaffChoiceField(label=_("Coordinator"), queryset=User.objects.none())
-    start_date = forms.DateField(label=_("Start date"), widget=DateInput())
-    end_date = forms.DateField(
-        label=_("End date"), required=False, widget=DateInput(), help_text=_("Leave empty while the post lasts.")
+    start_date = PlausibleDateFormField(label=_("Start date"), bounds=validate_planned_date)
+    end_date = PlausibleDateFormField(
+        label=_("End date"),
+        required=False,
+        help_text=_("Leave empty while the post lasts."),
+        bounds=validate_planned_date,
     )
     share_percent = forms.IntegerField(
         label=_("Share of a full-time post in this municipality (%)"), min_value=1, max_value=100
@@ -81,8 +84,8 @@ class RoleDescriptionForm(forms.Form):
 
 class AbsenceForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=AbsenceKind.choices)
-    start_date = forms.DateField(label=_("From"), widget=DateInput())
-    end_date = forms.DateField(label=_("To"), widget=DateInput())
+    start_date = PlausibleDateFormField(label=_("From"), bounds=validate_planned_date)
+    end_date = PlausibleDateFormField(label=_("To"), bounds=validate_planned_date)
 
 
 class TeamForm(forms.Form):
@@ -90,8 +93,8 @@ class TeamForm(forms.Form):
     leader = StaffChoiceField(label=_("Leader"), queryset=User.objects.none())
     meeting_rhythm = forms.ChoiceField(label=_("Meets"), choices=MeetingRhythm.choices)
     purpose = PersonalTextFormField(label=_("Purpose"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
-    start_date = forms.DateField(label=_("Start date"), widget=DateInput())
-    end_date = forms.DateField(label=_("End date"), required=False, widget=DateInput())
+    start_date = PlausibleDateFormField(label=_("Start date"), bounds=validate_planned_date)
+    end_date = PlausibleDateFormField(label=_("End date"), required=False, bounds=validate_planned_date)
     members = forms.ModelMultipleChoiceField(
         label=_("Members"), queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )

@@ -13,8 +13,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fridsam.core.fields import PersonalCharField, PersonalTextField
+from fridsam.core.fields import PersonalCharField, PersonalTextField, PlausibleDateField
 from fridsam.core.tenancy import ScopedManager
+from fridsam.core.validators import validate_past_date, validate_planned_date
 
 PERCENT = [MinValueValidator(1), MaxValueValidator(100)]
 
@@ -39,8 +40,8 @@ class CoordinatorPost(models.Model):
         related_name="coordinator_posts",
         verbose_name=_("coordinator"),
     )
-    start_date = models.DateField(_("start date"))
-    end_date = models.DateField(_("end date"), null=True, blank=True)
+    start_date = PlausibleDateField(_("start date"), bounds=validate_planned_date)
+    end_date = PlausibleDateField(_("end date"), null=True, blank=True, bounds=validate_planned_date)
     placement_level = models.CharField(_("placement"), max_length=20, choices=PlacementLevel.choices)
     placement_unit = models.ForeignKey(
         "organisations.Unit",
@@ -144,7 +145,7 @@ class RoleDescription(models.Model):
         related_name="+",
         verbose_name=_("approved by"),
     )
-    approved_on = models.DateField(_("approved on"), null=True, blank=True)
+    approved_on = PlausibleDateField(_("approved on"), null=True, blank=True, bounds=validate_past_date)
 
     objects = ScopedManager(municipality="post__assignments__municipality")
 
@@ -171,8 +172,8 @@ class AbsenceKind(models.TextChoices):
 class Absence(models.Model):
     post = models.ForeignKey(CoordinatorPost, on_delete=models.CASCADE, related_name="absences")
     kind = models.CharField(_("kind"), max_length=20, choices=AbsenceKind.choices)
-    start_date = models.DateField(_("from"))
-    end_date = models.DateField(_("to"))
+    start_date = PlausibleDateField(_("from"), bounds=validate_planned_date)
+    end_date = PlausibleDateField(_("to"), bounds=validate_planned_date)
 
     objects = ScopedManager(municipality="post__assignments__municipality")
 
@@ -211,8 +212,8 @@ class Team(models.Model):
     )
     meeting_rhythm = models.CharField(_("meets"), max_length=20, choices=MeetingRhythm.choices)
     purpose = PersonalTextField(_("purpose"), max_length=2000)
-    start_date = models.DateField(_("start date"))
-    end_date = models.DateField(_("end date"), null=True, blank=True)
+    start_date = PlausibleDateField(_("start date"), bounds=validate_planned_date)
+    end_date = PlausibleDateField(_("end date"), null=True, blank=True, bounds=validate_planned_date)
 
     objects = ScopedManager(municipality="municipality")
 
@@ -240,6 +241,8 @@ class TeamMember(models.Model):
     objects = ScopedManager(municipality="team__municipality")
 
     class Meta:
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
         ordering = ["unit__name", "user__last_name"]
         constraints = [models.UniqueConstraint(fields=["team", "user"], name="team_member_unique")]
 

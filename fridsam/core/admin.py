@@ -2,6 +2,8 @@ from allauth.mfa.admin import AuthenticatorAdmin
 from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from fridsam.core.admin_site import AdministratorModelAdmin, ReadOnlyModelAdmin, site
 from fridsam.core.models import AccessAction, AccessLogEntry
@@ -27,6 +29,26 @@ class AccessLogEntryAdmin(ReadOnlyModelAdmin):
     list_filter = ["action", "object_type"]
     search_fields = ["username", "object_id"]
     list_select_related = ["municipality"]
+
+
+# allauth.mfa names neither its model nor its fields for translation, so the administrators would
+# read English. Only the labels are set: the migrations record the fields' original (empty)
+# verbose names, which stay as they are.
+_authenticator = Authenticator._meta
+_authenticator.verbose_name = _("authenticator")
+_authenticator.verbose_name_plural = _("authenticators")
+for _name, _label in (
+    ("user", _("user")),
+    ("type", _("type")),
+    ("data", _("data")),
+    ("created_at", _("created at")),
+    ("last_used_at", _("last used at")),
+):
+    _authenticator.get_field(_name).verbose_name = _label
+
+# allauth's own strings that the admin shows (the app's name, the kinds of authenticator), which our
+# catalogue translates in our words: named here so that makemessages keeps them.
+ALLAUTH_STRINGS = (gettext_noop("MFA"), gettext_noop("TOTP Authenticator"), gettext_noop("WebAuthn"))
 
 
 class FridsamAuthenticatorAdmin(AdministratorModelAdmin, AuthenticatorAdmin):

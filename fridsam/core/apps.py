@@ -25,8 +25,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        # System checks (free_text: every free-text field carries the personal-number validator);
-        # login events go to the access log. They need the models, which are loaded only now.
-        from . import checks, free_text, signals  # noqa: F401, PLC0415 - the models are loaded only when ready() runs
+        # System checks (free_text: every free-text field carries the personal-number validator;
+        # date_bounds: every date field its bounds); login events go to the access log. They need
+        # the models, which are loaded only now.
+        from . import checks, date_bounds, free_text, signals  # noqa: F401, PLC0415 - the models are loaded only when ready() runs
 
         discover_contributions()

@@ -15,10 +15,14 @@ def add_service_errors(form, error: ValidationError) -> None:
 
 
 class DateInput(forms.DateInput):
-    input_type = "date"
+    """A date typed the Swedish way, ÅÅÅÅ-MM-DD, whatever the browser's language (ADR 0026): a
+    text input, since the browser's own date input shows the format of the browser's locale
+    (MM/DD/YYYY in an American one). The field template shows the format as the field's hint."""
+
+    input_type = "text"
 
     def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
+        super().__init__({"autocomplete": "off", "maxlength": "10", **(attrs or {})}, format="%Y-%m-%d")
 
 
 def run_service(request, call, success_message: str) -> bool:

@@ -11,6 +11,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fridsam.core.roles import Role
 from fridsam.core.tenancy import ScopedManager
@@ -28,6 +29,13 @@ class AccessAction(models.TextChoices):
     LOGOUT = "logout", _("Logged out")
     LOGIN_FAILED = "login_failed", _("Failed login")
     DENIED = "denied", _("Access denied")  # a refused attempt on a case-level URL (ADR 0021)
+
+
+# Logged object types that are no model (every model's own verbose_name names the others).
+OBJECT_TYPE_LABELS = {
+    "reports.municipality": _("yearly report"),
+    "reports.county": _("county report"),
+}
 
 
 class AccessLogEntry(models.Model):
@@ -60,7 +68,7 @@ class AccessLogEntry(models.Model):
         related_name="+",
         verbose_name=_("county"),
     )
-    action = models.CharField(_("action"), max_length=20, choices=AccessAction.choices)
+    action = models.CharField(pgettext_lazy("access log", "action"), max_length=20, choices=AccessAction.choices)
     object_type = models.CharField(_("object type"), max_length=100)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     purpose = models.CharField(_("purpose"), max_length=300, blank=True)
@@ -84,6 +92,9 @@ class AccessLogEntry(models.Model):
 
     @property
     def object_type_label(self) -> str:
+        """What the object type is called in the user's language: the model's verbose name."""
+        if self.object_type in OBJECT_TYPE_LABELS:
+            return str(OBJECT_TYPE_LABELS[self.object_type])
         try:
             return str(apps.get_model(self.object_type)._meta.verbose_name)
         except (LookupError, ValueError):
@@ -111,6 +122,8 @@ class Reminder(models.Model):
     resolved_on = models.DateField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
         ordering = ["due_on", "id"]
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="core_reminder_once")]
 

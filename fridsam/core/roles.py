@@ -7,6 +7,7 @@ person one role in one organisation for a period.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
@@ -14,7 +15,7 @@ class Role(models.TextChoices):
     COORDINATOR = "coordinator", _("Coordinator")
     MANAGER = "manager", _("Manager")
     SOCIAL_WORKER = "social_worker", _("Social worker")
-    PARTNER = "partner", _("Partner")
+    PARTNER = "partner", pgettext_lazy("role", "Partner")
     ADMINISTRATOR = "administrator", _("Administrator")
 
 

@@ -6,14 +6,40 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 
+def _listing(queries) -> str:
+    return "\n".join(f"{i + 1}. {q['sql']}" for i, q in enumerate(queries))
+
+
 @contextlib.contextmanager
 def assert_query_budget(budget: int):
     """Fail, printing every query, if the block runs more than *budget* queries."""
     with CaptureQueriesContext(connection) as ctx:
         yield ctx
     if len(ctx.captured_queries) > budget:
-        listing = "\n".join(f"{i + 1}. {q['sql']}" for i, q in enumerate(ctx.captured_queries))
-        raise AssertionError(f"{len(ctx.captured_queries)} queries, budget {budget}:\n{listing}")
+        raise AssertionError(f"{len(ctx.captured_queries)} queries, budget {budget}:\n{_listing(ctx.captured_queries)}")
+
+
+@contextlib.contextmanager
+def assert_query_count(expected: int | dict[str, int]):
+    """Fail, printing every query numbered, unless the block runs exactly *expected* queries.
+
+    *expected* is a number, or a number per database vendor (``connection.vendor``:
+    ``{"sqlite": 12, "postgresql": 15}``), since PostgreSQL runs statements SQLite does not (an
+    advisory lock per access-log row, savepoints). A count that drifts either way fails: fewer
+    queries mean the pinned number is stale, more may mean a query per row.
+    """
+    if isinstance(expected, dict):
+        if connection.vendor not in expected:
+            raise AssertionError(f"no expected query count for {connection.vendor}: {expected}")
+        expected = expected[connection.vendor]
+    with CaptureQueriesContext(connection) as ctx:
+        yield ctx
+    actual = len(ctx.captured_queries)
+    if actual != expected:
+        raise AssertionError(
+            f"{actual} queries, expected {expected} ({actual - expected:+d}) on {connection.vendor}:\n"
+            f"{_listing(ctx.captured_queries)}"
+        )
 
 
 def count_queries(callable_) -> int:

@@ -15,6 +15,12 @@ every space (category Zs: the no-break space of the journal system, the narrow n
 read as " ". Between the date and the last four digits one separator is accepted: nothing, a
 dash or "+" (a person of 100 years or more) with up to three spaces either side, or up to three
 spaces.
+
+:class:`PlausibleDate` is the one rule for every date a person enters (ADR 0026): not before a
+lower bound (:data:`EARLIEST_DATE` unless the field has its own), and not after today for a
+date something happened on (:data:`validate_past_date`), or not more than
+:data:`PLANNING_YEARS` years ahead for a date that is planned (:data:`validate_planned_date`).
+The system check in :mod:`fridsam.core.date_bounds` makes sure every date field carries it.
 """
 
 from __future__ import annotations
@@ -26,7 +32,11 @@ import unicodedata
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
+
+from fridsam.core.dates import add_months
 
 # Read as a dash although they are not in category Pd: MINUS SIGN (what mathematics-aware editors
 # and some keyboard layouts type; NFKC maps the superscript and subscript minus to it), HEAVY
@@ -193,3 +203,96 @@ def validate_phone_number(value: str | None) -> None:
         raise ValidationError(
             _("Write a telephone number: digits, spaces and dashes, with + first for a number abroad."), code="phone"
         )
+
+
+# --- Plausible dates ---------------------------------------------------------------------------
+
+# Nothing Fridsam records happened before this day: the coordinator function, case follow-up, the
+# housing register and the exchange are all younger. A field with older dates (a course
+# completed, an IVO permit) has its own lower bound.
+EARLIEST_DATE = datetime.date(2000, 1, 1)
+# How far ahead a planned date may lie: a due date, a review, the end of a post or an agreement.
+PLANNING_YEARS = 5
+
+
+def _as_date(value) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+@deconstructible(path="fridsam.core.validators.PlausibleDate")
+class PlausibleDate:
+    """A date that can be true: from *earliest* on, and at the latest today (*years_ahead* 0: a
+    day something happened on) or *years_ahead* years from today (a planned day). A datetime is
+    judged by its day in Stockholm. Used as a validator (a ``ValidationError`` on the field), and
+    by the imports through :meth:`problem`, which names the bad value."""
+
+    code = "implausible_date"
+
+    def __init__(self, *, earliest: datetime.date = EARLIEST_DATE, years_ahead: int = 0):
+        self.earliest = earliest
+        self.years_ahead = years_ahead
+
+    def latest(self, today: datetime.date | None = None) -> datetime.date:
+        today = today or timezone.localdate()
+        return add_months(today, 12 * self.years_ahead)
+
+    def message(self, value, today: datetime.date | None = None) -> str | None:
+        """What is wrong with *value*, as a sentence for the field, or None."""
+        if value is None:
+            return None
+        day = _as_date(value)
+        if day < self.earliest:
+            return _("The date is too early: give a date from %(earliest)s on.") % {
+                "earliest": self.earliest.isoformat()
+            }
+        latest = self.latest(today)
+        if day > latest:
+            if self.years_ahead == 0:
+                return _("The date is in the future: give the day it happened, today at the latest.")
+            return _("The date is too far ahead: give a date by %(latest)s at the latest.") % {
+                "latest": latest.isoformat()
+            }
+        return None
+
+    def problem(self, value, today: datetime.date | None = None) -> str | None:
+        """What is wrong with *value*, as a part of an import row's error (naming the date), or None."""
+        if value is None:
+            return None
+        day = _as_date(value)
+        if day < self.earliest:
+            return _("the date %(date)s is before %(earliest)s") % {
+                "date": day.isoformat(),
+                "earliest": self.earliest.isoformat(),
+            }
+        latest = self.latest(today)
+        if day > latest:
+            if self.years_ahead == 0:
+                return _("the date %(date)s is in the future") % {"date": day.isoformat()}
+            return _("the date %(date)s is after %(latest)s") % {"date": day.isoformat(), "latest": latest.isoformat()}
+        return None
+
+    def __call__(self, value) -> None:
+        message = self.message(value)
+        if message:
+            raise ValidationError(message, code=self.code)
+
+    def __eq__(self, other) -> bool:
+        return (
+            isinstance(other, PlausibleDate)
+            and self.earliest == other.earliest
+            and self.years_ahead == other.years_ahead
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.earliest, self.years_ahead))
+
+    def __repr__(self) -> str:
+        return f"PlausibleDate(earliest={self.earliest.isoformat()}, years_ahead={self.years_ahead})"
+
+
+# A day something happened on: a record opened or closed, an assessment, a course completed.
+validate_past_date = PlausibleDate()
+# A planned day: a due date, a review, the end of a post, an absence, an agreement's end.
+validate_planned_date = PlausibleDate(years_ahead=PLANNING_YEARS)

@@ -7,12 +7,14 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from fridsam.core.audit import log_access
 from fridsam.core.caselevel import case_level
 from fridsam.core.fields import PersonalTextFormField
+from fridsam.core.forms import DateInput
 from fridsam.core.models import AccessAction, AccessLogEntry
 from fridsam.core.policies import VIEW
 from fridsam.core.selectors import access_log_entries, access_log_object_types, access_log_policy
@@ -27,11 +29,13 @@ def start(request):
 class AccessLogFilterForm(forms.Form):
     username = PersonalTextFormField(label=_("User"), required=False, max_length=150)
     action = forms.ChoiceField(
-        label=_("Action"), required=False, choices=[("", _("All actions")), *AccessAction.choices]
+        label=pgettext_lazy("access log", "Action"),
+        required=False,
+        choices=[("", _("All actions")), *AccessAction.choices],
     )
     object_type = forms.ChoiceField(label=_("Object type"), required=False)
-    date_from = forms.DateField(label=_("From date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("From date"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To date"), required=False, widget=DateInput())
 
     def __init__(self, *args, object_types=(), **kwargs):
         super().__init__(*args, **kwargs)

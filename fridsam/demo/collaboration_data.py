@@ -1,7 +1,7 @@
 """Collaboration in the demo county: Åstad's local collaboration group with the police and the
-women's shelter (three meetings, decisions, action items — one of them the police contact's),
-and the county's regional group, where the municipalities without a coordinator (Norrberga,
-Skinnvik) attend less often, as the evaluation found."""
+women's shelter (three meetings, decisions, action items — the police contact's from the last
+meeting), and the county's regional group, where the municipalities without a coordinator
+(Norrberga, Skinnvik) attend less often, as the evaluation found."""
 
 from __future__ import annotations
 
@@ -49,9 +49,12 @@ def load(county, municipalities) -> None:
     members = {m.user.username: m.pk for m in local.members.all()}
     for days_ago, absent, decisions, actions in [
         (120, {"demo.partner"}, ["Arbetsgrupp tar fram en rutin för polisärenden."], []),
-        (60, set(), ["Rutinen för polisärenden antas."], [("Sprid rutinen i lokalpolisområdet", "demo.partner", 30)]),
+        (60, set(), ["Rutinen för polisärenden antas."], [
+            ("Bjud in kvinnojouren till arbetsplatsträff", "anna.lind", 45),
+        ]),
+        # The README's tour: the police contact finds the action given to him at the last meeting.
         (14, {"frida.alm"}, ["Uppföljning av rutinen i mars."], [
-            ("Bjud in kvinnojouren till arbetsplatsträff", "anna.lind", -3),
+            ("Sprid rutinen i lokalpolisområdet", "demo.partner", 10),
             ("Ta fram statistik över polisärenden", "demo.chef", 21),
         ]),
     ]:  # fmt: skip

@@ -38,6 +38,9 @@ from fridsam.followup.models import (
 from fridsam.organisations.models import MunicipalityPopulation
 
 CASES_PER_10K = 28
+# The README's tour has the demo social worker try finding DEMO-9901-0001: that first case of
+# Åstad is hers (a social worker sees only her own records), the rest are drawn among the staff.
+FIRST_CASE_OWNER = {"9901": "demo.socialsekreterare"}
 
 CATEGORY_WEIGHTS = [
     (Category.ADULT_VICTIM, 62),
@@ -159,6 +162,8 @@ def load(county, municipalities: dict) -> None:
             category = _pick(rng, CATEGORY_WEIGHTS)
             child = category in (Category.CHILD_EXPOSED, Category.CHILD_WITNESSED)
             owner = rng.choice(staff)
+            if n == 0 and code in FIRST_CASE_OWNER:
+                owner = next(m for m in staff if m.user.username == FIRST_CASE_OWNER[code])
             adult_victim = category == Category.ADULT_VICTIM
             record = FollowUpRecord(
                 municipality=municipality,

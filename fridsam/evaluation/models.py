@@ -53,6 +53,8 @@ class Question(models.Model):
     required = models.BooleanField(_("required"), default=True)
 
     class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
         ordering = ["question_set", "order"]
         constraints = [models.UniqueConstraint(fields=["question_set", "key"], name="question_unique_key")]
 
@@ -66,6 +68,8 @@ class SurveyRound(models.Model):
     opened_at = models.DateTimeField(_("opened"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("survey round")
+        verbose_name_plural = _("survey rounds")
         ordering = ["-year"]
         constraints = [models.UniqueConstraint(fields=["question_set", "year"], name="round_unique_year")]
 
@@ -84,6 +88,8 @@ class Response(models.Model):
     objects = ScopedManager(municipality="municipalities")
 
     class Meta:
+        verbose_name = _("survey response")
+        verbose_name_plural = _("survey responses")
         ordering = ["-round__year"]
         constraints = [models.UniqueConstraint(fields=["round", "respondent"], name="response_unique_respondent")]
 
@@ -99,6 +105,8 @@ class Answer(models.Model):
     objects = ScopedManager(municipality="response__municipalities")
 
     class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
         ordering = ["question__order"]
         constraints = [models.UniqueConstraint(fields=["response", "question"], name="answer_unique_question")]
 

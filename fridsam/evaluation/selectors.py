@@ -56,11 +56,12 @@ def has_answered(*, user, key: str, year: int) -> bool:
 
 def previous_response(*, user, key: str) -> Response | None:
     """A person's latest answers to a survey (any year, any version of its question set), with
-    their round and questions: they fill the form in again. Their own, whatever the scope."""
+    their round and questions: they fill the form in again. Their own, whatever the scope (the
+    answers too: a partner contact's scope holds no municipality's answers)."""
     return (
         Response.system_objects.filter(respondent=user, round__question_set__key=key)
         .select_related("round")
-        .prefetch_related("answers__question")
+        .prefetch_related(Prefetch("answers", queryset=Answer.system_objects.select_related("question")))
         .order_by("-round__year")
         .first()
     )

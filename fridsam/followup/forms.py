@@ -4,8 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fridsam.core import references
-from fridsam.core.fields import PersonalTextFormField
+from fridsam.core.fields import PersonalTextFormField, PlausibleDateFormField
 from fridsam.core.forms import DateInput
+from fridsam.core.validators import validate_past_date, validate_planned_date
 from fridsam.followup.models import (
     NOTE_MAX_LENGTH,
     QUESTION_MAX_LENGTH,
@@ -100,8 +101,8 @@ class FindForm(forms.Form):
 
 class InterventionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Intervention"), choices=[("", _("Choose")), *InterventionKind.choices])
-    started_on = forms.DateField(label=_("From"), widget=DateInput())
-    ended_on = forms.DateField(label=_("Until"), widget=DateInput(), required=False)
+    started_on = PlausibleDateFormField(label=_("From"), bounds=validate_past_date)
+    ended_on = PlausibleDateFormField(label=_("Until"), required=False, bounds=validate_planned_date)
     quantity = forms.IntegerField(
         label=_("Quantity"),
         min_value=0,
@@ -112,7 +113,7 @@ class InterventionForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    closed_on = forms.DateField(label=_("Closed on"), widget=DateInput())
+    closed_on = PlausibleDateFormField(label=_("Closed on"), bounds=validate_past_date)
     closure_reason = forms.ChoiceField(
         label=_("Reason for closing"), choices=[("", _("Choose")), *ClosureReason.choices]
     )
@@ -167,7 +168,7 @@ class PurposeForm(forms.Form):
 
 
 class AssessmentForm(forms.Form):
-    assessed_on = forms.DateField(label=_("Date of the assessment"), widget=DateInput())
+    assessed_on = PlausibleDateFormField(label=_("Date of the assessment"), bounds=validate_past_date)
     override_level = forms.ChoiceField(
         label=_("Your professional judgement of the level"),
         choices=[("", _("The same as the scoring")), *RiskLevel.choices],

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from fridsam.core import uploads
 from fridsam.core.validators import contains_personal_identity_number
@@ -380,7 +381,10 @@ def score(definition: Definition, answers: dict) -> Result:
         if value >= start:
             level = threshold_level
     label = next(s.label for s in definition.scores if s.key == definition.level_score)
-    reasons = [_("%(label)s: %(value)s points.") % {"label": label, "value": value}]
+    reasons = [
+        ngettext("%(label)s: %(value)s point.", "%(label)s: %(value)s points.", value)
+        % {"label": label, "value": value}
+    ]
     order = {lv: i for i, lv in enumerate(LEVELS)}
     for members, raised in definition.raise_if_yes:
         hits = [k for k in members if answers.get(k) == "yes"]

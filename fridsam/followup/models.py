@@ -15,15 +15,17 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from fridsam.core.fields import PersonalCharField, PersonalTextField
+from fridsam.core.fields import PersonalCharField, PersonalTextField, PlausibleDateField
 from fridsam.core.tenancy import ScopedManager
+from fridsam.core.validators import validate_past_date, validate_planned_date
 
 NOTE_MAX_LENGTH = 300
 
 
 class Status(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("record status", "Open")
     CLOSED = "closed", _("Closed")
 
 
@@ -69,7 +71,7 @@ CHILD_AGE_BANDS = (AgeBand.A0_5, AgeBand.A6_12, AgeBand.A13_17)
 
 
 class Relation(models.TextChoices):
-    PARTNER = "partner", _("Partner")
+    PARTNER = "partner", pgettext_lazy("relation", "Partner")
     FORMER_PARTNER = "former_partner", _("Former partner")
     PARENT = "parent", _("Parent or step-parent")
     CHILD = "child", _("Child")
@@ -165,7 +167,7 @@ class FollowUpRecord(models.Model):
     )
     reference_hash = models.CharField(_("case reference (keyed hash)"), max_length=64, editable=False)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
-    opened_on = models.DateField(_("opened"))
+    opened_on = PlausibleDateField(_("opened"), bounds=validate_past_date)
     opened_year = models.PositiveSmallIntegerField(editable=False)
     route_in = models.CharField(_("route in"), max_length=20, choices=RouteIn.choices)
     category = models.CharField(_("category"), max_length=30, choices=Category.choices)
@@ -174,7 +176,7 @@ class FollowUpRecord(models.Model):
     relation = models.CharField(_("relation to the person using violence"), max_length=20, choices=Relation.choices)
     violence_forms = models.JSONField(_("forms of violence"), default=list, blank=True)
     protected_identity = models.BooleanField(_("protected personal data"), default=False)
-    screening_on = models.DateField(_("routine screening done"), null=True, blank=True)
+    screening_on = PlausibleDateField(_("routine screening done"), null=True, blank=True, bounds=validate_past_date)
     screening_instrument = models.ForeignKey(
         "followup.Instrument",
         on_delete=models.PROTECT,
@@ -183,7 +185,7 @@ class FollowUpRecord(models.Model):
         related_name="+",
         verbose_name=_("screening instrument"),
     )
-    risk_assessed_on = models.DateField(_("risk assessment done"), null=True, blank=True)
+    risk_assessed_on = PlausibleDateField(_("risk assessment done"), null=True, blank=True, bounds=validate_past_date)
     risk_instrument = models.ForeignKey(
         "followup.Instrument",
         on_delete=models.PROTECT,
@@ -196,7 +198,7 @@ class FollowUpRecord(models.Model):
     note = PersonalCharField(
         _("short note"), max_length=NOTE_MAX_LENGTH, blank=True, validators=[MaxLengthValidator(NOTE_MAX_LENGTH)]
     )
-    closed_on = models.DateField(_("closed"), null=True, blank=True)
+    closed_on = PlausibleDateField(_("closed"), null=True, blank=True, bounds=validate_past_date)
     closed_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     closure_reason = models.CharField(_("reason for closing"), max_length=20, choices=ClosureReason.choices, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
@@ -259,8 +261,8 @@ class RecordEvent(models.Model):
     """The record's status history: each transition of the state machine, with its reason."""
 
     record = models.ForeignKey(FollowUpRecord, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(_("event"), max_length=20, choices=EventKind.choices)
-    on = models.DateField(_("date"))
+    kind = models.CharField(pgettext_lazy("record history", "event"), max_length=20, choices=EventKind.choices)
+    on = PlausibleDateField(_("date"), bounds=validate_past_date)
     reason = PersonalCharField(_("reason"), max_length=200, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
@@ -282,9 +284,9 @@ class Intervention(models.Model):
     # Denormalised from the record, so statistics group interventions without a join.
     municipality = models.ForeignKey("organisations.Municipality", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("intervention"), max_length=30, choices=InterventionKind.choices)
-    started_on = models.DateField(_("from"))
+    started_on = PlausibleDateField(_("from"), bounds=validate_past_date)
     started_year = models.PositiveSmallIntegerField(editable=False)
-    ended_on = models.DateField(_("until"), null=True, blank=True)
+    ended_on = PlausibleDateField(_("until"), null=True, blank=True, bounds=validate_planned_date)
     quantity = models.PositiveIntegerField(
         _("quantity"), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(10_000_000)]
     )
@@ -364,7 +366,7 @@ class Assessment(models.Model):
 
     record = models.ForeignKey(FollowUpRecord, on_delete=models.CASCADE, related_name="assessments")
     instrument_version = models.ForeignKey(InstrumentVersion, on_delete=models.PROTECT, related_name="assessments")
-    assessed_on = models.DateField(_("date"))
+    assessed_on = PlausibleDateField(_("date"), bounds=validate_past_date)
     assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     answers = models.JSONField(_("answers"), default=dict)
     scores = models.JSONField(_("scores"), default=dict)
@@ -409,7 +411,7 @@ class Urgency(models.TextChoices):
 
 class ConsultationStatus(models.TextChoices):
     OPEN = "open", _("Waiting for an answer")
-    ANSWERED = "answered", _("Answered")
+    ANSWERED = "answered", pgettext_lazy("consultation status", "Answered")
     CLOSED = "closed", _("Closed")
 
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fridsam.core.caselevel import case_level
@@ -122,7 +123,8 @@ def record_export(request):
             return response
     rows = reads.record_export_read(tenancy=tenancy, mine_only=mine, purpose=purpose_text)
     header = [
-        _("Record"), _("Municipality"), _("Unit"), _("Opened"), _("Category"), _("Sex"), _("Age"), _("Status"),
+        pgettext("follow-up record", "Record"), _("Municipality"), _("Unit"), _("Opened"), _("Category"), _("Sex"),
+        _("Age"), _("Status"),
         _("Screening"), _("Risk assessment"), _("Risk level"), _("Closed"), _("Outcome"),
     ]  # fmt: skip
     body = [

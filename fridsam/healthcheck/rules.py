@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from fridsam.collaboration.models import OPEN_COMPARISON_PARTIES, AgreementParty
 from fridsam.coordination.models import CombinedDuties, PlacementLevel
@@ -80,6 +81,13 @@ def _case_count(f: MunicipalityFacts, n: int) -> str:
     return str(_("fewer than %(n)s") % {"n": settings.FRIDSAM_SUPPRESSION_THRESHOLD + 1})
 
 
+def _plural_count(f: MunicipalityFacts, n: int) -> int:
+    """The number that chooses the plural form for :func:`_case_count`'s text: a hidden count
+    reads "fewer than 5", which takes the plural."""
+    shown = _case_count(f, n)
+    return n if shown == str(n) else settings.FRIDSAM_SUPPRESSION_THRESHOLD + 1
+
+
 def _posts_evidence(facts):
     return [
         _("%(name)s: %(share)s %% of a post in %(municipality)s")
@@ -143,7 +151,11 @@ def thinly_shared(f: MunicipalityFacts) -> Verdict:
     shared = [p for p in f.posts if p.municipalities_served > 1]
     share = f.coordinator_share_percent
     evidence = [
-        _("%(name)s serves %(n)s municipalities, %(share)s %% here")
+        ngettext(
+            "%(name)s serves %(n)s municipality, %(share)s %% here",
+            "%(name)s serves %(n)s municipalities, %(share)s %% here",
+            p.municipalities_served,
+        )
         % {"name": p.coordinator_name, "n": p.municipalities_served, "share": p.share_percent}
         for p in f.posts
     ]
@@ -278,7 +290,9 @@ def expert_team(f: MunicipalityFacts) -> Verdict:
             "leader": team.team.leader.get_full_name(),
             "rhythm": team.team.get_meeting_rhythm_display(),
         },
-        _("%(covered)s of %(units)s units represented")
+        ngettext(
+            "%(covered)s of %(units)s unit represented", "%(covered)s of %(units)s units represented", len(f.unit_ids)
+        )
         % {"covered": len(f.unit_ids & team.member_unit_ids), "units": len(f.unit_ids)},
     ]
     coordinator_ids = {p.post.coordinator_id for p in f.posts}
@@ -373,7 +387,8 @@ def team_only_basic_knowledge(f: MunicipalityFacts) -> Verdict:
         return _v(
             Status.ATTENTION,
             _("The team model spreads basic knowledge only where units take part."),
-            _("%(n)s units without a team member") % {"n": len(f.uncovered_unit_ids)},
+            ngettext("%(n)s unit without a team member", "%(n)s units without a team member", len(f.uncovered_unit_ids))
+            % {"n": len(f.uncovered_unit_ids)},
         )
     return _v(
         Status.GOOD,
@@ -420,7 +435,10 @@ def consultations_used(f: MunicipalityFacts) -> Verdict:
         return _v(Status.UNKNOWN, _("The municipality does not use case follow-up and consultations in Fridsam yet."))
     silent = sorted(name for name in f.unit_names.values() if name not in c.per_unit)
     if _sees_cases(f):
-        per_unit = [_("%(unit)s: %(n)s questions") % {"unit": name, "n": n} for name, n in sorted(c.per_unit.items())]
+        per_unit = [
+            ngettext("%(unit)s: %(n)s question", "%(unit)s: %(n)s questions", n) % {"unit": name, "n": n}
+            for name, n in sorted(c.per_unit.items())
+        ]
     else:
         # From outside, the units that asked without their counts: with the total, the counts of
         # all units but one would give away the last.
@@ -450,15 +468,23 @@ def consultations_used(f: MunicipalityFacts) -> Verdict:
     if c.asked < 6:
         return _v(
             Status.ATTENTION,
-            _("Social workers rarely use the coordinator or the team as a sounding board (%(n)s questions in a year).")
+            ngettext(
+                "Social workers rarely use the coordinator or the team as a sounding board (%(n)s question in a year).",
+                "Social workers rarely use the coordinator or the team as a sounding board "
+                "(%(n)s questions in a year).",
+                _plural_count(f, c.asked),
+            )
             % {"n": _case_count(f, c.asked)},
             *evidence,
         )
     return _v(
         Status.GOOD,
-        _(
+        ngettext(
             "Social workers use the coordinator or the team as a sounding board and get answers quickly "
-            "(%(answered)s answered)."
+            "(%(answered)s answered).",
+            "Social workers use the coordinator or the team as a sounding board and get answers quickly "
+            "(%(answered)s answered).",
+            _plural_count(f, answered),
         )
         % {"answered": _case_count(f, answered)},
         *evidence,
@@ -471,7 +497,11 @@ def staff_trained(f: MunicipalityFacts) -> Verdict:
         return _v(Status.UNKNOWN, _("The municipality has no approved competence development plan in Fridsam."))
     evidence = [
         _("Competence plan %(plan)s") % {"plan": t.plan_label},
-        _("Basic training completed: %(completed)s of %(due)s due")
+        ngettext(
+            "Basic training completed: %(completed)s of %(due)s due",
+            "Basic training completed: %(completed)s of %(due)s due",
+            t.completed + t.overdue,
+        )
         % {"completed": t.completed, "due": t.completed + t.overdue},
         _("Overdue: %(n)s") % {"n": t.overdue},
         _("Not yet due (new staff): %(n)s") % {"n": t.not_yet_due},
@@ -506,7 +536,12 @@ def routines_up_to_date(f: MunicipalityFacts) -> Verdict:
     if percent >= 60:
         return _v(
             Status.ATTENTION,
-            _("%(n)s routines or handbooks are overdue for review.") % {"n": r.in_force - r.on_time},
+            ngettext(
+                "%(n)s routine or handbook is overdue for review.",
+                "%(n)s routines or handbooks are overdue for review.",
+                r.in_force - r.on_time,
+            )
+            % {"n": r.in_force - r.on_time},
             *evidence,
         )
     return _v(

@@ -102,7 +102,11 @@ def county_picture(checks: list[Check]) -> list[str]:
         fte = sum(p.total_share_percent for p in posts.values()) / 100
         shared = [p for p in posts.values() if p.municipalities_served > 1]
         lines.append(
-            _("%(posts)s coordinator posts, %(fte)s full-time equivalents in all.")
+            ngettext(
+                "%(posts)s coordinator post, %(fte)s full-time equivalents in all.",
+                "%(posts)s coordinator posts, %(fte)s full-time equivalents in all.",
+                len(posts),
+            )
             % {"posts": len(posts), "fte": f"{fte:.2f}".rstrip("0").rstrip(".").replace(".", ",")}
         )
         if shared:
@@ -126,7 +130,7 @@ def county_picture(checks: list[Check]) -> list[str]:
             lines.append(text % {"names": ", ".join(names)})
     totals = Counter(v.status for c in checks for _r, v in c.results)
     lines.append(
-        _("In all: %(good)s good, %(attention)s needing attention, %(risk)s risks and %(unknown)s unknown.")
+        _("In all – good: %(good)s, needs attention: %(attention)s, risk: %(risk)s, unknown: %(unknown)s.")
         % {
             "good": totals[Status.GOOD],
             "attention": totals[Status.ATTENTION],

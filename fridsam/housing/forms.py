@@ -1,9 +1,12 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from fridsam.core.fields import PersonalTextFormField
+from fridsam.core import references
+from fridsam.core.fields import PersonalTextFormField, PlausibleDateFormField
 from fridsam.core.forms import DateInput
+from fridsam.core.validators import validate_past_date
 from fridsam.housing.models import (
     Apartment,
     Provider,
@@ -101,7 +104,7 @@ class ProviderForm(forms.ModelForm):
 
 
 class AssessmentForm(forms.Form):
-    assessed_on = forms.DateField(label=_("Assessed on"), widget=DateInput())
+    assessed_on = PlausibleDateFormField(label=_("Assessed on"), bounds=validate_past_date)
     summary = PersonalTextFormField(
         label=_("Summary"),
         required=False,
@@ -141,7 +144,7 @@ class AvailabilityForm(forms.Form):
 
 class FeedbackForm(forms.Form):
     municipality = forms.ModelChoiceField(label=_("Placing municipality"), queryset=Municipality.objects.none())
-    placement_ended_on = forms.DateField(label=_("The placement ended"), widget=DateInput())
+    placement_ended_on = PlausibleDateFormField(label=_("The placement ended"), bounds=validate_past_date)
     overall = forms.TypedChoiceField(
         label=_("Overall, how well did the placement work?"),
         choices=[(i, str(i)) for i in range(1, 6)],
@@ -173,7 +176,12 @@ class FeedbackForm(forms.Form):
 
 
 class SearchForm(forms.Form):
-    adult_group = forms.ChoiceField(label=_("Who needs protection"), choices=ADULT_GROUPS, widget=forms.RadioSelect)
+    adult_group = forms.ChoiceField(
+        label=_("Who needs protection"),
+        choices=ADULT_GROUPS,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose who needs protection: the search shows who can take the household.")},
+    )
     adults = forms.IntegerField(label=_("Adults in the household"), min_value=1, max_value=4, initial=1)
     pets = forms.BooleanField(label=_("Brings a pet"), required=False)
     needs = forms.MultipleChoiceField(
@@ -273,6 +281,14 @@ class ChildrenAgesField(forms.CharField):
                 _("Write the children's ages as numbers separated by commas, e.g. 9, 4.")
             ) from exc
 
+    def validate(self, value):
+        super().validate(value)
+        # The service's rules, here too, so that they are shown with the form's other errors.
+        if any(not 0 <= age <= 17 for age in value):
+            raise forms.ValidationError(_("A child's age is 0–17 years."))
+        if len(value) > 10:
+            raise forms.ValidationError(_("At most ten children."))
+
 
 class ApplicantForm(forms.Form):
     municipality = forms.ModelChoiceField(label=_("Responsible municipality"), queryset=Municipality.objects.none())
@@ -280,8 +296,11 @@ class ApplicantForm(forms.Form):
         label=_("Case reference"),
         max_length=60,
         help_text=_("The journal system's case number. Stored only as a keyed hash; never a personal identity number."),
+        # Checked with the form's other fields, so that a personal identity number is refused at once,
+        # not only after every other error is mended (the service checks it again).
+        validators=[references.validate_reference],
     )
-    adults = forms.IntegerField(label=_("Adults"), min_value=1, max_value=4, initial=1)
+    adults = forms.IntegerField(label=pgettext_lazy("household", "Adults"), min_value=1, max_value=4, initial=1)
     children_ages = ChildrenAgesField(
         label=_("Children's ages"), required=False, help_text=_("E.g. 9, 4. Leave empty if there are no children.")
     )
@@ -313,6 +332,12 @@ class ApplicantForm(forms.Form):
         self.fields["excluded"].queryset = in_county
         self.fields["preferred"].queryset = in_county
 
+    def clean(self):
+        data = super().clean()
+        if {m.pk for m in data.get("excluded") or []} & {m.pk for m in data.get("preferred") or []}:
+            self.add_error("preferred", _("A municipality cannot be both excluded and preferred."))
+        return data
+
 
 class WithdrawForm(forms.Form):
     reason = PersonalTextFormField(
@@ -325,4 +350,4 @@ class WithdrawForm(forms.Form):
 
 
 class MoveInForm(forms.Form):
-    moved_in_on = forms.DateField(label=_("Moved in on"), widget=DateInput())
+    moved_in_on = PlausibleDateFormField(label=_("Moved in on"), bounds=validate_past_date)

@@ -1,6 +1,7 @@
 """What protected housing and the exchange show on the pages of others: allocations waiting and
-free places to report on the start page (fridsam.core.start), "Protected housing" and "Housing
-exchange" in the menu (fridsam.core.navigation)."""
+free places to report on the start page (fridsam.core.start), "Protected housing" (for a
+partner contact only when their organisation reports for a provider) and "Housing exchange" in
+the menu (fridsam.core.navigation)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from fridsam.core.navigation import items
 from fridsam.core.roles import MUNICIPAL_ROLES, Role
 from fridsam.core.start import Section, section
-from fridsam.housing.selectors import start_summary
+from fridsam.housing.selectors import reports_for_providers, start_summary
 
 
 @section("housing")
@@ -24,7 +25,8 @@ def housing(tenancy) -> list[Section]:
 def housing_items(tenancy):
     roles = tenancy.roles
     found = []
-    if roles & {Role.COUNTY_ANALYST, Role.PARTNER, *MUNICIPAL_ROLES}:
+    # A partner contact sees only their organisation's providers: no menu item when it has none.
+    if roles & {Role.COUNTY_ANALYST, *MUNICIPAL_ROLES} or (Role.PARTNER in roles and reports_for_providers(tenancy)):
         found.append((_("Protected housing"), reverse("housing:provider_list")))
     if roles & {Role.COORDINATOR, Role.MANAGER}:
         found.append((_("Housing exchange"), reverse("housing:exchange_index")))

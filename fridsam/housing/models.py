@@ -11,17 +11,22 @@ database constraint (partial unique indexes on the live allocations), not only a
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from fridsam.core.fields import PersonalCharField, PersonalTextField
+from fridsam.core.fields import PersonalCharField, PersonalTextField, PlausibleDateField
 from fridsam.core.tenancy import ScopedManager
-from fridsam.core.validators import validate_phone_number
+from fridsam.core.validators import PlausibleDate, validate_past_date, validate_phone_number, validate_planned_date
 
 NOTE_MAX_LENGTH = 500
+# A provider's permit may be decades old (homes for care or residence were licensed long before
+# protected housing was), but it has been issued.
+IVO_PERMIT = PlausibleDate(earliest=datetime.date(1980, 1, 1))
 
 
 class OperatorType(models.TextChoices):
@@ -69,7 +74,7 @@ class Provider(models.Model):
     name = PersonalCharField(_("name"), max_length=150)
     operator_type = models.CharField(_("operator"), max_length=12, choices=OperatorType.choices)
     ivo_permit_number = PersonalCharField(_("IVO permit number"), max_length=40, blank=True)
-    ivo_permit_date = models.DateField(_("IVO permit date"), null=True, blank=True)
+    ivo_permit_date = PlausibleDateField(_("IVO permit date"), null=True, blank=True, bounds=IVO_PERMIT)
     located_in = models.ForeignKey(
         "organisations.Municipality",
         on_delete=models.PROTECT,
@@ -159,7 +164,7 @@ class QualityAssessment(models.Model):
     """A dated assessment of a provider by a named assessor. Never edited: a new one is made."""
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="assessments")
-    assessed_on = models.DateField(_("assessed on"))
+    assessed_on = PlausibleDateField(_("assessed on"), bounds=validate_past_date)
     assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     assessor_municipality = models.ForeignKey(
         "organisations.Municipality", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -188,6 +193,8 @@ class CriterionResult(models.Model):
     objects = ScopedManager(county="assessment__provider__county", partner="assessment__provider__partner_organisation")
 
     class Meta:
+        verbose_name = _("criterion result")
+        verbose_name_plural = _("criterion results")
         ordering = ["criterion__order", "criterion__key"]
         constraints = [
             models.UniqueConstraint(fields=["assessment", "criterion"], name="housing_one_result_per_criterion")
@@ -232,7 +239,7 @@ class PlacementFeedback(models.Model):
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="feedback")
     municipality = models.ForeignKey("organisations.Municipality", on_delete=models.PROTECT, related_name="+")
     given_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    placement_ended_on = models.DateField(_("placement ended"))
+    placement_ended_on = PlausibleDateField(_("placement ended"), bounds=validate_past_date)
     overall = models.PositiveSmallIntegerField(
         _("overall (1–5)"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
@@ -265,6 +272,8 @@ class Commitment(models.Model):
     objects = ScopedManager(county="municipality__county")
 
     class Meta:
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
         ordering = ["year", "municipality__name"]
         constraints = [models.UniqueConstraint(fields=["municipality", "year"], name="housing_one_commitment_a_year")]
 
@@ -291,7 +300,7 @@ class Apartment(models.Model):
     floor = models.SmallIntegerField(_("floor"), validators=[MinValueValidator(-1), MaxValueValidator(40)])
     has_lift = models.BooleanField(_("lift"), default=False)
     accessible = models.BooleanField(_("wheelchair accessible"), default=False)
-    available_from = models.DateField(_("available from"))
+    available_from = PlausibleDateField(_("available from"), bounds=validate_planned_date)
     address_encrypted = models.TextField(editable=False)
     status = models.CharField(
         _("status"), max_length=10, choices=ApartmentStatus.choices, default=ApartmentStatus.OFFERED
@@ -349,7 +358,7 @@ class Applicant(models.Model):
     months_in_protected_housing = models.PositiveSmallIntegerField(
         _("months already in protected housing"), default=0, validators=[MaxValueValidator(240)]
     )
-    registered_on = models.DateField(_("registered"))
+    registered_on = PlausibleDateField(_("registered"), bounds=validate_past_date)
     status = models.CharField(
         _("status"), max_length=10, choices=ApplicantStatus.choices, default=ApplicantStatus.WAITING
     )
@@ -399,6 +408,8 @@ class MatchRun(models.Model):
     objects = ScopedManager(county="county")
 
     class Meta:
+        verbose_name = _("matching run")
+        verbose_name_plural = _("matching runs")
         ordering = ["-run_at", "-id"]
 
     def __str__(self) -> str:
@@ -415,6 +426,8 @@ class Proposal(models.Model):
     objects = ScopedManager(county="run__county")
 
     class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
         ordering = ["-score", "id"]
 
     def __str__(self) -> str:
@@ -453,15 +466,17 @@ class Allocation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     receiving_accepted_at = models.DateTimeField(null=True, blank=True)
-    allocated_on = models.DateField(_("allocated"), null=True, blank=True)
-    moved_in_on = models.DateField(_("moved in"), null=True, blank=True)
-    withdrawn_on = models.DateField(_("withdrawn"), null=True, blank=True)
+    allocated_on = PlausibleDateField(_("allocated"), null=True, blank=True, bounds=validate_past_date)
+    moved_in_on = PlausibleDateField(_("moved in"), null=True, blank=True, bounds=validate_past_date)
+    withdrawn_on = PlausibleDateField(_("withdrawn"), null=True, blank=True, bounds=validate_past_date)
     withdrawal_reason = PersonalCharField(_("reason"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager(county="apartment__municipality__county")
 
     class Meta:
+        verbose_name = _("allocation")
+        verbose_name_plural = _("allocations")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(

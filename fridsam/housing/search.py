@@ -103,7 +103,11 @@ def reasons_left_out(c: Candidate, household: Household) -> list[str]:
             oldest = max(child.age for child in household.children)
             if c.children_max_age is not None and oldest > c.children_max_age:
                 reasons.append(
-                    _("Takes children up to %(max)s years; the oldest child is %(age)s.")
+                    ngettext(
+                        "Takes children up to %(max)s year; the oldest child is %(age)s.",
+                        "Takes children up to %(max)s years; the oldest child is %(age)s.",
+                        c.children_max_age,
+                    )
                     % {"max": c.children_max_age, "age": oldest}
                 )
             if (

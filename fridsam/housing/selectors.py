@@ -225,10 +225,19 @@ def start_summary(tenancy) -> dict | None:
         providers = list(
             with_status(provider_policy.visible(tenancy).filter(partner_organisation_id__in=partner_ids, active=True))
         )
-        summary["providers"] = [
-            (p, p.reported_at, p.reported_at is None or is_stale(p.reported_at, now)) for p in providers
-        ]
+        if providers:  # a partner whose organisation runs no protected housing has nothing to report
+            summary["providers"] = [
+                (p, p.reported_at, p.reported_at is None or is_stale(p.reported_at, now)) for p in providers
+            ]
     return summary or None
+
+
+def reports_for_providers(tenancy) -> bool:
+    """Does the user's partner organisation report free places for an active provider?"""
+    partner_ids = [m.partner_organisation_id for m in tenancy.memberships if m.role == Role.PARTNER]
+    return bool(partner_ids) and (
+        provider_policy.visible(tenancy).filter(partner_organisation_id__in=partner_ids, active=True).exists()
+    )
 
 
 # --- What a municipality sees of a matching run (ADR 0012, 2026-12-01) -------------------------
@@ -248,7 +257,9 @@ def proposal_reasons(explanation: dict) -> list[str]:
     elif extra == 1:
         reasons.append(_("One room more than needed: 110"))
     elif extra is not None:
-        reasons.append(_("%(n)s rooms more than needed: 0") % {"n": extra})
+        reasons.append(
+            ngettext("%(n)s room more than needed: 0", "%(n)s rooms more than needed: 0", extra) % {"n": extra}
+        )
     return reasons
 
 

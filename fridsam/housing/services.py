@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from fridsam.accounts.models import Membership
 from fridsam.core import crypto, references
@@ -216,9 +217,17 @@ def availability_report(*, provider: Provider, free_places: int, free_family_roo
     if free_places is None or free_places < 0:
         errors["free_places"] = [_("Enter the number of free places.")]
     elif free_places > provider.places:
-        errors["free_places"] = [_("The provider has %(n)s places.") % {"n": provider.places}]
+        errors["free_places"] = [
+            ngettext("The provider has %(n)s place.", "The provider has %(n)s places.", provider.places)
+            % {"n": provider.places}
+        ]
     if free_family_rooms and free_family_rooms > provider.family_rooms:
-        errors["free_family_rooms"] = [_("The provider has %(n)s family rooms.") % {"n": provider.family_rooms}]
+        errors["free_family_rooms"] = [
+            ngettext(
+                "The provider has %(n)s family room.", "The provider has %(n)s family rooms.", provider.family_rooms
+            )
+            % {"n": provider.family_rooms}
+        ]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

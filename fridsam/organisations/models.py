@@ -7,6 +7,7 @@ tenant scope. Units and partner organisations are tenant data and use scoped man
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fridsam.core.fields import PersonalCharField, PersonalTextField
 from fridsam.core.tenancy import ScopedManager
@@ -72,7 +73,7 @@ class MunicipalityPopulation(models.Model):
 
 class UnitType(models.TextChoices):
     INTAKE = "intake", _("Intake")
-    ADULTS = "adults", _("Adults")
+    ADULTS = "adults", pgettext_lazy("unit type", "Adults")
     CHILDREN_AND_YOUNG_PEOPLE = "children", _("Children and young people")
     ECONOMIC_AID = "economic_aid", _("Economic aid")
     SUBSTANCE_ABUSE = "substance_abuse", _("Substance abuse")

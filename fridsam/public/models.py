@@ -75,6 +75,8 @@ class PublishedPage(models.Model):
     published_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("published page")
+        verbose_name_plural = _("published pages")
         ordering = ["municipality", "-version"]
         constraints = [models.UniqueConstraint(fields=["municipality", "version"], name="public_page_unique_version")]
 

@@ -4,7 +4,9 @@ health-check results and observations; the four success factors; statistics; met
 sources). The analyst adds a foreword and conclusions; everything else is generated.
 
 Reports leave the municipality, so their figures are always suppressed, with the same hidden
-cells as every county view (the pattern is computed over the whole county).
+cells as every county view (the pattern is computed over the whole county). A year that is not
+over (:mod:`fridsam.statistics.years`) is marked as in every view: in the title, in a note at the
+top and beside its figures, in the charts and in the method; the before/after reading leaves it out.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from fridsam.healthcheck.selectors import Check, checks_for, county_picture
 from fridsam.organisations.models import Municipality, MunicipalityPopulation
 from fridsam.reports.models import ReportText
 from fridsam.statistics import charts, suppression
+from fridsam.statistics import years as year_rules
 from fridsam.statistics.charts import fmt
 from fridsam.statistics.models import Observation, ValueSource
 from fridsam.statistics.presentation import CountyTable, Section, county_table, indicator_sections, unit_label
@@ -70,7 +73,8 @@ class StatBlock:
     indicator: object
     unit: str
     chart: SafeString
-    rows: list[tuple[int, str, str, str]]  # year, county, with, without
+    rows: list[tuple[str, str, str, str]]  # year (as labelled: a year not over says so), county, with, without
+    partial_note: str = ""
 
 
 @dataclass
@@ -90,6 +94,15 @@ class Report:
     sources: list[str]
     table: CountyTable | None = None
     generated_at: datetime.datetime = field(default_factory=timezone.now)
+    partial: bool = False  # the report's year is not over
+
+    @property
+    def year_label(self) -> str:
+        return year_rules.label(self.year, partial=self.partial)
+
+    @property
+    def partial_note(self) -> str:
+        return year_rules.note(self.year, on=self.as_of) if self.partial else ""
 
 
 def _as_of(year: int) -> datetime.date:
@@ -108,7 +121,10 @@ def _setup_rows(checks: list[Check], populations: dict[int, int]) -> list[SetupR
             coordinator = " + ".join(f"{p.share_percent} %" for p in facts.posts)
             shared = [p for p in facts.posts if p.municipalities_served > 1]
             if shared:
-                coordinator += " " + _("(shared by %(n)s municipalities)") % {"n": shared[0].municipalities_served}
+                n = shared[0].municipalities_served
+                coordinator += " " + ngettext(
+                    "(shared by %(n)s municipality)", "(shared by %(n)s municipalities)", n
+                ) % {"n": n}
             since = ", ".join(str(p.post.start_date.year) for p in facts.posts)
             placement = ", ".join(p.post.get_placement_level_display() for p in facts.posts)
             combined = ", ".join(
@@ -167,6 +183,7 @@ def _stat_blocks(figures: Figures, year: int) -> list[StatBlock]:
             continue
         first = rows[0][0]
         points = [p for p in points if p[0] >= first]
+        partial = [y for y, *_shown in rows if figures.is_partial(y)]
         chart = charts.time_series(
             points,
             title=_("%(name)s, the county") % {"name": indicator.name},
@@ -179,8 +196,11 @@ def _stat_blocks(figures: Figures, year: int) -> list[StatBlock]:
                 break_years=break_years(indicator),
             ),
             height=220,
+            partial_years=figures.partial,
         )
-        blocks.append(StatBlock(indicator, unit_label(indicator, comparable=True), chart, rows))
+        labelled = [(year_rules.label(y, partial=figures.is_partial(y)), *shown) for y, *shown in rows]
+        note = " ".join(year_rules.note(y) for y in partial)
+        blocks.append(StatBlock(indicator, unit_label(indicator, comparable=True), chart, labelled, note))
     return blocks
 
 
@@ -211,6 +231,20 @@ def _method(figures: Figures, municipality_ids) -> tuple[list[str], list[str]]:
             "the passage it rests on (see the list of rules)."
         ),
     ]
+    partial = sorted(y for y in figures.partial if any(k[2] == y and k[1] in municipality_ids for k in figures.cells))
+    if partial:
+        method.append(
+            ngettext(
+                "%(years)s is not over: its figures are the cases registered so far, marked “so far, partial "
+                "year” and drawn as a hollow point on a dashed line. They are not scaled up to a whole year, and "
+                "the before/after reading leaves the year out until it has ended.",
+                "%(years)s are not over: their figures are the cases registered so far, marked “so far, partial "
+                "year” and drawn as hollow points on a dashed line. They are not scaled up to whole years, and "
+                "the before/after reading leaves those years out until they have ended.",
+                len(partial),
+            )
+            % {"years": ", ".join(str(y) for y in partial)}
+        )
     by_source = Counter(c.source for k, c in figures.cells.items() if k[1] in municipality_ids and c.source)
     labels = dict(ValueSource.choices)
     sources = [
@@ -249,17 +283,28 @@ def county_report(county, year: int) -> Report:
     table = county_table(figures, year)
     n = len(municipalities)
     summary = county_picture(checks)
+    partial = figures.is_partial(year)
     with_data = sum(
         1 for m in municipalities if any(figures.cell(i, m.pk, year).has_figure for i in figures.indicators)
     )
-    summary.append(
-        ngettext(
-            "%(c)s of %(n)s municipality reported figures for %(year)s.",
-            "%(c)s of %(n)s municipalities reported figures for %(year)s.",
-            n,
+    if partial:
+        summary.append(
+            ngettext(
+                "%(c)s of %(n)s municipality has figures for %(year)s so far.",
+                "%(c)s of %(n)s municipalities have figures for %(year)s so far.",
+                n,
+            )
+            % {"c": with_data, "n": n, "year": year}
         )
-        % {"c": with_data, "n": n, "year": year}
-    )
+    else:
+        summary.append(
+            ngettext(
+                "%(c)s of %(n)s municipality reported figures for %(year)s.",
+                "%(c)s of %(n)s municipalities reported figures for %(year)s.",
+                n,
+            )
+            % {"c": with_data, "n": n, "year": year}
+        )
     summary.append(table.caution)
 
     def block(area):
@@ -278,7 +323,8 @@ def county_report(county, year: int) -> Report:
 
     method, sources = _method(figures, set(ids))
     return Report(
-        title=_("Coordinators against violence in %(county)s %(year)s") % {"county": county.name, "year": year},
+        title=_("Coordinators against violence in %(county)s %(year)s")
+        % {"county": county.name, "year": year_rules.label(year, partial=partial)},
         year=year,
         as_of=as_of,
         county=county,
@@ -292,6 +338,7 @@ def county_report(county, year: int) -> Report:
         method=method,
         sources=sources,
         table=table,
+        partial=partial,
     )
 
 
@@ -309,6 +356,7 @@ def municipality_report(municipality: Municipality, year: int) -> Report:
     observations = list(Observation.objects.filter(municipality=municipality, observed_on__year=year))
     sections = indicator_sections(figures, municipality)
     facts = check.facts
+    partial = figures.is_partial(year)
     summary = []
     if facts.posts:
         summary.append(
@@ -325,7 +373,7 @@ def municipality_report(municipality: Municipality, year: int) -> Report:
         summary.append(_("%(name)s has neither a coordinator nor a violence team.") % {"name": municipality.name})
     totals = Counter(v.status for _r, v in check.results)
     summary.append(
-        _("Health check: %(good)s good, %(attention)s needing attention, %(risk)s risks, %(unknown)s unknown.")
+        _("Health check – good: %(good)s, needs attention: %(attention)s, risk: %(risk)s, unknown: %(unknown)s.")
         % {
             "good": totals[Status.GOOD],
             "attention": totals[Status.ATTENTION],
@@ -351,7 +399,8 @@ def municipality_report(municipality: Municipality, year: int) -> Report:
 
     method, sources = _method(figures, {municipality.pk})
     return Report(
-        title=_("Work against violence in %(name)s %(year)s") % {"name": municipality.name, "year": year},
+        title=_("Work against violence in %(name)s %(year)s")
+        % {"name": municipality.name, "year": year_rules.label(year, partial=partial)},
         year=year,
         as_of=as_of,
         county=municipality.county,
@@ -364,4 +413,5 @@ def municipality_report(municipality: Municipality, year: int) -> Report:
         statistics=[],
         method=method,
         sources=sources,
+        partial=partial,
     )

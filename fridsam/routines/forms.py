@@ -3,10 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from fridsam.accounts.models import User
 from fridsam.core import uploads
-from fridsam.core.fields import PersonalTextFormField
-from fridsam.core.forms import DateInput
+from fridsam.core.fields import PersonalTextFormField, PlausibleDateFormField
 from fridsam.core.goals import GoalResult
 from fridsam.core.roles import MUNICIPAL_ROLES, Role
+from fridsam.core.validators import validate_planned_date
 from fridsam.organisations.forms import TargetGroupsForm
 from fridsam.routines.models import BODY_MAX, ActivityStatus, DocumentKind
 from fridsam.routines.services import ATTACHMENT_MAX
@@ -101,7 +101,7 @@ class SubGoalForm(forms.Form):
 class ActivityForm(forms.Form):
     text = PersonalTextFormField(label=_("Activity"), max_length=300)
     owner = PersonChoiceField(label=_("Owner"), queryset=User.objects.none())
-    due_on = forms.DateField(label=_("Due"), widget=DateInput())
+    due_on = PlausibleDateFormField(label=_("Due"), bounds=validate_planned_date)
     status = forms.ChoiceField(label=_("Status"), choices=ActivityStatus.choices)
     indicator = forms.ModelChoiceField(label=_("Indicator it moves"), queryset=None, required=False)
 

@@ -18,9 +18,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from fridsam.core.fields import PersonalCharField, PersonalTextField
+from fridsam.core.fields import PersonalCharField, PersonalTextField, PlausibleDateField
 from fridsam.core.goals import GoalResult
 from fridsam.core.tenancy import ScopedManager
+from fridsam.core.validators import validate_past_date, validate_planned_date
 
 BODY_MAX = 100_000
 
@@ -52,8 +53,8 @@ class Document(models.Model):
     current_version = models.ForeignKey(
         "DocumentVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    review_due = models.DateField(_("review due"), null=True, blank=True)
-    last_reviewed_on = models.DateField(_("last reviewed"), null=True, blank=True)
+    review_due = PlausibleDateField(_("review due"), null=True, blank=True, bounds=validate_planned_date)
+    last_reviewed_on = PlausibleDateField(_("last reviewed"), null=True, blank=True, bounds=validate_past_date)
     archived_at = models.DateTimeField(null=True, blank=True)
     archived_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -103,6 +104,8 @@ class DocumentVersion(models.Model):
     objects = ScopedManager(municipality="document__municipality")
 
     class Meta:
+        verbose_name = _("document version")
+        verbose_name_plural = _("document versions")
         ordering = ["-number"]
         constraints = [
             models.UniqueConstraint(fields=["document", "number"], name="routines_version_number_unique"),
@@ -141,6 +144,8 @@ class Attachment(models.Model):
     objects = ScopedManager(municipality="version__document__municipality")
 
     class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -157,6 +162,8 @@ class Acknowledgement(models.Model):
     objects = ScopedManager(municipality="version__document__municipality")
 
     class Meta:
+        verbose_name = _("read confirmation")
+        verbose_name_plural = _("read confirmations")
         constraints = [models.UniqueConstraint(fields=["version", "user"], name="routines_read_once")]
 
     def __str__(self) -> str:
@@ -201,6 +208,8 @@ class PlanGoal(models.Model):
     objects = ScopedManager(municipality="plan__municipality")
 
     class Meta:
+        verbose_name = _("action plan goal")
+        verbose_name_plural = _("action plan goals")
         ordering = ["order", "id"]
 
     def __str__(self) -> str:
@@ -215,6 +224,8 @@ class SubGoal(models.Model):
     objects = ScopedManager(municipality="goal__plan__municipality")
 
     class Meta:
+        verbose_name = _("sub-goal")
+        verbose_name_plural = _("sub-goals")
         ordering = ["order", "id"]
 
     def __str__(self) -> str:
@@ -234,7 +245,7 @@ class Activity(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("owner")
     )
-    due_on = models.DateField(_("due"))
+    due_on = PlausibleDateField(_("due"), bounds=validate_planned_date)
     status = models.CharField(
         _("status"), max_length=10, choices=ActivityStatus.choices, default=ActivityStatus.PLANNED
     )
@@ -271,6 +282,8 @@ class GoalAssessment(models.Model):
     objects = ScopedManager(municipality="goal__plan__municipality")
 
     class Meta:
+        verbose_name = _("goal follow-up")
+        verbose_name_plural = _("goal follow-ups")
         ordering = ["-year"]
         constraints = [models.UniqueConstraint(fields=["goal", "year"], name="routines_one_assessment_a_year")]
 

@@ -2,7 +2,9 @@
 (presentation attributes only, so the strict CSP holds), readable without colour (the
 coordinator's start is a dashed line with a label, an absence a hatched band, a new definition a
 dash-dot line, values are written next to their points) and always followed by a data table in
-the page. Used by the pages and, unchanged, by the PDF reports.
+the page. A year that is not over (:mod:`fridsam.statistics.years`) is drawn hollow, joined by a
+dashed line, starred on the axis and named in a legend, so that the cases registered so far are
+not read as a fall. Used by the pages and, unchanged, by the PDF reports.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import datetime
 import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from django.utils.formats import get_format
@@ -18,6 +20,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from fridsam.statistics import years as year_rules
 
 INK = "#1e2b3c"
 LINE = "#1f5f9e"
@@ -77,10 +81,13 @@ def time_series(
     chart_id: str,
     width: int = 640,
     height: int = 260,
+    partial_years: Collection[int] = (),
 ) -> SafeString:
-    """A line chart of yearly values (None = hidden or missing: a gap), with dated markers."""
+    """A line chart of yearly values (None = hidden or missing: a gap), with dated markers.
+    ``partial_years``: years that are not over, drawn as a hollow point on a dashed line."""
     if not points:
         return mark_safe("")
+    partial = sorted(y for y, _v in points if y in partial_years)
     left, right, top, bottom = 48, 16, 34, 30
     first, last = points[0][0], points[-1][0]
     span = max(1, last - first + 1)
@@ -97,6 +104,13 @@ def time_series(
     def y_of(value: float) -> float:
         return top + plot_h * (1 - value / y_max)
 
+    description = _("%(unit)s per year, %(first)s–%(last)s. The figures are in the table below the chart.") % {
+        "unit": unit_label,
+        "first": first,
+        "last": last,
+    }
+    for year in partial:
+        description += " " + year_rules.legend(year)
     parts: list[str] = [
         _svg(
             '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="{}" height="{}" role="img" '
@@ -110,12 +124,7 @@ def time_series(
             FONT,
         ),
         _svg('<title id="{}-t">{}</title>', chart_id, title),
-        _svg(
-            '<desc id="{}-d">{}</desc>',
-            chart_id,
-            _("%(unit)s per year, %(first)s–%(last)s. The figures are in the table below the chart.")
-            % {"unit": unit_label, "first": first, "last": last},
-        ),
+        _svg('<desc id="{}-d">{}</desc>', chart_id, description),
         _svg(
             '<defs><pattern id="{}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
             'patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" stroke="{}" stroke-width="2" '
@@ -151,10 +160,11 @@ def time_series(
                 x_of_year(year + 0.5),
                 height - 10,
                 MUTED,
-                year,
+                f"{year}*" if year in partial else year,
             )
         )
     parts.append(_svg('<text x="{}" y="14" fill="{}">{}</text>', left, MUTED, unit_label))
+    parts.extend(_partial_legend(partial, x=width - right, y=14))
     # Markers under the line.
     label_row = 0
     for marker in markers:
@@ -199,23 +209,38 @@ def time_series(
             )
         )
         label_row += 1
-    # The line, broken where a year is missing or hidden, and the values.
+    # The line, broken where a year is missing or hidden, dashed to and from a year not over, and
+    # the values.
     segment: list[str] = []
     segments: list[list[str]] = []
+    previous: tuple[int, float] | None = None
     for year, value in points:
-        if value is None:
-            if segment:
+        if value is None or year in partial:
+            if len(segment) > 1:
                 segments.append(segment)
             segment = []
+        if value is None:
+            previous = None
             continue
-        segment.append(f"{x_of_year(year + 0.5):.1f},{y_of(value):.1f}")
-    if segment:
+        if previous is not None and (year in partial or previous[0] in partial):
+            parts.append(
+                _svg(
+                    '<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="{}" stroke-width="2" '
+                    'stroke-dasharray="5 4"/>',
+                    x_of_year(previous[0] + 0.5),
+                    y_of(previous[1]),
+                    x_of_year(year + 0.5),
+                    y_of(value),
+                    LINE,
+                )
+            )
+        if year not in partial:
+            segment.append(f"{x_of_year(year + 0.5):.1f},{y_of(value):.1f}")
+        previous = (year, value)
+    if len(segment) > 1:
         segments.append(segment)
     for seg in segments:
-        if len(seg) > 1:
-            parts.append(
-                _svg('<polyline points="{}" fill="none" stroke="{}" stroke-width="2.5"/>', " ".join(seg), LINE)
-            )
+        parts.append(_svg('<polyline points="{}" fill="none" stroke="{}" stroke-width="2.5"/>', " ".join(seg), LINE))
     for year, value in points:
         x = x_of_year(year + 0.5)
         if value is None:
@@ -224,21 +249,39 @@ def time_series(
             )
             continue
         y = y_of(value)
-        parts.append(
-            _svg(
-                '<circle cx="{:.1f}" cy="{:.1f}" r="3.5" fill="{}" stroke="#fff" stroke-width="1"/>'
-                '<text x="{:.1f}" y="{:.1f}" text-anchor="middle" fill="{}">{}</text>',
-                x,
-                y,
-                LINE,
-                x,
-                y - 8,
-                INK,
-                fmt(value),
+        if year in partial:
+            point = _svg('<circle cx="{:.1f}" cy="{:.1f}" r="4" fill="#fff" stroke="{}" stroke-width="2"/>', x, y, LINE)
+        else:
+            point = _svg(
+                '<circle cx="{:.1f}" cy="{:.1f}" r="3.5" fill="{}" stroke="#fff" stroke-width="1"/>', x, y, LINE
             )
+        parts.append(point)
+        parts.append(
+            _svg('<text x="{:.1f}" y="{:.1f}" text-anchor="middle" fill="{}">{}</text>', x, y - 8, INK, fmt(value))
         )
     parts.append(mark_safe("</svg>"))
     return format_html_join("", "{}", ((p,) for p in parts))
+
+
+def _partial_legend(partial_years: Sequence[int], *, x: int, y: int) -> list[SafeString]:
+    """A hollow point and "2026: hittills i år (delår)", right-aligned at (x, y), one line per year."""
+    parts = []
+    for row, year in enumerate(partial_years):
+        line_y = y + 13 * row
+        parts.append(
+            _svg(
+                '<circle cx="{}" cy="{}" r="4" fill="#fff" stroke="{}" stroke-width="2"/>'
+                '<text x="{}" y="{}" text-anchor="end" fill="{}" class="fs-chart__partial">{}</text>',
+                x - 4,
+                line_y - 4,
+                LINE,
+                x - 12,
+                line_y,
+                INK,
+                year_rules.legend(year),
+            )
+        )
+    return parts
 
 
 def ranking_bars(
@@ -249,8 +292,10 @@ def ranking_bars(
     average: float | None,
     chart_id: str,
     width: int = 640,
+    partial_year: int | None = None,
 ) -> SafeString:
-    """Horizontal bars, one per municipality in the given order, with the county average as a line."""
+    """Horizontal bars, one per municipality in the given order, with the county average as a line.
+    ``partial_year``: the year shown is not over; the bars are hollow and a legend says so."""
     row_h, left, right, top = 18, 130, 60, 34
     height = top + row_h * len(rows) + 16
     values = [v for _n, v in rows if v is not None]
@@ -273,7 +318,10 @@ def ranking_bars(
         ),
         _svg('<title id="{}-t">{}</title>', chart_id, title),
         _svg('<text x="{}" y="14" fill="{}">{}</text>', left, MUTED, unit_label),
+        *_partial_legend([partial_year] if partial_year is not None else [], x=width - 4, y=14),
     ]
+    # A year not over: hollow bars (an outline), like the hollow point of the time series.
+    fill, stroke = ("#fff", LINE) if partial_year is not None else (LINE, "none")
     for i, (name, value) in enumerate(rows):
         y = top + i * row_h
         parts.append(
@@ -284,13 +332,14 @@ def ranking_bars(
             continue
         parts.append(
             _svg(
-                '<rect x="{}" y="{:.1f}" width="{:.1f}" height="{}" fill="{}"/>'
+                '<rect x="{}" y="{:.1f}" width="{:.1f}" height="{}" fill="{}" stroke="{}" stroke-width="1.5"/>'
                 '<text x="{:.1f}" y="{:.1f}" fill="{}">{}</text>',
                 left,
                 y + 2,
                 max(1.0, x_of(value) - left),
                 row_h - 5,
-                LINE,
+                fill,
+                stroke,
                 x_of(value) + 4,
                 y + 12,
                 INK,

@@ -13,17 +13,19 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from fridsam.core.fields import PlausibleDateField
 from fridsam.core.quality import Area
 from fridsam.core.tenancy import ScopedManager
-from fridsam.core.validators import validate_no_personal_identity_number
+from fridsam.core.validators import validate_no_personal_identity_number, validate_past_date
 
 FIRST_YEAR = 2000
 LAST_YEAR = 2100
 
 
 class Unit(models.TextChoices):
-    COUNT = "count", _("Number")
+    COUNT = "count", pgettext_lazy("quantity", "Number")
     PER_10K_INHABITANTS = "per_10k_inhabitants", _("Per 10 000 inhabitants")
     PER_10K_ADULTS = "per_10k_adults", _("Per 10 000 adults")
     PERCENT = "percent", _("Share in per cent")
@@ -163,7 +165,7 @@ class Observation(models.Model):
     )
     area = models.CharField(_("quality area"), max_length=30, choices=Area.choices)
     source_type = models.CharField(_("said or written by"), max_length=20, choices=SourceType.choices)
-    observed_on = models.DateField(_("date"))
+    observed_on = PlausibleDateField(_("date"), bounds=validate_past_date)
     text = models.TextField(
         _("observation"), validators=[MaxLengthValidator(1500), validate_no_personal_identity_number]
     )

@@ -1,6 +1,8 @@
 """From figures to what pages, exports and reports show: sections per indicator with chart, table
 and reading; the county table; the ranking. Everything takes its numbers from
-:class:`fridsam.statistics.selectors.Figures`, so suppression holds on every output path."""
+:class:`fridsam.statistics.selectors.Figures`, so suppression holds on every output path, and its
+years that are not over from ``Figures.partial`` (:mod:`fridsam.statistics.years`), so every
+output marks the same year as partial: its label, a note, and the chart's hollow point."""
 
 from __future__ import annotations
 
@@ -9,9 +11,10 @@ from dataclasses import dataclass
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from fridsam.statistics import charts
+from fridsam.statistics import years as year_rules
 from fridsam.statistics.charts import fmt
 from fridsam.statistics.models import Indicator, Unit
 from fridsam.statistics.selectors import (
@@ -33,20 +36,24 @@ SMALL_GROUP = 5
 def unit_label(indicator: Indicator, *, comparable: bool = False) -> str:
     unit = comparable_unit(indicator) if comparable else indicator.unit
     return {
-        Unit.COUNT: _("Number"),
+        Unit.COUNT: pgettext("quantity", "Number"),
         Unit.PER_10K_INHABITANTS: _("Per 10 000 inhabitants"),
         Unit.PER_10K_ADULTS: _("Per 10 000 adults"),
         Unit.PERCENT: _("Per cent"),
     }[unit]
 
 
-def _detail(indicator: Indicator, cell) -> str:
-    """The count behind a rate or share, when the viewer may see it."""
+def _detail(indicator: Indicator, cell, *, partial: bool = False) -> str:
+    """The count behind a rate or share, when the viewer may see it ("so far" in a year not over)."""
     if cell.hidden or not cell.has_figure:
         return ""
     if indicator.unit == Unit.PERCENT and cell.count is not None:
+        if partial:
+            return _("%(n)s of %(d)s so far") % {"n": fmt(cell.count), "d": fmt(cell.denominator)}
         return _("%(n)s of %(d)s") % {"n": fmt(cell.count), "d": fmt(cell.denominator)}
     if indicator.is_rate and cell.count is not None:
+        if partial:
+            return ngettext("%(n)s case so far", "%(n)s cases so far", cell.count) % {"n": fmt(cell.count)}
         return ngettext("%(n)s case", "%(n)s cases", cell.count) % {"n": fmt(cell.count)}
     return ""
 
@@ -58,6 +65,11 @@ class SeriesRow:
     detail: str
     hidden: bool
     definition_note: str = ""
+    partial: bool = False  # the year is not over
+
+    @property
+    def label(self) -> str:
+        return year_rules.label(self.year, partial=self.partial)
 
 
 @dataclass
@@ -68,6 +80,7 @@ class Section:
     reading: Reading
     unit: str
     has_data: bool
+    partial_note: str = ""  # said when a year shown is not over
 
 
 def indicator_sections(figures: Figures, municipality, *, markers: bool = True) -> list[Section]:
@@ -82,9 +95,10 @@ def indicator_sections(figures: Figures, municipality, *, markers: bool = True) 
             SeriesRow(
                 year,
                 fmt(measure(indicator, cell)) if cell.has_figure else "–",
-                _detail(indicator, cell),
+                _detail(indicator, cell, partial=figures.is_partial(year)),
                 cell.hidden,
                 notes.get(year, ""),
+                figures.is_partial(year),
             )
             for year, cell in series.items()
         ]
@@ -99,6 +113,7 @@ def indicator_sections(figures: Figures, municipality, *, markers: bool = True) 
                 if markers
                 else (),
                 chart_id=f"c-{municipality.code}-{indicator.key}",
+                partial_years=figures.partial,
             )
             rows = [r for r in rows if first <= r.year <= last]
         else:
@@ -112,13 +127,23 @@ def indicator_sections(figures: Figures, municipality, *, markers: bool = True) 
                 figures.reading(indicator, municipality),
                 unit_label(indicator),
                 bool(years_with),
+                " ".join(year_rules.note(r.year) for r in rows if r.partial),
             )
         )
     return sections
 
 
 def municipality_rows(figures: Figures, municipality):
-    header = [_("Indicator"), _("Unit"), _("Year"), _("Value"), _("Number"), _("Out of"), _("Definition")]
+    header = [
+        _("Indicator"),
+        _("Unit"),
+        _("Year"),
+        _("Value"),
+        pgettext("quantity", "Number"),
+        _("Out of"),
+        _("Definition"),
+        _("Period"),
+    ]
     rows = []
     for indicator in figures.indicators:
         for year, cell in figures.series(indicator, municipality).items():
@@ -135,6 +160,7 @@ def municipality_rows(figures: Figures, municipality):
                     "" if cell.hidden or cell.count is None else cell.count,
                     "" if cell.hidden or cell.denominator is None else cell.denominator,
                     definition.text if definition else "",
+                    _("so far this year (partial year)") if figures.is_partial(year) else _("the whole year"),
                 ]
             )
     return header, rows
@@ -165,6 +191,15 @@ class CountyTable:
     groups: list[CountyRow]
     caution: str
     breaks: list[str]
+    partial: bool = False  # the year is not over
+
+    @property
+    def year_label(self) -> str:
+        return year_rules.label(self.year, partial=self.partial)
+
+    @property
+    def partial_note(self) -> str:
+        return year_rules.note(self.year) if self.partial else ""
 
     @property
     def columns(self) -> list[tuple[Indicator, str]]:
@@ -237,6 +272,7 @@ def county_table(figures: Figures, year: int) -> CountyTable:
         groups,
         caution,
         breaks,
+        figures.is_partial(year),
     )
 
 
@@ -249,6 +285,15 @@ class Ranking:
     chart: SafeString
     header: list[str]
     export_rows: list[list]
+    partial: bool = False  # the year is not over
+
+    @property
+    def year_label(self) -> str:
+        return year_rules.label(self.year, partial=self.partial)
+
+    @property
+    def partial_note(self) -> str:
+        return year_rules.note(self.year) if self.partial else ""
 
 
 def ranking(figures: Figures, indicator: Indicator, year: int) -> Ranking:
@@ -265,12 +310,14 @@ def ranking(figures: Figures, indicator: Indicator, year: int) -> Ranking:
         rows.append((place, m.name, fmt(value), figures.with_coordinator.get((m.pk, year), False)))
     for m, _value, cell in rest:
         rows.append((None, m.name, ".." if cell.hidden else "–", figures.with_coordinator.get((m.pk, year), False)))
+    partial = figures.is_partial(year)
     chart = charts.ranking_bars(
         [(m.name, value) for m, value, _c in [*shown, *rest]],
-        title=f"{indicator.name} {year}",
+        title=f"{indicator.name} {year_rules.label(year, partial=partial)}",
         unit_label=unit_label(indicator, comparable=True),
         average=average,
         chart_id=f"rank-{indicator.key}",
+        partial_year=year if partial else None,
     )
     header = [
         _("Place"),
@@ -279,4 +326,4 @@ def ranking(figures: Figures, indicator: Indicator, year: int) -> Ranking:
         _("Coordinator"),
     ]
     export_rows = [[p or "", n, v, _("yes") if c else _("no")] for p, n, v, c in rows]
-    return Ranking(indicator, year, rows, average, chart, header, export_rows)
+    return Ranking(indicator, year, rows, average, chart, header, export_rows, partial)

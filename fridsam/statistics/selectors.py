@@ -25,6 +25,7 @@ from fridsam.organisations.models import MunicipalityPopulation
 from fridsam.statistics import suppression
 from fridsam.statistics.models import Indicator, IndicatorDefinition, IndicatorValue, Observation, Unit
 from fridsam.statistics.trend import Reading, before_after
+from fridsam.statistics.years import partial_years
 
 COUNTY, WITH, WITHOUT = "county", "with", "without"
 GROUPS = (COUNTY, WITH, WITHOUT)
@@ -169,6 +170,15 @@ class Figures:
     cells: dict[tuple[str, object, int], Cell] = field(default_factory=dict)
     periods: dict[int, list[CoordinatorPeriod]] = field(default_factory=dict)
     with_coordinator: dict[tuple[int, int], bool] = field(default_factory=dict)
+    # The years that are not over (fridsam.statistics.years), decided once for every output.
+    partial: frozenset[int] | None = None
+
+    def __post_init__(self):
+        if self.partial is None:
+            self.partial = partial_years(self.years)
+
+    def is_partial(self, year: int) -> bool:
+        return year in self.partial
 
     def cell(self, indicator: Indicator | str, municipality_or_group, year: int) -> Cell:
         key = getattr(indicator, "key", indicator)
@@ -179,10 +189,11 @@ class Figures:
         return {year: self.cell(indicator, municipality, year) for year in self.years}
 
     def reading(self, indicator: Indicator, municipality) -> Reading:
-        """The before/after reading on what the viewer may see, in the unit the chart shows."""
+        """The before/after reading on what the viewer may see, in the unit the chart shows; a year
+        that is not over is left out of it."""
         start, end = reading_start(self.periods.get(municipality.pk, []))
         values = {year: measure(indicator, cell) for year, cell in self.series(indicator, municipality).items()}
-        return before_after(values, start, end_year=end, break_years=break_years(indicator))
+        return before_after(values, start, end_year=end, break_years=break_years(indicator), partial_years=self.partial)
 
 
 def load_figures(municipalities, years: Iterable[int], *, exact_ids: Iterable[int] = (), limit=None) -> Figures:

@@ -14,7 +14,11 @@ years after the start with the *trend* of the years before, not with their level
   mean; otherwise they *continue* it;
 * with only two years before, the line is a guess: the years after break the trend only when
   they lie outside the tolerance of both the line and the level of those two years;
-* a change of definition between the first and the last year compared is always mentioned.
+* a change of definition between the first and the last year compared is always mentioned;
+* a year that is not over (:func:`fridsam.statistics.years.is_partial`) is left out, before and
+  after, and the text says so: its figures are the cases registered so far, and set against whole
+  years they would read as a fall. When the only year from the start is such a year, the reading
+  waits for a complete one (``WAITS``) instead of judging a part of a year.
 
 Only figures that may be shown are used: a suppressed year is a missing year here.
 """
@@ -27,8 +31,10 @@ from dataclasses import dataclass, field
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 TOO_FEW = "too_few"
+WAITS = "waits"
 NO_COORDINATOR = "no_coordinator"
 CONTINUES = "continues"
 UNCHANGED = "unchanged"
@@ -52,6 +58,7 @@ class Reading:
     tolerance: float | None = None
     difference: float | None = None
     crosses_break: bool = False
+    partial: tuple[int, ...] = ()  # years left out because they are not over
 
 
 def _fmt(value: float) -> str:
@@ -78,31 +85,66 @@ def before_after(
     *,
     break_years: Iterable[int] = (),
     end_year: int | None = None,
+    partial_years: Iterable[int] = (),
 ) -> Reading:
     """Read *series* (year → value; None = missing or suppressed) around a coordinator's start.
 
     ``end_year``: the year the coordinator left, if they did; later years are not "after".
     ``break_years``: years from which the indicator's definition changed.
+    ``partial_years``: years that are not over (:func:`fridsam.statistics.years.partial_years`);
+    they are left out and named.
     """
+    partial = frozenset(partial_years)
     points = sorted((year, float(v)) for year, v in series.items() if v is not None)
     if start_year is None:
         return Reading(
             NO_COORDINATOR,
             _("The municipality had no coordinator in these years, so there is no before and after to compare."),
         )
+    left_out = tuple(y for y, _v in points if y in partial and (end_year is None or y <= end_year))
+    points = [(y, v) for y, v in points if y not in partial]
     before = [(y, v) for y, v in points if y < start_year]
     after = [(y, v) for y, v in points if y >= start_year and (end_year is None or y <= end_year)][:MAX_AFTER]
     years_before, years_after = tuple(y for y, _v in before), tuple(y for y, _v in after)
-    if len(before) < MIN_BEFORE or len(after) < MIN_AFTER:
+    named = ", ".join(str(y) for y in left_out)
+    left_out_text = (
+        ngettext(
+            "%(years)s is not over and is left out of the reading; it is read once the year has ended.",
+            "%(years)s are not over and are left out of the reading; they are read once they have ended.",
+            len(left_out),
+        )
+        % {"years": named}
+        if left_out
+        else ""
+    )
+    if len(before) >= MIN_BEFORE and len(after) < MIN_AFTER and any(y >= start_year for y in left_out):
         return Reading(
-            TOO_FEW,
-            _(
-                "Too few years to tell: the reading needs at least %(before)s years with figures before the "
-                "coordinator started in %(start)s and one from then on; there are %(nb)s before and %(na)s after."
+            WAITS,
+            ngettext(
+                "The reading waits for a complete year: the coordinator started in %(start)s, and no year from "
+                "then on with figures has ended yet (%(years)s is not over). Figures for part of a year are not "
+                "compared with whole years.",
+                "The reading waits for a complete year: the coordinator started in %(start)s, and no year from "
+                "then on with figures has ended yet (%(years)s are not over). Figures for part of a year are not "
+                "compared with whole years.",
+                len(left_out),
             )
-            % {"before": MIN_BEFORE, "start": start_year, "nb": len(before), "na": len(after)},
+            % {"start": start_year, "years": named},
             years_before,
             years_after,
+            partial=left_out,
+        )
+    if len(before) < MIN_BEFORE or len(after) < MIN_AFTER:
+        text = _(
+            "Too few years to tell: the reading needs at least %(before)s years with figures before the "
+            "coordinator started in %(start)s and one from then on; there are %(nb)s before and %(na)s after."
+        ) % {"before": MIN_BEFORE, "start": start_year, "nb": len(before), "na": len(after)}
+        return Reading(
+            TOO_FEW,
+            f"{text} {left_out_text}".strip(),
+            years_before,
+            years_after,
+            partial=left_out,
         )
     slope, intercept, spread = _fit(before)
     expected = {y: max(0.0, intercept + slope * y) for y, _v in after}
@@ -170,6 +212,17 @@ def before_after(
             "Note: the definition of the indicator changed within these years, so part of the change may "
             "come from the new definition."
         )
+    if left_out_text:
+        text += " " + left_out_text
     return Reading(
-        verdict, text, years_before, years_after, expected, slope, tolerance, difference, crosses_break=crosses
+        verdict,
+        text,
+        years_before,
+        years_after,
+        expected,
+        slope,
+        tolerance,
+        difference,
+        crosses_break=crosses,
+        partial=left_out,
     )

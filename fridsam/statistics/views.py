@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from fridsam.core.audit import log_access
 from fridsam.core.models import AccessAction
@@ -11,6 +12,7 @@ from fridsam.core.policies import ADD, CHANGE, VIEW
 from fridsam.organisations.models import Municipality
 from fridsam.organisations.policies import municipality_policy
 from fridsam.statistics import exports, selectors, services
+from fridsam.statistics import years as year_rules
 from fridsam.statistics.forms import ImportForm, ObservationForm, YearForm
 from fridsam.statistics.models import Unit
 from fridsam.statistics.policies import VIEW_COUNTY, county_or_404, statistics_policy
@@ -118,7 +120,12 @@ def enter_year(request, municipality_code, year):
         else:
             messages.success(
                 request,
-                _("The figures for %(year)s are saved (%(n)s changed).") % {"year": year, "n": changed}
+                ngettext(
+                    "The figures for %(year)s are saved (%(n)s changed).",
+                    "The figures for %(year)s are saved (%(n)s changed).",
+                    changed,
+                )
+                % {"year": year, "n": changed}
                 if changed
                 else _("Nothing was changed."),
             )
@@ -167,7 +174,7 @@ def import_file(request):
         else:
             messages.success(
                 request,
-                _("Imported: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.")
+                _("Imported – new: %(created)s, changed: %(updated)s, unchanged: %(unchanged)s.")
                 % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
             )
     return render(
@@ -219,7 +226,8 @@ def _wants_export(request) -> bool:
 
 def _county_figures(request, county):
     """The county's figures for the one year shown (suppression runs per year), and the years
-    to choose from."""
+    to choose from. Without a year asked for, the latest complete year with figures: a year not
+    over is there to choose, marked, but not what the comparison opens on."""
     municipalities = list(Municipality.objects.filter(county=county))
     ids = [m.pk for m in municipalities]
     present = selectors.years_with_data(ids)
@@ -229,8 +237,17 @@ def _county_figures(request, county):
     except ValueError:
         year = None
     if year not in years:
-        year = present[-1] if present else years[-1]
+        year = year_rules.latest_complete(present) or (present[-1] if present else years[-1])
     return selectors.load_figures(municipalities, [year], exact_ids=frozenset()), year, years
+
+
+def _year_choices(years) -> list[tuple[int, str]]:
+    """(year, label) for the year menus: a year not over is written as such."""
+    return [(y, year_rules.label(y, partial=year_rules.is_partial(y))) for y in years]
+
+
+def _export_name(name: str, year: int) -> str:
+    return f"{name}-{year}-hittills" if year_rules.is_partial(year) else f"{name}-{year}"
 
 
 def county(request, county_code):
@@ -240,7 +257,7 @@ def county(request, county_code):
     if _wants_export(request):
         return _export(
             request,
-            f"lansjamforelse-{county.code}-{year}",
+            _export_name(f"lansjamforelse-{county.code}", year),
             table.header,
             table.export_rows,
             county=county,
@@ -249,7 +266,14 @@ def county(request, county_code):
     return render(
         request,
         "statistics/county.html",
-        {"county": county, "figures": figures, "year": year, "years": years, "table": table},
+        {
+            "county": county,
+            "figures": figures,
+            "year": year,
+            "years": years,
+            "year_choices": _year_choices(years),
+            "table": table,
+        },
     )
 
 
@@ -262,7 +286,7 @@ def county_ranking(request, county_code):
     if _wants_export(request):
         return _export(
             request,
-            f"rangordning-{indicator.key}-{year}",
+            _export_name(f"rangordning-{indicator.key}", year),
             result.header,
             result.export_rows,
             county=county,
@@ -276,6 +300,7 @@ def county_ranking(request, county_code):
             "figures": figures,
             "year": year,
             "years": years,
+            "year_choices": _year_choices(years),
             "indicator": indicator,
             "ranking": result,
             "unit": unit_label(indicator, comparable=True),

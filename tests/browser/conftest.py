@@ -1,7 +1,9 @@
 """Browser tests: Debian's Chromium driven by Playwright against a real server.
 
 The server is started once per session, as `make run` would start it: a fresh SQLite database
-file, all migrations, the demo county, served by gunicorn on a free port of 127.0.0.1.
+file, all migrations, the demo county, served by gunicorn on a free port of 127.0.0.1. The README's
+tour (test_readme_tour.py) starts one of its own with ``demo_server``: it follows the demo as a
+first-time visitor finds it, untouched by the other tests.
 
 When Chromium or axe-core is missing the tests are skipped with a message; with
 FRIDSAM_REQUIRE_BROWSER=1 (set by CI) they fail instead, so CI never skips them silently.
@@ -9,6 +11,8 @@ FRIDSAM_REQUIRE_BROWSER=1 (set by CI) they fail instead, so CI never skips them 
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import os
 import socket
 import subprocess
@@ -60,6 +64,15 @@ def live_url(tmp_path_factory):
         _unavailable(f"{CHROMIUM} not found")
     if not AXE.exists():
         _unavailable(f"{AXE} not found")
+    with demo_server(tmp_path_factory) as (url, env):
+        _server_env.update(env)
+        yield url
+
+
+@contextlib.contextmanager
+def demo_server(tmp_path_factory):
+    """A server of its own, as `make run` starts one: a fresh database, all migrations, the demo
+    county, gunicorn on a free port of 127.0.0.1. Yields its URL and environment."""
     database_url, drop_database = _server_database(tmp_path_factory)
     port = _free_port()
     env = {
@@ -96,25 +109,25 @@ def live_url(tmp_path_factory):
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    _server_env.update(env)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(url + "/halsa/", timeout=2)
-            break
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                raise RuntimeError("the test server did not start; see " + log.name) from None
-            time.sleep(0.3)
-    yield url
-    server.terminate()
     try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-    log.close()
-    drop_database()
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(url + "/halsa/", timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("the test server did not start; see " + log.name) from None
+                time.sleep(0.3)
+        yield url, env
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+        drop_database()
 
 
 _server_env: dict[str, str] = {}
@@ -139,6 +152,9 @@ def server_shell(live_url):
     return run
 
 
+_databases = itertools.count(1)
+
+
 def _server_database(tmp_path_factory):
     """A database of its own for the server: a SQLite file, or, when the suite runs on
     PostgreSQL, a fresh PostgreSQL database next to the test database."""
@@ -148,7 +164,7 @@ def _server_database(tmp_path_factory):
     import psycopg
 
     parsed = urlparse(url)
-    name = f"fridsam_browser_{os.getpid()}"
+    name = f"fridsam_browser_{os.getpid()}_{next(_databases)}"
     admin_url = parsed._replace(path="/postgres").geturl()
 
     def run(sql):
@@ -160,8 +176,11 @@ def _server_database(tmp_path_factory):
     return parsed._replace(path=f"/{name}").geturl(), lambda: run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(live_url):
+    """Chromium, for one test file: Playwright's synchronous API runs an event loop while it is
+    open, and Django refuses database access from a thread with a running loop, so the loop must
+    end before the worker goes on to a file of ordinary tests."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

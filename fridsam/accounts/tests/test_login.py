@@ -204,6 +204,28 @@ def test_a_used_totp_code_is_never_accepted_again(world, client):
         assert client.post(MFA, {"code": _code_at(user, start + 33)}).status_code == 302  # a new code works
 
 
+def test_a_used_code_is_refused_with_a_message_that_says_it_was_used(world, client):
+    """Logging in again within the 30 seconds the app shows the same code: the code is right but
+    used up, and the message says so and to wait for the next code, not that it is wrong."""
+    user = world.own.users[Role.SOCIAL_WORKER]
+    start = time.time() // 30 * 30
+    code = _code_at(user, start)
+    with mock.patch("time.time", return_value=start + 1):
+        password_step(client, user.username)
+        assert client.post(MFA, {"code": code}).status_code == 302
+        client.post(reverse("account_logout"))
+        password_step(client, user.username)
+        replay = client.post(MFA, {"code": code})
+        wrong = client.post(MFA, {"code": "000000" if code != "000000" else "111111"})
+    assert replay.status_code == 200
+    assert replay.context["form"].errors["code"] == [
+        "Koden har redan använts. Vänta tills appen visar nästa kod och ange den."
+    ]
+    assert "Koden har redan använts" not in wrong.content.decode()
+    assert wrong.context["form"].errors["code"]  # a wrong code is still just wrong
+    assert client.get(START)["Location"].startswith(LOGIN)
+
+
 def test_a_code_of_an_earlier_step_is_refused_after_a_later_one(world, client):
     user = world.own.users[Role.MANAGER]
     start = time.time()

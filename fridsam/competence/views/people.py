@@ -30,6 +30,11 @@ from fridsam.routines.selectors import for_memberships
 def mine(request):
     """The person's own page: introduction checklist, required training with deadlines, courses
     done, routines to read and events for them."""
+    return _mine_page(request)
+
+
+def _mine_page(request, form=None, membership=None):
+    """The own page; *form* is the course form as typed (with its errors) for *membership*."""
     tenancy = request.tenancy
     competence_policy.check(tenancy, VIEW)
     today = timezone.localdate()
@@ -39,13 +44,15 @@ def mine(request):
     for m in memberships:
         person = selectors.people([m], plans.get(m.municipality_id), today)[0]
         statuses.append((m, person, selectors.checklist_of(m)))
-    municipality = memberships[0].municipality if memberships else None
-    form = RecordForm(courses=selectors.active_courses(municipality)) if municipality else None
+    membership = membership or (memberships[0] if memberships else None)
+    if form is None and membership is not None:
+        form = RecordForm(courses=selectors.active_courses(membership.municipality))
     return render(
         request,
         "competence/mine.html",
         {
             "statuses": statuses,
+            "record_membership": membership,
             "records": selectors.records_of(request.user),
             "form": form,
             "documents": for_memberships(memberships, today),
@@ -77,9 +84,10 @@ def record_add(request, membership_pk):
         else:
             messages.success(request, _("The course was recorded."))
             return redirect(_person_url(request, membership))
-    for error in [*form.non_field_errors(), *[e for f in form for e in f.errors]]:
-        messages.error(request, error)
-    return redirect(_person_url(request, membership))
+    # The page again, with the course and the date as typed and each error at its field.
+    if membership.user_id == request.user.pk:
+        return _mine_page(request, form, membership)
+    return _person_page(request, membership, form)
 
 
 def _person_url(request, membership):
@@ -114,6 +122,10 @@ def person(request, pk):
     membership = competence_policy.staff_member_or_404(request.tenancy, pk)
     if membership.user_id == request.user.pk:
         return redirect("competence:mine")
+    return _person_page(request, membership)
+
+
+def _person_page(request, membership, form=None):
     today = timezone.localdate()
     plan = selectors.current_plan(membership.municipality, today)
     return render(
@@ -124,7 +136,7 @@ def person(request, pk):
             "person": selectors.people([membership], plan, today)[0],
             "checklist": selectors.checklist_of(membership),
             "records": selectors.records_of(membership.user),
-            "form": RecordForm(courses=selectors.active_courses(membership.municipality)),
+            "form": form or RecordForm(courses=selectors.active_courses(membership.municipality)),
             "today": today,
         },
     )
@@ -142,7 +154,7 @@ def records_import(request, municipality_code):
         if not result.errors:
             messages.success(
                 request,
-                _("%(created)s completed courses were imported; %(already)s were already recorded.")
+                _("Completed courses imported: %(created)s; already recorded: %(already)s.")
                 % {"created": result.created, "already": result.already},
             )
             return redirect("competence:coverage", municipality_code=municipality.code)

@@ -11,6 +11,8 @@ def as_ds_widget(bound_field):
     described = []
     if bound_field.help_text:
         described.append(f"{bound_field.auto_id}_helptext")
+    if bound_field.widget_type == "date":  # the format, ÅÅÅÅ-MM-DD, shown by fridsam/forms/field.html
+        described.append(f"{bound_field.auto_id}_format")
     if bound_field.errors:
         described.append(f"{bound_field.auto_id}_error")
         attrs["aria-invalid"] = "true"

@@ -67,7 +67,7 @@ SYSTEM_OBJECTS_ALLOWED = {
     "fridsam/core/admin.py": 1,
     "fridsam/demo/followup_data.py": 6,
     "fridsam/demo/partner_survey_data.py": 1,
-    "fridsam/evaluation/selectors.py": 6,  # + previous_response(), moved from the views
+    "fridsam/evaluation/selectors.py": 7,  # + previous_response() and its answers, moved from the views
     "fridsam/evaluation/services.py": 3,
     "fridsam/followup/policies.py": 1,
     "fridsam/followup/selectors.py": 3,

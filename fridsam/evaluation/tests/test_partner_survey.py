@@ -1,6 +1,8 @@
 """The partner survey: partners rate their contact with each municipality; a municipality sees its
 result only when enough partners answered, and never who answered what."""
 
+import re
+
 import pytest
 from django.utils import timezone
 
@@ -30,6 +32,16 @@ def test_a_partner_rates_the_municipalities_of_the_county(world, login):
     response = Response.objects.get(respondent=world.own.users[Role.PARTNER], round__question_set__key=PARTNER_KEY)
     assert list(response.municipalities.all()) == [world.own.municipality]  # only the rated one
     assert "Svara på samverkansenkäten" not in client.get("/").content.decode()
+
+
+def test_a_partner_who_answered_finds_the_answers_in_the_form_to_change(world, login):
+    client = login(world.own.users[Role.PARTNER])
+    answer(client, world, contact="4", entry="1", better="Fler gemensamma utbildningar.")
+    page = client.get("/enkater/samverkanspart/").content.decode()
+    own = world.own.municipality.code
+    assert re.search(rf'name="contact__{own}"[^>]*>(?:(?!</select>).)*<option value="4" selected>', page, re.S)
+    assert re.search(rf'name="entry_point__{own}"[^>]*>(?:(?!</select>).)*<option value="1" selected>', page, re.S)
+    assert "Fler gemensamma utbildningar." in page
 
 
 def test_bad_input_is_refused_and_kept(world, login):

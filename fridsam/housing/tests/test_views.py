@@ -43,6 +43,18 @@ def test_partner_sees_only_their_own_providers(world, login, make_provider):
     ].endswith(f"/skyddat-boende/{own.pk}/")
 
 
+def test_a_partner_whose_organisation_runs_no_housing_is_not_offered_the_register(world, login, make_provider):
+    client = login(world.own.users[Role.PARTNER])
+    start = client.get("/").content.decode()
+    assert "/skyddat-boende/" not in start and 'id="start-housing"' not in start  # no menu item, no empty section
+    page = client.get("/skyddat-boende/").content.decode()  # reached by its address: says why it is empty
+    assert "Din organisation rapporterar inte lediga platser för något skyddat boende." in page
+    assert "Alla boenden" not in page
+    make_provider(name="Jourens boende")
+    start = client.get("/").content.decode()
+    assert 'href="/skyddat-boende/"' in start and 'id="start-housing"' in start
+
+
 def test_another_county_never_sees_the_register(world, login, make_provider):
     provider = make_provider()
     client = login(world.foreign.users[Role.COORDINATOR])

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from fridsam.core.forms import render_form_page, save_form
@@ -22,7 +23,9 @@ def provider_list(request):
     tenancy = request.tenancy
     provider_policy.check(tenancy, VIEW)
     providers = provider_policy.visible(tenancy)
-    searching = "adult_group" in request.GET
+    # Any of the search form's fields in the address is a search: one without "who needs
+    # protection" shows that error, not the whole register.
+    searching = any(name in request.GET for name in SearchForm().fields)
     form = SearchForm(request.GET if searching else None)
     matching = left_out = None
     if searching and form.is_valid():
@@ -161,7 +164,7 @@ def availability_report(request, pk):
         title=_("Free places at %(provider)s") % {"provider": provider},
         cancel_url=reverse("housing:provider_detail", args=[provider.pk]),
         intro=_("Report how many places are free right now. A report older than 48 hours is shown as stale."),
-        submit=_("Report"),
+        submit=pgettext("verb", "Report"),
     )
 
 

@@ -71,7 +71,7 @@ def _grow(world, n):
         (Role.MANAGER, "core:start", 31),
         (Role.COORDINATOR, "core:start", 22),  # + reminders, coverage (4), routines, introductions
         (Role.SOCIAL_WORKER, "core:start", 16),
-        (Role.PARTNER, "core:start", 16),
+        (Role.PARTNER, "core:start", 17),  # + whether the partner runs protected housing (the menu)
         (Role.PARTNER, "organisations:partner_list", 16),
     ],
 )

@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from fridsam.accounts.selectors import tenancy_for_user
 from fridsam.core.policies import CHANGE, VIEW
@@ -116,3 +117,64 @@ def test_a_report_is_read_and_its_text_written_by_whoever_the_statistics_allow(w
     assert report_policy.can(analyst, CHANGE, county) and not report_policy.can(analyst, CHANGE, municipality)
     manager = tenancy_for_user(user=world.own.users[Role.MANAGER])
     assert report_policy.can(manager, CHANGE, municipality) and not report_policy.can(manager, VIEW, county)
+
+
+THIS_YEAR = timezone.localdate().year
+
+
+@pytest.fixture
+def partial_year(world):
+    """Whole years at 160-odd cases and the year not over at 61 so far, in both municipalities."""
+    indicator = Indicator.objects.get(key="vinr_children_exposed")
+    for m in (world.own.municipality, world.neighbour.municipality):
+        for year in range(THIS_YEAR - 4, THIS_YEAR + 1):
+            MunicipalityPopulation.objects.update_or_create(
+                municipality=m, year=year, defaults={"total": 30_350, "adults": 24_000}
+            )
+            count = 61 if year == THIS_YEAR else 160 + year % 7
+            IndicatorValue.objects.create(municipality=m, indicator=indicator, year=year, count=count)
+    return world
+
+
+def test_the_county_report_for_the_year_not_over_says_so(client, login, partial_year):
+    login(partial_year.own.users[Role.COUNTY_ANALYST])
+    county = partial_year.own.county
+    response = client.get(reverse("reports:county", args=[county.code, THIS_YEAR]))
+    report = response.context["report"]
+    label = f"{THIS_YEAR} (hittills, delår)"
+    assert report.partial and report.title.endswith(label)
+    assert report.partial_note.startswith(f"Året är inte slut: talen för {THIS_YEAR}")
+    assert any(line.endswith(f"har uppgifter för {THIS_YEAR} hittills.") for line in report.summary)
+    assert any(line.startswith(f"{THIS_YEAR} är inte slut:") for line in report.method)
+    block = next(b for b in report.statistics if b.indicator.key == "vinr_children_exposed")
+    assert block.rows[-1][0] == label and block.rows[-2][0] == str(THIS_YEAR - 1)
+    assert block.partial_note and f"{THIS_YEAR}: hittills i år (delår)" in str(block.chart)
+    html = response.content.decode()
+    assert report.partial_note in html and label in html
+    text = _pdf_text(client.get(reverse("reports:county_pdf", args=[county.code, THIS_YEAR])).content)
+    assert "Året är inte slut" in text and "delår" in text
+
+
+def test_the_municipality_report_does_not_read_the_year_not_over_as_a_drop(client, login, partial_year):
+    login(partial_year.own.users[Role.COORDINATOR])
+    municipality = partial_year.own.municipality
+    response = client.get(reverse("reports:municipality", args=[municipality.code, THIS_YEAR]))
+    report = response.context["report"]
+    sections = [s for block in report.areas for s in block.sections]
+    section = next(s for s in sections if s.indicator.key == "vinr_children_exposed")
+    assert section.reading.verdict not in ("breaks_down", "breaks_up")
+    assert f"{THIS_YEAR} är inte slut och räknas inte med i läsningen" in section.reading.text
+    assert not any("bröt" in line or "broke" in line for line in report.summary)
+    assert [r.label for r in section.rows if r.partial] == [f"{THIS_YEAR} (hittills, delår)"]
+    html = response.content.decode()
+    assert section.partial_note in html and report.partial_note in html
+    assert 'r="4" fill="#fff"' in str(section.chart)
+
+
+def test_a_report_for_a_complete_year_is_not_marked(client, login, partial_year):
+    login(partial_year.own.users[Role.COORDINATOR])
+    response = client.get(reverse("reports:municipality", args=[partial_year.own.municipality.code, THIS_YEAR - 1]))
+    report = response.context["report"]
+    assert not report.partial and report.partial_note == ""
+    html = response.content.decode()
+    assert "delår" not in html and "Året är inte slut" not in html

@@ -96,3 +96,33 @@ def test_with_two_years_before_a_level_that_holds_is_no_break():
 def test_the_years_after_are_at_most_four():
     series = {year: 10 + year - 2010 for year in range(2010, 2026)}
     assert trend.before_after(series, 2015).after == (2015, 2016, 2017, 2018)
+
+
+# A year that is not over (fridsam.statistics.years): Åstad's 61 cases by December against 166 in
+# the whole year before must not read as a fall.
+ASTAD = {2021: 160, 2022: 158, 2023: 163, 2024: 161, 2025: 166, 2026: 61}
+
+
+def test_a_partial_year_would_read_as_a_drop_if_it_were_not_marked():
+    assert trend.before_after(ASTAD, 2024).verdict == trend.BREAKS_DOWN
+
+
+def test_a_partial_year_is_left_out_of_the_reading_and_named():
+    reading = trend.before_after(ASTAD, 2024, partial_years={2026})
+    assert reading.verdict not in (trend.BREAKS_DOWN, trend.BREAKS_UP)
+    assert reading.after == (2024, 2025) and reading.partial == (2026,)
+    assert "→ 61" not in reading.text
+    assert "2026 is not over and is left out of the reading" in reading.text
+
+
+def test_the_reading_waits_for_a_complete_year_when_the_only_year_after_is_partial():
+    reading = trend.before_after({2023: 160, 2024: 158, 2025: 163, 2026: 61}, 2026, partial_years={2026})
+    assert reading.verdict == trend.WAITS
+    assert reading.after == () and reading.partial == (2026,)
+    assert "waits for a complete year" in reading.text and "2026 is not over" in reading.text
+
+
+def test_complete_years_are_read_as_before():
+    reading = trend.before_after(ASTAD, 2024, partial_years={2027})
+    assert reading.verdict == trend.BREAKS_DOWN and reading.partial == ()
+    assert "not over" not in reading.text

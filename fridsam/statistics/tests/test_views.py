@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from fridsam.core.roles import Role
 from fridsam.core.testing import count_queries
@@ -167,3 +168,95 @@ def test_observations_are_added_by_the_coordinator_and_refuse_personal_numbers(c
     client.logout()
     login(world.own.users[Role.SOCIAL_WORKER])
     assert client.post(url, data).status_code == 404
+
+
+THIS_YEAR = timezone.localdate().year
+
+
+@pytest.fixture
+def partial_year(world):
+    """Åstad's finding: cases by December of a year not over against whole years before it."""
+    own, neighbour = world.own.municipality, world.neighbour.municipality
+    for m in (own, neighbour):
+        for year in range(THIS_YEAR - 4, THIS_YEAR + 1):
+            MunicipalityPopulation.objects.update_or_create(
+                municipality=m, year=year, defaults={"total": 30_350, "adults": 24_000}
+            )
+    own_counts = {THIS_YEAR - 4: 160, THIS_YEAR - 3: 158, THIS_YEAR - 2: 163, THIS_YEAR - 1: 166, THIS_YEAR: 61}
+    for year, count in own_counts.items():
+        _value(own, "vinr_children_exposed", year, count)
+        _value(neighbour, "vinr_children_exposed", year, 100 if year < THIS_YEAR else 40)
+    return world
+
+
+def _section(response, key="vinr_children_exposed"):
+    return next(s for s in response.context["sections"] if s.indicator.key == key)
+
+
+def test_the_page_and_its_chart_mark_the_year_that_is_not_over(client, login, partial_year):
+    own = partial_year.own.municipality
+    url = reverse("statistics:municipality", args=[own.code])
+    for user in (partial_year.own.users[Role.COORDINATOR], partial_year.own.users[Role.COUNTY_ANALYST]):
+        response = _page(client, login, user, url)
+        section = _section(response)
+        rows = {r.year: r for r in section.rows}
+        assert rows[THIS_YEAR].partial and rows[THIS_YEAR].label == f"{THIS_YEAR} (hittills, delår)"
+        assert rows[THIS_YEAR].shown == "20,1" and rows[THIS_YEAR].detail == "61 ärenden hittills"
+        assert not rows[THIS_YEAR - 1].partial and rows[THIS_YEAR - 1].label == str(THIS_YEAR - 1)
+        assert rows[THIS_YEAR - 1].detail == "166 ärenden"
+        assert section.partial_note.startswith(f"Året är inte slut: talen för {THIS_YEAR} gäller ärenden")
+        # The chart: a hollow point on a dashed line, the year starred and a legend.
+        chart = str(section.chart)
+        assert f"{THIS_YEAR}: hittills i år (delår)" in chart and f">{THIS_YEAR}*<" in chart
+        assert 'r="4" fill="#fff"' in chart and 'stroke-dasharray="5 4"' in chart
+        html = response.content.decode()
+        assert f"{THIS_YEAR} (hittills, delår)" in html and "Året är inte slut" in html
+        assert "Ofylld punkt på streckad linje" in html
+        # The reading leaves the year out rather than calling it a fall.
+        assert section.reading.verdict != "breaks_down"
+        assert THIS_YEAR not in section.reading.after and section.reading.partial == (THIS_YEAR,)
+        assert f"{THIS_YEAR} är inte slut och räknas inte med i läsningen" in section.reading.text
+    export = _page(client, login, partial_year.own.users[Role.COORDINATOR], url + "?format=csv")
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";"))
+    name = Indicator.objects.get(key="vinr_children_exposed").name
+    period = {int(r[2]): r[-1] for r in rows[1:] if r[0] == name}
+    assert rows[0][-1] == "Period"
+    assert period[THIS_YEAR] == "hittills i år (delår)" and period[THIS_YEAR - 1] == "helår"
+
+
+def test_complete_years_are_not_marked(client, login, figures):
+    url = reverse("statistics:municipality", args=[figures.own.municipality.code])
+    response = _page(client, login, figures.own.users[Role.COORDINATOR], url)
+    section = _section(response, "protected_housing")
+    assert not any(r.partial for r in section.rows) and section.partial_note == ""
+    assert all(r.label == str(r.year) for r in section.rows)
+    assert 'fill="#fff" stroke=' not in str(section.chart) and "delår" not in str(section.chart)
+    html = response.content.decode()
+    assert "delår" not in html and "Året är inte slut" not in html
+
+
+def test_the_county_comparison_and_ranking_mark_the_year_that_is_not_over(client, login, partial_year):
+    analyst = partial_year.own.users[Role.COUNTY_ANALYST]
+    county_url = reverse("statistics:county", args=[partial_year.own.county.code])
+    # It opens on the latest complete year, and offers the year not over as such.
+    response = _page(client, login, analyst, county_url)
+    assert response.context["year"] == THIS_YEAR - 1 and not response.context["table"].partial
+    html = response.content.decode()
+    assert "Året är inte slut" not in html
+    assert f">{THIS_YEAR} (hittills, delår)</a>" in html
+    response = _page(client, login, analyst, county_url + f"?ar={THIS_YEAR}")
+    table = response.context["table"]
+    assert table.partial and table.year_label == f"{THIS_YEAR} (hittills, delår)"
+    html = response.content.decode()
+    assert f"Statistik {THIS_YEAR} (hittills, delår):" in html and table.partial_note in html
+    export = _page(client, login, analyst, county_url + f"?ar={THIS_YEAR}&format=csv")
+    assert f"-{THIS_YEAR}-hittills.csv" in export["Content-Disposition"]
+    ranking_url = reverse("statistics:ranking", args=[partial_year.own.county.code])
+    response = _page(client, login, analyst, ranking_url + f"?ar={THIS_YEAR}&indikator=vinr_children_exposed")
+    ranking = response.context["ranking"]
+    assert ranking.partial and ranking.partial_note in response.content.decode()
+    chart = str(ranking.chart)
+    assert f"{THIS_YEAR}: hittills i år (delår)" in chart and 'fill="#fff" stroke="#1f5f9e"' in chart
+    assert f'<option value="{THIS_YEAR}" selected>{THIS_YEAR} (hittills, delår)</option>' in response.content.decode()
+    response = _page(client, login, analyst, ranking_url + f"?ar={THIS_YEAR - 1}&indikator=vinr_children_exposed")
+    assert not response.context["ranking"].partial and "delår" not in str(response.context["ranking"].chart)
