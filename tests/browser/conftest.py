@@ -52,10 +52,14 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def _listening_socket() -> socket.socket:
+    """A socket bound to a free port of 127.0.0.1 and listening, handed to gunicorn as it is: the
+    port is held from the moment it is chosen, so two test runs side by side never race for it."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(128)
+    listener.set_inheritable(True)
+    return listener
 
 
 @pytest.fixture(scope="session")
@@ -74,7 +78,8 @@ def demo_server(tmp_path_factory):
     """A server of its own, as `make run` starts one: a fresh database, all migrations, the demo
     county, gunicorn on a free port of 127.0.0.1. Yields its URL and environment."""
     database_url, drop_database = _server_database(tmp_path_factory)
-    port = _free_port()
+    listener = _listening_socket()
+    port = listener.getsockname()[1]
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.dev",
@@ -95,7 +100,7 @@ def demo_server(tmp_path_factory):
             "gunicorn",
             "config.wsgi",
             "--bind",
-            f"127.0.0.1:{port}",
+            f"fd://{listener.fileno()}",
             "--workers",
             "1",
             "--threads",
@@ -107,7 +112,9 @@ def demo_server(tmp_path_factory):
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
+        pass_fds=(listener.fileno(),),
     )
+    listener.close()  # gunicorn has its own copy
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
