@@ -10,12 +10,15 @@ transactional test (which flushes the database) gets the world rebuilt after it.
 
 import copy
 import datetime
+import os
+import uuid
 from dataclasses import dataclass, field
 
 import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from fridsam.accounts.tests import factories as account_factories
 from fridsam.core.roles import Role
@@ -23,6 +26,27 @@ from fridsam.core.tenancy import unscoped
 from fridsam.organisations.tests import factories as org_factories
 
 ROLES = [r.value for r in Role]
+
+# Property tests draw the same examples on every run, so that a run is red or green for the code,
+# never for the dice; `HYPOTHESIS_PROFILE=explore make test` draws new ones to look for more.
+hypothesis_settings.register_profile("default", derandomize=True, database=None)
+hypothesis_settings.register_profile("explore", derandomize=False)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+def pytest_configure(config):
+    """Name the test run, for what its workers share (the browser tests' demo template)."""
+    os.environ.setdefault("FRIDSAM_TEST_RUN", uuid.uuid4().hex[:12])
+
+
+def pytest_sessionfinish(session):
+    """The run's last act (in the main process, after every worker): drop the PostgreSQL demo
+    template the browser tests' servers were copied from."""
+    if hasattr(session.config, "workerinput") or not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        return
+    from tests.browser.conftest import _admin, demo_template_name
+
+    _admin(os.environ["DATABASE_URL"])(f'DROP DATABASE IF EXISTS "{demo_template_name()}" WITH (FORCE)')
 
 
 @pytest.fixture(autouse=True)

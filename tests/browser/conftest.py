@@ -12,9 +12,11 @@ FRIDSAM_REQUIRE_BROWSER=1 (set by CI) they fail instead, so CI never skips them 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import itertools
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -90,8 +92,6 @@ def demo_server(tmp_path_factory):
     }
     env.pop("PYTEST_CURRENT_TEST", None)
     python = sys.executable
-    for command in (["migrate", "--noinput"], ["createcachetable"], ["load_demo", "--quiet"]):
-        subprocess.run([python, "manage.py", *command], cwd=ROOT, env=env, check=True, timeout=300)
     log = open(tmp_path_factory.mktemp("server") / "server.log", "w")  # noqa: SIM115
     server = subprocess.Popen(
         [
@@ -162,25 +162,72 @@ def server_shell(live_url):
 _databases = itertools.count(1)
 
 
-def _server_database(tmp_path_factory):
-    """A database of its own for the server: a SQLite file, or, when the suite runs on
-    PostgreSQL, a fresh PostgreSQL database next to the test database."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        return f"sqlite:///{tmp_path_factory.mktemp('browserdb') / 'fridsam.sqlite3'}", lambda: None
+def _admin(url: str):
+    """Run SQL on the PostgreSQL server of *url*, outside any database being created or copied."""
     import psycopg
 
-    parsed = urlparse(url)
-    name = f"fridsam_browser_{os.getpid()}_{next(_databases)}"
-    admin_url = parsed._replace(path="/postgres").geturl()
+    admin_url = urlparse(url)._replace(path="/postgres").geturl()
 
     def run(sql):
         with psycopg.connect(admin_url, autocommit=True) as conn:
             conn.execute(sql)
 
+    return run
+
+
+def demo_template_name() -> str:
+    """The PostgreSQL template database of this test run (root conftest.py names the run)."""
+    return f"fridsam_demo_{os.environ['FRIDSAM_TEST_RUN']}"
+
+
+def _demo_template(tmp_path_factory) -> str:
+    """The demo county, migrated and loaded once per test run and shared by every worker's
+    servers: a SQLite file, or a PostgreSQL template database. The first worker to ask builds it
+    (under a lock); the others wait and copy it."""
+    url = os.environ.get("DATABASE_URL", "")
+    postgres = url.startswith(("postgres://", "postgresql://"))
+    shared = tmp_path_factory.getbasetemp().parent / f"fridsam-demo-{os.environ['FRIDSAM_TEST_RUN']}"
+    shared.mkdir(exist_ok=True)
+    with open(shared / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = shared / "built"
+        if not done.exists():
+            if postgres:
+                name = demo_template_name()
+                _admin(url)(f'DROP DATABASE IF EXISTS "{name}"')
+                _admin(url)(f'CREATE DATABASE "{name}"')
+                template_url = urlparse(url)._replace(path=f"/{name}").geturl()
+            else:
+                template_url = f"sqlite:///{shared / 'demo.sqlite3'}"
+            env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.dev", "DATABASE_URL": template_url}
+            env.pop("PYTEST_CURRENT_TEST", None)
+            for command in (["migrate", "--noinput"], ["createcachetable"], ["load_demo", "--quiet"]):
+                subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, timeout=300)
+            done.write_text(template_url)
+        return done.read_text()
+
+
+def _server_database(tmp_path_factory):
+    """A database of its own for the server, copied from the run's demo template: a SQLite file,
+    or, when the suite runs on PostgreSQL, a PostgreSQL database next to the test database."""
+    template_url = _demo_template(tmp_path_factory)
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        path = tmp_path_factory.mktemp("browserdb") / "fridsam.sqlite3"
+        source = sqlite3.connect(urlparse(template_url).path)
+        target = sqlite3.connect(path)
+        with target:
+            source.backup(target)
+        source.close()
+        target.close()
+        return f"sqlite:///{path}", lambda: None
+    name = f"fridsam_browser_{os.getpid()}_{next(_databases)}"
+    run = _admin(url)
     run(f'DROP DATABASE IF EXISTS "{name}"')
-    run(f'CREATE DATABASE "{name}"')
-    return parsed._replace(path=f"/{name}").geturl(), lambda: run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    run(f'CREATE DATABASE "{name}" TEMPLATE "{demo_template_name()}"')
+    return urlparse(url)._replace(path=f"/{name}").geturl(), lambda: run(
+        f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+    )
 
 
 @pytest.fixture(scope="module")
