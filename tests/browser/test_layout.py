@@ -95,6 +95,24 @@ SPILLS = """() => {
 
 SIDEWAYS = "() => [document.documentElement.scrollWidth, window.innerWidth]"
 
+# Tables whose right edge a person cannot reach: wider than the window and in no box that scrolls
+# (the page not scrolling sideways is not enough: an ancestor may cut the table off).
+CLIPPED_TABLES = """() => {
+  const out = [];
+  for (const t of document.querySelectorAll('main table')) {
+    if (!t.offsetParent) continue;
+    let box = t, reachable = t.getBoundingClientRect().right <= window.innerWidth + 1;
+    while (!reachable && box && box !== document.body) {
+      const s = getComputedStyle(box);
+      if (['auto', 'scroll'].includes(s.overflowX) && box.getBoundingClientRect().right <= window.innerWidth + 1
+          && box.scrollWidth > box.clientWidth) reachable = true;
+      box = box.parentElement;
+    }
+    if (!reachable) out.push((t.caption ? t.caption.textContent : t.querySelector('th')?.textContent || '').trim());
+  }
+  return out;
+}"""
+
 
 def _visit(page, target):
     if isinstance(target, tuple):
@@ -129,6 +147,7 @@ def test_no_page_scrolls_sideways_on_a_phone_and_the_menu_is_collapsed(page, use
         url = _visit(page, target)
         scroll_width, width = page.evaluate(SIDEWAYS)
         assert scroll_width <= width, f"{url} scrolls sideways at {width} px: {scroll_width} px wide"
+        assert page.evaluate(CLIPPED_TABLES) == [], f"{url}: tables cut off at {width} px"
         _assert_menu_collapsed(page)
 
 
