@@ -67,10 +67,6 @@ def totp_verdict(authenticator: Authenticator, code: str, *, now: float | None =
         return ACCEPTED
 
 
-def totp_accept(authenticator: Authenticator, code: str, *, now: float | None = None) -> bool:
-    return totp_verdict(authenticator, code, now=now) == ACCEPTED
-
-
 def burn_activation_steps(authenticator: Authenticator, *, step: int | None = None, now: float | None = None) -> None:
     """The code that set the app up never logs in afterwards: its step is burnt, or, when the step
     is not known (an app set up outside the form), every step of the tolerance window."""

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
-from django.utils import timezone
 
 from fridsam.collaboration.models import ActionItem, Attendance
 
@@ -45,7 +44,3 @@ def open_actions_of(user):
         .select_related("meeting__group")
         .order_by("due_on", "id")
     )
-
-
-def is_overdue(item) -> bool:
-    return item.due_on < timezone.localdate()
