@@ -319,7 +319,9 @@ def page(browser, live_url, sessions, request):
 
 
 def run_axe(page) -> list[dict]:
-    """WCAG 2.1 A and AA violations on the current page (axe-core, evaluated like devtools do)."""
+    """WCAG 2.1 A and AA violations on the current page (axe-core, evaluated like devtools do),
+    once the page has loaded (a navigation that has only begun would be checked half-parsed)."""
+    page.wait_for_load_state()
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(AXE.read_text(encoding="utf-8"))
     result = page.evaluate(

@@ -115,7 +115,7 @@ def test_manager_adds_a_unit_and_sees_errors_first(page):
     assert page.get_by_role("row", name=re.compile("Våldsteamet")).count() == 1
     # The change is in the access log the manager reviews.
     page.get_by_role("link", name="Logguppföljning").click()
-    assert page.get_by_role("cell", name=re.compile("Enhet #")).count() >= 1
+    expect(page.get_by_role("cell", name=re.compile("Enhet #")).first).to_be_visible()
     assert_accessible(page, "access-log")
 
 
@@ -137,7 +137,9 @@ def test_account_and_two_factor_pages_are_accessible(page):
     for name in ("Hantera tvåfaktorsinloggning", "Reservkoder", "Byt lösenord"):
         page.goto(page.base_url + "/mitt-konto/")
         page.get_by_role("link", name=name).click()
-        assert page.get_by_role("heading", level=1).count() == 1, name
+        page.wait_for_url(lambda url: not url.endswith("/mitt-konto/"))
+        page.wait_for_load_state()
+        expect(page.get_by_role("heading", level=1)).to_have_count(1)
         assert_accessible(page, "account-" + name.split()[0].lower())
 
 
@@ -201,7 +203,7 @@ def test_a_new_account_must_set_up_its_authenticator_first(page, server_shell):
 def test_county_analyst_follows_a_verdict_to_its_evidence_in_the_matrix(page):
     log_in(page, "demo.lansanalytiker")
     page.get_by_role("link", name="Hälsokontroll").first.click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Hälsokontroll: Frilunds län (demo)"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hälsokontroll: Frilunds län (demo)")
     expect(page.locator("body")).to_contain_text("8 av 10 kommuner har kvinnofridssamordnare")
     # Salvik's coordinator combines the post with case handling: open that verdict.
     row = page.get_by_role("row", name=re.compile("^Salvik"))
@@ -212,10 +214,12 @@ def test_county_analyst_follows_a_verdict_to_its_evidence_in_the_matrix(page):
     assert "handläggning" in body.inner_text()
     assert_accessible(page, "county-matrix")
     page.get_by_role("link", name="flest risker först").click()
+    page.wait_for_url(re.compile(r"sortera=risker"))
+    page.wait_for_load_state()  # the whole matrix parsed, not only its first rows
     risks = [row.locator("td.fs-matrix__cell--risk").count() for row in page.locator("tbody tr").all()]
     assert risks == sorted(risks, reverse=True) and risks[0] > 0
     page.get_by_role("link", name="Hur varje regel bedöms, och dess källa").click()
-    assert page.get_by_role("heading", name="HK02 · Inte kombinerad med handläggning").count() == 1
+    expect(page.get_by_role("heading", name="HK02 · Inte kombinerad med handläggning")).to_have_count(1)
     assert_accessible(page, "rules")
 
 
@@ -276,8 +280,8 @@ def test_coordinator_enters_a_year_sees_it_in_the_chart_and_downloads_the_report
     assert ">77<" in section.locator("svg[role=img]").inner_html()
     # The yearly report, on screen and as a PDF.
     page.get_by_role("link", name="Årsrapport").click()
-    assert page.get_by_role("heading", name="Sammanfattning").count() == 1
-    assert page.get_by_role("heading", name="De sex kvalitetsområdena").count() == 1
+    expect(page.get_by_role("heading", name="Sammanfattning")).to_have_count(1)
+    expect(page.get_by_role("heading", name="De sex kvalitetsområdena")).to_have_count(1)
     assert_accessible(page, "statistics-municipality-report")
     with page.expect_download() as download:
         page.get_by_role("link", name="Ladda ner som PDF").click()
