@@ -49,6 +49,8 @@ for _name, _label in (
 # allauth's own strings that the admin shows (the app's name, the kinds of authenticator), which our
 # catalogue translates in our words: named here so that makemessages keeps them.
 ALLAUTH_STRINGS = (gettext_noop("MFA"), gettext_noop("TOTP Authenticator"), gettext_noop("WebAuthn"))
+# Django's own Swedish capitalises these headings in English fashion ("Senaste Händelser").
+ADMIN_HEADINGS = (gettext_noop("Recent actions"), gettext_noop("My actions"))
 
 
 class FridsamAuthenticatorAdmin(AdministratorModelAdmin, AuthenticatorAdmin):

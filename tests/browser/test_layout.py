@@ -113,6 +113,20 @@ CLIPPED_TABLES = """() => {
   return out;
 }"""
 
+# A table that scrolls sideways in its box says so in the line above it (tables.js).
+UNANNOUNCED_SCROLLS = """() => {
+  const out = {unannounced: [], announced: 0};
+  for (const t of document.querySelectorAll('main table')) {
+    if (!t.offsetParent) continue;
+    const box = t.closest('.fs-matrix-wrap') || t;
+    if (box.scrollWidth <= box.clientWidth + 1) continue;
+    const hint = box.previousElementSibling;
+    if (hint && hint.classList.contains('fs-scroll-hint') && hint.checkVisibility()) out.announced++;
+    else out.unannounced.push((t.caption ? t.caption.textContent : t.querySelector('th')?.textContent || '').trim());
+  }
+  return out;
+}"""
+
 
 def _visit(page, target):
     if isinstance(target, tuple):
@@ -143,12 +157,18 @@ def _assert_menu_collapsed(page):
 def test_no_page_scrolls_sideways_on_a_phone_and_the_menu_is_collapsed(page, username):
     page.set_viewport_size(PHONE)
     log_in(page, username)
+    announced = 0
     for target in TOUR[username]:
         url = _visit(page, target)
         scroll_width, width = page.evaluate(SIDEWAYS)
         assert scroll_width <= width, f"{url} scrolls sideways at {width} px: {scroll_width} px wide"
         assert page.evaluate(CLIPPED_TABLES) == [], f"{url}: tables cut off at {width} px"
+        page.wait_for_load_state()  # tables.js has run
+        scrolls = page.evaluate(UNANNOUNCED_SCROLLS)
+        assert scrolls["unannounced"] == [], f"{url}: tables scroll without saying so"
+        announced += scrolls["announced"]
         _assert_menu_collapsed(page)
+    assert announced > 0  # every role's tour has a table wider than a phone: the check bites
 
 
 @pytest.mark.parametrize("username", list(TOUR))

@@ -144,7 +144,9 @@ def test_the_authenticator_admin_speaks_swedish(world, login):
         assert swedish in page, swedish
     for english in ("Authenticators", "Created at", "Last used at", "TOTP Authenticator"):
         assert english not in page, english
-    assert "Tvåfaktorsinloggning" in _text(client.get("/admin/"))
+    index = _text(client.get("/admin/"))
+    assert "Tvåfaktorsinloggning" in index
+    assert "Senaste händelser" in index and "Senaste Händelser" not in index
 
 
 @pytest.mark.parametrize(("free", "swedish"), [(1, "1 ledig ("), (2, "2 lediga ("), (0, "0 lediga (")])
