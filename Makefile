@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench install migrate lint format messages vendor clean
+.PHONY: run test bench load install migrate lint format messages vendor clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ test: install node_modules/.package-lock.json
 # Benchmarks: bounded, on 127.0.0.1 / the test database only; they print their figures.
 bench: install
 	$(BIN)/python -m pytest -m benchmark -s -q tests/benchmarks
+
+# Load: the production stack (gunicorn over TLS, PostgreSQL) under the five roles' mixed load on
+# 127.0.0.1, bounded in time; prints throughput and latency (tests/load/run.py --help).
+load: install
+	$(BIN)/python tests/load/run.py $(LOAD_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
