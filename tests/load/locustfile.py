@@ -1,4 +1,4 @@
-"""The mixed load of five staff roles (issue 19 §3), for Locust. ``tests/load/run.py`` starts the
+"""The mixed load of five staff roles, for Locust. ``tests/load/run.py`` starts the
 server, logs the demo accounts in and finds each role's pages; this file only replays them.
 
 Each simulated person is one of the five staff roles (round robin) with that account's session.

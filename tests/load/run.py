@@ -1,4 +1,4 @@
-"""Load test of the production stack on this machine (issue 19 §3): ``make load``.
+"""Load test of the production stack on this machine: ``make load``.
 
 Builds a PostgreSQL database with the demo county, starts gunicorn with the production settings
 over TLS (a throwaway certificate) on 127.0.0.1, logs in the five staff roles' demo accounts
@@ -10,7 +10,7 @@ then measures with Locust (tests/load/locustfile.py):
 
 Bounded: every phase runs for a fixed time; everything stops by itself and the database is
 dropped afterwards (``--keep`` keeps it). Prints throughput, latency percentiles and errors, and
-the slowest kinds of page. Targets (ADR 0030 / issue 19): ≥ 150 requests/s with p95 ≤ 150 ms at 8
+the slowest kinds of page. Targets (docs/operations.md): ≥ 150 requests/s with p95 ≤ 150 ms at 8
 connections, p95 ≤ 400 ms at 32, no errors; ``--check`` exits non-zero when one is missed.
 """
 
