@@ -203,8 +203,13 @@ class Figures:
         return before_after(values, start, end_year=end, break_years=break_years(indicator), partial_years=self.partial)
 
 
-def load_figures(municipalities, years: Iterable[int], *, exact_ids: Iterable[int] = (), limit=None) -> Figures:
-    """Figures for *municipalities* (all of one county, for consistent suppression) and *years*."""
+def load_figures(
+    municipalities, years: Iterable[int], *, exact_ids: Iterable[int] = (), limit=None, suppress: bool = True
+) -> Figures:
+    """Figures for *municipalities* (all of one county, for consistent suppression) and *years*.
+
+    ``suppress=False`` only for computations that show no cell (the effect estimate,
+    :mod:`fridsam.statistics.effects`): every figure comes back as stored."""
     municipalities = sorted(municipalities, key=lambda m: m.name)
     years = sorted(set(years))
     ids = [m.pk for m in municipalities]
@@ -255,7 +260,8 @@ def load_figures(municipalities, years: Iterable[int], *, exact_ids: Iterable[in
         for year in years:
             figures.with_coordinator[(mid, year)] = any(p.covers_midyear(year) for p in figures.periods.get(mid, []))
     _add_totals(figures, by_key)
-    _suppress(figures, by_key, limit)
+    if suppress:
+        _suppress(figures, by_key, limit)
     return figures
 
 
