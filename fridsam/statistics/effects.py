@@ -75,6 +75,7 @@ MIN_GROUP = 10  # treated municipalities in a group of the organisation for its 
 ALPHA = 0.05
 BOOT_ITERATIONS = 999
 PRE_TREND_Z = 1.96
+PRE_TREND_WINDOW = 5  # years before the start the check reads (farther ones rest on few municipalities)
 ANTICIPATION = 1  # the year before the first full year is left out (see the module's docstring)
 
 # How the function is organised (the evaluation's distinctions), decided at the coordinator's start.
@@ -188,8 +189,12 @@ def _frame(panel: Panel, keep: Iterable[int] | None = None) -> pd.DataFrame:
     return frame.set_index(["municipality", "year"]).sort_index()
 
 
-def _fit(frame: pd.DataFrame, control: str, *, boot: int, seed: int, event: bool):
-    """The library's group-time effects and their aggregations, quietly (it reports progress)."""
+def _fit(frame: pd.DataFrame, control: str, *, boot: int, seed: int, event: bool, pre_years: int | None = None):
+    """The library's group-time effects and their aggregations, quietly (it reports progress).
+
+    ``pre_years``: how many years before the start to estimate (None: all; 0: none, for an
+    estimate that needs only the years from the start). Each group-time effect is a regression of
+    its own, so leaving out those nobody reads is most of the time saved."""
     with (
         warnings.catch_warnings(),
         contextlib.redirect_stderr(io.StringIO()),
@@ -197,6 +202,8 @@ def _fit(frame: pd.DataFrame, control: str, *, boot: int, seed: int, event: bool
     ):
         warnings.simplefilter("ignore")
         att = ATTgt(data=frame, cohort_column="cohort", anticipation=ANTICIPATION)
+        if pre_years is not None:
+            att.filter_gt(base_period="varying", relative_period_start=-pre_years)
         att.fit(
             formula="y",
             control_group=control,
@@ -271,7 +278,9 @@ def estimate(
     result.overall = _interval(simple.iloc[0])
     never_events = None
     if never_treated:
-        never_simple, never_events = _fit(frame, "never_treated", boot=0, seed=seed, event=True)
+        never_simple, never_events = _fit(
+            frame, "never_treated", boot=0, seed=seed, event=True, pre_years=PRE_TREND_WINDOW
+        )
         result.never_treated_only = _interval(never_simple.iloc[0])
 
     observed: dict[int, set[int]] = defaultdict(set)
@@ -304,7 +313,9 @@ def estimate(
                 interval = None
                 if len(members) >= MIN_GROUP:
                     subset = [m for m in keep if m not in usable or m in members]
-                    group_simple, _e = _fit(_frame(trimmed, subset), "not_yet_treated", boot=0, seed=seed, event=False)
+                    group_simple, _e = _fit(
+                        _frame(trimmed, subset), "not_yet_treated", boot=0, seed=seed, event=False, pre_years=0
+                    )
                     interval = _interval(group_simple.iloc[0])
                 result.groups.append(GroupEstimate(dimension, level, len(members), interval))
 

@@ -209,7 +209,8 @@ def load_figures(
     """Figures for *municipalities* (all of one county, for consistent suppression) and *years*.
 
     ``suppress=False`` only for computations that show no cell (the effect estimate,
-    :mod:`fridsam.statistics.effects`): every figure comes back as stored."""
+    :mod:`fridsam.statistics.effects`): every figure comes back as stored, and the totals (which
+    only the pages show) are not added."""
     municipalities = sorted(municipalities, key=lambda m: m.name)
     years = sorted(set(years))
     ids = [m.pk for m in municipalities]
@@ -259,8 +260,8 @@ def load_figures(
     for mid in ids:
         for year in years:
             figures.with_coordinator[(mid, year)] = any(p.covers_midyear(year) for p in figures.periods.get(mid, []))
-    _add_totals(figures, by_key)
     if suppress:
+        _add_totals(figures, by_key)
         _suppress(figures, by_key, limit)
     return figures
 
