@@ -64,6 +64,18 @@ def _ranking(w):
     ]
 
 
+def _effects(w, *, national: bool):
+    """The effect page reads stored estimates: they are computed first, from the figures of this
+    run (the world's few municipalities give "too little data", whatever the hidden cells hold)."""
+    from fridsam.statistics.effects import NATIONAL, recompute_effects
+    from fridsam.statistics.models import Indicator
+
+    recompute_effects(scope=NATIONAL if national else w.own.county.code)
+    keys = list(Indicator.objects.filter(is_active=True).values_list("key", flat=True))
+    kwargs = {} if national else {"county_code": w.own.county.code}
+    return [("get", kwargs, "", None)] + [("get", kwargs, _query(f"indikator={k}"), None) for k in keys]
+
+
 # name → the requests: (method, URL kwargs, query string, POST data).
 REQUESTS = {
     "statistics:index": lambda w: [("get", {}, "", None)],
@@ -92,6 +104,8 @@ REQUESTS = {
         + [("get", {"county_code": w.own.county.code}, _query(f"ar={y}", f), None) for y in YEARS for f in FORMATS]
     ),
     "statistics:ranking": _ranking,
+    "statistics:effects": lambda w: _effects(w, national=False),
+    "statistics:national_effects": lambda w: _effects(w, national=True),
     "reports:county_latest": lambda w: [("get", {"county_code": w.own.county.code}, "", None)],
     "reports:county": lambda w: [("get", {"county_code": w.own.county.code, "year": y}, "", None) for y in YEARS],
     "reports:county_pdf": lambda w: [("get", {"county_code": w.own.county.code, "year": 2024}, "", None)],

@@ -86,6 +86,8 @@ MODEL_FIELDS_NOT_FREE_TEXT: dict[str, str] = {
     "statistics.Indicator.name": _REFERENCE_DATA + " (data/indicators.json)",
     "statistics.Indicator.description": _REFERENCE_DATA + " (data/indicators.json)",
     "statistics.Indicator.kolada_kpi": "Kolada's id of the key figure",
+    "statistics.EffectEstimate.scope": "a county's code or SE, written only by statistics.effects",
+    "statistics.EffectEstimate.input_digest": "a SHA-256 hex digest of the estimate's input",
     "statistics.IndicatorDefinition.text": _REFERENCE_DATA + " (data/indicators.json)",
     "statistics.IndicatorDefinition.change_note": _REFERENCE_DATA + " (data/indicators.json)",
     "followup.FollowUpRecord.reference_hash": "a keyed hash of the case reference",

@@ -41,6 +41,7 @@ from fridsam.evaluation.services import response_submit, survey_round_for_year
 from fridsam.organisations.models import County, Municipality, MunicipalityPopulation, PartnerOrganisation, Unit
 from fridsam.organisations.services import unit_create
 from fridsam.reports.models import ReportText
+from fridsam.statistics.effects import NATIONAL, recompute_effects
 from fridsam.statistics.models import Indicator, IndicatorValue, ValueSource
 from fridsam.statistics.services import observation_add
 
@@ -133,6 +134,10 @@ def demo_county_load() -> County:
         agreements_data.load(county, municipalities)
         partner_survey_data.load(county, municipalities)
         competence_data.load(county, municipalities)
+        # The effect estimates a background task keeps current (ADR 0028): the county's ten
+        # municipalities, and every municipality in the database.
+        recompute_effects(scope=county.code)
+        recompute_effects(scope=NATIONAL)
     return county
 
 

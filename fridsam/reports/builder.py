@@ -26,10 +26,10 @@ from fridsam.healthcheck.rules import RULES, Rule, Status
 from fridsam.healthcheck.selectors import Check, checks_for, county_picture
 from fridsam.organisations.models import Municipality, MunicipalityPopulation
 from fridsam.reports.models import ReportText
-from fridsam.statistics import charts, suppression
+from fridsam.statistics import charts, effect_reading, suppression
 from fridsam.statistics import years as year_rules
 from fridsam.statistics.charts import fmt
-from fridsam.statistics.models import Observation, ValueSource
+from fridsam.statistics.models import EffectEstimate, Observation, ValueSource
 from fridsam.statistics.presentation import CountyTable, Section, county_table, indicator_sections, unit_label
 from fridsam.statistics.selectors import COUNTY, WITH, WITHOUT, Figures, break_years, comparable, load_figures
 
@@ -95,6 +95,8 @@ class Report:
     table: CountyTable | None = None
     generated_at: datetime.datetime = field(default_factory=timezone.now)
     partial: bool = False  # the report's year is not over
+    # County report: the stored effect estimates (ADR 0028), as (indicator, reading), where computed.
+    effects: list = field(default_factory=list)
 
     @property
     def year_label(self) -> str:
@@ -339,7 +341,14 @@ def county_report(county, year: int) -> Report:
         sources=sources,
         table=table,
         partial=partial,
+        effects=_effects(county, figures.indicators),
     )
+
+
+def _effects(county, indicators) -> list:
+    """The county's stored effect estimates, in the order of the indicators (read, never computed)."""
+    stored = {e.indicator_id: e for e in EffectEstimate.objects.filter(scope=county.code)}
+    return [(i, effect_reading.read(stored[i.pk])) for i in indicators if i.pk in stored]
 
 
 def municipality_report(municipality: Municipality, year: int) -> Report:

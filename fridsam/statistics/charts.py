@@ -385,3 +385,104 @@ def markers_for(periods, *, first_year: int, last_year: int, break_years: Sequen
         if first_year < year <= last_year:
             markers.append(Marker("break", datetime.date(year, 1, 1), _("New definition %(y)s") % {"y": year}))
     return sorted(markers, key=lambda m: m.day)
+
+
+def event_study_chart(points: Sequence[tuple[int, float, float, float]], *, title: str) -> SafeString:
+    """The event study: per year since the start, the estimate (per cent) as a point with its
+    interval as a vertical bar; zero as a line, the start as a dashed line with a label. Values are
+    written beside their points; the page follows it with the same numbers in a table."""
+    width, height, left, right, top, bottom = 640, 300, 56, 16, 24, 44
+    if not points:
+        return mark_safe("")
+    xs = [p[0] for p in points]
+    low = min(0.0, *[p[2] for p in points])
+    high = max(0.0, *[p[3] for p in points])
+    span = (high - low) or 1.0
+    low, high = low - span * 0.08, high + span * 0.08
+    x_min, x_max = min(xs) - 0.5, max(xs) + 0.5
+
+    def x(v):
+        return left + (v - x_min) / (x_max - x_min) * (width - left - right)
+
+    def y(v):
+        return top + (high - v) / (high - low) * (height - top - bottom)
+
+    parts = [
+        _svg(
+            '<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="{}" stroke-width="1"/>',
+            float(left),
+            y(0.0),
+            float(width - right),
+            y(0.0),
+            MUTED,
+        ),
+        _svg(
+            '<text x="{:.1f}" y="{:.1f}" font-size="12" fill="{}" text-anchor="end">0 %</text>',
+            float(left - 6),
+            y(0.0) + 4,
+            INK,
+        ),
+        _svg(
+            '<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="{}" stroke-dasharray="6 4"/>',
+            x(-0.5),
+            float(top),
+            x(-0.5),
+            float(height - bottom),
+            AVERAGE,
+        ),
+        _svg(
+            '<text x="{:.1f}" y="{:.1f}" font-size="12" fill="{}">{}</text>',
+            x(-0.5) + 4,
+            float(top - 8),
+            INK,
+            _("Start"),
+        ),
+    ]
+    for e, estimate, lower, upper in points:
+        parts.append(
+            _svg(
+                '<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="{}" stroke-width="2"/>',
+                x(e),
+                y(upper),
+                x(e),
+                y(lower),
+                LINE,
+            )
+        )
+        parts.append(_svg('<circle cx="{:.1f}" cy="{:.1f}" r="4" fill="{}"/>', x(e), y(estimate), LINE))
+        parts.append(
+            _svg(
+                '<text x="{:.1f}" y="{:.1f}" font-size="11" fill="{}">{}</text>',
+                x(e) + 6,
+                y(estimate) - 6,
+                INK,
+                fmt(estimate, 0),
+            )
+        )
+        parts.append(
+            _svg(
+                '<text x="{:.1f}" y="{:.1f}" font-size="12" fill="{}" text-anchor="middle">{}</text>',
+                x(e),
+                float(height - bottom + 18),
+                INK,
+                str(e),
+            )
+        )
+    parts.append(
+        _svg(
+            '<text x="{:.1f}" y="{:.1f}" font-size="12" fill="{}" text-anchor="middle">{}</text>',
+            (left + width - right) / 2,
+            float(height - 6),
+            INK,
+            _("Years since the start"),
+        )
+    )
+    return format_html(
+        '<svg class="fs-chart" viewBox="0 0 {} {}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">'
+        "<title>{}</title>{}</svg>",
+        width,
+        height,
+        title,
+        title,
+        mark_safe("".join(parts)),  # noqa: S308 - every part is built by format_html
+    )

@@ -183,3 +183,37 @@ class Observation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality} {self.observed_on}"
+
+
+class EffectVerdict(models.TextChoices):
+    ASSOCIATION = "association", _("An association consistent with the coordinator")
+    NONE_SEEN = "none_seen", _("No association that can be seen")
+    PRE_TREND = "pre_trend", _("The trends differed before the start")
+    TOO_LITTLE = "too_little", _("Too little data")
+
+
+class EffectEstimate(models.Model):
+    """The stored difference-in-differences estimate for one indicator and scope (ADR 0028).
+
+    Computed by :func:`fridsam.statistics.effects.recompute_effects`, a system task, and only read
+    by the pages. ``scope`` is a county's code or ``SE`` for every municipality. ``result`` holds
+    aggregates only (``effects.Estimate.as_json``): no municipality's own figure or effect. No tenant
+    key: what a viewer may read is decided by ``statistics.policies`` from the scope."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="effect_estimates")
+    scope = models.CharField(_("scope"), max_length=10)
+    verdict = models.CharField(_("verdict"), max_length=20, choices=EffectVerdict.choices)
+    result = models.JSONField(_("result"), default=dict)
+    input_digest = models.CharField(_("input digest"), max_length=64)
+    computed_at = models.DateTimeField(_("computed"), default=timezone.now)
+
+    class Meta:
+        ordering = ["scope", "indicator"]
+        verbose_name = _("effect estimate")
+        verbose_name_plural = _("effect estimates")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "scope"], name="effect_estimate_unique_scope"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.indicator.key}"

@@ -19,15 +19,21 @@ from fridsam.organisations.policies import county_policy
 from fridsam.statistics.models import IndicatorValue
 
 VIEW_COUNTY = "view_county"
+VIEW_NATIONAL = "view_national"
 
 
 class StatisticsPolicy(PermissionPolicy):
-    """``obj`` is a municipality (VIEW, CHANGE, ADD an observation) or a county (VIEW_COUNTY)."""
+    """``obj`` is a municipality (VIEW, CHANGE, ADD an observation) or a county (VIEW_COUNTY).
+
+    VIEW_NATIONAL: the effect estimate over every municipality (ADR 0028), an aggregate that shows no
+    municipality's figure; the county analysts read it (there is no national role yet)."""
 
     model = IndicatorValue
-    actions = (VIEW, CHANGE, ADD, VIEW_COUNTY)
+    actions = (VIEW, CHANGE, ADD, VIEW_COUNTY, VIEW_NATIONAL)
 
     def can(self, tenancy, action, obj=None):
+        if action == VIEW_NATIONAL:
+            return Role.COUNTY_ANALYST in tenancy.roles
         if action == VIEW_COUNTY:
             return isinstance(obj, County) and county_policy.is_analyst_of(tenancy, obj)
         if not isinstance(obj, Municipality):

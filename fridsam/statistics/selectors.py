@@ -24,7 +24,7 @@ from fridsam.core.roles import MUNICIPAL_ROLES
 from fridsam.organisations.models import MunicipalityPopulation
 from fridsam.statistics import suppression
 from fridsam.statistics.models import Indicator, IndicatorDefinition, IndicatorValue, Observation, Unit
-from fridsam.statistics.trend import Reading, before_after
+from fridsam.statistics.trend import Reading, before_after, counted_end_year
 from fridsam.statistics.years import partial_years
 
 COUNTY, WITH, WITHOUT = "county", "with", "without"
@@ -91,8 +91,8 @@ def coordinator_periods(municipality_ids: Iterable[int]) -> dict[int, list[Coord
     return periods
 
 
-def reading_start(periods: list[CoordinatorPeriod]) -> tuple[int | None, int | None]:
-    """The start year of the coordinator function the reading compares around, and its end year.
+def function_period(periods: list[CoordinatorPeriod]) -> tuple[datetime.date | None, datetime.date | None]:
+    """The first coordinator function's start day and, if it ended, its end day.
 
     Consecutive posts (one coordinator following another within a year) count as one function."""
     if not periods:
@@ -106,7 +106,14 @@ def reading_start(periods: list[CoordinatorPeriod]) -> tuple[int | None, int | N
             end = period.end if period.end is None or (end and period.end > end) else end
         else:
             break
-    return start.year, (end.year if end else None)
+    return start, end
+
+
+def reading_start(periods: list[CoordinatorPeriod]) -> tuple[datetime.date | None, int | None]:
+    """The day the coordinator function the reading compares around started (a start after 1 July
+    makes its year a transition year, ADR 0027), and the last year counted as "with" it if it ended."""
+    start, end = function_period(periods)
+    return start, (counted_end_year(end) if end else None)
 
 
 @dataclass
@@ -196,8 +203,14 @@ class Figures:
         return before_after(values, start, end_year=end, break_years=break_years(indicator), partial_years=self.partial)
 
 
-def load_figures(municipalities, years: Iterable[int], *, exact_ids: Iterable[int] = (), limit=None) -> Figures:
-    """Figures for *municipalities* (all of one county, for consistent suppression) and *years*."""
+def load_figures(
+    municipalities, years: Iterable[int], *, exact_ids: Iterable[int] = (), limit=None, suppress: bool = True
+) -> Figures:
+    """Figures for *municipalities* (all of one county, for consistent suppression) and *years*.
+
+    ``suppress=False`` only for computations that show no cell (the effect estimate,
+    :mod:`fridsam.statistics.effects`): every figure comes back as stored, and the totals (which
+    only the pages show) are not added."""
     municipalities = sorted(municipalities, key=lambda m: m.name)
     years = sorted(set(years))
     ids = [m.pk for m in municipalities]
@@ -247,8 +260,9 @@ def load_figures(municipalities, years: Iterable[int], *, exact_ids: Iterable[in
     for mid in ids:
         for year in years:
             figures.with_coordinator[(mid, year)] = any(p.covers_midyear(year) for p in figures.periods.get(mid, []))
-    _add_totals(figures, by_key)
-    _suppress(figures, by_key, limit)
+    if suppress:
+        _add_totals(figures, by_key)
+        _suppress(figures, by_key, limit)
     return figures
 
 

@@ -8,10 +8,19 @@ years after the start with the *trend* of the years before, not with their level
 * the years before the start year are "before", the start year and up to three years more are
   "after" (the coordinator worked during the start year; a line carried further than that says
   more about the line than about the years);
+* a start after 1 July makes the start year a *transition year* (ADR 0027): the coordinator
+  worked less than half of it, so it is neither "before" nor "after", and the years after begin
+  with the next one. The same day decides whether a municipality counts as "with a coordinator"
+  in a year (``CoordinatorPeriod.covers_midyear``);
 * a straight line is fitted to the before years (at least two are needed) and carried forward;
 * the years after *break* the trend when their mean distance from that line is larger than the
   tolerance: twice the spread of the before years around their line, and at least 10 % of their
   mean; otherwise they *continue* it;
+* with three or more years before, the line says nothing when they scatter around it by more
+  than a fifth of their mean (``UNCERTAIN_SPREAD``): carried forward, such a line would put the
+  years after anywhere. The reading is then *uncertain* and says so, with the spread, and with
+  which way the level moved; it does not call the change a continuation of a trend it cannot see
+  (the evaluation's Tabell 1, children who witnessed violence: 45, 38, 60 before);
 * with only two years before, the line is a guess: the years after break the trend only when
   they lie outside the tolerance of both the line and the level of those two years;
 * a change of definition between the first and the last year compared is always mentioned;
@@ -25,6 +34,7 @@ Only figures that may be shown are used: a suppressed year is a missing year her
 
 from __future__ import annotations
 
+import datetime
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -38,6 +48,7 @@ WAITS = "waits"
 NO_COORDINATOR = "no_coordinator"
 CONTINUES = "continues"
 UNCHANGED = "unchanged"
+UNCERTAIN = "uncertain"
 BREAKS_UP = "breaks_up"
 BREAKS_DOWN = "breaks_down"
 
@@ -45,6 +56,18 @@ MIN_BEFORE = 2
 MIN_AFTER = 1
 MAX_AFTER = 4
 RELATIVE_TOLERANCE = 0.10
+UNCERTAIN_SPREAD = 0.20  # the before years' spread around their line, as a share of their mean
+
+
+def is_transition_year(start: datetime.date) -> bool:
+    """A start after 1 July: the coordinator held the post for less than half of the year (ADR 0027)."""
+    return start > datetime.date(start.year, 7, 1)
+
+
+def counted_end_year(end: datetime.date) -> int:
+    """The last year counted as "with" a coordinator who left on *end*: the year they left only
+    when they still held the post on 1 July (the mirror of the transition year)."""
+    return end.year if end >= datetime.date(end.year, 7, 1) else end.year - 1
 
 
 @dataclass(frozen=True)
@@ -59,6 +82,8 @@ class Reading:
     difference: float | None = None
     crosses_break: bool = False
     partial: tuple[int, ...] = ()  # years left out because they are not over
+    transition: int | None = None  # the start year, when it is a transition year
+    spread: float | None = None  # the before years' spread around their line (three or more)
 
 
 def _fmt(value: float) -> str:
@@ -81,13 +106,16 @@ def _fit(points: list[tuple[int, float]]) -> tuple[float, float, float | None]:
 
 def before_after(
     series: Mapping[int, float | None],
-    start_year: int | None,
+    start: int | datetime.date | None,
     *,
     break_years: Iterable[int] = (),
     end_year: int | None = None,
     partial_years: Iterable[int] = (),
 ) -> Reading:
     """Read *series* (year → value; None = missing or suppressed) around a coordinator's start.
+
+    ``start``: the day the coordinator started (a start after 1 July makes its year a transition
+    year), or a year when only the year is known (read as a full year).
 
     ``end_year``: the year the coordinator left, if they did; later years are not "after".
     ``break_years``: years from which the indicator's definition changed.
@@ -96,15 +124,29 @@ def before_after(
     """
     partial = frozenset(partial_years)
     points = sorted((year, float(v)) for year, v in series.items() if v is not None)
-    if start_year is None:
+    if start is None:
         return Reading(
             NO_COORDINATOR,
             _("The municipality had no coordinator in these years, so there is no before and after to compare."),
         )
+    if isinstance(start, datetime.date):
+        start_year, transition = start.year, is_transition_year(start)
+    else:
+        start_year, transition = start, False
+    first_after = start_year + 1 if transition else start_year
     left_out = tuple(y for y, _v in points if y in partial and (end_year is None or y <= end_year))
     points = [(y, v) for y, v in points if y not in partial]
     before = [(y, v) for y, v in points if y < start_year]
-    after = [(y, v) for y, v in points if y >= start_year and (end_year is None or y <= end_year)][:MAX_AFTER]
+    after = [(y, v) for y, v in points if y >= first_after and (end_year is None or y <= end_year)][:MAX_AFTER]
+    transition_text = (
+        _(
+            "The coordinator started after 1 July %(year)s, so %(year)s is a transition year: it is counted "
+            "neither before nor after, and the years after begin with %(next)s."
+        )
+        % {"year": start_year, "next": first_after}
+        if transition
+        else ""
+    )
     years_before, years_after = tuple(y for y, _v in before), tuple(y for y, _v in after)
     named = ", ".join(str(y) for y in left_out)
     left_out_text = (
@@ -117,22 +159,23 @@ def before_after(
         if left_out
         else ""
     )
-    if len(before) >= MIN_BEFORE and len(after) < MIN_AFTER and any(y >= start_year for y in left_out):
+    if len(before) >= MIN_BEFORE and len(after) < MIN_AFTER and any(y >= first_after for y in left_out):
+        text = ngettext(
+            "The reading waits for a complete year: the coordinator started in %(start)s, and no year from "
+            "then on with figures has ended yet (%(years)s is not over). Figures for part of a year are not "
+            "compared with whole years.",
+            "The reading waits for a complete year: the coordinator started in %(start)s, and no year from "
+            "then on with figures has ended yet (%(years)s are not over). Figures for part of a year are not "
+            "compared with whole years.",
+            len(left_out),
+        ) % {"start": start_year, "years": named}
         return Reading(
             WAITS,
-            ngettext(
-                "The reading waits for a complete year: the coordinator started in %(start)s, and no year from "
-                "then on with figures has ended yet (%(years)s is not over). Figures for part of a year are not "
-                "compared with whole years.",
-                "The reading waits for a complete year: the coordinator started in %(start)s, and no year from "
-                "then on with figures has ended yet (%(years)s are not over). Figures for part of a year are not "
-                "compared with whole years.",
-                len(left_out),
-            )
-            % {"start": start_year, "years": named},
+            f"{text} {transition_text}".strip(),
             years_before,
             years_after,
             partial=left_out,
+            transition=start_year if transition else None,
         )
     if len(before) < MIN_BEFORE or len(after) < MIN_AFTER:
         text = _(
@@ -141,10 +184,11 @@ def before_after(
         ) % {"before": MIN_BEFORE, "start": start_year, "nb": len(before), "na": len(after)}
         return Reading(
             TOO_FEW,
-            f"{text} {left_out_text}".strip(),
+            " ".join(t for t in (text, transition_text, left_out_text) if t),
             years_before,
             years_after,
             partial=left_out,
+            transition=start_year if transition else None,
         )
     slope, intercept, spread = _fit(before)
     expected = {y: max(0.0, intercept + slope * y) for y, _v in after}
@@ -181,9 +225,31 @@ def before_after(
     level = _("On average %(after)s a year from %(start)s against %(before)s before.") % {
         "after": _fmt(mean_after),
         "before": _fmt(mean_before),
-        "start": start_year,
+        "start": first_after,
     }
-    if abs(difference) <= tolerance:
+    scattered = spread is not None and spread > UNCERTAIN_SPREAD * abs(mean_before)
+    if abs(difference) <= tolerance and scattered:
+        # The line fitted to scattered years says nothing about where the years after should lie:
+        # neither "it continues the trend" nor "no change" can be read from it.
+        verdict = UNCERTAIN
+        moved = (
+            _("The level rose")
+            if mean_after - mean_before > RELATIVE_TOLERANCE * abs(mean_before)
+            else _("The level fell")
+            if mean_before - mean_after > RELATIVE_TOLERANCE * abs(mean_before)
+            else _("The level held")
+        )
+        judgement = _(
+            "%(moved)s, but the reading is uncertain: the years before scatter around their line by about "
+            "%(spread)s a year (%(share)s %% of their mean), too much for the line to tell whether the years "
+            "from the start continue an earlier trend or break it. More years before, or a comparison with "
+            "other municipalities, is needed to say more."
+        ) % {
+            "moved": moved,
+            "spread": _fmt(spread),
+            "share": number_format(round(100 * spread / abs(mean_before))),
+        }
+    elif abs(difference) <= tolerance:
         if trend_is_level or trend_words == _("roughly level"):
             verdict = UNCHANGED
             judgement = _("The years from the start lie where the earlier years did: no change can be seen.")
@@ -207,6 +273,8 @@ def before_after(
             "the change breaks the earlier trend. A break in time is not proof of an effect."
         ) % {"d": _fmt(abs(difference))}
     text = f"{facts} {level} {judgement}"
+    if transition_text:
+        text += " " + transition_text
     if crosses:
         text += " " + _(
             "Note: the definition of the indicator changed within these years, so part of the change may "
@@ -225,4 +293,6 @@ def before_after(
         difference,
         crosses_break=crosses,
         partial=left_out,
+        transition=start_year if transition else None,
+        spread=spread,
     )

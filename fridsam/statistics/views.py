@@ -11,11 +11,12 @@ from fridsam.core.models import AccessAction
 from fridsam.core.policies import ADD, CHANGE, VIEW
 from fridsam.organisations.models import Municipality
 from fridsam.organisations.policies import municipality_policy
-from fridsam.statistics import exports, selectors, services
+from fridsam.statistics import effect_reading, exports, selectors, services
 from fridsam.statistics import years as year_rules
+from fridsam.statistics.effects import NATIONAL
 from fridsam.statistics.forms import ImportForm, ObservationForm, YearForm
 from fridsam.statistics.models import Unit
-from fridsam.statistics.policies import VIEW_COUNTY, county_or_404, statistics_policy
+from fridsam.statistics.policies import VIEW_COUNTY, VIEW_NATIONAL, county_or_404, statistics_policy
 from fridsam.statistics.presentation import (
     county_table,
     indicator_sections,
@@ -59,6 +60,7 @@ def index(request):
         {
             "own": [m for m in municipalities if m.pk in exact],
             "counties": list({c.pk: c for c in counties}.values()),
+            "can_view_national": statistics_policy.can(tenancy, VIEW_NATIONAL),
             "can_import": bool(services.writable_municipalities(tenancy)),
         },
     )
@@ -339,3 +341,33 @@ def observations(request, municipality_code):
             "form": form if can_add else None,
         },
     )
+
+
+def _effects(request, scope: str, county=None):
+    """The stored effect estimate for one indicator (ADR 0028): read, never computed here."""
+    indicators = selectors.indicators()
+    by_key = {i.key: i for i in indicators}
+    indicator = by_key.get(request.GET.get("indikator", "")) or by_key.get("vinr_all") or indicators[0]
+    stored = effect_reading.stored_for(scope, indicator)
+    return render(
+        request,
+        "statistics/effects.html",
+        {
+            "county": county,
+            "indicators": indicators,
+            "indicator": indicator,
+            "reading": effect_reading.read(stored) if stored else None,
+            "national": county is None,
+        },
+    )
+
+
+def county_effects(request, county_code):
+    county = county_or_404(request.tenancy, county_code)
+    return _effects(request, county.code, county)
+
+
+def national_effects(request):
+    if not statistics_policy.can(request.tenancy, VIEW_NATIONAL):
+        raise Http404
+    return _effects(request, NATIONAL)

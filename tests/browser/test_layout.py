@@ -23,6 +23,7 @@ TOUR = {
         "/halsokontroll/regler/",
         "/lan/99/statistik/",
         "/lan/99/statistik/rangordning/",
+        "/lan/99/statistik/effekt/",
         "/lan/99/rapport/2025/",
     ],
     "demo.chef": [
@@ -365,3 +366,20 @@ def test_printed_pages_have_no_menu_no_buttons_and_whole_tables(page):
     log_in(page, "demo.chef")
     _visit(page, ("/handlingsplaner/", "Handlingsplan mot våld i nära relationer"))
     _assert_prints_without_menu_or_buttons(page)
+
+
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["1366", "390"])
+def test_the_effect_page_reads_well_and_passes_axe(page, viewport):
+    """Does the coordinator make a difference? (ADR 0028): the demo county's ten municipalities
+    give an honest "too little data", in words; the page holds at both widths."""
+    page.set_viewport_size(viewport)
+    log_in(page, "demo.lansanalytiker")
+    page.goto(page.base_url + "/statistik/")
+    page.get_by_role("link", name="Gör samordnaren skillnad?", exact=True).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Gör samordnaren skillnad?")
+    page.get_by_label("Indikator").select_option("vinr_all")
+    page.get_by_role("button", name="Visa").click()
+    expect(page.get_by_role("heading", level=2, name="För lite underlag")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("kan sällan säga mer än varje kommuns egen läsning")
+    assert page.evaluate(SIDEWAYS)[0] <= viewport["width"]
+    assert_accessible(page, f"effects-{viewport['width']}")

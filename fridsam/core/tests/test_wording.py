@@ -225,6 +225,8 @@ ALLOWED_CONSTANTS = (  # counts that are constants of the code, never 1
     "An address has at most %(n)s characters.",
     "Caution: one of the groups has fewer than %(n)s municipalities.",
     "Too few years to tell: the reading needs at least %(before)s years",
+    "Too little data for an estimate: it needs at least %(treated)s municipalities",  # effects.MIN_TREATED
+    "How the function is organised is compared when a group has at least %(n)s",  # effects.MIN_GROUP
 )
 # ``%(n)s`` is a count by convention; before these words it is a number in a phrase ("Page
 # %(n)s of %(total)s", "Version %(n)s is published", "about %(n)s a year").

@@ -178,3 +178,17 @@ def test_a_report_for_a_complete_year_is_not_marked(client, login, partial_year)
     assert not report.partial and report.partial_note == ""
     html = response.content.decode()
     assert "delår" not in html and "Året är inte slut" not in html
+
+
+def test_the_county_report_has_the_stored_effect_estimates(client, login, data):
+    from fridsam.statistics.effects import recompute_effects
+
+    recompute_effects(scope=data.own.county.code, indicator_keys=["protected_housing"])
+    login(data.own.users[Role.COUNTY_ANALYST])
+    response = client.get(reverse("reports:county", args=[data.own.county.code, 2024]))
+    [(indicator, effect)] = response.context["report"].effects
+    assert indicator.key == "protected_housing" and effect.verdict == "too_little"
+    html = response.content.decode()
+    assert "Gör samordnaren skillnad?" in html and "För lite underlag" in html
+    text = _pdf_text(client.get(reverse("reports:county_pdf", args=[data.own.county.code, 2024])).content)
+    assert "Gör samordnaren skillnad?" in text

@@ -1,4 +1,13 @@
-"""The before/after reading on the evaluation's own tables and on synthetic series."""
+"""The before/after reading on the evaluation's own tables and on synthetic series.
+
+The evaluation reads its tables so (the text around Tabell 1 and 2): in the municipality whose
+coordinator started in August 2016, investigations and placements in protected housing did not
+rise after the start, children who witnessed violence did; in the one whose coordinator came in
+the summer of 2018, the rise in actualised cases began before and "kan inte ses som en effekt av
+samordnaren". Those readings must come out of the rules (ADR 0027).
+"""
+
+import datetime
 
 import pytest
 
@@ -12,36 +21,72 @@ TABELL_1 = {  # the municipality whose coordinator started in August 2016
     "children_witnessed": {2013: 45, 2014: 38, 2015: 60, 2016: 51, 2017: 85, 2018: 91},
 }
 TABELL_2 = {2016: 96, 2017: 115, 2018: 138}  # coordinator from the summer of 2018
+AUGUST_2016 = datetime.date(2016, 8, 15)  # the demo's Åstad
+JUNE_2018 = datetime.date(2018, 6, 18)  # the demo's Hallsberga
 
 
 def test_tabell_2_the_rise_began_before_the_coordinator():
-    reading = trend.before_after(TABELL_2, 2018)
-    assert reading.verdict == trend.CONTINUES
+    reading = trend.before_after(TABELL_2, JUNE_2018)
+    assert reading.verdict == trend.CONTINUES and reading.transition is None
     assert reading.before == (2016, 2017) and reading.after == (2018,)
     assert "96 → 115 → 138" in reading.text
     assert "began before the coordinator" in reading.text
 
 
 def test_tabell_1_investigations_stopped_falling_although_their_level_is_lower():
-    reading = trend.before_after(TABELL_1["investigations"], 2016)
+    # The evaluation: investigations did not rise after the start. 2016 is a transition year.
+    reading = trend.before_after(TABELL_1["investigations"], AUGUST_2016)
     assert reading.verdict == trend.BREAKS_UP
+    assert reading.before == (2013, 2014, 2015) and reading.after == (2017, 2018)
     assert "falling" in reading.text
-    assert "On average 16.7 a year from 2016 against 22 before" in reading.text
+    assert "On average 18.5 a year from 2017 against 22 before" in reading.text
+    assert "2016 is a transition year" in reading.text
 
 
 def test_tabell_1_protected_housing_has_too_few_years_before():
-    reading = trend.before_after(TABELL_1["protected_housing"], 2016)
+    reading = trend.before_after(TABELL_1["protected_housing"], AUGUST_2016)
     assert reading.verdict == trend.TOO_FEW
-    assert "there are 1 before and 3 after" in reading.text
+    assert "there are 1 before and 2 after" in reading.text
+    assert "2016 is a transition year" in reading.text
 
 
-def test_tabell_1_children_who_witnessed_rose_but_within_a_noisy_earlier_trend():
-    # 45, 38, 60 before: already rising by 7.5 a year and scattered; 51, 85, 91 after lie within
-    # twice that scatter of the earlier line, so the reading does not call it a break.
+def test_tabell_1_children_who_witnessed_rose_and_the_scattered_years_before_cannot_say_more():
+    # The evaluation: the number rose after the start. 45, 38, 60 before scatter by about 11.8
+    # around their line (a quarter of their mean): the line says nothing, so the reading says the
+    # level rose and that it cannot tell a continuing trend from a break, not that it "continues".
+    reading = trend.before_after(TABELL_1["children_witnessed"], AUGUST_2016)
+    assert reading.verdict == trend.UNCERTAIN
+    assert reading.after == (2017, 2018) and reading.transition == 2016
+    assert reading.slope == pytest.approx(7.5) and reading.spread == pytest.approx(11.84, abs=0.01)
+    assert "On average 88 a year from 2017 against 47.7 before" in reading.text
+    assert "The level rose, but the reading is uncertain" in reading.text
+    assert "by about 11.8 a year (25 % of their mean)" in reading.text
+    assert "cannot be read as an effect" not in reading.text
+
+
+def test_before_the_transition_year_rule_the_children_read_as_a_continuing_trend():
+    # With 2016 read as a full year after, 51 pulls the mean down and the difference is within the
+    # tolerance; the scatter still makes it uncertain, not a continuation.
     reading = trend.before_after(TABELL_1["children_witnessed"], 2016)
-    assert reading.verdict == trend.CONTINUES
-    assert reading.slope == pytest.approx(7.5)
-    assert "On average 75.7 a year from 2016 against 47.7 before" in reading.text
+    assert reading.verdict == trend.UNCERTAIN and reading.after == (2016, 2017, 2018)
+
+
+def test_a_start_on_1_july_is_a_full_year_and_one_after_is_a_transition_year():
+    assert not trend.is_transition_year(datetime.date(2016, 7, 1))
+    assert trend.is_transition_year(datetime.date(2016, 7, 2))
+    assert not trend.is_transition_year(datetime.date(2016, 1, 1))
+    assert trend.counted_end_year(datetime.date(2020, 7, 1)) == 2020
+    assert trend.counted_end_year(datetime.date(2020, 3, 31)) == 2019
+
+
+def test_scattered_years_before_with_a_clear_jump_still_break_the_trend():
+    reading = trend.before_after({2014: 40, 2015: 60, 2016: 42, 2017: 58, 2018: 140, 2019: 150}, 2018)
+    assert reading.verdict == trend.BREAKS_UP
+
+
+def test_a_steady_series_is_not_uncertain():
+    reading = trend.before_after({2014: 50, 2015: 53, 2016: 49, 2017: 52, 2018: 51}, 2017)
+    assert reading.verdict == trend.UNCHANGED and reading.spread < 0.2 * 51
 
 
 def test_a_level_series_that_jumps_after_the_start_breaks_the_trend():

@@ -1,0 +1,145 @@
+"""The effect estimate (ADR 0028): the simulation that proves the estimator, the stored results,
+and the page that reads them.
+
+The simulation is the issue's: 290 municipalities × 12 years, staggered starts, municipality and
+year effects, noise and a known effect of +15 % from the start. A few seeds run in the suite (they
+take a few seconds each); `make bench` runs a hundred of each (tests/benchmarks/test_effects.py)
+and prints the coverage.
+"""
+
+import math
+
+import pytest
+from django.urls import reverse
+
+from fridsam.accounts.tests import factories as account_factories
+from fridsam.core.roles import Role
+from fridsam.core.tenancy import unscoped
+from fridsam.statistics import effects
+from fridsam.statistics.models import EffectEstimate, EffectVerdict, Indicator
+from fridsam.statistics.tests import simulation
+
+SEEDS = range(5)
+TRUTH = math.log1p(0.15)
+
+
+def _run(seeds, **kwargs):
+    return [
+        effects.estimate(simulation.panel(seed, **kwargs), seed=seed, boot=199, groups=False, never_treated=False)
+        for seed in seeds
+    ]
+
+
+def test_an_effect_of_15_percent_is_covered_and_found_without_bias():
+    results = _run(SEEDS)
+    covered = sum(r.overall.lower <= TRUTH <= r.overall.upper for r in results)
+    assert covered >= len(SEEDS) - 1  # ≥ 90 % of a 95 % interval (the benchmark runs a hundred seeds)
+    mean = sum(r.overall.estimate for r in results) / len(results)
+    assert abs(mean - TRUTH) < 0.01  # unbiased within simulation error (one estimate's s.e. ≈ 0.01)
+    assert all(r.verdict == EffectVerdict.ASSOCIATION for r in results)
+    assert all(r.treated >= effects.MIN_TREATED and r.never_treated >= effects.MIN_COMPARISON for r in results)
+
+
+def test_without_an_effect_the_interval_covers_zero():
+    results = _run(SEEDS, effect=0.0)
+    assert sum(r.overall.covers_zero for r in results) >= len(SEEDS) - 1
+    assert sum(r.verdict == EffectVerdict.NONE_SEEN for r in results) >= len(SEEDS) - 1
+
+
+def test_a_diverging_trend_before_the_start_is_flagged():
+    # 5 % a year of their own, before and after the start: the check (against the never-treated)
+    # flags it. A trend of 3 % a year is at the edge of what 290 municipalities can show.
+    for result in [
+        effects.estimate(simulation.panel(seed, effect=0.0, trend=0.05), seed=seed, boot=0, groups=False)
+        for seed in range(2)
+    ]:
+        assert result.pre_trend_flagged and result.verdict == EffectVerdict.PRE_TREND
+        assert result.pre_trend_mean > 0.02
+
+
+def test_a_county_of_ten_municipalities_never_makes_a_confident_claim():
+    for seed in range(3):
+        result = effects.estimate(simulation.panel(seed, municipalities=10), seed=seed, boot=199, groups=False)
+        if result.verdict != EffectVerdict.TOO_LITTLE:
+            lower, upper = result.overall.percent[1:]
+            assert upper - lower > 15  # an interval wider than the effect sought
+
+
+def test_the_groups_of_the_organisation_are_estimated_when_large_enough_and_named_when_not():
+    panel = simulation.panel(0, municipalities=120, years=8)
+    result = effects.estimate(panel, seed=0, boot=0, never_treated=False)
+    assert {(g.dimension, g.level) for g in result.groups} == {
+        (d, level) for d, levels in effects.DIMENSIONS.items() for level in levels
+    }
+    assert all(g.interval is not None for g in result.groups if g.municipalities >= effects.MIN_GROUP)
+    small = simulation.panel(0, municipalities=30, years=8)
+    result = effects.estimate(small, seed=0, boot=0, never_treated=False)
+    assert any(g.interval is None and g.municipalities < effects.MIN_GROUP for g in result.groups)
+
+
+def test_an_event_year_with_too_few_municipalities_is_not_shown():
+    result = effects.estimate(simulation.panel(0, municipalities=60), seed=0, boot=0, groups=False)
+    assert all((e.interval is None) == (e.municipalities < effects.MIN_TREATED) for e in result.event)
+
+
+# -- Stored, and read by the page ------------------------------------------------------------
+
+
+@pytest.fixture
+def county(db):
+    with unscoped():
+        return simulation.store_county("77", 40, range(2014, 2024), indicator_keys=("vinr_adults", "investigations"))
+
+
+def test_recompute_stores_aggregates_only_and_keeps_what_has_not_changed(county):
+    written = effects.recompute_effects(scope=county.code, indicator_keys=["vinr_adults"])
+    assert written == 1
+    with unscoped():
+        stored = EffectEstimate.objects.get(scope=county.code, indicator__key="vinr_adults")
+        codes = list(county.municipalities.values_list("code", flat=True))
+    assert stored.verdict in EffectVerdict.values
+    text = str(stored.result)
+    assert not any(f"'{code}'" in text for code in codes)  # no municipality is named in the result
+    assert effects.recompute_effects(scope=county.code, indicator_keys=["vinr_adults"]) == 0
+    assert effects.recompute_effects(scope=county.code, indicator_keys=["vinr_adults"], force=True) == 1
+
+
+def test_the_command_writes_the_estimates(county):
+    from django.core.management import call_command
+
+    call_command("recompute_effects", "--scope", county.code, "--indicator", "vinr_adults")
+    with unscoped():
+        assert EffectEstimate.objects.filter(scope=county.code).count() == 1
+
+
+def test_the_county_analyst_reads_the_page_and_others_do_not(county, login, client):
+    effects.recompute_effects(scope=county.code, indicator_keys=["vinr_adults"])
+    with unscoped():
+        analyst = account_factories.staff(Role.COUNTY_ANALYST, county=county)
+        other_county = simulation.store_county("76", 3, range(2014, 2024), indicator_keys=())
+        outsider = account_factories.staff(Role.COUNTY_ANALYST, county=other_county)
+        municipal = account_factories.staff(Role.COORDINATOR, municipality=county.municipalities.first())
+        names = list(county.municipalities.values_list("name", flat=True))
+    url = reverse("statistics:effects", args=[county.code]) + "?indikator=vinr_adults"
+    login(analyst)
+    response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<svg" in page and "<table" in page
+    assert response.context["reading"].verdict in EffectVerdict.values
+    assert not any(name in page for name in names)  # nothing per municipality
+    assert client.get(reverse("statistics:national_effects")).status_code == 200
+    assert reverse("statistics:effects", args=[county.code]) in client.get(reverse("statistics:index")).content.decode()
+    for user in (outsider, municipal):
+        login(user)
+        assert client.get(url).status_code == 404
+    assert client.get(reverse("statistics:national_effects")).status_code == 404
+
+
+def test_an_indicator_not_computed_yet_says_so(county, login, client):
+    with unscoped():
+        analyst = account_factories.staff(Role.COUNTY_ANALYST, county=county)
+    login(analyst)
+    response = client.get(reverse("statistics:effects", args=[county.code]) + "?indikator=investigations")
+    assert response.status_code == 200 and response.context["reading"] is None
+    assert Indicator.objects.filter(key="investigations").exists()

@@ -1,0 +1,100 @@
+"""Benchmarks of the effect estimate (ADR 0028). Run with `make bench`.
+
+* The estimate from the database: one indicator over 290 municipalities × 10 years (≤ 2 s) and
+  every indicator as one task (≤ 60 s), by `recompute_effects`, the function a background task calls.
+* The simulation over many seeds (`FRIDSAM_BENCH_SEEDS`, 100 by default): 290 municipalities ×
+  12 years, +15 % from the start and no effect: the coverage of the 95 % interval, the mean
+  estimate against the truth, and how often a diverging trend (5 % a year) is flagged.
+"""
+
+import math
+import os
+import statistics
+import time
+
+import pytest
+
+from fridsam.core.tenancy import unscoped
+from fridsam.statistics import effects
+from fridsam.statistics.models import EffectEstimate, Indicator
+from fridsam.statistics.tests import simulation
+
+pytestmark = [pytest.mark.benchmark]
+SEEDS = int(os.environ.get("FRIDSAM_BENCH_SEEDS", "100"))
+
+
+@pytest.mark.django_db
+def test_effects_at_290_municipalities():
+    with unscoped():
+        county = simulation.store_county("9", 290, range(2016, 2026))
+        keys = list(Indicator.objects.filter(is_active=True).values_list("key", flat=True))
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        assert effects.recompute_effects(scope=county.code, indicator_keys=["vinr_adults"], force=True) == 1
+        timings.append(time.perf_counter() - started)
+    one = statistics.median(timings)
+    started = time.perf_counter()
+    written = effects.recompute_effects(scope=county.code, force=True)
+    every = time.perf_counter() - started
+    started = time.perf_counter()
+    assert effects.recompute_effects(scope=county.code) == 0
+    unchanged = time.perf_counter() - started
+    with unscoped():
+        stored = EffectEstimate.objects.get(scope=county.code, indicator__key="vinr_adults")
+    result = effects.Estimate.from_json(stored.result)
+    print(
+        f"\neffect estimate, 290 municipalities x 10 years: one indicator {one:.2f} s (median of 3), "
+        f"all {written} indicators ({len(keys)} active) {every:.1f} s, again with nothing changed {unchanged:.2f} s; "
+        f"vinr_adults: {stored.verdict}, {result.overall.percent[0]:+.1f} % "
+        f"[{result.overall.percent[1]:+.1f}, {result.overall.percent[2]:+.1f}] (simulated +15 %)"
+    )
+    assert one <= 2.0
+    assert every <= 60.0
+
+
+def test_simulation_coverage_over_many_seeds():
+    truth = math.log1p(0.15)
+    rows = []
+    for label, effect, target in (("+15 %", 0.15, truth), ("no effect", 0.0, 0.0)):
+        started = time.perf_counter()
+        results = [
+            effects.estimate(simulation.panel(seed, effect=effect), seed=seed, groups=False, never_treated=False)
+            for seed in range(SEEDS)
+        ]
+        elapsed = time.perf_counter() - started
+        covered = sum(r.overall.lower <= target <= r.overall.upper for r in results) / SEEDS
+        mean = statistics.mean(r.overall.estimate for r in results)
+        spread = statistics.stdev(r.overall.estimate for r in results)
+        width = statistics.mean(r.overall.upper - r.overall.lower for r in results)
+        rows.append((label, covered, mean, target, spread, width, elapsed))
+        print(
+            f"\nsimulation {label}, {SEEDS} seeds of 290 x 12: coverage of the 95 % interval {covered:.0%}, "
+            f"mean estimate {mean:.4f} (truth {target:.4f}, bias {mean - target:+.4f}, s.d. {spread:.4f}), "
+            f"mean width {width:.4f}, {elapsed / SEEDS:.2f} s a seed"
+        )
+        assert covered >= 0.90
+        assert abs(mean - target) < 3 * spread / math.sqrt(SEEDS) + 0.005
+    trend_seeds = max(10, SEEDS // 5)
+    flagged = sum(
+        effects.estimate(
+            simulation.panel(seed, effect=0.0, trend=0.05), seed=seed, boot=0, groups=False
+        ).pre_trend_flagged
+        for seed in range(trend_seeds)
+    )
+    null_flagged = sum(
+        effects.estimate(simulation.panel(seed, effect=0.0), seed=seed, boot=0, groups=False).pre_trend_flagged
+        for seed in range(trend_seeds)
+    )
+    print(
+        f"pre-trend check over {trend_seeds} seeds: a diverging trend of 5 % a year flagged "
+        f"{flagged / trend_seeds:.0%}, parallel trends flagged {null_flagged / trend_seeds:.0%}"
+    )
+    small = [effects.estimate(simulation.panel(seed, municipalities=10), seed=seed) for seed in range(trend_seeds)]
+    too_little = sum(r.verdict == "too_little" for r in small)
+    widths = [r.overall.percent[2] - r.overall.percent[1] for r in small if r.overall is not None]
+    print(
+        f"county of 10 municipalities over {trend_seeds} seeds: too little data {too_little}, "
+        f"otherwise interval widths {', '.join(f'{w:.0f} points' for w in widths) or '–'}"
+    )
+    assert flagged / trend_seeds >= 0.8
