@@ -10,6 +10,8 @@ at ``/api/v1/openapi.json`` and kept in ``fridsam/integrations/openapi.json`` (a
 from __future__ import annotations
 
 import functools
+import json
+from pathlib import Path
 from typing import Annotated, Literal
 
 from django.http import HttpRequest
@@ -25,7 +27,7 @@ from pydantic import ConfigDict
 from fridsam.core import uploads
 from fridsam.core.audit import log_access
 from fridsam.core.models import AccessAction
-from fridsam.followup import push as followup_push
+from fridsam.followup import push as push_service
 from fridsam.followup.models import (
     AgeBand,
     Category,
@@ -74,7 +76,12 @@ class CredentialAuth(HttpBearer):
         return credential
 
 
-api = NinjaAPI(
+class FridsamAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        return operation.view_func.__name__  # stable names for clients: followup_push, statistics_figures…
+
+
+api = FridsamAPI(
     title="Fridsam API",
     version="1",
     description=(
@@ -158,7 +165,7 @@ PushItem = Annotated[RecordItem | InterventionItem | ClosureItem, Field(discrimi
 
 class PushIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    items: list[PushItem] = Field(max_length=followup_push.MAX_ITEMS)
+    items: list[PushItem] = Field(max_length=push_service.MAX_ITEMS)
 
 
 class PushOut(Schema):
@@ -277,13 +284,13 @@ def _push_errors(request) -> list[dict]:
     except HttpError:
         return []
     items = body.get("items") if isinstance(body, dict) else None
-    if not isinstance(items, list) or not items or len(items) > followup_push.MAX_ITEMS:
+    if not isinstance(items, list) or not items or len(items) > push_service.MAX_ITEMS:
         return []
     try:
-        followup_push.push(
+        push_service.push(
             municipality=credential.municipality, unit=credential.unit, items=items, via=credential.name, dry_run=True
         )
-    except followup_push.PushRefused as refused:
+    except push_service.PushRefused as refused:
         return [{"index": e.index, "field": e.field, "message": e.message} for e in refused.errors]
     return []
 
@@ -362,16 +369,16 @@ def operation(permission: str):
 
 @api.post("/followup/push", response={200: PushOut, **ERRORS}, url_name="followup_push", tags=["followup"])
 @operation(Permission.PUSH_FOLLOWUP)
-def followup_push_items(request, payload: PushIn):
+def followup_push(request, payload: PushIn):
     """Create and update follow-up records, interventions and closings: up to 1 000 items, all or
     none. Idempotent: the same items twice change nothing."""
     credential = request.auth
     items = [item.model_dump(exclude_unset=True) for item in payload.items]
     try:
-        result = followup_push.push(
+        result = push_service.push(
             municipality=credential.municipality, unit=credential.unit, items=items, via=credential.name
         )
-    except followup_push.PushRefused as refused:
+    except push_service.PushRefused as refused:
         errors = [{"index": e.index, "field": e.field, "message": e.message} for e in refused.errors]
         detail = ngettext("Nothing was saved: %(n)s error.", "Nothing was saved: %(n)s errors.", len(errors))
         body = {"detail": detail % {"n": len(errors)}, "errors": errors}
@@ -440,3 +447,12 @@ def statistics_figures_kolada(request, filters: Query[YearRange]):
     if error:
         return error
     return 200, kolada_values(figures_for(request.auth, years)), ""
+
+
+SCHEMA_FILE = Path(__file__).resolve().parent / "openapi.json"
+
+
+def schema_text() -> str:
+    """The schema as served at /api/v1/openapi.json, as the repository keeps it."""
+    schema = api.get_openapi_schema(path_prefix="/api/v1/")
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
