@@ -164,6 +164,7 @@ class _Push:
         self.errors: list[ItemError] = []
         self.result = PushResult()
         self.unchanged = 0  # items that found the case as they describe it
+        self.forms: dict = {}
 
     # --- reading the cases the items name --------------------------------------------------
 
@@ -214,9 +215,11 @@ class _Push:
             self._record(index, item, reference_hash, case)
         elif reference_hash is None:
             # The rest of the item is checked all the same, so that every reason is named at once.
-            form = (InterventionForm if kind == INTERVENTION else CloseForm)(
-                {name: _text(item.get(name)) for name in FIELDS[kind][1:]}
+            form = self._form(
+                InterventionForm if kind == INTERVENTION else CloseForm,
+                {name: _text(item.get(name)) for name in FIELDS[kind][1:]},
             )
+            form.is_valid()
             self.errors.extend(_form_errors(form, index))
         elif case is None:
             self.errors.append(
@@ -256,7 +259,7 @@ class _Push:
                     data[name] = str(pk)
             else:
                 data[name] = _text(value)
-        form = RecordForm(data, instruments=self.instruments)
+        form = self._form(RecordForm, data)
         if not form.is_valid() or errors:
             self.errors.extend([*errors, *_form_errors(form, index)])
             return
@@ -302,16 +305,30 @@ class _Push:
         case.changed_fields.update(changed)
         case.opened_by = index
 
+    def _form(self, form_class, data):
+        """The form, bound to *data*: one instance per form class is bound again for each item (a
+        thousand forms built field by field would be most of a call's time); validation is the
+        form's own, from its fields."""
+        form = self.forms.get(form_class)
+        if form is None:
+            form = form_class(data, instruments=self.instruments) if form_class is RecordForm else form_class(data)
+            self.forms[form_class] = form
+            return form
+        form.data = data
+        form._errors = None
+        form.cleaned_data = {}
+        return form
+
     def _valid(self, index: int, record: FollowUpRecord) -> bool:
         try:
-            services.check_record(record)
+            services.check_record(record, constraints=False)
         except ValidationError as error:
             self.errors.extend(_validation_errors(error, index))
             return False
         return True
 
     def _intervention(self, index: int, item: Mapping, case: _Case) -> None:
-        form = InterventionForm({name: _text(item.get(name)) for name in FIELDS[INTERVENTION][1:]})
+        form = self._form(InterventionForm, {name: _text(item.get(name)) for name in FIELDS[INTERVENTION][1:]})
         if not form.is_valid():
             self.errors.extend(_form_errors(form, index))
             return
@@ -343,7 +360,7 @@ class _Push:
         )
         intervention.ended_on, intervention.quantity = data["ended_on"], data["quantity"]
         try:
-            intervention.full_clean(exclude=["record", "municipality", "started_year"])
+            intervention.full_clean(exclude=["record", "municipality", "started_year"], validate_constraints=False)
         except ValidationError as error:
             self.errors.extend(_validation_errors(error, index))
             return
@@ -354,7 +371,7 @@ class _Push:
             case.changed_interventions[intervention.pk] = intervention
 
     def _closure(self, index: int, item: Mapping, case: _Case) -> None:
-        form = CloseForm({name: _text(item.get(name)) for name in CLOSING_FIELDS})
+        form = self._form(CloseForm, {name: _text(item.get(name)) for name in CLOSING_FIELDS})
         if not form.is_valid():
             self.errors.extend(_form_errors(form, index))
             return

@@ -95,8 +95,11 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def check_record(record: FollowUpRecord) -> None:
-    """Validate a record's categories and dates as the record form does (raises ValidationError)."""
+def check_record(record: FollowUpRecord, *, constraints: bool = True) -> None:
+    """Validate a record's categories and dates as the record form does (raises ValidationError).
+
+    ``constraints=False`` leaves the table's check constraints to the database (a bulk write checks
+    the dates they guard itself, without a query per record)."""
     errors: dict[str, list[str]] = {}
 
     def err(field, message):
@@ -133,7 +136,11 @@ def check_record(record: FollowUpRecord) -> None:
     if errors:
         raise ValidationError(errors)
     record.opened_year = record.opened_on.year
-    record.full_clean(exclude=["municipality", "unit", "owner", "reference_hash"], validate_unique=False)
+    record.full_clean(
+        exclude=["municipality", "unit", "owner", "reference_hash"],
+        validate_unique=False,
+        validate_constraints=constraints,
+    )
 
 
 def record_create(*, owner, municipality, unit, reference: str, fields: dict) -> FollowUpRecord:
