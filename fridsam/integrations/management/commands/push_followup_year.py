@@ -32,7 +32,7 @@ FORMS = ["physical", "psychological", "sexual", "economic", "digital"]
 
 def year_of_cases(year: int, cases: int, seed: int, today: datetime.date) -> list[dict]:
     """The items of *cases* made-up cases opened in *year* (never after *today*)."""
-    rng = random.Random(seed * 10_000 + year)
+    rng = random.Random(seed * 10_000 + year)  # noqa: S311 - made-up demo cases, not a secret
     last = min(datetime.date(year, 12, 31), today)
     days = (last - datetime.date(year, 1, 1)).days
     items = []
