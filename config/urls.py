@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from fridsam.core.admin_site import site as admin_site
+from fridsam.integrations.urls import api_urlpatterns
 
 urlpatterns = [
     path("", include("fridsam.core.urls")),
@@ -18,6 +19,8 @@ urlpatterns = [
     path("", include("fridsam.collaboration.urls")),
     path("", include("fridsam.competence.urls")),
     path("", include("fridsam.routines.urls")),
+    path("", include("fridsam.integrations.urls")),
+    *api_urlpatterns,
     path("mitt-konto/", include("fridsam.accounts.urls")),
     path("konto/", include("allauth.urls")),
     path("sprak/", login_not_required(set_language), name="set_language"),

@@ -205,6 +205,18 @@ TENANT_KWARGS.update(
 )
 
 
+def _credential(w):
+    """An integration credential of the own municipality."""
+    if getattr(w, "_credential", None) is None:
+        from fridsam.integrations.tests.conftest import make_credential
+
+        w._credential = make_credential(w.own, name="Hemlig enhet own system")[0]
+    return w._credential
+
+
+TENANT_KWARGS["integrations:credential_revoke"] = lambda w: {"pk": _credential(w).pk}
+
+
 def _public_page(w):
     """The own municipality's published public page."""
     if getattr(w, "_public", None) is None:
@@ -516,11 +528,13 @@ POST_ONLY = {
     "routines:acknowledge",
     "routines:attachment_remove",
     "routines:activity_status",
+    "integrations:credential_revoke",
 }
 
 # URLs whose arguments name no tenant (keys, file formats): any well-formed value will do.
 PUBLIC_KWARGS = {
     "statistics:import_template": {"kind": "csv"},
+    "integrations:file_template": {"kind": "csv"},
     "account_confirm_email": {"key": "abc"},
     "account_reset_password_from_key": {"uidb36": "1", "key": "abc"},
 }
@@ -554,6 +568,8 @@ def _walk(patterns, namespace=None):
 def named_urls():
     seen = {}
     for name, pattern in _walk(get_resolver().url_patterns):
+        if name.startswith("api:"):
+            continue  # the API for machine clients: swept with credentials in tests/test_api_sweep.py
         seen.setdefault(name, pattern)
     return sorted(seen.items())
 

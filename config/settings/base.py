@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "fridsam.collaboration",
     "fridsam.competence",
     "fridsam.routines",
+    "fridsam.integrations",
     "fridsam.demo",
 ]
 
@@ -261,6 +262,8 @@ FRIDSAM_ACCESS_LOG_ANCHOR_FILE = Path(
 )
 FRIDSAM_ACCESS_LOG_ANCHOR_SYSLOG = env("FRIDSAM_ACCESS_LOG_ANCHOR_SYSLOG", "")
 # How long a purpose given for reading other people's follow-up records stays valid.
+# The API for machine clients (ADR 0033, 0034): calls per integration credential and minute.
+FRIDSAM_API_RATE_LIMIT = int(env("FRIDSAM_API_RATE_LIMIT", "120") or 120)
 FRIDSAM_READ_PURPOSE_MINUTES = int(env("FRIDSAM_READ_PURPOSE_MINUTES", "60") or 60)
 # Protected housing: a provider is quality-assured when its latest assessment, no older than this,
 # meets every required criterion; a report of free places older than this many hours is stale.

@@ -6,7 +6,9 @@ request came from and the roles the person acts in — travels in a context vari
 
 - for a web request, :class:`fridsam.accounts.middleware.TenancyMiddleware` sets it next to the
   tenant scope;
-- a management command, a queued task or an API client sets it with :func:`acting`.
+- a management command, a queued task or an API client sets it with :func:`acting`;
+- a machine client (an integration credential of a journal system, ADR 0034) acts without a
+  user: ``credential`` names it, and the access log records the call under its name.
 
 Outside both (tests, the shell) it is empty and the log records no address and the roles are
 left empty unless given.
@@ -29,6 +31,9 @@ class Actor:
     # The person's memberships (objects with ``role``, ``municipality_id`` and
     # ``organisation_label``): the log row names the roles the access was made in.
     memberships: Sequence = ()
+    # A machine client instead of a person: an object with ``log_name`` (the name the access log
+    # records), ``log_organisation``, ``municipality_id`` and ``county_id``.
+    credential: object = None
 
     def is_user(self, user) -> bool:
         return user is not None and self.user is not None and getattr(user, "pk", None) == self.user.pk

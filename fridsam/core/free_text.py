@@ -54,6 +54,9 @@ MODEL_FIELDS_NOT_FREE_TEXT: dict[str, str] = {
     "core.AccessLogEntry.role": "role codes (accounts.Role values) joined by commas",
     "core.AccessLogEntry.organisation": "names of the actor's organisations, copied from validated fields",
     "core.AccessLogEntry.object_type": "a model label (app_label.model_name)",
+    "integrations.IntegrationCredential.key_id": "random hexadecimal digits made by the service",
+    "integrations.IntegrationCredential.secret_hash": "a SHA-256 hash in hexadecimal digits",
+    "followup.FollowUpRecord.via": "copied from an integration credential's name (checked when it was created)",
     "core.AccessLogEntry.object_id": "a primary key or an organisation code",
     "core.AccessLogEntry.purpose": (
         "written only by core.audit.log_access, never through a form or full_clean(): the purpose is validated "

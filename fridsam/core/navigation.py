@@ -26,6 +26,7 @@ ORDER = (
     "routines",
     "statistics",
     "access_log",  # core: per municipality of a manager
+    "integrations",  # the API's credentials and the file import
     "administration",  # core: the administrators' admin site
     "account",  # accounts: my account
 )

@@ -162,9 +162,18 @@ class FollowUpRecord(models.Model):
     unit = models.ForeignKey(
         "organisations.Unit", on_delete=models.PROTECT, related_name="followup_records", verbose_name=_("unit")
     )
+    # None for a record pushed by a journal system (or imported from its file) until a manager gives
+    # it to a social worker: the unit's managers and the coordinators read it meanwhile.
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="followup_records", verbose_name=_("owner")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="followup_records",
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
     )
+    # The integration (credential name) or file import the record came from; empty when registered in Fridsam.
+    via = models.CharField(_("registered through"), max_length=120, blank=True, editable=False)
     reference_hash = models.CharField(_("case reference (keyed hash)"), max_length=64, editable=False)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     opened_on = PlausibleDateField(_("opened"), bounds=validate_past_date)

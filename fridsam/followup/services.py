@@ -95,7 +95,11 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _check_fields(record: FollowUpRecord) -> None:
+def check_record(record: FollowUpRecord, *, constraints: bool = True) -> None:
+    """Validate a record's categories and dates as the record form does (raises ValidationError).
+
+    ``constraints=False`` leaves the table's check constraints to the database (a bulk write checks
+    the dates they guard itself, without a query per record)."""
     errors: dict[str, list[str]] = {}
 
     def err(field, message):
@@ -132,7 +136,11 @@ def _check_fields(record: FollowUpRecord) -> None:
     if errors:
         raise ValidationError(errors)
     record.opened_year = record.opened_on.year
-    record.full_clean(exclude=["municipality", "unit", "owner", "reference_hash"], validate_unique=False)
+    record.full_clean(
+        exclude=["municipality", "unit", "owner", "reference_hash"],
+        validate_unique=False,
+        validate_constraints=constraints,
+    )
 
 
 def record_create(*, owner, municipality, unit, reference: str, fields: dict) -> FollowUpRecord:
@@ -145,7 +153,7 @@ def record_create(*, owner, municipality, unit, reference: str, fields: dict) ->
         if name not in RECORD_FIELDS:
             raise ValueError(f"not a record field: {name}")
         setattr(record, name, value)
-    _check_fields(record)
+    check_record(record)
     with transaction.atomic():
         if FollowUpRecord.objects.filter(municipality=municipality, reference_hash=reference_hash).exists():
             raise ValidationError(
@@ -188,7 +196,7 @@ def record_update(*, record: FollowUpRecord, fields: dict, user) -> list[str]:
             first = current.interventions.order_by("started_on").values_list("started_on", flat=True).first()
             if first and first < current.opened_on:
                 raise ValidationError({"opened_on": _("An intervention starts before this date.")})
-        _check_fields(current)
+        check_record(current)
         current.updated_at = timezone.now()
         current.save()
         _log(
@@ -204,19 +212,25 @@ def record_update(*, record: FollowUpRecord, fields: dict, user) -> list[str]:
     return changed
 
 
+def closure_errors(*, opened_on, closed_on, reason, outcome) -> dict[str, str]:
+    """What is wrong with closing a record opened on *opened_on* (the closing form's rules)."""
+    errors = {}
+    if closed_on > _today():
+        errors["closed_on"] = _("The date cannot be in the future.")
+    elif closed_on < opened_on:
+        errors["closed_on"] = _("A record cannot be closed before it was opened.")
+    if not reason:
+        errors["closure_reason"] = _("Give the reason for closing.")
+    if not outcome:
+        errors["outcome"] = _("Give the outcome as far as it is known.")
+    return errors
+
+
 def record_close(*, record, closed_on, reason, outcome, client_view, user) -> FollowUpRecord:
     with transaction.atomic():
         current = _locked(record)
         _transition(current, "close")
-        errors = {}
-        if closed_on > _today():
-            errors["closed_on"] = _("The date cannot be in the future.")
-        elif closed_on < current.opened_on:
-            errors["closed_on"] = _("A record cannot be closed before it was opened.")
-        if not reason:
-            errors["closure_reason"] = _("Give the reason for closing.")
-        if not outcome:
-            errors["outcome"] = _("Give the outcome as far as it is known.")
+        errors = closure_errors(opened_on=current.opened_on, closed_on=closed_on, reason=reason, outcome=outcome)
         if errors:
             raise ValidationError(errors)
         current.closed_on, current.closure_reason, current.outcome = closed_on, reason, outcome
@@ -271,11 +285,12 @@ def record_reassign(*, record, owner, user) -> FollowUpRecord:
     return current
 
 
-def intervention_add(*, record, kind, started_on, ended_on=None, quantity=None, user) -> Intervention:
+def intervention_errors(*, opened_on, kind, started_on, ended_on, quantity) -> dict[str, str]:
+    """What is wrong with an intervention of a record opened on *opened_on* (the form's rules)."""
     errors = {}
     if started_on > _today():
         errors["started_on"] = _("The date cannot be in the future.")
-    elif started_on < record.opened_on:
+    elif started_on < opened_on:
         errors["started_on"] = _("An intervention cannot start before the record was opened.")
     if ended_on and ended_on < started_on:
         errors["ended_on"] = _("The end cannot be before the start.")
@@ -283,6 +298,13 @@ def intervention_add(*, record, kind, started_on, ended_on=None, quantity=None, 
         errors["quantity"] = _("Give the number of %(unit)s.") % {"unit": QUANTITY_UNITS[kind]}
     if QUANTITY_UNITS.get(kind) is None and quantity is not None:
         errors["quantity"] = _("This intervention has no quantity: leave it empty.")
+    return errors
+
+
+def intervention_add(*, record, kind, started_on, ended_on=None, quantity=None, user) -> Intervention:
+    errors = intervention_errors(
+        opened_on=record.opened_on, kind=kind, started_on=started_on, ended_on=ended_on, quantity=quantity
+    )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
