@@ -18,7 +18,21 @@ const provider = new Provider(config.issuer, {
     email: ['email', 'email_verified'],
     profile: ['given_name', 'family_name', 'name', 'preferred_username', 'groups'],
   },
-  features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true } },
+  features: {
+    devInteractions: { enabled: false },
+    rpInitiatedLogout: {
+      enabled: true,
+      // Pages of its own, fetching nothing from elsewhere (the default ones load web fonts).
+      logoutSource: async (ctx, form) => {
+        ctx.body = `<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8"><title>Logga ut</title></head>
+<body><main><h1>Logga ut från Testkommunens inloggning</h1>${form}
+<button form="op.logoutForm" type="submit" name="logout" value="yes">Logga ut</button></main></body></html>`;
+      },
+      postLogoutSuccessSource: async (ctx) => {
+        ctx.body = '<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8"><title>Utloggad</title></head><body><main><h1>Utloggad</h1></main></body></html>';
+      },
+    },
+  },
   cookies: { keys: ['test-identity-provider-only'] },
   pkce: { required: () => true },
   findAccount: async (ctx, id) => (config.accounts[id] ? {

@@ -56,8 +56,16 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def validate_disconnect(self, account, accounts) -> None:
         raise ValidationError(_("A federated identity is removed by an administrator."))
 
+    def is_auto_signup_allowed(self, request, sociallogin) -> bool:
+        return True  # never allauth's sign-up form: the account is created without any role
+
     def populate_user(self, request, sociallogin, data):
         user = super().populate_user(request, sociallogin, data)
+        if user.email and User.objects.filter(email__iexact=user.email).exists():
+            # The address is another account's (the person's account in another organisation, say):
+            # this one is created without it, and nothing is linked by an address alone.
+            user.email = ""
+            sociallogin.email_addresses = []
         candidates = [data.get("username"), (data.get("email") or "").split("@")[0], sociallogin.account.provider]
         user.username = generate_unique_username([c for c in candidates if c])
         return user
