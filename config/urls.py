@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from fridsam.accounts.federation.views import login as federated_login_page
 from fridsam.core.admin_site import site as admin_site
 from fridsam.integrations.urls import api_urlpatterns
 
@@ -22,6 +23,8 @@ urlpatterns = [
     path("", include("fridsam.integrations.urls")),
     *api_urlpatterns,
     path("mitt-konto/", include("fridsam.accounts.urls")),
+    # allauth's login page, listing the organisations' identity providers (ADR 0035)
+    path("konto/login/", federated_login_page, name="account_login"),
     path("konto/", include("allauth.urls")),
     path("sprak/", login_not_required(set_language), name="set_language"),
     path("admin/", admin_site.urls),

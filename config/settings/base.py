@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "fridsam.core",
     "fridsam.accounts",
     "fridsam.organisations",
@@ -159,6 +162,21 @@ ACCOUNT_RATE_LIMITS = {
     # throttled over all accounts. The second factor is limited per account (MFA's own limit).
     "login_failed": f"20/m/ip,{LOGIN_FAILURE_LIMIT}/{LOGIN_LOCKOUT_MINUTES * 60}s/key",
 }
+
+# Federated login (ADR 0035): each organisation's own identity provider, OpenID Connect or SAML 2.0,
+# configured by an administrator (accounts.IdentityProvider); allauth runs the protocols.
+SOCIALACCOUNT_ADAPTER = "fridsam.accounts.federation.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {"provider_class": "fridsam.accounts.federation.providers.OpenIDConnectProvider"},
+    "saml": {"provider_class": "fridsam.accounts.federation.providers.SAMLProvider"},
+}
+SOCIALACCOUNT_AUTO_SIGNUP = True  # a new person gets an account without any role (ADR 0035)
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # an e-mail address never links an identity by itself
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False  # leaving for the IdP is a POST (CSRF)
+# How far the IdP's clock may be from ours (SAML NotBefore/NotOnOrAfter, OIDC iat/exp), in seconds.
+FRIDSAM_FEDERATION_CLOCK_SKEW_SECONDS = int(env("FRIDSAM_FEDERATION_CLOCK_SKEW_SECONDS", "60") or 60)
 
 MFA_ADAPTER = "fridsam.accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from fridsam.accounts.federation.session import federated_second_factor
 from fridsam.accounts.selectors import tenancy_for_user
 from fridsam.core.actor import Actor, acting, client_ip
 from fridsam.core.tenancy import tenant_scope
@@ -22,6 +23,7 @@ ALLOWED_WITHOUT_MFA = {
     "account_logout",
     "set_language",
     "core:healthz",
+    "accounts:no_access",
 }
 
 
@@ -40,6 +42,8 @@ class TwoFactorRequiredMiddleware:
         name = match.view_name if match else ""
         if request.path.startswith("/static/"):
             return None
+        if federated_second_factor(request):
+            return None  # the identity provider's level-3 login was the second factor (ADR 0035)
         if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
             request.needs_two_factor_setup = True  # the layout hides the menu until it is done
             if name in ALLOWED_WITHOUT_MFA:

@@ -145,3 +145,136 @@ def memberships_unscoped() -> MembershipQuerySet:
     """Every membership, outside the tenant scope, with ``.active()``: for system code (the
     reminders job, services) that decides by itself whom it concerns."""
     return MembershipQuerySet(model=Membership)
+
+
+# The Swedish assurance levels (Tillitsnivåer, DIGG/Elegnämnden), weakest first; an asserted level
+# satisfies a required one when it stands at least as high here. OIDC sends it as `acr`, SAML as the
+# AuthnContextClassRef.
+LOA_PREFIX = "http://id.elegnamnden.se/loa/1.0/"
+ASSURANCE_LEVELS = (
+    f"{LOA_PREFIX}loa1",
+    f"{LOA_PREFIX}loa2",
+    f"{LOA_PREFIX}loa3",
+    f"{LOA_PREFIX}loa4",
+)
+LOA3 = ASSURANCE_LEVELS[2]
+
+
+class IdentityProvider(models.Model):
+    """An organisation's own identity provider (ADR 0035): its people log in through it instead of a
+    Fridsam password. It proves who a person is; roles and organisations are granted in Fridsam."""
+
+    class Protocol(models.TextChoices):
+        OIDC = "oidc", "OpenID Connect"
+        SAML = "saml", "SAML 2.0"
+
+    slug = models.SlugField(
+        _("short name"), max_length=40, unique=True, help_text=_("Part of the addresses of the login, e.g. astad.")
+    )
+    name = PersonalCharField(_("name"), max_length=120, help_text=_("Shown on the login button."))
+    protocol = models.CharField(_("protocol"), max_length=4, choices=Protocol.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    municipality = models.OneToOneField(
+        "organisations.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="identity_provider",
+        verbose_name=_("municipality"),
+    )
+    county = models.OneToOneField(
+        "organisations.County",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="identity_provider",
+        verbose_name=_("county board"),
+    )
+    partner_organisation = models.OneToOneField(
+        "organisations.PartnerOrganisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="identity_provider",
+        verbose_name=_("partner organisation"),
+    )
+    # OpenID Connect
+    issuer = models.URLField(_("issuer"), blank=True, help_text=_("OpenID Connect: the issuer's address."))
+    client_id = models.CharField(_("client id"), max_length=255, blank=True)
+    client_secret_encrypted = models.TextField(_("client secret"), blank=True, editable=False)
+    # SAML 2.0
+    metadata_url = models.URLField(_("metadata address"), blank=True)
+    metadata_xml = models.TextField(_("metadata"), blank=True, help_text=_("SAML: the IdP's or federation's metadata."))
+    metadata_certificate = models.TextField(
+        _("metadata signing certificate"),
+        blank=True,
+        help_text=_("SAML: the certificate (PEM) that signs the metadata; unsigned metadata is refused."),
+    )
+    idp_entity_id = models.CharField(_("IdP entity id"), max_length=255, blank=True)
+    idp_settings = models.JSONField(_("verified IdP settings"), default=dict, blank=True, editable=False)
+    metadata_checked_at = models.DateTimeField(_("metadata checked"), null=True, blank=True, editable=False)
+    sp_certificate = models.TextField(
+        _("our certificate"), blank=True, help_text=_("SAML: Fridsam's certificate (PEM).")
+    )
+    sp_private_key_encrypted = models.TextField(_("our private key"), blank=True, editable=False)
+    # Both
+    attribute_mapping = models.JSONField(
+        _("attribute mapping"),
+        default=dict,
+        blank=True,
+        help_text=_('Our field → the IdP\'s attribute or claim: {"uid": "sub", "email": "email"}.'),
+    )
+    group_claim = models.CharField(
+        _("group claim"),
+        max_length=255,
+        blank=True,
+        help_text=_("The claim or attribute holding the person's groups; empty: no roles from groups."),
+    )
+    group_roles = models.JSONField(
+        _("roles from groups"),
+        default=dict,
+        blank=True,
+        help_text=_('A group → the role it gives here: {"fridsam-socialsekreterare": "social_worker"}.'),
+    )
+    required_assurance = models.CharField(
+        _("required assurance level"),
+        max_length=120,
+        blank=True,
+        default=LOA3,
+        choices=[(level, level.rsplit("/", 1)[-1].upper()) for level in ASSURANCE_LEVELS],
+    )
+    forbid_local_password = models.BooleanField(
+        _("forbid Fridsam passwords"),
+        default=False,
+        help_text=_("The organisation's people can log in only through its identity provider."),
+    )
+    access_contact = PersonalCharField(
+        _("whom to ask for access"),
+        max_length=255,
+        blank=True,
+        help_text=_("Shown to a person logged in without any role yet, e.g. the IT service desk."),
+    )
+
+    objects = ScopedManager(municipality="municipality", county="county", partner="partner_organisation")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("identity provider")
+        verbose_name_plural = _("identity providers")
+        constraints = [
+            models.CheckConstraint(
+                name="identity_provider_one_organisation",
+                condition=(
+                    Q(municipality__isnull=False, county__isnull=True, partner_organisation__isnull=True)
+                    | Q(municipality__isnull=True, county__isnull=False, partner_organisation__isnull=True)
+                    | Q(municipality__isnull=True, county__isnull=True, partner_organisation__isnull=False)
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def organisation(self):
+        return self.municipality or self.county or self.partner_organisation

@@ -50,6 +50,14 @@ _REFERENCE_DATA = "reference data from the repository's data files, loaded by mi
 
 # "app_label.Model.field": why the field is not free text.
 MODEL_FIELDS_NOT_FREE_TEXT: dict[str, str] = {
+    "accounts.IdentityProvider.client_id": "the client id the identity provider issued: a code",
+    "accounts.IdentityProvider.client_secret_encrypted": "a secret, encrypted (core.crypto)",
+    "accounts.IdentityProvider.group_claim": "the name of a claim or SAML attribute",
+    "accounts.IdentityProvider.idp_entity_id": "a SAML entity id (a URI)",
+    "accounts.IdentityProvider.metadata_certificate": "a certificate in PEM",
+    "accounts.IdentityProvider.metadata_xml": "SAML metadata (XML), its signature checked",
+    "accounts.IdentityProvider.sp_certificate": "a certificate in PEM",
+    "accounts.IdentityProvider.sp_private_key_encrypted": "a private key, encrypted (core.crypto)",
     "core.AccessLogEntry.username": "the acting account's username, copied from accounts.User",
     "core.AccessLogEntry.role": "role codes (accounts.Role values) joined by commas",
     "core.AccessLogEntry.organisation": "names of the actor's organisations, copied from validated fields",
@@ -111,6 +119,7 @@ MODEL_FIELDS_NOT_FREE_TEXT: dict[str, str] = {
 
 # "module.FormClass.field": why the field is not free text or where it is checked instead.
 FORM_FIELDS_NOT_FREE_TEXT: dict[str, str] = {
+    "fridsam.accounts.admin.IdentityProviderAdminForm.sp_private_key": "a private key in PEM, stored encrypted",
     "fridsam.accounts.totp.AuthenticateForm.code": "a six-digit one-time code",
     "fridsam.accounts.totp.ReauthenticateForm.code": "a six-digit one-time code",
     "fridsam.accounts.totp.ActivateTOTPForm.code": "a six-digit one-time code",

@@ -88,6 +88,14 @@ SYSTEM_OBJECTS_ALLOWED = {
 UNSCOPED_BLOCKS_ALLOWED = {
     "fridsam/core/management/commands/find_personal_numbers.py": 1,
     "fridsam/accounts/models.py": 1,
+    # Federated login (ADR 0035), before anyone is logged in: whether the person holds a role, and
+    # where local passwords are forbidden (adapters); the organisation's account with the asserted
+    # address and the roles granted from groups (federation/adapter); the identity providers
+    # (federation/socialapps); whom a person without a role asks (federation/views).
+    "fridsam/accounts/adapters.py": 2,
+    "fridsam/accounts/federation/adapter.py": 3,
+    "fridsam/accounts/federation/socialapps.py": 1,
+    "fridsam/accounts/federation/views.py": 2,
     "fridsam/accounts/selectors.py": 2,  # + scope_from_memberships, moved from core/tenancy.py (ADR 0022)
     "fridsam/competence/reminders.py": 3,
     "fridsam/competence/services.py": 1,  # _members(): whom a record or a step refreshes reminders for

@@ -148,7 +148,7 @@ def looks_plural(word: str) -> bool:
 
 
 # Variables and placeholders that name a thing, not a count ("{{ county }} pools apartments").
-NOT_COUNTS = {"name", "county", "start", "who", "when", "where", "label", "kind", "title"}
+NOT_COUNTS = {"name", "county", "start", "who", "when", "where", "label", "kind", "title", "organisation"}
 
 # Between a figure and its label only inline markup: ``<span>{{ n }}</span><span>…</span>``.
 INLINE_MARKUP = re.compile(r"^(\s|</?(?:span|strong|b|em|small)\b[^>]*>)*$")

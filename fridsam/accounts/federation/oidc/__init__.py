@@ -1,0 +1,1 @@
+"""The OpenID Connect provider's URLs, served by allauth's views with Fridsam's token checks."""
