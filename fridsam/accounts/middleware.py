@@ -22,6 +22,7 @@ ALLOWED_WITHOUT_MFA = {
     "account_logout",
     "set_language",
     "core:healthz",
+    "core:ready",
 }
 
 

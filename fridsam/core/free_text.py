@@ -50,6 +50,14 @@ _REFERENCE_DATA = "reference data from the repository's data files, loaded by mi
 
 # "app_label.Model.field": why the field is not free text.
 MODEL_FIELDS_NOT_FREE_TEXT: dict[str, str] = {
+    "tasks.Task.kind": "a registered task kind (fridsam.tasks.registry)",
+    "tasks.Task.key": "built by the code that submits a task from codes and years",
+    "tasks.Task.language": "a language code",
+    "tasks.Task.label": "written by the code that submits a task; a file name in it is masked by tasks.services.submit",
+    "tasks.Task.input_name": "an uploaded file's name, masked by tasks.services.submit",
+    "tasks.Task.result_name": "a file name made by the task's handler from codes and years",
+    "tasks.Task.result_type": "a media type",
+    "tasks.Task.failure": "a message of the task's handler or runner, never typed by a person",
     "core.AccessLogEntry.username": "the acting account's username, copied from accounts.User",
     "core.AccessLogEntry.role": "role codes (accounts.Role values) joined by commas",
     "core.AccessLogEntry.organisation": "names of the actor's organisations, copied from validated fields",
