@@ -136,8 +136,11 @@ def gunicorn(env: dict, log: Path, *, workers: int = 1, threads: int = 4, sessio
 
 
 def _answers(url: str) -> bool:
+    """Any HTTP answer (a redirect to HTTPS from production settings too) means it is up."""
     try:
-        urllib.request.urlopen(url, timeout=2)
+        urllib.request.build_opener(_NoRedirect()).open(url, timeout=2)
+        return True
+    except urllib.error.HTTPError:
         return True
     except OSError:
         return False
