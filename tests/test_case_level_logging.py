@@ -45,9 +45,9 @@ NOT_CASE_LEVEL = {
     "healthcheck:history": "the health check counts consultations and records (HK15, HK17)",
     "organisations:municipality_detail": "the municipality's health check: counts (HK15, HK17)",
     "reports:county": "the report's figures and health check: counts",
-    "reports:county_pdf": "the report's figures and health check: counts",
     "reports:municipality": "the report's figures and health check: counts",
     "reports:municipality_pdf": "the report's figures and health check: counts",
+    "tasks:retry": "the county report made again (the sweep's task): its figures and health check, counts",
     "housing:ledger": "the balance of the exchange: applicants placed, counted per municipality",
     # The exchange shares an applicant as a number, the household and its needs (ADR 0012); only
     # the applicant's own page shows what the responsible municipality alone sees.

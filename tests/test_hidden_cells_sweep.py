@@ -20,6 +20,7 @@ from django.db import transaction
 
 from fridsam.core.roles import Role
 from fridsam.statistics.tests.leaks import YEARS, hidden_cells, leaks, normalised, small_counts, twin_counts
+from fridsam.tasks.testing import task_file
 from tests.test_url_sweep import URLS
 
 NAMESPACES = ("statistics", "reports")
@@ -108,7 +109,10 @@ REQUESTS = {
     "statistics:national_effects": lambda w: _effects(w, national=True),
     "reports:county_latest": lambda w: [("get", {"county_code": w.own.county.code}, "", None)],
     "reports:county": lambda w: [("get", {"county_code": w.own.county.code, "year": y}, "", None) for y in YEARS],
-    "reports:county_pdf": lambda w: [("get", {"county_code": w.own.county.code, "year": 2024}, "", None)],
+    "reports:county_pdf": lambda w: [
+        (method, {"county_code": w.own.county.code, "year": 2024}, "", data)
+        for method, data in (("get", None), ("post", {}))
+    ],
     "reports:county_text": lambda w: [
         (method, {"county_code": w.own.county.code, "year": 2024}, "", data)
         for method, data in (("get", None), ("post", {"foreword": "Förord.", "conclusions": "Slutsatser."}))
@@ -145,6 +149,7 @@ def _answers(client, name, world) -> dict[str, tuple[int, str, list[str]]]:
             else:
                 url = f"POST {url}"
                 response = client.post(url.removeprefix("POST "), data, follow=True)
+                response = task_file(client, response)  # the file of a task it queued (ADR 0029)
             assert response.status_code < 500, f"{url} answered {response.status_code}"
             answers[url] = (response.status_code, normalised(response), leaks(response, hidden, small=False))
     finally:

@@ -30,6 +30,7 @@ PUBLIC = {
     "mfa_authenticate",  # the second login step
     "set_language",
     "core:healthz",
+    "core:ready",
     "core:favicon",
     "public:page",  # the municipality's public page: anyone, without a login
     "public:accessibility",
@@ -438,6 +439,38 @@ def _routines(w):
     return w._routines
 
 
+def _tasks(w):
+    """Two tasks of the own county analyst: a county report done (its file stored) and one failed."""
+    if getattr(w, "_tasks", None) is None:
+        from django.core.files.base import ContentFile
+
+        from fridsam.tasks.models import Status, Task
+
+        analyst = w.own.users[Role.COUNTY_ANALYST]
+        params = {"county_code": w.own.county.code, "year": 2024}
+        done = Task.system_objects.create(
+            kind="reports.county_pdf", label="Hemlig enhet own rapport", requested_by=analyst, params=params,
+            status=Status.DONE, result_name="rapport.pdf", result_type="application/pdf",
+        )  # fmt: skip
+        done.result_file.save("rapport.pdf", ContentFile(b"%PDF-1.7 Hemlig enhet own"))
+        failed = Task.system_objects.create(
+            kind="reports.county_pdf", label="Hemlig enhet own rapport", requested_by=analyst, params=params,
+            status=Status.FAILED, failure="Hemlig enhet own",
+        )  # fmt: skip
+        w._tasks = (done, failed)
+    return w._tasks
+
+
+TENANT_KWARGS.update(
+    {
+        "tasks:detail": lambda w: {"pk": _tasks(w)[0].pk},
+        "tasks:status": lambda w: {"pk": _tasks(w)[0].pk},
+        "tasks:download": lambda w: {"pk": _tasks(w)[0].pk},
+        "tasks:retry": lambda w: {"pk": _tasks(w)[1].pk},
+    }
+)
+
+
 _MUNI = lambda w: {"municipality_code": w.own.municipality.code}  # noqa: E731
 TENANT_KWARGS.update(
     {
@@ -544,6 +577,7 @@ POST_ONLY = {
     "routines:attachment_remove",
     "routines:activity_status",
     "integrations:credential_revoke",
+    "tasks:retry",
 }
 
 # URLs whose arguments name no tenant (keys, file formats): any well-formed value will do.

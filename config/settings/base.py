@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.saml",
     "fridsam.core",
     "fridsam.accounts",
+    "fridsam.tasks",
     "fridsam.organisations",
     "fridsam.coordination",
     "fridsam.evaluation",
@@ -72,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "fridsam.core.sessions.IdleTimeoutMiddleware",  # renews the session every 3 minutes, not every request
     "fridsam.core.i18n.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "fridsam.core.security.CsrfViewMiddleware",
@@ -129,6 +132,56 @@ CACHES = {
         "LOCATION": "fridsam_cache",
     }
 }
+
+# --- Background tasks (ADR 0029) -----------------------------------------------------------
+# Celery with Redis: FRIDSAM_BROKER_URL (or FRIDSAM_REDIS_URL), e.g. redis://127.0.0.1:6379/0. Without
+# one the tasks run in-process, at once (`make run`, the tests): nothing to start besides Django.
+FRIDSAM_REDIS_URL = env("FRIDSAM_REDIS_URL", "")
+CELERY_BROKER_URL = env("FRIDSAM_BROKER_URL") or FRIDSAM_REDIS_URL or None
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_IGNORE_RESULT = True  # a task's state and result are its row (fridsam.tasks.models.Task)
+CELERY_TASK_SERIALIZER = CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+# A task is acknowledged when it has run, so one whose worker died is delivered again (and the
+# runner redoes it whole; every kind is idempotent). One task at a time per worker process.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_TIMEZONE = "Europe/Stockholm"
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_TASK_DEFAULT_QUEUE = env("FRIDSAM_TASK_QUEUE", "fridsam")  # one installation's queue on a shared Redis
+# A running task whose worker has said nothing for this long is taken again by the next delivery.
+FRIDSAM_TASK_STALE_MINUTES = int(env("FRIDSAM_TASK_STALE_MINUTES", "30") or 30)
+# The schedule, run by `celery -A config beat` (one beat per installation; a second adds nothing, as
+# each run is queued once per period). Every entry is an idempotent management command.
+CELERY_BEAT_SCHEDULE = {
+    "reminders": {
+        "task": "fridsam.tasks.scheduled",
+        "schedule": crontab(minute=15, hour=6),
+        "args": ("send_reminders", "daily"),
+    },
+    "anchor-access-log": {
+        "task": "fridsam.tasks.scheduled",
+        "schedule": crontab(minute=5),
+        "args": ("anchor_access_log", "hourly"),
+    },
+    "verify-access-log": {
+        "task": "fridsam.tasks.scheduled",
+        "schedule": crontab(minute=30, hour=2),
+        "args": ("verify_access_log", "daily"),
+    },
+    "recompute-followup-statistics": {
+        "task": "fridsam.tasks.scheduled",
+        "schedule": crontab(minute=0, hour=3, day_of_month=1),
+        "args": ("recompute_followup_statistics", "monthly"),
+    },
+}
+# The county report waits for a worker; a larger import than this goes to one too (smaller ones
+# are imported while the page waits, as they take well under a second).
+FRIDSAM_IMPORT_INLINE_BYTES = int(env("FRIDSAM_IMPORT_INLINE_BYTES", str(512 * 1024)) or 512 * 1024)
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -197,7 +250,10 @@ IDLE_TIMEOUT_MINUTES = int(env("FRIDSAM_IDLE_TIMEOUT_MINUTES", "30") or 30)
 FRIDSAM_SUPPRESSION_THRESHOLD = int(env("FRIDSAM_SUPPRESSION_THRESHOLD", "4") or 4)
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = IDLE_TIMEOUT_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Saved when a tenth of the timeout has passed since it was last renewed, not on every request
+# (fridsam.core.sessions, ADR 0030).
+SESSION_SAVE_EVERY_REQUEST = False
+FRIDSAM_SESSION_REFRESH_SECONDS = int(env("FRIDSAM_SESSION_REFRESH_SECONDS", str(IDLE_TIMEOUT_MINUTES * 6)) or 180)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import STORAGES, env, env_bool
+from .base import FRIDSAM_REDIS_URL, STORAGES, env, env_bool
 
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
@@ -41,3 +41,20 @@ EMAIL_PORT = int(env("DJANGO_EMAIL_PORT", "25") or 25)
 EMAIL_HOST_USER = env("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+
+# --- Several servers (ADR 0030) ---------------------------------------------------------------
+# With FRIDSAM_REDIS_URL the cache is Redis, shared by every server (the login limits, the
+# suppression pattern), answering a miss while Redis is away; sessions are read from it and
+# written through to the database (every 3 minutes of activity, fridsam.core.sessions), so a
+# restart of Redis logs nobody out. Without it (one server): the database cache.
+if FRIDSAM_REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "fridsam.core.cache.ResilientRedisCache",
+            "LOCATION": FRIDSAM_REDIS_URL,
+            "KEY_PREFIX": env("FRIDSAM_CACHE_PREFIX", "fridsam"),
+            "TIMEOUT": 300,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1, "retry_on_timeout": False},
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

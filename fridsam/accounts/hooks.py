@@ -11,10 +11,15 @@ from django.utils.translation import gettext_lazy as _
 
 from fridsam.accounts import selectors
 from fridsam.accounts.models import Membership, User
+from fridsam.core import crypto
 from fridsam.core.navigation import items
 from fridsam.core.start import Section, section
 from fridsam.organisations import panels
 from fridsam.organisations.models import County, Municipality
+
+# TOTP secrets and recovery-code seeds, encrypted at rest by the MFA adapter (fridsam.core.crypto).
+crypto.register("mfa.Authenticator", "data", json_key="secret")
+crypto.register("mfa.Authenticator", "data", json_key="seed")
 
 
 @section("administrator")

@@ -24,6 +24,7 @@ ALLOWED_WITHOUT_MFA = {
     "set_language",
     "core:healthz",
     "accounts:no_access",
+    "core:ready",
 }
 
 

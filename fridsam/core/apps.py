@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 # What every app contributes to what others own: reminders.py (collectors for
 # fridsam.core.reminders) and hooks.py (start-page sections, menu items, the municipality page's
 # panels). Found here so that no registry imports the apps that fill it.
-DISCOVERED = ("reminders", "hooks")
+DISCOVERED = ("reminders", "hooks", "jobs")
 
 
 def discover_contributions() -> None:

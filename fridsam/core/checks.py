@@ -44,3 +44,27 @@ def access_log_key_set(app_configs, **kwargs):
             id="fridsam.W001",
         )
     ]
+
+
+@register(Tags.caches, deploy=True)
+def shared_by_every_server(app_configs, **kwargs):
+    """Production with a cache of its own or no queue works on one server only (ADR 0029, 0030)."""
+    found = []
+    backend = settings.CACHES["default"]["BACKEND"]
+    if not backend.endswith("RedisCache"):
+        found.append(
+            Warning(
+                "The cache is not Redis: the login limits and the suppression pattern are not shared by servers.",
+                hint="Set FRIDSAM_REDIS_URL (redis://host:6379/0).",
+                id="fridsam.W030",
+            )
+        )
+    if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
+        found.append(
+            Warning(
+                "No broker is configured: the county report and large imports run inside the web request.",
+                hint="Set FRIDSAM_BROKER_URL or FRIDSAM_REDIS_URL and run `celery -A config worker` and one beat.",
+                id="fridsam.W031",
+            )
+        )
+    return found

@@ -1,7 +1,6 @@
 from django import forms
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.db import connection
 from django.http import JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -11,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from fridsam.core import health
 from fridsam.core.audit import log_access
 from fridsam.core.caselevel import case_level
 from fridsam.core.fields import PersonalTextFormField
@@ -97,10 +97,18 @@ def access_log(request, municipality_code):
 @login_not_required
 @never_cache
 def healthz(request):
-    """For the reverse proxy and monitoring: the application answers and reaches its database."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """Liveness, for the load balancer: the process answers. It asks nothing of the database, the
+    cache or the queue, so that their outage never has every server restarted."""
     return JsonResponse({"status": "ok"})
+
+
+@login_not_required
+@never_cache
+def ready(request):
+    """Readiness: the database, the cache and the queue answer (503 naming the one that does not),
+    so the load balancer sends requests only to a server that can serve them."""
+    ok, checks = health.readiness()
+    return JsonResponse({"status": "ok" if ok else "unavailable", "checks": checks}, status=200 if ok else 503)
 
 
 def csrf_failure(request, reason=""):

@@ -8,10 +8,15 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from fridsam.core import crypto
 from fridsam.core.navigation import items
 from fridsam.core.roles import MUNICIPAL_ROLES, Role
 from fridsam.core.start import Section, section
 from fridsam.housing.selectors import reports_for_providers, start_summary
+
+# The exact addresses, encrypted at rest (fridsam.core.crypto: key rotation, the backup drill).
+crypto.register("housing.Provider", "address_encrypted")
+crypto.register("housing.Apartment", "address_encrypted")
 
 
 @section("housing")

@@ -1,20 +1,17 @@
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fridsam.core.audit import log_access
 from fridsam.core.forms import render_form_page, save_form
-from fridsam.core.models import AccessAction
-from fridsam.core.pdf import render_pdf
 from fridsam.core.policies import CHANGE
 from fridsam.organisations.policies import municipality_for
-from fridsam.reports import builder, services
+from fridsam.reports import builder, jobs, services
 from fridsam.reports.forms import ReportTextForm
 from fridsam.reports.models import ReportText
 from fridsam.reports.policies import report_policy
+from fridsam.tasks import services as task_services
 
 
 def _check_year(year: int) -> None:
@@ -29,17 +26,7 @@ def _years():
 
 def _pdf(request, report, filename) -> HttpResponse:
     """The report as a PDF download, with its access-log row."""
-    place = report.municipality or report.county
-    log_access(
-        action=AccessAction.EXPORT,
-        object_type=f"reports.{'municipality' if report.municipality else 'county'}",
-        object_id=place.code,
-        county=None if report.municipality else report.county,
-        municipality=report.municipality,
-        detail=f"{'Årsrapport' if report.municipality else 'Länsrapport'} {report.year} (PDF)",
-    )
-    html = render_to_string("reports/print.html", {"report": report}, request=request)
-    response = HttpResponse(render_pdf(html), content_type="application/pdf")
+    response = HttpResponse(jobs.pdf_of(report), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
     return response
 
@@ -61,10 +48,20 @@ def county(request, county_code, year):
 
 
 def county_pdf(request, county_code, year):
+    """The county report as a PDF is made by a worker: a POST queues it (the same report asked for
+    again while it is on its way is the same task) and the task's page follows it to the file."""
     _check_year(year)
     county = report_policy.county_or_404(request.tenancy, county_code)
-    report = builder.county_report(county, year)
-    return _pdf(request, report, f"lansrapport-{county.code}-{year}")
+    if request.method != "POST":
+        return render(request, "reports/pdf.html", {"county": county, "year": year})
+    task = task_services.submit(
+        kind=jobs.COUNTY_PDF,
+        label=_("County report %(year)s, %(county)s (PDF)") % {"year": year, "county": county.name},
+        user=request.user,
+        params={"county_code": county.code, "year": year},
+        key=f"{jobs.COUNTY_PDF}:{county.code}:{year}",
+    )
+    return redirect("tasks:detail", pk=task.pk)
 
 
 def municipality(request, municipality_code, year):

@@ -176,6 +176,9 @@ class ImportResult:
     # The first MAX_ERRORS problems; errors.more counts the others.
     errors: list[tuple[int | None, str]] = field(default_factory=uploads.ErrorList)
     municipalities: int = 0
+    # What the import touched (its figures' municipalities and years), for what follows it.
+    municipality_ids: list[int] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -333,6 +336,8 @@ def import_file(*, filename: str, data: bytes, tenancy) -> ImportResult:
     for mid in population_ids:
         touched.setdefault(mid, [0, 0])  # a municipality whose population changed is touched too
     result.municipalities = len(touched)
+    result.municipality_ids = sorted(touched)
+    result.years = sorted({k[2] for k in wanted} | {year for _mid, year in populations})
     municipalities = {m.pk: m for m in allowed.values()}
     with transaction.atomic():
         _write_rows(to_create, to_update)

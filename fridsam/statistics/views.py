@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -11,7 +12,7 @@ from fridsam.core.models import AccessAction
 from fridsam.core.policies import ADD, CHANGE, VIEW
 from fridsam.organisations.models import Municipality
 from fridsam.organisations.policies import municipality_policy
-from fridsam.statistics import effect_reading, exports, selectors, services
+from fridsam.statistics import effect_reading, exports, jobs, selectors, services
 from fridsam.statistics import years as year_rules
 from fridsam.statistics.effects import NATIONAL
 from fridsam.statistics.forms import ImportForm, ObservationForm, YearForm
@@ -24,6 +25,7 @@ from fridsam.statistics.presentation import (
     ranking,
     unit_label,
 )
+from fridsam.tasks import services as task_services
 
 
 def default_years(municipality_ids, present=None) -> list[int]:
@@ -161,19 +163,31 @@ def enter_year(request, municipality_code, year):
 
 
 def import_file(request):
+    """A file is imported while the page waits; a large one (over FRIDSAM_IMPORT_INLINE_BYTES) by a
+    worker, followed on its task's page (ADR 0029). Either way the county's suppression is then
+    computed again in the background."""
     tenancy = request.tenancy
     allowed = services.writable_municipalities(tenancy)
     if not allowed:
         raise Http404
     form = ImportForm(request.POST or None, request.FILES or None)
-    result = None
+    summary = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        if upload.size > settings.FRIDSAM_IMPORT_INLINE_BYTES:
+            task = task_services.submit(
+                kind=jobs.IMPORT,
+                label=_("Import of %(name)s") % {"name": upload.name[:100]},
+                user=request.user,
+                upload=upload,
+            )
+            return redirect("tasks:detail", pk=task.pk)
         try:
-            result = services.import_file(filename=upload.name, data=upload.read(), tenancy=tenancy)
+            result = jobs.import_and_refresh(filename=upload.name, data=upload.read(), tenancy=tenancy)
         except services.ImportFailed as failure:
-            result = failure.result
+            summary = jobs.summary_of(failure.result)
         else:
+            summary = jobs.summary_of(result)
             messages.success(
                 request,
                 _("Imported – new: %(created)s, changed: %(updated)s, unchanged: %(unchanged)s.")
@@ -184,11 +198,11 @@ def import_file(request):
         "statistics/import.html",
         {
             "form": form,
-            "result": result,
+            "result": summary,
             "allowed": sorted(allowed.values(), key=lambda m: m.name),
             "indicators": selectors.indicators(),
         },
-        status=400 if result is not None and not result.ok else 200,
+        status=400 if summary is not None and not summary["ok"] else 200,
     )
 
 

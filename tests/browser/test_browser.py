@@ -303,8 +303,12 @@ def test_county_analyst_compares_ranks_and_downloads_the_county_report(page):
     page.goto(page.base_url + "/lan/99/rapport/2025/")
     expect(page.locator("body")).to_contain_text("8 av 10 kommuner har kvinnofridssamordnare")
     assert_accessible(page, "county-report")
+    # The PDF of the whole county is made by a worker (in-process here): its page follows the task.
+    page.get_by_role("button", name="Skapa PDF").click()
+    expect(page.locator("#task-status")).to_have_attribute("data-status", "done")
+    assert_accessible(page, "task")
     with page.expect_download() as download:
-        page.get_by_role("link", name="Ladda ner som PDF").click()
+        page.get_by_role("link", name=re.compile("^Ladda ner lansrapport-99-2025")).click()
     text = _pdf_text(download.value.path())
     for heading in (
         "Sammanfattning",

@@ -97,8 +97,10 @@ def test_2_statistics(page):
     menu(page, "Statistik")
     page.get_by_role("link", name="Länsrapport").click()
     expect(page.get_by_role("heading", name="Sammanfattning")).to_be_visible()
+    page.get_by_role("button", name="Skapa PDF").click()
+    expect(page.locator("#task-status")).to_have_attribute("data-status", "done")
     with page.expect_download() as download:
-        page.get_by_role("link", name="Ladda ner som PDF").click()
+        page.get_by_role("link", name=re.compile("^Ladda ner lansrapport")).click()
     assert download.value.suggested_filename.endswith(".pdf")
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
 

@@ -18,13 +18,14 @@ from fridsam.demo.followup_data import load_demo_instruments
 from fridsam.followup import services as followup
 from fridsam.organisations.models import MunicipalityPopulation
 from fridsam.statistics.models import Indicator, IndicatorValue
+from fridsam.tasks.testing import county_pdf
 
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[3]
 YEAR = 2024
 # The modules whose views make a PDF (through fridsam.core.pdf.render_pdf), each checked below.
-PDF_MAKERS = {"fridsam/followup/views.py", "fridsam/reports/views.py"}
+PDF_MAKERS = {"fridsam/followup/views.py", "fridsam/reports/jobs.py"}
 
 
 def test_every_view_that_makes_a_pdf_is_checked_here():
@@ -40,7 +41,7 @@ def _county_report(login, world):
     client = login(world.own.users[Role.COUNTY_ANALYST])
     county = world.own.county
     title = client.get(reverse("reports:county", args=[county.code, YEAR])).context["report"].title
-    return client.get(reverse("reports:county_pdf", args=[county.code, YEAR])), title
+    return county_pdf(client, county.code, YEAR), title
 
 
 def _municipality_report(login, world):

@@ -17,6 +17,7 @@ from fridsam.reports.models import ReportText
 from fridsam.reports.policies import report_policy
 from fridsam.statistics.models import Indicator, IndicatorValue, Observation
 from fridsam.statistics.policies import VIEW_COUNTY, statistics_policy
+from fridsam.tasks.testing import county_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,7 @@ def test_the_county_report_as_html_and_pdf(client, login, data):
     assert "Det har lett till ökad kunskap så klart." in html
     report = response.context["report"]
     assert report.summary[0].startswith("2 av ")  # written from the data: two posts in the county's test world
-    response = client.get(reverse("reports:county_pdf", args=[county.code, 2024]))
+    response = county_pdf(client, county.code, 2024)
     assert response["Content-Type"] == "application/pdf"
     text = _pdf_text(response.content)
     for section in SECTIONS:
@@ -101,6 +102,7 @@ def test_only_the_county_analyst_gets_the_county_report(client, login, data):
     for role in (Role.COORDINATOR, Role.MANAGER, Role.PARTNER):
         login(data.own.users[role])
         assert client.get(url).status_code == 404
+        assert client.post(url).status_code == 404
         client.logout()
 
 
@@ -151,7 +153,7 @@ def test_the_county_report_for_the_year_not_over_says_so(client, login, partial_
     assert block.partial_note and f"{THIS_YEAR}: hittills i år (delår)" in str(block.chart)
     html = response.content.decode()
     assert report.partial_note in html and label in html
-    text = _pdf_text(client.get(reverse("reports:county_pdf", args=[county.code, THIS_YEAR])).content)
+    text = _pdf_text(county_pdf(client, county.code, THIS_YEAR).content)
     assert "Året är inte slut" in text and "delår" in text
 
 

@@ -143,7 +143,7 @@ def test_the_municipalitys_own_coordinator_still_enters_and_imports_with_full_me
     assert response.status_code == 200 and 'value="3"' in response.content.decode()
     response = _upload(client, f"{own.code};Ort;vinr_all;2024;99999;")
     assert response.status_code == 400
-    assert "51" in response.context["result"].errors[0][1]  # 31 + 3 + 17, its own stored parts
+    assert "51" in response.context["result"]["errors"][0][1]  # 31 + 3 + 17, its own stored parts
     response = _upload(client, f"{own.code};Ort;protected_housing;2024;4;")
     assert response.status_code == 200
     assert IndicatorValue.objects.get(municipality=own, indicator__key="protected_housing", year=2024).count == 4

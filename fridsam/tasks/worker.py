@@ -1,0 +1,45 @@
+"""What the Celery workers run (``celery -A config worker``, ``celery -A config beat``; ADR 0029).
+
+The queue carries ids only; :func:`fridsam.tasks.services.run` does the work from the task's row.
+The schedule (``CELERY_BEAT_SCHEDULE`` in the settings) runs management commands through
+:func:`scheduled`, each as a task row of its own that is queued once per period, so a second
+scheduler, or a beat restarted within the period, adds nothing.
+"""
+
+from __future__ import annotations
+
+import io
+
+from celery import shared_task
+from django.core.management import call_command
+from django.utils import timezone
+
+from fridsam.core.tenancy import unscoped
+from fridsam.tasks import registry, services
+
+
+@shared_task(name=services.RUN_TASK, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def run_task(task_id: str) -> str | None:
+    return services.run(task_id)
+
+
+PERIODS = {"hourly": "%Y-%m-%dT%H", "daily": "%Y-%m-%d", "monthly": "%Y-%m"}
+
+
+@shared_task(name="fridsam.tasks.scheduled", ignore_result=True)
+def scheduled(command: str, period: str = "daily") -> str:
+    """Queue the management command ``command`` as a system task, once per ``period``."""
+    stamp = timezone.localtime().strftime(PERIODS[period])
+    with unscoped():
+        task = services.submit(
+            kind="command", label=f"{command} {stamp}", params={"command": command}, key=f"{command}:{stamp}", once=True
+        )
+    return str(task.pk)
+
+
+@registry.register("command")
+def command(task, tenancy) -> registry.Outcome:
+    """A scheduled management command (they are idempotent: reminders, the access log's anchor)."""
+    out = io.StringIO()
+    call_command(task.params["command"], stdout=out)
+    return registry.Outcome(summary={"output": out.getvalue()[-2000:]})
