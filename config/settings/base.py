@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "fridsam.collaboration",
     "fridsam.competence",
     "fridsam.routines",
+    "fridsam.retention",
     "fridsam.demo",
 ]
 
@@ -260,6 +261,9 @@ FRIDSAM_ACCESS_LOG_ANCHOR_FILE = Path(
     env("FRIDSAM_ACCESS_LOG_ANCHOR_FILE") or BASE_DIR / "var" / "access-log-anchors.jsonl"
 )
 FRIDSAM_ACCESS_LOG_ANCHOR_SYSLOG = env("FRIDSAM_ACCESS_LOG_ANCHOR_SYSLOG", "")
+# Culling delivers archive packages here (a directory per run: JSON, CSV and a manifest with
+# checksums, ADR 0031), written before the rows are deleted; the archive's e-archive takes them on.
+FRIDSAM_ARCHIVE_DIR = Path(env("FRIDSAM_ARCHIVE_DIR") or BASE_DIR / "var" / "archive")
 # How long a purpose given for reading other people's follow-up records stays valid.
 FRIDSAM_READ_PURPOSE_MINUTES = int(env("FRIDSAM_READ_PURPOSE_MINUTES", "60") or 60)
 # Protected housing: a provider is quality-assured when its latest assessment, no older than this,

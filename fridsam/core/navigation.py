@@ -26,6 +26,7 @@ ORDER = (
     "routines",
     "statistics",
     "access_log",  # core: per municipality of a manager
+    "retention",  # retention: per municipality of an archivist or manager; the installation (administrators)
     "administration",  # core: the administrators' admin site
     "account",  # accounts: my account
 )
