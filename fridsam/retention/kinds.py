@@ -46,9 +46,8 @@ class KindSpec:
     clocks: dict[str, Callable[[int, datetime.date], QuerySet]]
     unit_field: str | None = None
     # (model, field pointing at the item): rows that go with an item into the archive and out of
-    # the database (cascading, or deleted first when the relation protects the item)
+    # the database, deleted in this order before the items
     dependants: tuple[tuple[type[Model], str], ...] = ()
-    delete_first: tuple[tuple[type[Model], str], ...] = ()
     # the (municipality id, year) pairs of stored statistics the items count in
     statistics_years: Callable[[QuerySet], set[tuple[int, int]]] | None = None
     installation_only: bool = False  # one rule for every municipality (the access log: one chain)
@@ -151,7 +150,6 @@ KINDS: dict[str, KindSpec] = {
             Applicant,
             {Clock.ALLOCATED: _applicants_allocated},
             dependants=((Allocation, "applicant"), (Proposal, "applicant")),
-            delete_first=((Allocation, "applicant"),),
         ),
         KindSpec(
             Kind.SURVEY_RESPONSE,

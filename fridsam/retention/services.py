@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from fridsam.accounts.models import Membership
 from fridsam.core.audit import log_access
 from fridsam.core.dates import add_months
-from fridsam.core.log_culling import delete_up_to, planned_cut, write_checkpoint
+from fridsam.core.log_culling import ChainNotIntact, delete_up_to, planned_cut, write_checkpoint
 from fridsam.core.models import AccessAction
 from fridsam.core.tenancy import unscoped
 from fridsam.organisations.models import Municipality
@@ -261,7 +261,10 @@ def _delete_batches(spec, ids: list[int], batch_size: int) -> int:
     for start in range(0, len(ids), batch_size):
         batch = ids[start : start + batch_size]
         with transaction.atomic():
-            for model, fk in spec.delete_first:
+            # The rows that go with the items first, each kind in one statement (they have no
+            # rows of their own depending on them), so that deleting the items finds nothing
+            # left to collect but the links it sets to null.
+            for model, fk in spec.dependants:
                 model.system_objects.filter(**{f"{fk}__in": batch}).delete()
             _count, by_model = spec.model.system_objects.filter(pk__in=batch).delete()
             removed += by_model.get(spec.model._meta.label, 0)
@@ -288,13 +291,21 @@ def cull(*, run: CullingRun, batch_size: int = BATCH_SIZE) -> CullingRun:
         }
         spec = KINDS[kind]
         if kind == Kind.ACCESS_LOG:
-            if not line.due:
+            held = Hold.system_objects.filter(kind=Kind.ACCESS_LOG, lifted_on__isnull=True).exists()
+            if not line.due or held:
                 continue
             cut = planned_cut(midnight(line.cutoff))
             if cut.sequence:
-                checkpoint = write_checkpoint(
-                    cut=cut, before=midnight(line.cutoff), reason=f"culling run {run.pk} ({run.month:%Y-%m})"
-                )
+                try:
+                    checkpoint = write_checkpoint(
+                        cut=cut, before=midnight(line.cutoff), reason=f"culling run {run.pk} ({run.month:%Y-%m})"
+                    )
+                except ChainNotIntact as error:
+                    # Evidence of tampering is never culled: the run stays signed, and every
+                    # later job says so again until the log is looked into.
+                    raise ValidationError(
+                        _("The access log does not verify (%(problem)s): nothing was culled.") % {"problem": error}
+                    ) from error
                 line.culled = delete_up_to(checkpoint.cut_sequence)
                 line.save(update_fields=["culled"])
             continue
@@ -342,13 +353,19 @@ def cull(*, run: CullingRun, batch_size: int = BATCH_SIZE) -> CullingRun:
     return run
 
 
-def run_monthly(*, today: datetime.date | None = None) -> list[CullingRun]:
+def run_monthly(*, today: datetime.date | None = None, problems: list[str] | None = None) -> list[CullingRun]:
     """The monthly job: cull every signed run, then compute this month's preview for every
-    municipality and for the installation (the access log). Idempotent: run it daily or monthly."""
+    municipality and for the installation (the access log). Idempotent: run it daily or monthly.
+    A run that cannot be culled is reported in ``problems`` and left signed for the next job."""
+    problems = problems if problems is not None else []
     today = today or timezone.localdate()
     runs = []
     for run in CullingRun.system_objects.filter(status=RunStatus.SIGNED).order_by("pk"):
-        runs.append(cull(run=run))
+        try:
+            runs.append(cull(run=run))
+        except ValidationError as error:  # one run that cannot be culled stops no other
+            problems.append(f"run {run.pk} ({run}): {' '.join(error.messages)}")
+            runs.append(run)
     # The municipalities that use Fridsam: those that have, or had, staff in it.
     using = Membership.system_objects.filter(municipality__isnull=False).values("municipality_id")
     with unscoped():

@@ -3,7 +3,7 @@ month's preview for every municipality using Fridsam and for the installation (t
 Idempotent; run it from cron daily or monthly, e.g.
 ``30 2 * * * cd /srv/fridsam && .venv/bin/python manage.py retention_monthly``."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from fridsam.core.actor import NOBODY, acting
 from fridsam.retention.models import RunStatus
@@ -14,8 +14,11 @@ class Command(BaseCommand):
     help = "Cull the signed-off culling runs, then preview this month's culling for every municipality."
 
     def handle(self, *args, **options):
+        problems = []
         with acting(NOBODY):  # the system: the log records who signed each run
-            runs = run_monthly()
+            runs = run_monthly(problems=problems)
         culled = [r for r in runs if r.status == RunStatus.CULLED]
         waiting = [r for r in runs if r.status == RunStatus.PREVIEWED and any(line.due for line in r.lines.all())]
         self.stdout.write(f"{len(culled)} runs culled; {len(waiting)} previews await sign-off.")
+        if problems:
+            raise CommandError("Not culled: " + "; ".join(problems))
