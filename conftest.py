@@ -82,7 +82,9 @@ def _tenant(code: str, label: str) -> Tenant:
             continue
         tenant.users[role] = account_factories.staff(
             role,
-            municipality=municipality if role in (Role.COORDINATOR, Role.MANAGER, Role.SOCIAL_WORKER) else None,
+            municipality=municipality
+            if role in (Role.COORDINATOR, Role.MANAGER, Role.SOCIAL_WORKER, Role.ARCHIVIST)
+            else None,
             unit=unit if role == Role.SOCIAL_WORKER else None,
             county=municipality.county if role == Role.COUNTY_ANALYST else None,
             partner_organisation=partner if role == Role.PARTNER else None,

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("fridsam.integrations.urls")),
     *api_urlpatterns,
     path("", include("fridsam.tasks.urls")),
+    path("", include("fridsam.retention.urls")),
     path("mitt-konto/", include("fridsam.accounts.urls")),
     # allauth's login page, listing the organisations' identity providers (ADR 0035)
     path("konto/login/", federated_login_page, name="account_login"),

@@ -60,6 +60,10 @@ NOT_CASE_LEVEL = {
     "housing:allocation_reveal": "the apartment's address (logged as a reveal); the applicant as shared",
     "housing:apartment_detail": "the apartment's allocations: applicants as the exchange shares them",
     "housing:apartment_reveal": "the apartment's address (logged as a reveal)",
+    # Retention counts a municipality's due records per kind and unit (and deletes them when a
+    # culling is signed off); its pages show the counts and the rules, never a record.
+    "retention:preview": "counts what is due per kind and unit; shows nothing",
+    "retention:installation_preview": "counts the access-log entries due; shows nothing",
     "admin:core_accesslogentry_changelist": "administrators see account events only, never a case's",
     "admin:core_accesslogentry_change": "administrators see account events only, never a case's",
 }

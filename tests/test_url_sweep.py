@@ -71,6 +71,14 @@ TENANT_KWARGS = {
     "coordination:team_edit": lambda w: {"municipality_code": w.own.municipality.code},
     "coordination:assignment_add": lambda w: {"municipality_code": w.own.municipality.code, "pk": w.own.post.pk},
     "healthcheck:county_matrix": lambda w: {"county_code": w.own.county.code},
+    "retention:overview": lambda w: {"municipality_code": w.own.municipality.code},
+    "retention:preview": lambda w: {"municipality_code": w.own.municipality.code},
+    "retention:rule_edit": lambda w: {"municipality_code": w.own.municipality.code, "kind": "consultation"},
+    "retention:rule_reset": lambda w: {"municipality_code": w.own.municipality.code, "kind": "consultation"},
+    "retention:hold_create": lambda w: {"municipality_code": w.own.municipality.code},
+    "retention:hold_lift": lambda w: {"municipality_code": w.own.municipality.code, "pk": _retention(w)["hold"]},
+    "retention:run": lambda w: {"pk": _retention(w)["run"]},
+    "retention:run_sign": lambda w: {"pk": _retention(w)["run"]},
     "healthcheck:history": lambda w: {"municipality_code": w.own.municipality.code},
     "statistics:municipality": lambda w: {"municipality_code": w.own.municipality.code},
     "statistics:enter_year": lambda w: {"municipality_code": w.own.municipality.code, "year": 2024},
@@ -86,6 +94,26 @@ TENANT_KWARGS = {
     "reports:municipality_pdf": lambda w: {"municipality_code": w.own.municipality.code, "year": 2024},
     "reports:municipality_text": lambda w: {"municipality_code": w.own.municipality.code, "year": 2024},
 }
+
+
+def _retention(w):
+    """A hold and a culling run (nothing due) of the own municipality."""
+    if getattr(w, "_retention", None) is None:
+        from django.utils import timezone
+
+        from fridsam.retention import services
+
+        hold = services.hold_place(
+            municipality=w.own.municipality,
+            kind="followup_record",
+            object_id=None,
+            reason="complaint",
+            note="",
+            acting_user=w.own.users[Role.MANAGER],
+        )
+        run = services.preview(municipality=w.own.municipality, month=timezone.localdate())
+        w._retention = {"hold": hold.pk, "run": run.pk}
+    return w._retention
 
 
 def _followup(w):
@@ -549,6 +577,11 @@ COUNTY_SHARED = {
 
 # Views that only answer POST: the sweep posts to them (an empty form).
 POST_ONLY = {
+    "retention:preview",
+    "retention:rule_reset",
+    "retention:hold_lift",
+    "retention:run_sign",
+    "retention:installation_preview",
     "coordination:role_description_approve",
     "followup:record_find",
     "followup:intervention_remove",

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "fridsam.competence",
     "fridsam.routines",
     "fridsam.integrations",
+    "fridsam.retention",
     "fridsam.demo",
 ]
 
@@ -335,6 +336,9 @@ FRIDSAM_ACCESS_LOG_ANCHOR_FILE = Path(
     env("FRIDSAM_ACCESS_LOG_ANCHOR_FILE") or BASE_DIR / "var" / "access-log-anchors.jsonl"
 )
 FRIDSAM_ACCESS_LOG_ANCHOR_SYSLOG = env("FRIDSAM_ACCESS_LOG_ANCHOR_SYSLOG", "")
+# Culling delivers archive packages here (a directory per run: JSON, CSV and a manifest with
+# checksums, ADR 0031), written before the rows are deleted; the archive's e-archive takes them on.
+FRIDSAM_ARCHIVE_DIR = Path(env("FRIDSAM_ARCHIVE_DIR") or BASE_DIR / "var" / "archive")
 # How long a purpose given for reading other people's follow-up records stays valid.
 # The API for machine clients (ADR 0033, 0034): calls per integration credential and minute.
 FRIDSAM_API_RATE_LIMIT = int(env("FRIDSAM_API_RATE_LIMIT", "120") or 120)

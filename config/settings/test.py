@@ -26,3 +26,4 @@ FRIDSAM_ACCESS_LOG_ANCHOR_FILE = Path(tempfile.mkdtemp(prefix="fridsam-test-anch
 FRIDSAM_ACCESS_LOG_ANCHOR_SYSLOG = ""
 # Static files are looked up when asked for, instead of every test client's handler scanning them.
 WHITENOISE_AUTOREFRESH = True
+FRIDSAM_ARCHIVE_DIR = Path(tempfile.mkdtemp(prefix="fridsam-test-archive-"))

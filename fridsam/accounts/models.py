@@ -120,6 +120,13 @@ class Membership(models.Model):
                         municipality__isnull=False,
                         partner_organisation__isnull=True,
                     )
+                    | Q(
+                        role="archivist",
+                        county__isnull=False,
+                        municipality__isnull=False,
+                        partner_organisation__isnull=True,
+                        unit__isnull=True,
+                    )
                 ),
             ),
             models.CheckConstraint(

@@ -87,6 +87,11 @@ def scope_from_memberships(memberships: Iterable) -> Scope:
         elif m.role == Role.PARTNER:
             partner.add(m.partner_organisation_id)
             county.add(m.county_id)
+        elif m.role == Role.ARCHIVIST:
+            # The municipality's organisation data (its rules, holds and culling runs): no
+            # case-level data (ADR 0031).
+            municipality.add(m.municipality_id)
+            county.add(m.county_id)
         elif m.role in MUNICIPAL_ROLES:
             municipality.add(m.municipality_id)
             case_municipality.add(m.municipality_id)

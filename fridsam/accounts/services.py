@@ -57,6 +57,12 @@ def membership_county(
         county = partner_organisation.county
     elif role == Role.ADMINISTRATOR:
         county = None
+    elif role == Role.ARCHIVIST:
+        if municipality is None:
+            raise ValidationError({"municipality": _("This role needs a municipality.")})
+        if unit is not None:
+            raise ValidationError({"unit": _("An archivist belongs to the municipality, not to a unit.")})
+        return municipality.county
     else:
         raise ValidationError({"role": _("Unknown role.")})
     if role not in MUNICIPAL_ROLES and (municipality is not None or unit is not None):

@@ -29,7 +29,7 @@ from pathlib import Path
 from django.utils import timezone
 
 from fridsam.core.audit import GENESIS_HASH, current_key, key_ring
-from fridsam.core.models import AccessLogEntry
+from fridsam.core.models import AccessLogCheckpoint, AccessLogEntry
 from fridsam.core.tenancy import unscoped
 
 FORMAT_VERSION = 1
@@ -127,8 +127,9 @@ def current_anchor() -> Anchor:
         head = AccessLogEntry.objects.order_by("-sequence").values("sequence", "entry_hash").first()
         sequence = head["sequence"] if head else 0
         # Entries are only appended, so counting up to the head is consistent with it even while
-        # others write.
-        count = AccessLogEntry.objects.filter(sequence__lte=sequence).count()
+        # others write. Entries culled up to the newest checkpoint count as there (ADR 0032).
+        cut = AccessLogCheckpoint.objects.order_by("-cut_sequence").values_list("cut_sequence", flat=True).first() or 0
+        count = cut + AccessLogEntry.objects.filter(sequence__gt=cut, sequence__lte=sequence).count()
     now = timezone.now().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     return Anchor(
         time=now,

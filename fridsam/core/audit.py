@@ -27,7 +27,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from fridsam.core.actor import current_actor
-from fridsam.core.models import AccessAction, AccessLogEntry
+from fridsam.core.models import AccessAction, AccessLogCheckpoint, AccessLogEntry
 from fridsam.core.tenancy import unscoped
 from fridsam.core.validators import redact_personal_identity_numbers
 
@@ -63,6 +63,7 @@ class ChainKey:
     key_id: str
     entry_key: bytes = b""
     anchor_key: bytes = b""
+    checkpoint_key: bytes = b""
 
     def __repr__(self) -> str:  # never print the key material
         return f"ChainKey({self.key_id!r})"
@@ -76,7 +77,12 @@ def derive_key(secret: str) -> ChainKey:
     def sub(label: str) -> bytes:
         return hmac.new(secret.encode(), f"fridsam access log: {label}".encode(), hashlib.sha256).digest()
 
-    return ChainKey(key_id=sub("key id").hex()[:16], entry_key=sub("entry"), anchor_key=sub("anchor"))
+    return ChainKey(
+        key_id=sub("key id").hex()[:16],
+        entry_key=sub("entry"),
+        anchor_key=sub("anchor"),
+        checkpoint_key=sub("checkpoint"),
+    )
 
 
 def current_key() -> ChainKey:
@@ -133,6 +139,55 @@ def compute_hash(values: dict) -> str:
     if found is None:
         raise UnknownKeyError(key_id)
     return keyed_hash(values, found[1])
+
+
+CHECKPOINT_FIELDS = ("cut_sequence", "cut_hash", "cut_key_id", "culled_before", "removed", "created_at", "reason")
+
+
+def checkpoint_mac(values: dict, key: ChainKey) -> str:
+    """HMAC-SHA-256 of a checkpoint's fields and key id under the checkpoint key (ADR 0032)."""
+    payload = {}
+    for name in CHECKPOINT_FIELDS:
+        value = values[name]
+        if name in ("culled_before", "created_at"):
+            value = value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        payload[name] = str(value)
+    payload["key_id"] = values["key_id"]
+    encoded = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return hmac.new(key.checkpoint_key, encoded, hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class Start:
+    """Where verification begins: genesis, or the newest checkpoint's cut."""
+
+    sequence: int = 0  # the last entry not in the database (0: none)
+    prev_hash: str = GENESIS_HASH
+    rank: float = _LEGACY_RANK
+    reason: str = ""  # why the checkpoints cannot be trusted ("" when they can)
+
+
+def chain_start() -> Start:
+    """The newest checkpoint, once each checkpoint's MAC is checked; genesis without one."""
+    ring = key_ring()
+    with unscoped():
+        rows = list(AccessLogCheckpoint.objects.order_by("cut_sequence").values(*CHECKPOINT_FIELDS, "key_id", "mac"))
+    for row in rows:
+        found = ring.get(row["key_id"])
+        if found is None:
+            return Start(reason=f"the checkpoint at entry #{row['cut_sequence']} is signed with an unknown key")
+        if not hmac.compare_digest(checkpoint_mac(row, found[1]), row["mac"]):
+            return Start(reason=f"the checkpoint at entry #{row['cut_sequence']} does not match its signature")
+    if not rows:
+        return Start()
+    newest = rows[-1]
+    rank = _LEGACY_RANK
+    if newest["cut_key_id"]:
+        found = ring.get(newest["cut_key_id"])
+        if found is None:
+            return Start(reason=f"the checkpoint at entry #{newest['cut_sequence']} names an unknown key")
+        rank = found[0]
+    return Start(sequence=newest["cut_sequence"], prev_hash=newest["cut_hash"], rank=rank)
 
 
 def log_access(
@@ -253,16 +308,18 @@ class ChainReport:
     legacy: int = 0  # entries from before the keyed chain (plain SHA-256)
     anchors_checked: int = 0
     newest_anchor: object = None
+    start: int = 0  # the checkpoint verification began after (0: genesis; ADR 0032)
 
     @property
     def ok(self) -> bool:
         return not self.reason
 
 
-def verify_chain(batch_size: int = 5000, anchors: Iterable = ()) -> ChainReport:
-    """Walk the whole chain in order; report the first entry whose hash, key, link or sequence is
-    wrong, or that differs from an anchor; and report truncation when an anchor records more
-    entries than the chain has.
+def verify_chain(batch_size: int = 5000, anchors: Iterable = (), up_to: int | None = None) -> ChainReport:
+    """Walk the chain in order from the newest checkpoint (genesis without one); report the first
+    entry whose hash, key, link or sequence is wrong, or that differs from an anchor; and report
+    truncation when an anchor records more entries than the chain has. ``up_to`` stops at that
+    sequence (culling checks the part it is about to remove).
 
     ``anchors`` are :class:`fridsam.core.anchors.Anchor` (``sequence``, ``head_hash``, ``count``
     and ``label``), already checked for their own MAC.
@@ -281,17 +338,32 @@ def verify_chain(batch_size: int = 5000, anchors: Iterable = ()) -> ChainReport:
         if anchor.sequence:
             by_sequence[anchor.sequence].append(anchor)
     newest = max(anchors, key=lambda a: a.sequence, default=None)
+    start = chain_start()
+    if start.reason:
+        return ChainReport(0, None, start.reason, anchors_checked=len(anchors), newest_anchor=newest)
+    # Anchors of culled entries: only the one at the cut can still be compared (with the signed
+    # checkpoint); the others are covered by the checkpoint, which was written after checking them.
+    for anchor in by_sequence.pop(start.sequence, ()):
+        if anchor.head_hash != start.prev_hash:
+            return ChainReport(
+                0, start.sequence, f"the checkpoint differs from the {anchor.label}", start=start.sequence
+            )
+    for sequence in [s for s in by_sequence if s < start.sequence]:
+        del by_sequence[sequence]
 
-    expected_prev = GENESIS_HASH
-    expected_sequence = 1
-    previous_rank = _LEGACY_RANK
+    expected_prev = start.prev_hash
+    expected_sequence = start.sequence + 1
+    previous_rank = start.rank
     checked = legacy = 0
 
     def broken(sequence, reason):
-        return ChainReport(checked, sequence, reason, legacy, len(anchors), newest)
+        return ChainReport(checked, sequence, reason, legacy, len(anchors), newest, start.sequence)
 
     with unscoped():
-        qs = AccessLogEntry.objects.order_by("sequence").values(*HASHED_FIELDS, "key_id", "entry_hash")
+        qs = AccessLogEntry.objects.filter(sequence__gt=start.sequence)
+        if up_to is not None:
+            qs = qs.filter(sequence__lte=up_to)
+        qs = qs.order_by("sequence").values(*HASHED_FIELDS, "key_id", "entry_hash")
         for row in qs.iterator(chunk_size=batch_size):
             sequence = row["sequence"]
             if sequence != expected_sequence:
@@ -327,10 +399,11 @@ def verify_chain(batch_size: int = 5000, anchors: Iterable = ()) -> ChainReport:
             expected_prev = row["entry_hash"]
             expected_sequence += 1
             checked += 1
-    if newest is not None and newest.sequence > checked:
+    last = start.sequence + checked
+    if up_to is None and newest is not None and newest.sequence > last:
         return broken(
-            checked + 1,
-            f"the log ends at entry #{checked} but the {newest.label} records #{newest.sequence}: "
+            last + 1,
+            f"the log ends at entry #{last} but the {newest.label} records #{newest.sequence}: "
             "the newest entries were removed",
         )
-    return ChainReport(checked, None, "", legacy, len(anchors), newest)
+    return ChainReport(checked, None, "", legacy, len(anchors), newest, start.sequence)

@@ -35,6 +35,8 @@ _REMINDERS = "written by the daily reminder job (core.reminders) from dates alre
 
 # "app_label.Model.field": why nobody enters the date.
 MODEL_DATE_FIELDS_UNBOUNDED: dict[str, str] = {
+    "retention.CullingRun.month": "the first day of the month the job ran for, set by retention.services",
+    "retention.RunLine.cutoff": "computed by retention.services from the rule (the month less its months)",
     "core.Reminder.due_on": _REMINDERS,
     "core.Reminder.first_seen_on": _REMINDERS,
     "core.Reminder.last_seen_on": _REMINDERS,

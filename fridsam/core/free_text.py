@@ -85,6 +85,11 @@ MODEL_FIELDS_NOT_FREE_TEXT: dict[str, str] = {
     "core.AccessLogEntry.key_id": "names the key of the chain",
     "core.AccessLogEntry.prev_hash": "a hash",
     "core.AccessLogEntry.entry_hash": "a hash",
+    "core.AccessLogCheckpoint.cut_hash": "a hash",
+    "core.AccessLogCheckpoint.cut_key_id": "names the key of the chain",
+    "core.AccessLogCheckpoint.key_id": "names the key of the chain",
+    "core.AccessLogCheckpoint.mac": "a MAC",
+    "core.AccessLogCheckpoint.reason": "written by core.log_culling: the culling run's number and month",
     "core.Reminder.key": "an internal key made by a reminder collector",
     "core.Reminder.kind": "a reminder kind code",
     "core.Reminder.url": "an internal path",
@@ -123,6 +128,10 @@ MODEL_FIELDS_NOT_FREE_TEXT: dict[str, str] = {
     "competence.OnboardingItem.title": "copied from competence.OnboardingStep.title, which carries the validator",
     "competence.CalendarFeed.token": "a random secret",
     "routines.Attachment.content_type": "a MIME type",
+    "retention.CullingRun.package": "the path of the archive package, made by retention.archive",
+    "retention.CullingRun.package_sha256": "a hash",
+    "retention.CullingRun.signed_by_name": "the staff member's own name, copied from accounts.User",
+    "retention.RunLine.unit_name": "copied from organisations.Unit.name, which carries the validator",
 }
 
 # "module.FormClass.field": why the field is not free text or where it is checked instead.

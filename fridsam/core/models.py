@@ -129,3 +129,30 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class AccessLogCheckpoint(models.Model):
+    """Where the access log was cut by culling (ADR 0032): the last removed entry's sequence and
+    hash, signed with a key outside the database. ``verify_access_log`` starts from the newest
+    checkpoint: the first entry kept must link to ``cut_hash``. Append-only by database triggers
+    (migration 0008), which also let the log's rows be deleted only up to the newest checkpoint."""
+
+    cut_sequence = models.PositiveBigIntegerField(_("last culled entry"), unique=True)
+    cut_hash = models.CharField(_("its hash"), max_length=64)
+    # The key that signed the last culled entry (empty: from before the keyed chain), so that the
+    # order of keys is still checked from the cut on.
+    cut_key_id = models.CharField(max_length=16, blank=True, default="")
+    culled_before = models.DateTimeField(_("entries older than"))
+    removed = models.PositiveBigIntegerField(_("entries culled"))
+    created_at = models.DateTimeField(_("time"))
+    reason = models.CharField(_("reason"), max_length=200)
+    key_id = models.CharField(_("key id"), max_length=16)
+    mac = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-cut_sequence"]
+        verbose_name = _("access log checkpoint")
+        verbose_name_plural = _("access log checkpoints")
+
+    def __str__(self) -> str:
+        return f"checkpoint at #{self.cut_sequence}"

@@ -27,6 +27,7 @@ ORDER = (
     "statistics",
     "access_log",  # core: per municipality of a manager
     "integrations",  # the API's credentials and the file import
+    "retention",  # retention: per municipality of an archivist or manager; the installation (administrators)
     "administration",  # core: the administrators' admin site
     "account",  # accounts: my account
 )

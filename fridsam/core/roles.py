@@ -17,6 +17,9 @@ class Role(models.TextChoices):
     SOCIAL_WORKER = "social_worker", _("Social worker")
     PARTNER = "partner", pgettext_lazy("role", "Partner")
     ADMINISTRATOR = "administrator", _("Administrator")
+    # A municipality's archivist: its retention rules, holds and culling (ADR 0031). Organisation
+    # data of the municipality only, never case-level data.
+    ARCHIVIST = "archivist", _("Archivist")
 
 
 MUNICIPAL_ROLES = (Role.COORDINATOR, Role.MANAGER, Role.SOCIAL_WORKER)

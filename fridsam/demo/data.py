@@ -106,6 +106,7 @@ PEOPLE = [
     ),
     # Managers (IFO-chefer); in the two team-only municipalities the manager leads the team.
     ("demo.chef", "Lars", "Öberg", "021-10 20 10", [("manager", "9901", None, None, "IFO-chef")]),
+    ("demo.arkivarie", "Greta", "Arkell", "021-10 20 19", [("archivist", "9901", None, None, "Kommunarkivarie")]),
     ("eva.strand", "Eva", "Strand", "0221-20 30 11", [("manager", "9902", None, None, "Socialchef")]),
     ("nils.falk", "Nils", "Falk", "0224-30 40 12", [("manager", "9903", None, None, "IFO-chef")]),
     ("ingrid.kvist", "Ingrid", "Kvist", "0220-40 50 13", [("manager", "9904", None, None, "IFO-chef")]),
@@ -235,6 +236,7 @@ DEMO_ACCOUNTS = [
     ("county_analyst", "demo.lansanalytiker"),
     ("coordinator", "demo.samordnare"),
     ("manager", "demo.chef"),
+    ("archivist", "demo.arkivarie"),
     ("social_worker", "demo.socialsekreterare"),
     ("partner", "demo.partner"),
     ("administrator", "demo.admin"),

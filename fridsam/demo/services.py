@@ -32,6 +32,7 @@ from fridsam.demo import (
     housing_data,
     partner_survey_data,
     public_data,
+    retention_data,
 )
 from fridsam.demo import coordination_data as cdata
 from fridsam.demo import statistics_data as sdata
@@ -114,7 +115,7 @@ def demo_county_load() -> County:
             user = demo_user(username, first, last, phone)
             for role, org, unit_name, _share, title in memberships:
                 kwargs = {}
-                if role in ("coordinator", "manager", "social_worker"):
+                if role in ("coordinator", "manager", "social_worker", "archivist"):
                     kwargs["municipality"] = municipalities[org]
                     if unit_name:
                         kwargs["unit"] = units[(org, unit_name)]
@@ -128,6 +129,7 @@ def demo_county_load() -> County:
         _coordination(municipalities, units)
         _statistics(county, municipalities)
         followup_data.load(county, municipalities)
+        retention_data.load(county, municipalities)
         housing_data.load(county, municipalities)
         public_data.load(county, municipalities)
         collaboration_data.load(county, municipalities)

@@ -7,7 +7,16 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from fridsam.statistics.models import IndicatorValue, ValueSource
+from fridsam.statistics.models import FrozenYear, IndicatorValue, ValueSource
+
+
+def freeze(municipality_id: int, years) -> None:
+    """Keep the computed figures of these years as they are from now on (the records behind them
+    are about to be culled: ADR 0031)."""
+    FrozenYear.system_objects.bulk_create(
+        [FrozenYear(municipality_id=municipality_id, year=y) for y in sorted(set(years)) if y],
+        ignore_conflicts=True,
+    )
 
 
 def write_computed(
@@ -20,7 +29,14 @@ def write_computed(
     """Bring the computed values of *targets* ((municipality id, year) pairs) in line with *figures*
     (indicator key → (count, denominator) per target). A value entered by hand stands; a target
     without a figure loses its computed value; *sums* names computed totals that are dropped when
-    one of their parts was entered by hand."""
+    one of their parts was entered by hand. A frozen year (:func:`freeze`) is left as it is."""
+    if targets:
+        frozen = set(
+            FrozenYear.system_objects.filter(
+                municipality_id__in={m for m, _ in targets}, year__in={y for _, y in targets}
+            ).values_list("municipality_id", "year")
+        )
+        targets = set(targets) - frozen
     if not targets or not indicator_ids:
         return 0
     by_id = {v: k for k, v in indicator_ids.items()}

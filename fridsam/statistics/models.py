@@ -217,3 +217,23 @@ class EffectEstimate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.indicator.key}"
+
+
+class FrozenYear(models.Model):
+    """A municipality's year whose computed figures stay as they are: the records behind them
+    were culled (ADR 0031), so recomputing them would count what is left, not what was."""
+
+    municipality = models.ForeignKey("organisations.Municipality", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    frozen_at = models.DateTimeField(_("frozen"), default=timezone.now)
+
+    objects = ScopedManager(municipality="municipality")
+
+    class Meta:
+        ordering = ["municipality", "year"]
+        verbose_name = _("year with frozen computed figures")
+        verbose_name_plural = _("years with frozen computed figures")
+        constraints = [models.UniqueConstraint(fields=["municipality", "year"], name="statistics_frozen_year_once")]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} {self.year}"

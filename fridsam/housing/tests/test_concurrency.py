@@ -17,7 +17,8 @@ pytestmark = pytest.mark.skipif("connection.vendor != 'postgresql'")
 
 def _access_log_triggers(enabled: bool) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(f"ALTER TABLE core_accesslogentry {'ENABLE' if enabled else 'DISABLE'} TRIGGER USER")
+        for table in ("core_accesslogentry", "core_accesslogcheckpoint"):
+            cursor.execute(f"ALTER TABLE {table} {'ENABLE' if enabled else 'DISABLE'} TRIGGER USER")
 
 
 @pytest.fixture

@@ -49,6 +49,8 @@ class Command(BaseCommand):
                 f"({report.checked} entries before it are intact)."
             )
         summary = f"{report.checked} entries verified"
+        if report.start:
+            summary += f" from the checkpoint after entry #{report.start} (the entries before it were culled)"
         if report.legacy:
             summary += f" ({report.legacy} from before the keyed chain, with SHA-256 only)"
         if no_anchors:

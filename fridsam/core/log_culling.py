@@ -1,0 +1,93 @@
+"""Culling the access log's oldest entries without breaking its chain (ADR 0032).
+
+The log is one chain for the whole installation, so it is cut at one place: after the newest entry
+that is older than the cut-off, never at the head (the next entry must still link to something).
+Before anything is removed, the part to be removed is verified and a checkpoint is written — the
+last removed entry's sequence and hash, signed with a key derived from the access-log key, which is
+never in the database. Only then do the database triggers let rows at or below the cut be deleted,
+in batches of consecutive sequences, each its own short transaction. ``verify_access_log`` starts
+from the newest checkpoint: the first entry kept must link to the checkpoint's hash.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from fridsam.core.audit import chain_start, checkpoint_mac, current_key, verify_chain
+from fridsam.core.models import AccessLogCheckpoint, AccessLogEntry
+from fridsam.core.tenancy import unscoped
+
+BATCH_SIZE = 5000
+
+
+class ChainNotIntact(RuntimeError):
+    """The part of the log to be culled does not verify: nothing is cut (it is evidence)."""
+
+
+@dataclass(frozen=True)
+class LogCut:
+    sequence: int  # the last entry to remove (0: nothing to cull)
+    count: int  # how many entries that removes
+
+
+def planned_cut(before: datetime.datetime) -> LogCut:
+    """Where a cut at ``before`` would fall: entries older than it, up to the first younger one,
+    and never the newest entry."""
+    start = chain_start()
+    with unscoped():
+        head = AccessLogEntry.objects.order_by("-sequence").values_list("sequence", flat=True).first()
+        if head is None:
+            return LogCut(0, 0)
+        first_young = (
+            AccessLogEntry.objects.filter(occurred_at__gte=before, sequence__gt=start.sequence)
+            .order_by("sequence")
+            .values_list("sequence", flat=True)
+            .first()
+        )
+        cut = min(head - 1, (first_young - 1) if first_young is not None else head - 1)
+        if cut <= start.sequence:
+            return LogCut(0, 0)
+        count = AccessLogEntry.objects.filter(sequence__gt=start.sequence, sequence__lte=cut).count()
+    return LogCut(cut, count)
+
+
+def write_checkpoint(*, cut: LogCut, before: datetime.datetime, reason: str) -> AccessLogCheckpoint:
+    """Verify the entries up to the cut, then sign and store the checkpoint (nothing is removed yet)."""
+    report = verify_chain(up_to=cut.sequence)
+    if not report.ok:
+        raise ChainNotIntact(f"entry #{report.first_broken_sequence}: {report.reason}")
+    key = current_key()
+    with transaction.atomic(), unscoped():
+        last = AccessLogEntry.objects.values("entry_hash", "key_id").get(sequence=cut.sequence)
+        values = {
+            "cut_sequence": cut.sequence,
+            "cut_hash": last["entry_hash"],
+            "cut_key_id": last["key_id"],
+            "culled_before": before,
+            "removed": cut.count,
+            "created_at": timezone.now(),
+            "reason": reason[:200],
+            "key_id": key.key_id,
+        }
+        values["mac"] = checkpoint_mac(values, key)
+        return AccessLogCheckpoint.objects.create(**values)
+
+
+def delete_up_to(cut_sequence: int, batch_size: int = BATCH_SIZE) -> int:
+    """Delete the entries at or below a written checkpoint, a batch of consecutive sequences per
+    transaction (each holds its row locks for one batch only). Resumable: rows a stopped run left
+    below the cut are taken by the next."""
+    removed = 0
+    with unscoped():
+        low = AccessLogEntry.objects.order_by("sequence").values_list("sequence", flat=True).first()
+        while low is not None and low <= cut_sequence:
+            high = min(low + batch_size - 1, cut_sequence)
+            with transaction.atomic():
+                deleted, _ = AccessLogEntry.objects.filter(sequence__gte=low, sequence__lte=high).delete()
+            removed += deleted
+            low = high + 1
+    return removed

@@ -1,0 +1,48 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from fridsam.core.fields import PersonalTextFormField
+from fridsam.retention.kinds import KINDS, MUNICIPALITY_KINDS
+from fridsam.retention.models import Action, Clock, HoldReason, Kind
+
+
+class RuleForm(forms.Form):
+    clock = forms.ChoiceField(label=_("The clock starts when"))
+    months = forms.IntegerField(label=_("Kept for (months)"), min_value=1, max_value=1200)
+    action = forms.ChoiceField(label=_("Then"), choices=Action.choices)
+    basis = PersonalTextFormField(
+        label=_("Basis"),
+        required=False,
+        max_length=500,
+        help_text=_("E.g. the section of the information management plan."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(Clock.choices)
+        self.fields["clock"].choices = [(c, labels[c]) for c in KINDS[kind].clocks]
+
+
+class HoldForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of information"))
+    object_id = forms.IntegerField(
+        label=pgettext_lazy("record number", "Number"),
+        required=False,
+        min_value=1,
+        help_text=_("The item's number in Fridsam. Leave empty to hold every item of the kind."),
+    )
+    reason = forms.ChoiceField(label=_("Reason"), choices=HoldReason.choices)
+    note = PersonalTextFormField(
+        label=_("Note"),
+        required=False,
+        max_length=500,
+        help_text=_("E.g. the reference of the complaint. Never a name or a personal identity number."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(Kind.choices)
+        self.fields["kind"].choices = [(k, labels[k]) for k in MUNICIPALITY_KINDS]

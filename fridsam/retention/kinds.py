@@ -1,0 +1,166 @@
+"""The kinds of information a retention rule speaks of: which rows each is, what starts its clock,
+which unit it belongs to, what goes with it into the archive and what its culling does to the
+stored statistics.
+
+This module is the one place that knows the domains' models for culling (the app sits above them
+in the layers, beside the health check, which reads them all too): the domains stay ignorant of
+retention, and the order in which related rows must go (allocations before applicants, a record's
+consultations keep their own rule) is decided here, once.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from fridsam.collaboration.models import Referral
+from fridsam.evaluation.models import Answer, Response
+from fridsam.followup.models import (
+    Assessment,
+    Consultation,
+    ConsultationReply,
+    ConsultationStatus,
+    FollowUpRecord,
+    Intervention,
+    RecordEvent,
+    Status,
+)
+from fridsam.housing.models import Allocation, Applicant, ApplicantStatus, Proposal
+from fridsam.retention.models import Clock, Kind
+from fridsam.statistics.models import Observation
+
+
+def midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    kind: str
+    model: type[Model]
+    # clock → the rows of a municipality due at a cut-off date under that clock
+    clocks: dict[str, Callable[[int, datetime.date], QuerySet]]
+    unit_field: str | None = None
+    # (model, field pointing at the item): rows that go with an item into the archive and out of
+    # the database, deleted in this order before the items
+    dependants: tuple[tuple[type[Model], str], ...] = ()
+    # the (municipality id, year) pairs of stored statistics the items count in
+    statistics_years: Callable[[QuerySet], set[tuple[int, int]]] | None = None
+    installation_only: bool = False  # one rule for every municipality (the access log: one chain)
+    extra: dict = field(default_factory=dict)
+
+
+def _record_years(qs: QuerySet) -> set[tuple[int, int]]:
+    years = set()
+    for m, opened, closed in qs.values_list("municipality_id", "opened_year", "closed_year"):
+        years.add((m, opened))
+        if closed:
+            years.add((m, closed))
+    years.update(
+        Intervention.system_objects.filter(record__in=qs.values("pk"))
+        .values_list("record__municipality_id", "started_year")
+        .distinct()
+    )
+    return {(m, y) for m, y in years if y}
+
+
+def _referral_years(qs: QuerySet) -> set[tuple[int, int]]:
+    return {(m, d.year) for m, d in qs.values_list("municipality_id", "referred_on")}
+
+
+def _records_closed(m: int, cutoff: datetime.date) -> QuerySet:
+    return FollowUpRecord.system_objects.filter(municipality_id=m, status=Status.CLOSED, closed_on__lt=cutoff)
+
+
+def _records_unchanged(m: int, cutoff: datetime.date) -> QuerySet:
+    return FollowUpRecord.system_objects.filter(municipality_id=m, updated_at__lt=midnight(cutoff))
+
+
+def _consultations_closed(m: int, cutoff: datetime.date) -> QuerySet:
+    return Consultation.system_objects.filter(
+        municipality_id=m, status=ConsultationStatus.CLOSED, closed_at__lt=midnight(cutoff)
+    )
+
+
+def _referrals_unchanged(m: int, cutoff: datetime.date) -> QuerySet:
+    return Referral.system_objects.filter(municipality_id=m, referred_on__lt=cutoff).filter(
+        Q(received_on__isnull=True) | Q(received_on__lt=cutoff)
+    )
+
+
+def _applicants_allocated(m: int, cutoff: datetime.date) -> QuerySet:
+    recent = Allocation.system_objects.filter(applicant=OuterRef("pk")).filter(
+        Q(allocated_on__gte=cutoff)
+        | Q(withdrawn_on__gte=cutoff)
+        | Q(allocated_on__isnull=True, withdrawn_on__isnull=True)
+    )
+    return (
+        Applicant.system_objects.filter(municipality_id=m, registered_on__lt=cutoff)
+        .exclude(status=ApplicantStatus.WAITING)
+        .exclude(Exists(recent))
+    )
+
+
+def _responses_submitted(m: int, cutoff: datetime.date) -> QuerySet:
+    # A response about several municipalities waits until the rule of each has it due; until
+    # then it stays (shared answers are rare: a regional questionnaire).
+    shared = Response.municipalities.through.objects.filter(response_id=OuterRef("pk")).exclude(municipality_id=m)
+    return (
+        Response.system_objects.filter(municipalities=m, submitted_at__lt=midnight(cutoff))
+        .exclude(Exists(shared))
+        .distinct()
+    )
+
+
+def _observations(m: int, cutoff: datetime.date) -> QuerySet:
+    return Observation.system_objects.filter(municipality_id=m, observed_on__lt=cutoff)
+
+
+KINDS: dict[str, KindSpec] = {
+    spec.kind: spec
+    for spec in (
+        KindSpec(
+            Kind.FOLLOWUP_RECORD,
+            FollowUpRecord,
+            {Clock.CLOSED: _records_closed, Clock.LAST_CHANGE: _records_unchanged},
+            unit_field="unit",
+            dependants=((RecordEvent, "record"), (Intervention, "record"), (Assessment, "record")),
+            statistics_years=_record_years,
+        ),
+        KindSpec(
+            Kind.CONSULTATION,
+            Consultation,
+            {Clock.CLOSED: _consultations_closed},
+            unit_field="unit",
+            dependants=((ConsultationReply, "consultation"),),
+        ),
+        KindSpec(
+            Kind.REFERRAL,
+            Referral,
+            {Clock.LAST_CHANGE: _referrals_unchanged},
+            unit_field="unit",
+            statistics_years=_referral_years,
+        ),
+        KindSpec(
+            Kind.HOUSING_APPLICANT,
+            Applicant,
+            {Clock.ALLOCATED: _applicants_allocated},
+            dependants=((Allocation, "applicant"), (Proposal, "applicant")),
+        ),
+        KindSpec(
+            Kind.SURVEY_RESPONSE,
+            Response,
+            {Clock.LAST_CHANGE: _responses_submitted},
+            dependants=((Answer, "response"),),
+        ),
+        KindSpec(Kind.OBSERVATION, Observation, {Clock.LAST_CHANGE: _observations}),
+        # The access log is culled by core.log_culling at one cut for the whole chain.
+        KindSpec(Kind.ACCESS_LOG, Model, {Clock.LAST_CHANGE: None}, installation_only=True),
+    )
+}
+
+MUNICIPALITY_KINDS = [k for k, spec in KINDS.items() if not spec.installation_only]

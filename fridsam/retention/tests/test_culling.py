@@ -1,0 +1,271 @@
+"""Retention and culling through the pages (ADR 0031): preview, sign-off, holds, the protocol, the
+archive package and the statistics that stay."""
+
+import datetime
+import json
+import re
+from pathlib import Path
+
+import pytest
+from django.core import serializers
+from django.urls import reverse
+from django.utils import timezone
+
+from fridsam.core.models import AccessAction, AccessLogEntry
+from fridsam.core.roles import Role
+from fridsam.followup.models import FollowUpRecord, Intervention, RecordEvent
+from fridsam.retention import archive, services
+from fridsam.retention.models import Action, CullingRun, Hold, Kind, RetentionRule, RunStatus
+from fridsam.statistics.models import FrozenYear, IndicatorValue
+
+pytestmark = pytest.mark.django_db
+
+
+def _archivist(world, client, tenant=None):
+    tenant = tenant or world.own
+    return world.act_as(client, tenant.users[Role.ARCHIVIST])
+
+
+def _preview(client, municipality):
+    response = client.post(reverse("retention:preview", kwargs={"municipality_code": municipality.code}))
+    assert response.status_code == 302
+    return CullingRun.objects.get(pk=int(response["Location"].rstrip("/").split("/")[-1]))
+
+
+def test_the_preview_counts_per_kind_and_unit_and_nothing_goes_without_a_sign_off(world, client, old_record):
+    old = [old_record(f"IFO-2019-000{i}") for i in range(3)]
+    recent = old_record("IFO-2024-0001", closed_on=datetime.date(2024, 5, 2))
+    still_open = old_record("IFO-2019-0099", closed_on=None)
+    _archivist(world, client)
+    run = _preview(client, world.own.municipality)
+    line = run.lines.get(kind=Kind.FOLLOWUP_RECORD)
+    assert (line.unit_id, line.unit_name, line.due, line.held) == (world.own.unit.pk, world.own.unit.name, 3, 0)
+    page = client.get(reverse("retention:run", kwargs={"pk": run.pk}))
+    assert page.status_code == 200
+    assert b"IFO-2019" not in page.content  # counts only, no content
+    assert services.run_monthly() and FollowUpRecord.objects.filter(pk__in=[r.pk for r in old]).count() == 3
+
+    response = client.post(reverse("retention:run_sign", kwargs={"pk": run.pk}))
+    assert response.status_code == 302
+    run.refresh_from_db()
+    assert run.status == RunStatus.CULLED
+    assert run.signed_by == world.own.users[Role.ARCHIVIST]
+    assert not FollowUpRecord.objects.filter(pk__in=[r.pk for r in old]).exists()
+    assert not Intervention.objects.filter(record_id__in=[r.pk for r in old]).exists()
+    assert not RecordEvent.objects.filter(record_id__in=[r.pk for r in old]).exists()
+    hashes = {r.reference_hash for r in old}
+    assert not FollowUpRecord.objects.filter(reference_hash__in=hashes).exists()  # the keyed hash is gone too
+    assert FollowUpRecord.objects.filter(pk__in=[recent.pk, still_open.pk]).count() == 2
+    assert run.lines.get(kind=Kind.FOLLOWUP_RECORD).culled == 3
+    protocol = client.get(reverse("retention:run", kwargs={"pk": run.pk})).content.decode()
+    assert "Gallringsprotokoll" in protocol and world.own.users[Role.ARCHIVIST].get_full_name() in protocol
+    signed = AccessLogEntry.objects.filter(object_type="retention.cullingrun", object_id=str(run.pk))
+    assert set(signed.values_list("action", flat=True)) == {AccessAction.CHANGE, AccessAction.DELETE}
+    assert "followup_record=3" in signed.get(action=AccessAction.DELETE).detail
+
+
+def test_a_held_record_stays_until_the_hold_is_lifted(world, client, old_record):
+    held, other = old_record("IFO-2019-0001"), old_record("IFO-2019-0002")
+    _archivist(world, client)
+    code = world.own.municipality.code
+    response = client.post(
+        reverse("retention:hold_create", kwargs={"municipality_code": code}),
+        {"kind": Kind.FOLLOWUP_RECORD, "object_id": held.pk, "reason": "complaint", "note": "JO-anmälan 2026"},
+    )
+    assert response.status_code == 302
+    hold = Hold.objects.get()
+    assert AccessLogEntry.objects.filter(object_type="retention.hold", action=AccessAction.CREATE).exists()
+    run = _preview(client, world.own.municipality)
+    line = run.lines.get(kind=Kind.FOLLOWUP_RECORD)
+    assert (line.due, line.held) == (1, 1)
+    client.post(reverse("retention:run_sign", kwargs={"pk": run.pk}))
+    assert FollowUpRecord.objects.filter(pk=held.pk).exists()
+    assert not FollowUpRecord.objects.filter(pk=other.pk).exists()
+
+    client.post(reverse("retention:hold_lift", kwargs={"municipality_code": code, "pk": hold.pk}))
+    hold.refresh_from_db()
+    assert hold.lifted_on is not None and hold.lifted_by == world.own.users[Role.ARCHIVIST]
+    assert AccessLogEntry.objects.filter(object_type="retention.hold", action=AccessAction.CHANGE).exists()
+    next_month = services.preview(municipality=world.own.municipality, month=datetime.date(2027, 1, 1))
+    assert next_month.lines.get(kind=Kind.FOLLOWUP_RECORD).due == 1
+
+
+def test_a_hold_on_a_whole_kind_holds_everything_of_it(world, old_record):
+    old_record()
+    services.hold_place(
+        municipality=world.own.municipality,
+        kind=Kind.FOLLOWUP_RECORD,
+        object_id=None,
+        reason="ivo",
+        note="",
+        acting_user=world.own.users[Role.MANAGER],
+    )
+    run = services.preview(municipality=world.own.municipality, month=timezone.localdate())
+    line = run.lines.get(kind=Kind.FOLLOWUP_RECORD)
+    assert (line.due, line.held) == (0, 1)
+
+
+def _figures(html: str) -> str:
+    """The page without what changes from one request to the next (tokens, nonces)."""
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+    return re.sub(r'nonce="[^"]*"', "", html)
+
+
+def test_the_statistics_pages_show_the_same_figures_after_culling(world, client, old_record):
+    for i in range(4):
+        old_record(f"IFO-2019-000{i}")
+    municipality = world.own.municipality
+    assert IndicatorValue.objects.filter(municipality=municipality, year=2019, source="computed").exists()
+    coordinator, analyst = world.own.users[Role.COORDINATOR], world.own.users[Role.COUNTY_ANALYST]
+    county = municipality.county.code
+    pages = [
+        (coordinator, reverse("statistics:municipality", kwargs={"municipality_code": municipality.code})),
+        *[(analyst, reverse("statistics:county", kwargs={"county_code": county}) + f"?ar={y}") for y in (2019, 2020)],
+        (analyst, reverse("statistics:ranking", kwargs={"county_code": county}) + "?ar=2019"),
+    ]
+
+    def read():
+        shown = []
+        for user, url in pages:
+            response = world.act_as(client, user).get(url)
+            assert response.status_code == 200
+            shown.append(_figures(response.content.decode()))
+        return shown
+
+    before = read()
+    stored = sorted(
+        IndicatorValue.objects.filter(municipality=municipality).values_list(
+            "indicator_id", "year", "count", "denominator"
+        )
+    )
+    run = services.preview(municipality=municipality, month=timezone.localdate())
+    services.sign_off(run=run, acting_user=world.own.users[Role.ARCHIVIST])
+    services.cull(run=services.CullingRun.objects.get(pk=run.pk))
+    assert not FollowUpRecord.objects.filter(municipality=municipality).exists()
+    assert set(FrozenYear.objects.filter(municipality=municipality).values_list("year", flat=True)) == {2019, 2020}
+    assert (
+        sorted(
+            IndicatorValue.objects.filter(municipality=municipality).values_list(
+                "indicator_id", "year", "count", "denominator"
+            )
+        )
+        == stored
+    )
+    assert read() == before
+
+    # A later change in a frozen year leaves its figures as they were.
+    old_record("IFO-2019-0100", closed_on=None)
+    assert (
+        sorted(
+            IndicatorValue.objects.filter(municipality=municipality).values_list(
+                "indicator_id", "year", "count", "denominator"
+            )
+        )
+        == stored
+    )
+    assert read() == before
+
+
+def test_the_archive_package_is_written_before_the_delete_and_restores(world, old_record):
+    records = [old_record(f"IFO-2019-000{i}") for i in range(3)]
+    municipality = world.own.municipality
+    services.rule_save(
+        municipality=municipality,
+        kind=Kind.FOLLOWUP_RECORD,
+        clock="closed",
+        months=60,
+        action=Action.ARCHIVE,
+        basis="Riksarkivets urvalskommun",
+        acting_user=world.own.users[Role.ARCHIVIST],
+    )
+    ids = [r.pk for r in records]
+    run = services.preview(municipality=municipality, month=timezone.localdate())
+    services.sign_off(run=run, acting_user=world.own.users[Role.ARCHIVIST])
+    run = services.cull(run=CullingRun.objects.get(pk=run.pk))
+    assert not FollowUpRecord.objects.filter(pk__in=ids).exists()
+    directory = Path(run.package)
+    manifest = archive.verify(directory)
+    assert manifest["municipality"] == municipality.code
+    assert manifest["rules"]["followup_record"]["action"] == "archive"
+    assert manifest["files"]["followup_record.json"]["items"] == 3
+    assert (directory / "followup_record.csv").read_text().count("\n") == 4  # header and three rows
+
+    (directory / "followup_record.json").write_text("[]")
+    with pytest.raises(archive.PackageError):
+        archive.restore(directory)
+    with pytest.raises(archive.PackageError):
+        archive.verify(directory)
+
+
+def test_a_restored_package_gives_back_the_same_rows(world, old_record):
+    records = [old_record(f"IFO-2019-000{i}") for i in range(2)]
+    ids = [r.pk for r in records]
+    municipality = world.own.municipality
+    services.rule_save(
+        municipality=municipality,
+        kind=Kind.FOLLOWUP_RECORD,
+        clock="closed",
+        months=60,
+        action=Action.ARCHIVE,
+        basis="",
+        acting_user=world.own.users[Role.ARCHIVIST],
+    )
+
+    def dump():
+        return sorted(
+            json.loads(
+                serializers.serialize(
+                    "json",
+                    [
+                        *FollowUpRecord.objects.filter(pk__in=ids),
+                        *Intervention.objects.filter(record_id__in=ids),
+                        *RecordEvent.objects.filter(record_id__in=ids),
+                    ],
+                )
+            ),
+            key=lambda o: (o["model"], o["pk"]),
+        )
+
+    before = dump()
+    run = services.preview(municipality=municipality, month=timezone.localdate())
+    services.sign_off(run=run, acting_user=world.own.users[Role.ARCHIVIST])
+    run = services.cull(run=CullingRun.objects.get(pk=run.pk))
+    assert dump() == []
+    assert archive.restore(Path(run.package)) == len(before)
+    assert dump() == before
+
+
+def test_an_archivist_changes_only_their_own_municipalitys_rules(world, client):
+    _archivist(world, client)
+    code = world.own.municipality.code
+    url = reverse("retention:rule_edit", kwargs={"municipality_code": code, "kind": Kind.CONSULTATION})
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"clock": "closed", "months": 36, "action": "cull", "basis": "IHP 4.2"})
+    assert response.status_code == 302
+    rule = RetentionRule.objects.get(municipality=world.own.municipality, kind=Kind.CONSULTATION)
+    assert (rule.months, rule.changed_by) == (36, world.own.users[Role.ARCHIVIST])
+    assert services.effective_rules(world.neighbour.municipality)[Kind.CONSULTATION].months == 60
+    # A clock that does not apply to the kind, and the access log's one rule, are refused.
+    assert client.post(url, {"clock": "allocated", "months": 36, "action": "cull"}).status_code == 200
+    log_rule = reverse("retention:rule_edit", kwargs={"municipality_code": code, "kind": Kind.ACCESS_LOG})
+    assert client.get(log_rule).status_code == 404
+    neighbour = reverse("retention:overview", kwargs={"municipality_code": world.neighbour.municipality.code})
+    assert client.get(neighbour).status_code in (403, 404)
+    reset = reverse("retention:rule_reset", kwargs={"municipality_code": code, "kind": Kind.CONSULTATION})
+    client.post(reset)
+    assert not RetentionRule.objects.filter(municipality=world.own.municipality).exists()
+
+
+@pytest.mark.parametrize("role", [Role.SOCIAL_WORKER, Role.COORDINATOR, Role.PARTNER, Role.COUNTY_ANALYST])
+def test_only_archivists_and_managers_manage_retention(world, client, role):
+    world.act_as(client, world.own.users[role])
+    url = reverse("retention:overview", kwargs={"municipality_code": world.own.municipality.code})
+    assert client.get(url).status_code in (403, 404)
+    world.act_as(client, world.own.users[Role.MANAGER])
+    assert client.get(url).status_code == 200
+
+
+def test_the_archivist_sees_no_case_level_data(world, client, old_record):
+    record = old_record()
+    _archivist(world, client)
+    assert client.get(reverse("followup:record_detail", kwargs={"pk": record.pk})).status_code in (403, 404)
