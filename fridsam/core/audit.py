@@ -148,6 +148,7 @@ def log_access(
     purpose: str = "",
     detail: str = "",
     ip_address: str | None = None,
+    occurred_at=None,
 ) -> AccessLogEntry:
     """Append one entry to the access log, in the caller's transaction.
 
@@ -155,7 +156,13 @@ def log_access(
     user (when ``user`` is not given), their roles and the IP address come from the current
     :mod:`fridsam.core.actor`. Call it inside the service's ``transaction.atomic()`` block so
     that the change and its log row commit together.
+
+    ``occurred_at`` is for the demo county alone (a past month's reads for its log review, ADR
+    0039): refused wherever the demo may not be loaded, so a real entry always bears the time it
+    was written.
     """
+    if occurred_at is not None and not getattr(settings, "FRIDSAM_ALLOW_DEMO", False):
+        raise ImproperlyConfigured("occurred_at is only for the demo county (FRIDSAM_ALLOW_DEMO).")
     if action not in AccessAction.values:
         raise ValueError(f"unknown access-log action {action!r}")
     if isinstance(object_type, Model) and not object_id:
@@ -185,7 +192,7 @@ def log_access(
         head = AccessLogEntry.objects.order_by("-sequence").values("sequence", "entry_hash").first()
         values = {
             "sequence": (head["sequence"] + 1) if head else 1,
-            "occurred_at": timezone.now(),
+            "occurred_at": occurred_at or timezone.now(),
             "user_id": user.pk if user is not None else None,
             "username": (user.get_username() if user is not None else "")[:150],
             "role": role,

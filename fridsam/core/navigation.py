@@ -26,6 +26,7 @@ ORDER = (
     "routines",
     "statistics",
     "access_log",  # core: per municipality of a manager
+    "log_review",  # log review: its periods, per municipality of a manager
     "administration",  # core: the administrators' admin site
     "account",  # accounts: my account
 )

@@ -74,6 +74,7 @@ SYSTEM_OBJECTS_ALLOWED = {
     "fridsam/followup/tallies.py": 4,
     "fridsam/healthcheck/facts.py": 9,
     "fridsam/housing/forms.py": 1,
+    "fridsam/logreview/reminders.py": 2,  # the daily job: the plans, and which periods are signed
     "fridsam/public/forms.py": 1,
     "fridsam/public/views.py": 1,
     "fridsam/routines/reminders.py": 5,
@@ -97,6 +98,7 @@ UNSCOPED_BLOCKS_ALLOWED = {
     "fridsam/demo/management/commands/load_demo.py": 1,
     "fridsam/followup/management/commands/load_instruments.py": 1,
     "fridsam/followup/management/commands/recompute_followup_statistics.py": 1,
+    "fridsam/logreview/reminders.py": 1,  # the daily job: the managers to remind
     "fridsam/reports/builder.py": 1,
     "fridsam/routines/reminders.py": 3,
     "fridsam/routines/services.py": 1,
