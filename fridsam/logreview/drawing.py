@@ -174,7 +174,8 @@ def _bursts(times: list[datetime.datetime], size: int, window: datetime.timedelt
 def draw(*, municipality, period: Period, sample_size: int) -> Drawing:
     """What the review of *period* looks at: the sample per unit and every flagged read."""
     first, after = period.bounds
-    case_types = sorted(m._meta.label_lower for m in case_level_models())
+    # The reviews' own pages are left out: judging thirty reads would otherwise be next month's burst.
+    case_types = sorted(m._meta.label_lower for m in case_level_models() if m._meta.app_label != "logreview")
     rows = list(
         AccessLogEntry.objects.filter(
             municipality=municipality,
@@ -195,59 +196,79 @@ def draw(*, municipality, period: Period, sample_size: int) -> Drawing:
         other = str(Purpose.OTHER.label)
     tz = timezone.get_current_timezone()
 
-    drawn: list[Drawn] = []
+    # One pass over the month, in tuples; a Drawn is made only for the reads that are drawn.
+    n = len(rows)
+    flags_of: list[list[str] | None] = [None] * n
+    unit_of: list[int | None] = [None] * n
     by_user: dict[int, list[int]] = defaultdict(list)
     groups: dict[int | None, list[int]] = defaultdict(list)
+    held_on: dict[tuple, tuple[bool, frozenset, int | None]] = {}  # (user, day) → roles held that day
     refused = 0
-    for index, (pk, sequence, at, user_id, username, action, object_type, object_id, purpose) in enumerate(rows):
-        item = Drawn(pk, sequence, at, user_id, username, action, object_type, object_id, purpose)
-        drawn.append(item)
-        day = at.astimezone(tz).date()
-        held = [
-            r for r in roles.get(user_id, ()) if r.valid_from <= day and (r.valid_until is None or r.valid_until >= day)
-        ]
-        units = {r.unit_id for r in held}
-        item.unit_id = min((u for u in units if u is not None), default=None)
+
+    def flag(index, code):
+        if flags_of[index] is None:
+            flags_of[index] = []
+        flags_of[index].append(code)
+
+    for index, (_pk, _seq, at, user_id, _name, action, object_type, object_id, purpose) in enumerate(rows):
+        key = (user_id, at.astimezone(tz).date())
+        held = held_on.get(key)
+        if held is None:
+            day = key[1]
+            units = frozenset(
+                r.unit_id
+                for r in roles.get(user_id, ())
+                if r.valid_from <= day and (r.valid_until is None or r.valid_until >= day)
+            )
+            held = held_on[key] = (bool(units), units, min((u for u in units if u is not None), default=None))
+        has_role, units, unit_id_of_reader = held
+        unit_of[index] = unit_id_of_reader
         if action == AccessAction.DENIED:
             refused += 1
-            item.flags.append(Flag.REFUSED)
+            flag(index, Flag.REFUSED)
             continue
         if user_id is not None:
             by_user[user_id].append(index)
-            if not held:
-                item.flags.append(Flag.ROLE_ENDED)
-        groups[item.unit_id].append(index)
+            if not has_role:
+                flag(index, Flag.ROLE_ENDED)
+        groups[unit_id_of_reader].append(index)
         if purpose.startswith(other):
-            item.flags.append(Flag.OTHER_PURPOSE)
-        record = records.get(int(object_id)) if object_type == RECORD and object_id.isdigit() else None
+            flag(index, Flag.OTHER_PURPOSE)
+        if object_type != RECORD or not object_id.isdigit():
+            continue
+        record = records.get(int(object_id))
         if record is None:
             continue
         unit_id, owner_id, protected = record
         if owner_id == user_id:
             continue
-        if held and None not in units and unit_id not in units:
-            item.flags.append(Flag.OUTSIDE_UNIT)
+        if has_role and None not in units and unit_id not in units:
+            flag(index, Flag.OUTSIDE_UNIT)
         if action == AccessAction.READ and not purpose:
-            item.flags.append(Flag.NO_PURPOSE)
+            flag(index, Flag.NO_PURPOSE)
         if protected:
-            item.flags.append(Flag.PROTECTED)
+            flag(index, Flag.PROTECTED)
 
+    burst_size: dict[int, int] = {}
     size = settings.FRIDSAM_LOG_REVIEW_BURST_READS
     window = datetime.timedelta(minutes=settings.FRIDSAM_LOG_REVIEW_BURST_MINUTES)
     for indexes in by_user.values():
-        for first_index, reads in _bursts([drawn[i].occurred_at for i in indexes], size, window):
-            item = drawn[indexes[first_index]]
-            item.flags.append(Flag.BURST)
-            item.burst_size = reads
+        if len(indexes) < size:
+            continue
+        for first_index, reads in _bursts([rows[i][2] for i in indexes], size, window):
+            flag(indexes[first_index], Flag.BURST)
+            burst_size[indexes[first_index]] = reads
 
     for unit_id, indexes in groups.items():
         rng = random.Random(seed_for(municipality, period, unit_id))  # noqa: S311 - reproducible by design, not a secret
-        for i in sorted(rng.sample(indexes, min(sample_size, len(indexes)))):
-            drawn[i].flags.insert(0, Flag.SAMPLED)
+        for i in rng.sample(indexes, min(sample_size, len(indexes))):
+            if flags_of[i] is None:
+                flags_of[i] = []
+            flags_of[i].insert(0, Flag.SAMPLED)
 
-    return Drawing(
-        items=[d for d in drawn if d.flags],
-        reads=len(rows) - refused,
-        readers=len(by_user),
-        refused=refused,
-    )
+    items = [
+        Drawn(*rows[i], unit_id=unit_of[i], flags=flags_of[i], burst_size=burst_size.get(i))
+        for i in range(n)
+        if flags_of[i] is not None
+    ]
+    return Drawing(items=items, reads=n - refused, readers=len(by_user), refused=refused)

@@ -2,6 +2,8 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +21,7 @@ from fridsam.logreview.models import Flag
 from fridsam.logreview.policies import DRAW, MARK, SIGN, item_policy, plan_policy, review_policy
 
 REVIEW = "logreview.review"
+ITEMS_PER_PAGE = 100
 
 
 def _municipality(request, municipality_code, policy, action):
@@ -79,8 +82,9 @@ def review(request, pk):
     flag = flag if flag in Flag.values else ""
     page = services.review_read(tenancy=request.tenancy, pk=pk, flag=flag)
     tenancy = request.tenancy
+    shown = Paginator(page.items, ITEMS_PER_PAGE).get_page(request.GET.get("sida"))
     groups = []
-    for item in page.items:
+    for item in shown:
         if not groups or groups[-1][0] != item.unit:
             groups.append((item.unit, []))
         groups[-1][1].append((item, item_policy.can(tenancy, MARK, item)))
@@ -96,6 +100,7 @@ def review(request, pk):
             "review": page.review,
             "page": page,
             "groups": groups,
+            "shown": shown,
             "flag": flag,
             "flags": [(f, Flag(f).label, counts[f]) for f in Flag.values],
             "mark_form": MarkForm(),
@@ -110,9 +115,12 @@ def review(request, pk):
 def item_mark(request, pk):
     item = item_policy.get_or_404(request.tenancy, MARK, queryset=item_policy.visible(request.tenancy), pk=pk)
     form = MarkForm(request.POST)
-    url = reverse("logreview:review", kwargs={"pk": item.review_id}) + (
-        f"?flagga={request.POST['flagga']}" if request.POST.get("flagga") in Flag.values else ""
-    )
+    query = QueryDict(mutable=True)
+    if request.POST.get("flagga") in Flag.values:
+        query["flagga"] = request.POST["flagga"]
+    if request.POST.get("sida", "").isdigit():
+        query["sida"] = request.POST["sida"]
+    url = reverse("logreview:review", kwargs={"pk": item.review_id}) + (f"?{query.urlencode()}" if query else "")
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:

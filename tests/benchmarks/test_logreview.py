@@ -94,14 +94,16 @@ def _log(county, municipalities, rows):
     weights = list(SHARES)
     while made < rows:
         m, users, records = rng.choices(municipalities, weights)[0]
+        leaders = [users[0], users[3], users[4]]  # roles without a unit: they read every unit
         at = now - datetime.timedelta(seconds=rng.randrange(span))
         kind = rng.random()
         record = rng.choice(records)
         who = rng.random()
         if who < 0.75:  # social workers read their own records
             user, purpose = record.owner, ""
-        elif who < 0.98:  # managers and coordinators read with a purpose, now and then "other"
-            user, purpose = rng.choice(users[:5]), rng.choice(PURPOSES)
+        elif who < 0.98:  # the manager of every unit and the coordinators, with a purpose, now and then "other"
+            user = rng.choice(leaders)
+            purpose = PURPOSES[3] if rng.random() < 0.03 else rng.choice(PURPOSES[:3])
         else:  # someone else's record, without a purpose
             user, purpose = rng.choice(users), ""
         if kind < 0.70:
