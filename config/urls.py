@@ -24,6 +24,7 @@ urlpatterns = [
     *api_urlpatterns,
     path("", include("fridsam.tasks.urls")),
     path("", include("fridsam.retention.urls")),
+    path("", include("fridsam.logreview.urls")),
     path("mitt-konto/", include("fridsam.accounts.urls")),
     # allauth's login page, listing the organisations' identity providers (ADR 0035)
     path("konto/login/", federated_login_page, name="account_login"),

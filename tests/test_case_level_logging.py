@@ -14,6 +14,7 @@ Generated from the URLconf like the URL sweep (whose sample objects it reuses):
 
 from __future__ import annotations
 
+import datetime
 import re
 import sys
 from contextlib import contextmanager
@@ -132,7 +133,11 @@ REGISTRY = sorted(case_level_urls().items())
 SWEEP_PATTERNS = dict(URLS)
 
 # POST data that lets a POST-only view do its work.
-POST_DATA = {"followup:record_find": {"reference": "SWEEP-1"}}
+POST_DATA = {
+    "followup:record_find": {"reference": "SWEEP-1"},
+    # The log review draws last month's review (it reads the month's access log).
+    "logreview:draw": {"start": (datetime.date.today().replace(day=1) - datetime.timedelta(days=1)).isoformat()},
+}
 
 # Who is tried, in this order: the owner of the sample record first.
 READERS = [Role.SOCIAL_WORKER, Role.COORDINATOR, Role.MANAGER, Role.PARTNER, Role.COUNTY_ANALYST]

@@ -560,6 +560,52 @@ TENANT_KWARGS.update(
     }
 )
 
+
+def _logreview(w):
+    """A review of the own municipality's last month with one drawn read (a read of the sweep's
+    record), as the log review's pages need."""
+    if getattr(w, "_logreview", None) is None:
+        from django.utils import timezone
+
+        from fridsam.core.audit import log_access
+        from fridsam.logreview import drawing
+        from fridsam.logreview.models import Review, ReviewItem
+
+        record = _followup(w)[0]
+        manager = w.own.users[Role.MANAGER]
+        period = drawing.last_ended_period(timezone.localdate(), 1)
+        entry = log_access(
+            action="read", object_type=record, user=manager, municipality=w.own.municipality, purpose="Annat (beskriv)"
+        )
+        review = Review.objects.create(
+            municipality=w.own.municipality, period_start=period.start, period_end=period.end,
+            drawn_at=timezone.now(), drawn_by=manager, reads=1, readers=1,
+        )  # fmt: skip
+        item = ReviewItem.objects.create(
+            review=review, municipality=w.own.municipality, entry=entry, sequence=entry.sequence,
+            occurred_at=entry.occurred_at, reader=manager, username=manager.username, action="read",
+            object_type="followup.followuprecord", object_id=str(record.pk), purpose=entry.purpose,
+            flags=["sampled", "other_purpose"],
+        )  # fmt: skip
+        w._logreview = (review, item)
+    return w._logreview
+
+
+TENANT_KWARGS.update(
+    {
+        "logreview:index": _MUNI,
+        "logreview:draw": _MUNI,
+        "logreview:plan": _MUNI,
+        "logreview:routine": _MUNI,
+        "logreview:who_read": _MUNI,
+        "logreview:what_read": _MUNI,
+        "logreview:year": lambda w: {"municipality_code": w.own.municipality.code, "year": 2026},
+        "logreview:review": lambda w: {"pk": _logreview(w)[0].pk},
+        "logreview:sign": lambda w: {"pk": _logreview(w)[0].pk},
+        "logreview:item_mark": lambda w: {"pk": _logreview(w)[1].pk},
+    }
+)
+
 # Shared by the municipalities of a county (the protected housing register, the exchange's pool
 # and matching): other municipalities of the same county may reach them; other counties never.
 COUNTY_SHARED = {
@@ -611,6 +657,9 @@ POST_ONLY = {
     "routines:activity_status",
     "integrations:credential_revoke",
     "tasks:retry",
+    "logreview:draw",
+    "logreview:sign",
+    "logreview:item_mark",
 }
 
 # URLs whose arguments name no tenant (keys, file formats): any well-formed value will do.

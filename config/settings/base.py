@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "fridsam.routines",
     "fridsam.integrations",
     "fridsam.retention",
+    "fridsam.logreview",
     "fridsam.demo",
 ]
 
@@ -349,6 +350,11 @@ FRIDSAM_HOUSING_ASSESSMENT_MAX_AGE_DAYS = int(env("FRIDSAM_HOUSING_ASSESSMENT_MA
 FRIDSAM_HOUSING_AVAILABILITY_STALE_HOURS = int(env("FRIDSAM_HOUSING_AVAILABILITY_STALE_HOURS", "48") or 48)
 # Where the public pages' "Leave this page" button goes: a neutral site (weather).
 FRIDSAM_QUICK_EXIT_URL = env("FRIDSAM_QUICK_EXIT_URL", "https://www.smhi.se/")
+# Log review (ADR 0039): a review is due this many days after its period ends; "many reads in a
+# short time" is at least BURST_READS case-level reads by one person within BURST_MINUTES minutes.
+FRIDSAM_LOG_REVIEW_DUE_DAYS = int(env("FRIDSAM_LOG_REVIEW_DUE_DAYS", "15") or 15)
+FRIDSAM_LOG_REVIEW_BURST_READS = int(env("FRIDSAM_LOG_REVIEW_BURST_READS", "30") or 30)
+FRIDSAM_LOG_REVIEW_BURST_MINUTES = int(env("FRIDSAM_LOG_REVIEW_BURST_MINUTES", "10") or 10)
 # The demo county (fictional data, public demo passwords) may only be loaded where this is True.
 FRIDSAM_ALLOW_DEMO = False
 

@@ -203,6 +203,7 @@ def log_access(
     purpose: str = "",
     detail: str = "",
     ip_address: str | None = None,
+    occurred_at=None,
 ) -> AccessLogEntry:
     """Append one entry to the access log, in the caller's transaction.
 
@@ -210,7 +211,13 @@ def log_access(
     user (when ``user`` is not given), their roles and the IP address come from the current
     :mod:`fridsam.core.actor`. Call it inside the service's ``transaction.atomic()`` block so
     that the change and its log row commit together.
+
+    ``occurred_at`` is for the demo county alone (a past month's reads for its log review, ADR
+    0039): refused wherever the demo may not be loaded, so a real entry always bears the time it
+    was written.
     """
+    if occurred_at is not None and not getattr(settings, "FRIDSAM_ALLOW_DEMO", False):
+        raise ImproperlyConfigured("occurred_at is only for the demo county (FRIDSAM_ALLOW_DEMO).")
     if action not in AccessAction.values:
         raise ValueError(f"unknown access-log action {action!r}")
     if isinstance(object_type, Model) and not object_id:
@@ -253,7 +260,7 @@ def log_access(
         "detail": redact_personal_identity_numbers(detail)[:300],
         "ip_address": ip_address or actor.ip_address,
     }
-    return _append([entry])[0]
+    return _append([entry], occurred_at)[0]
 
 
 # The role the access log records for a machine client's calls.
@@ -277,8 +284,9 @@ def log_access_many(*, action: str, object_type: str | type[Model], object_ids, 
     return [first, *_append([{**template, "object_id": str(i)[:64]} for i in ids[1:]])]
 
 
-def _append(entries: list[dict]) -> list[AccessLogEntry]:
-    """Chain *entries* onto the head of the log, in the caller's transaction."""
+def _append(entries: list[dict], occurred_at=None) -> list[AccessLogEntry]:
+    """Chain *entries* onto the head of the log, in the caller's transaction (at *occurred_at*:
+    the demo's past reads only, see :func:`log_access`)."""
     key = current_key()
     with transaction.atomic(), unscoped():
         if connection.vendor == "postgresql":
@@ -287,7 +295,7 @@ def _append(entries: list[dict]) -> list[AccessLogEntry]:
         head = AccessLogEntry.objects.order_by("-sequence").values("sequence", "entry_hash").first()
         sequence = head["sequence"] if head else 0
         prev_hash = head["entry_hash"] if head else GENESIS_HASH
-        now = timezone.now()
+        now = occurred_at or timezone.now()
         rows = []
         for entry in entries:
             sequence += 1

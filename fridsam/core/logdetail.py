@@ -46,6 +46,7 @@ WORDS = {
     "followed up": gettext_lazy("followed up"),
     "received": gettext_lazy("marked as received"),
     "statistics": gettext_lazy("the statistics"),
+    "signed": gettext_lazy("signed"),
     # Why a record was shown on a page other than its own.
     "change": gettext_lazy("for a change"),
     "close": gettext_lazy("for closing"),
@@ -236,6 +237,16 @@ PATTERNS = [
         re.compile(r"^([\w-]+:[\w-]+) (\d{3})$"),
         lambda m, e: _("refused (%(status)s) on the page %(page)s") % {"status": m[2], "page": m[1]},
     ),
+    # The log review's questions and verdicts (ADR 0039).
+    (
+        re.compile(r"^who read (\S+) (\S+)$"),
+        lambda m, e: (
+            _("who has read %(object)s #%(id)s")
+            % {"object": AccessLogEntry(object_type=m[1]).object_type_label, "id": m[2]}
+        ),
+    ),
+    (re.compile(r"^what read (.+)$"), lambda m, e: _("what %(person)s has read") % {"person": m[1]}),
+    (re.compile(r"^entry (\d+)$"), lambda m, e: _("the access-log entry #%(n)s") % {"n": m[1]}),
     (re.compile(r"^\d+(,\d+)*$"), lambda m, e: _ids(m[0])),
 ]
 

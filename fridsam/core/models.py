@@ -85,7 +85,11 @@ class AccessLogEntry(models.Model):
         ordering = ["-sequence"]
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log")
-        indexes = [models.Index(fields=["municipality", "-occurred_at"], name="accesslog_muni_time")]
+        indexes = [
+            models.Index(fields=["municipality", "-occurred_at"], name="accesslog_muni_time"),
+            # "Who has read this?" (log review, ADR 0039): one object's entries in a municipality.
+            models.Index(fields=["municipality", "object_type", "object_id"], name="accesslog_muni_object"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.username} {self.action} {self.object_type}:{self.object_id}"

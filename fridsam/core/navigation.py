@@ -28,6 +28,7 @@ ORDER = (
     "access_log",  # core: per municipality of a manager
     "integrations",  # the API's credentials and the file import
     "retention",  # retention: per municipality of an archivist or manager; the installation (administrators)
+    "log_review",  # log review: its periods, per municipality of a manager
     "administration",  # core: the administrators' admin site
     "account",  # accounts: my account
 )

@@ -39,6 +39,8 @@ MESSAGES = {
     "approve_routine": _("The %(kind)s “%(title)s” waits for your approval."),
     "activity_due": _("Action plan activity “%(activity)s” is due on %(due)s."),
     "activity_overdue": _("Action plan activity “%(activity)s” was due on %(due)s."),
+    "log_review_due": _("Review the access log of %(municipality)s for %(start)s–%(end)s by %(due)s."),
+    "log_review_overdue": _("The access-log review of %(municipality)s for %(start)s–%(end)s was due on %(due)s."),
 }
 
 

@@ -31,6 +31,7 @@ ORDER = (
     "housing",  # allocations waiting, free places to report
     "manager",  # health check: units, the access log, the health check (its facts feed "competence")
     "competence",  # units behind on training, routines overdue, introductions
+    "log_review",  # log review: "your reads are logged and reviewed", the routine
     "social_worker",  # coordination: the entry point, colleagues of the unit
     "county_analyst",  # coordination: the county's municipalities
     "partner",  # coordination: the entry points of the county, the partner survey

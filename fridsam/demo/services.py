@@ -30,6 +30,7 @@ from fridsam.demo import (
     data,
     followup_data,
     housing_data,
+    logreview_data,
     partner_survey_data,
     public_data,
     retention_data,
@@ -136,6 +137,7 @@ def demo_county_load() -> County:
         agreements_data.load(county, municipalities)
         partner_survey_data.load(county, municipalities)
         competence_data.load(county, municipalities)
+        logreview_data.load(county, municipalities)
         # The effect estimates a background task keeps current (ADR 0028): the county's ten
         # municipalities, and every municipality in the database.
         recompute_effects(scope=county.code)

@@ -35,6 +35,10 @@ TOUR = {
         "/rutiner/",
         ("/rutiner/", "Checklista: skyddsbedömning av barn"),
         ("/handlingsplaner/", "Handlingsplan mot våld i nära relationer"),
+        "/kommuner/9901/loggkontroll/",
+        "/kommuner/9901/loggkontroll/plan/",
+        "/kommuner/9901/loggkontroll/vem-har-last/?id=1",
+        "/kommuner/9901/loggkontroll/vad-har-last/",
     ],
     "demo.samordnare": [
         "/kommuner/9906/",

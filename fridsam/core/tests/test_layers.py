@@ -46,6 +46,7 @@ def test_the_municipality_pages_get_their_panels_and_the_reminders_their_collect
     assert {collector.__module__ for collector in reminders._collectors} == {
         "fridsam.competence.reminders",
         "fridsam.routines.reminders",
+        "fridsam.logreview.reminders",
     }
     assert "kind" in reminders._labels  # routines name the kind of document in their messages
 

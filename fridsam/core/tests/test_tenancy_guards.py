@@ -76,6 +76,7 @@ SYSTEM_OBJECTS_ALLOWED = {
     "fridsam/healthcheck/facts.py": 9,
     "fridsam/integrations/auth.py": 2,  # a credential found by its key id before any scope exists, and its last use
     "fridsam/housing/forms.py": 1,
+    "fridsam/logreview/reminders.py": 2,  # the daily job: the plans, and which periods are signed
     "fridsam/public/forms.py": 1,
     "fridsam/public/views.py": 1,
     # Culling is a system task: it counts and deletes a municipality's due rows whoever signed it
@@ -118,6 +119,7 @@ UNSCOPED_BLOCKS_ALLOWED = {
     "fridsam/demo/management/commands/load_demo.py": 1,
     "fridsam/followup/management/commands/load_instruments.py": 1,
     "fridsam/followup/management/commands/recompute_followup_statistics.py": 1,
+    "fridsam/logreview/reminders.py": 1,  # the daily job: the managers to remind
     "fridsam/reports/builder.py": 1,
     "fridsam/retention/services.py": 1,  # run_monthly(): the municipalities that use Fridsam
     "fridsam/routines/reminders.py": 3,
