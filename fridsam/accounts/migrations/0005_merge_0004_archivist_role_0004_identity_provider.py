@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_archivist_role'),
-        ('accounts', '0004_identity_provider'),
+        ("accounts", "0004_archivist_role"),
+        ("accounts", "0004_identity_provider"),
     ]
 
-    operations = [
-    ]
+    operations = []
