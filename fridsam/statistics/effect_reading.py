@@ -99,8 +99,9 @@ def read(stored: EffectEstimate) -> EffectReading:
     if result.verdict == EffectVerdict.TOO_LITTLE:
         text = _(
             "Too little data for an estimate: it needs at least %(treated)s municipalities that got a coordinator, "
-            "with years before and after, and at least %(comparison)s that had none in these years. A county's "
-            "handful of municipalities can rarely say more than each municipality's own before/after reading."
+            "with years before and after, and at least %(comparison)s that had none in these years: with fewer, an "
+            "interval clustered by municipality cannot be trusted. A county's handful of municipalities can rarely "
+            "say more than each municipality's own before/after reading."
         ) % {"treated": MIN_TREATED, "comparison": MIN_COMPARISON}
     elif result.verdict == EffectVerdict.PRE_TREND:
         text = _(

