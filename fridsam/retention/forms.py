@@ -2,7 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from fridsam.core.fields import PersonalTextFormField
+from fridsam.core.fields import PersonalTextFormField, PlausibleDateFormField
+from fridsam.core.validators import validate_past_date
 from fridsam.retention.kinds import KINDS, MUNICIPALITY_KINDS
 from fridsam.retention.models import Action, Clock, HoldReason, Kind
 
@@ -46,3 +47,17 @@ class HoldForm(forms.Form):
         super().__init__(*args, **kwargs)
         labels = dict(Kind.choices)
         self.fields["kind"].choices = [(k, labels[k]) for k in MUNICIPALITY_KINDS]
+
+
+class LeaveForm(forms.Form):
+    successor = forms.ModelChoiceField(label=_("Hand the work over to"), queryset=None, empty_label=None)
+    on = PlausibleDateFormField(
+        label=_("Leaves on"),
+        help_text=_("From this day the person has no role in the municipality."),
+        bounds=validate_past_date,
+    )
+
+    def __init__(self, *args, successors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["successor"].queryset = successors
+        self.fields["successor"].label_from_instance = lambda u: u.get_full_name() or u.get_username()

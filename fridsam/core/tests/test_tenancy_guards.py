@@ -81,7 +81,8 @@ SYSTEM_OBJECTS_ALLOWED = {
     # (the signer is checked by retention.policies, and sees counts only).
     "fridsam/retention/archive.py": 2,
     "fridsam/retention/kinds.py": 9,
-    "fridsam/retention/services.py": 15,
+    "fridsam/retention/leaving.py": 8,  # the leaver's open work, handed over by their manager
+    "fridsam/retention/services.py": 16,
     "fridsam/routines/reminders.py": 5,
     "fridsam/routines/selectors.py": 6,
     "fridsam/routines/services.py": 6,
@@ -92,6 +93,7 @@ SYSTEM_OBJECTS_ALLOWED = {
 # per file, under the same rule.
 UNSCOPED_BLOCKS_ALLOWED = {
     "fridsam/core/management/commands/find_personal_numbers.py": 1,
+    "fridsam/retention/management/commands/retention_monthly.py": 1,
     "fridsam/accounts/models.py": 1,
     "fridsam/accounts/selectors.py": 2,  # + scope_from_memberships, moved from core/tenancy.py (ADR 0022)
     "fridsam/competence/reminders.py": 3,
