@@ -115,6 +115,7 @@ MODEL_FIELDS_NOT_FREE_TEXT: dict[str, str] = {
 
 # "module.FormClass.field": why the field is not free text or where it is checked instead.
 FORM_FIELDS_NOT_FREE_TEXT: dict[str, str] = {
+    "fridsam.retention.forms.HoldForm.object_id": "an item's number (U-123): clean_object_id keeps its digits",
     "fridsam.accounts.totp.AuthenticateForm.code": "a six-digit one-time code",
     "fridsam.accounts.totp.ReauthenticateForm.code": "a six-digit one-time code",
     "fridsam.accounts.totp.ActivateTOTPForm.code": "a six-digit one-time code",

@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -26,13 +28,16 @@ class RuleForm(forms.Form):
         self.fields["clock"].choices = [(c, labels[c]) for c in KINDS[kind].clocks]
 
 
+NUMBER = re.compile(r"(?:[A-Za-z]{1,3}-)?0*(\d{1,12})")
+
+
 class HoldForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of information"))
-    object_id = forms.IntegerField(
+    object_id = forms.CharField(
         label=pgettext_lazy("record number", "Number"),
         required=False,
-        min_value=1,
-        help_text=_("The item's number in Fridsam. Leave empty to hold every item of the kind."),
+        max_length=20,
+        help_text=_("The item's number in Fridsam (e.g. U-123). Leave empty to hold every item of the kind."),
     )
     reason = forms.ChoiceField(label=_("Reason"), choices=HoldReason.choices)
     note = PersonalTextFormField(
@@ -42,6 +47,16 @@ class HoldForm(forms.Form):
         help_text=_("E.g. the reference of the complaint. Never a name or a personal identity number."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def clean_object_id(self):
+        """The number as Fridsam shows it (U-123, S-0004) or the bare number."""
+        text = self.cleaned_data["object_id"].strip()
+        if not text:
+            return None
+        found = NUMBER.fullmatch(text)
+        if found is None:
+            raise forms.ValidationError(_("Give the number as Fridsam shows it, e.g. U-123."))
+        return int(found.group(1))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

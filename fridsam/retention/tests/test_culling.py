@@ -70,7 +70,7 @@ def test_a_held_record_stays_until_the_hold_is_lifted(world, client, old_record)
     code = world.own.municipality.code
     response = client.post(
         reverse("retention:hold_create", kwargs={"municipality_code": code}),
-        {"kind": Kind.FOLLOWUP_RECORD, "object_id": held.pk, "reason": "complaint", "note": "JO-anmälan 2026"},
+        {"kind": Kind.FOLLOWUP_RECORD, "object_id": held.number, "reason": "complaint", "note": "JO-anmälan 2026"},
     )
     assert response.status_code == 302
     hold = Hold.objects.get()
