@@ -65,6 +65,7 @@ NOT_CASE_LEVEL = {
     # culling is signed off); its pages show the counts and the rules, never a record.
     "retention:preview": "counts what is due per kind and unit; shows nothing",
     "retention:installation_preview": "counts the access-log entries due; shows nothing",
+    "retention:staff_leave": "counts the leaver's open records and consultations; shows none",
     "admin:core_accesslogentry_changelist": "administrators see account events only, never a case's",
     "admin:core_accesslogentry_change": "administrators see account events only, never a case's",
 }

@@ -78,6 +78,11 @@ TENANT_KWARGS = {
     "retention:hold_create": lambda w: {"municipality_code": w.own.municipality.code},
     "retention:hold_lift": lambda w: {"municipality_code": w.own.municipality.code, "pk": _retention(w)["hold"]},
     "retention:run": lambda w: {"pk": _retention(w)["run"]},
+    "retention:staff": lambda w: {"municipality_code": w.own.municipality.code},
+    "retention:staff_leave": lambda w: {
+        "municipality_code": w.own.municipality.code,
+        "user_pk": w.own.users[Role.SOCIAL_WORKER].pk,
+    },
     "retention:run_sign": lambda w: {"pk": _retention(w)["run"]},
     "healthcheck:history": lambda w: {"municipality_code": w.own.municipality.code},
     "statistics:municipality": lambda w: {"municipality_code": w.own.municipality.code},

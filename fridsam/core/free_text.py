@@ -142,6 +142,7 @@ MODEL_FIELDS_NOT_FREE_TEXT: dict[str, str] = {
 # "module.FormClass.field": why the field is not free text or where it is checked instead.
 FORM_FIELDS_NOT_FREE_TEXT: dict[str, str] = {
     "fridsam.accounts.admin.IdentityProviderAdminForm.sp_private_key": "a private key in PEM, stored encrypted",
+    "fridsam.retention.forms.HoldForm.object_id": "an item's number (U-123): clean_object_id keeps its digits",
     "fridsam.accounts.totp.AuthenticateForm.code": "a six-digit one-time code",
     "fridsam.accounts.totp.ReauthenticateForm.code": "a six-digit one-time code",
     "fridsam.accounts.totp.ActivateTOTPForm.code": "a six-digit one-time code",

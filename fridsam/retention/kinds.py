@@ -48,6 +48,12 @@ class KindSpec:
     # (model, field pointing at the item): rows that go with an item into the archive and out of
     # the database, deleted in this order before the items
     dependants: tuple[tuple[type[Model], str], ...] = ()
+    # (model, field pointing at the item) of rows that stay, the link set to null
+    nullify: tuple[tuple[type[Model], str], ...] = ()
+    # No other rows depend on the item (no many-to-many, nothing else pointing at it): it is
+    # deleted with one DELETE per batch, without Django collecting it first. The database's
+    # foreign keys refuse the batch if a relation was forgotten here.
+    plain_delete: bool = False
     # the (municipality id, year) pairs of stored statistics the items count in
     statistics_years: Callable[[QuerySet], set[tuple[int, int]]] | None = None
     installation_only: bool = False  # one rule for every municipality (the access log: one chain)
@@ -129,6 +135,8 @@ KINDS: dict[str, KindSpec] = {
             {Clock.CLOSED: _records_closed, Clock.LAST_CHANGE: _records_unchanged},
             unit_field="unit",
             dependants=((RecordEvent, "record"), (Intervention, "record"), (Assessment, "record")),
+            nullify=((Consultation, "record"), (Referral, "record")),
+            plain_delete=True,
             statistics_years=_record_years,
         ),
         KindSpec(
@@ -137,12 +145,14 @@ KINDS: dict[str, KindSpec] = {
             {Clock.CLOSED: _consultations_closed},
             unit_field="unit",
             dependants=((ConsultationReply, "consultation"),),
+            plain_delete=True,
         ),
         KindSpec(
             Kind.REFERRAL,
             Referral,
             {Clock.LAST_CHANGE: _referrals_unchanged},
             unit_field="unit",
+            plain_delete=True,
             statistics_years=_referral_years,
         ),
         KindSpec(
@@ -157,7 +167,7 @@ KINDS: dict[str, KindSpec] = {
             {Clock.LAST_CHANGE: _responses_submitted},
             dependants=((Answer, "response"),),
         ),
-        KindSpec(Kind.OBSERVATION, Observation, {Clock.LAST_CHANGE: _observations}),
+        KindSpec(Kind.OBSERVATION, Observation, {Clock.LAST_CHANGE: _observations}, plain_delete=True),
         # The access log is culled by core.log_culling at one cut for the whole chain.
         KindSpec(Kind.ACCESS_LOG, Model, {Clock.LAST_CHANGE: None}, installation_only=True),
     )

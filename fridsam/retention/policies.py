@@ -31,5 +31,18 @@ class InstallationRunPolicy(PermissionPolicy):
         return tenancy.is_administrator
 
 
+class LeavingPolicy(PermissionPolicy):
+    """On a municipality: may the user hand over the work of staff who leave? Its managers."""
+
+    model = CullingRun
+    actions = (CHANGE,)
+
+    def can(self, tenancy, action, obj=None) -> bool:
+        if obj is None:
+            return bool(tenancy.municipalities_with_role(Role.MANAGER))
+        return tenancy.has_role(Role.MANAGER, municipality=obj)
+
+
 retention_policy = RetentionPolicy()
+leaving_policy = LeavingPolicy()
 installation_policy = InstallationRunPolicy()

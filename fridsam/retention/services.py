@@ -266,8 +266,14 @@ def _delete_batches(spec, ids: list[int], batch_size: int) -> int:
             # left to collect but the links it sets to null.
             for model, fk in spec.dependants:
                 model.system_objects.filter(**{f"{fk}__in": batch}).delete()
-            _count, by_model = spec.model.system_objects.filter(pk__in=batch).delete()
-            removed += by_model.get(spec.model._meta.label, 0)
+            for model, fk in spec.nullify:
+                model.system_objects.filter(**{f"{fk}__in": batch}).update(**{fk: None})
+            items = spec.model.system_objects.filter(pk__in=batch)
+            if spec.plain_delete:
+                removed += items._raw_delete(items.db)  # one DELETE: see KindSpec.plain_delete
+            else:
+                _count, by_model = items.delete()
+                removed += by_model.get(spec.model._meta.label, 0)
     return removed
 
 

@@ -13,6 +13,8 @@ urlpatterns = [
     path("kommuner/<str:municipality_code>/gallring/sparrar/<int:pk>/hav/", views.hold_lift, name="hold_lift"),
     path("gallring/korningar/<int:pk>/", views.run_detail, name="run"),
     path("gallring/korningar/<int:pk>/signera/", views.run_sign, name="run_sign"),
+    path("kommuner/<str:municipality_code>/personal-som-slutar/", views.staff, name="staff"),
+    path("kommuner/<str:municipality_code>/personal-som-slutar/<int:user_pk>/", views.staff_leave, name="staff_leave"),
     path("gallring/", views.installation, name="installation"),
     path("gallring/forhandsvisa/", views.installation_preview, name="installation_preview"),
 ]

@@ -7,14 +7,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from fridsam.accounts.models import User
 from fridsam.core.forms import render_form_page, run_service, save_form
 from fridsam.core.policies import CHANGE, VIEW
 from fridsam.organisations.policies import municipality_for
-from fridsam.retention import selectors, services
-from fridsam.retention.forms import HoldForm, RuleForm
+from fridsam.retention import leaving, selectors, services
+from fridsam.retention.forms import HoldForm, LeaveForm, RuleForm
 from fridsam.retention.kinds import KINDS
 from fridsam.retention.models import Action, CullingRun, Hold, Kind, RunStatus
-from fridsam.retention.policies import installation_policy, retention_policy
+from fridsam.retention.policies import installation_policy, leaving_policy, retention_policy
 
 # A signed run this small is culled at once; a larger one by the monthly job (manage.py
 # retention_monthly), which works through it in batches.
@@ -148,3 +149,50 @@ def installation_preview(request):
     installation_policy.check(request.tenancy, CHANGE)
     run = services.preview(municipality=None, month=timezone.localdate())
     return redirect("retention:run", pk=run.pk)
+
+
+def staff_leave(request, municipality_code, user_pk):
+    """A manager ends a person's roles in the municipality and hands their open work over."""
+    municipality = municipality_for(request.tenancy, municipality_code, leaving_policy, CHANGE)
+    staff = leaving.successors(municipality=municipality, leaver=None)
+    leaver = get_object_or_404(User, pk=user_pk, pk__in=staff.values("user_id"))
+    others = User.objects.filter(pk__in=leaving.successors(municipality=municipality, leaver=leaver).values("user_id"))
+    form = LeaveForm(request.POST or None, successors=others, initial={"on": timezone.localdate()})
+    back = reverse("retention:staff", kwargs={"municipality_code": municipality.code})
+
+    def save(data):
+        leaving.staff_leave(
+            municipality=municipality,
+            leaver=leaver,
+            successor=data["successor"],
+            on=data["on"],
+            acting_user=request.user,
+        )
+
+    name = leaver.get_full_name() or leaver.get_username()
+    if save_form(request, form, save, success_message=_("%(name)s's work was handed over.") % {"name": name}):
+        return redirect(back)
+    work = leaving.open_work(municipality=municipality, leaver=leaver)
+    return render_form_page(
+        request,
+        form,
+        title=_("%(name)s leaves %(municipality)s") % {"name": name, "municipality": municipality.name},
+        intro=_(
+            "Open follow-up records: %(records)s. Open consultations: %(consultations)s. Open action items: "
+            "%(action_items)s. They go to the person you choose; the roles end, and when no role is left the "
+            "calendar address is revoked and the person is logged out."
+        )
+        % work,
+        cancel_url=back,
+        municipality=municipality,
+        submit=_("Hand over and end the roles"),
+    )
+
+
+def staff(request, municipality_code):
+    municipality = municipality_for(request.tenancy, municipality_code, leaving_policy, CHANGE)
+    return render(
+        request,
+        "retention/staff.html",
+        {"municipality": municipality, "staff": leaving.successors(municipality=municipality, leaver=None)},
+    )

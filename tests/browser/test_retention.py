@@ -70,3 +70,14 @@ def test_the_archivist_previews_and_signs_off_the_months_culling(page, server_sh
     page.get_by_role("button", name=re.compile("Spara")).click()
     expect(page.locator("body")).to_contain_text("Gallringsspärren lades.")
     expect(page.get_by_role("table", name="Gällande gallringsspärrar")).to_contain_text("Lex Sarah-ärende")
+
+
+def test_a_manager_sees_who_can_take_over_from_someone_who_leaves(page):
+    log_in(page, "demo.chef")
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="När personal slutar").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("När personal slutar: Åstad")
+    _check_both_widths(page, "staff-leaving")
+    page.get_by_role("table").get_by_role("link").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("slutar i Åstad")
+    expect(page.get_by_label("Lämna över arbetet till")).to_be_visible()
+    _check_both_widths(page, "staff-leaving-form")

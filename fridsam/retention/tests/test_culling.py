@@ -70,7 +70,7 @@ def test_a_held_record_stays_until_the_hold_is_lifted(world, client, old_record)
     code = world.own.municipality.code
     response = client.post(
         reverse("retention:hold_create", kwargs={"municipality_code": code}),
-        {"kind": Kind.FOLLOWUP_RECORD, "object_id": held.pk, "reason": "complaint", "note": "JO-anmälan 2026"},
+        {"kind": Kind.FOLLOWUP_RECORD, "object_id": held.number, "reason": "complaint", "note": "JO-anmälan 2026"},
     )
     assert response.status_code == 302
     hold = Hold.objects.get()
@@ -269,3 +269,20 @@ def test_the_archivist_sees_no_case_level_data(world, client, old_record):
     record = old_record()
     _archivist(world, client)
     assert client.get(reverse("followup:record_detail", kwargs={"pk": record.pk})).status_code in (403, 404)
+
+
+def test_every_row_pointing_at_a_plainly_deleted_kind_is_handled():
+    """A kind deleted without Django collecting it names every relation pointing at it."""
+    from fridsam.retention.kinds import KINDS
+
+    for spec in KINDS.values():
+        if not spec.plain_delete:
+            continue
+        handled = {(m, fk) for m, fk in (*spec.dependants, *spec.nullify)}
+        relations = {
+            (r.related_model, r.field.name)
+            for r in spec.model._meta.get_fields(include_hidden=True)
+            if r.auto_created and not r.concrete and (r.one_to_many or r.one_to_one or r.many_to_many)
+        }
+        assert relations <= handled, (spec.kind, relations - handled)
+        assert not spec.model._meta.many_to_many, spec.kind

@@ -6,6 +6,7 @@ Idempotent; run it from cron daily or monthly, e.g.
 from django.core.management.base import BaseCommand, CommandError
 
 from fridsam.core.actor import NOBODY, acting
+from fridsam.core.tenancy import unscoped
 from fridsam.retention.models import RunStatus
 from fridsam.retention.services import run_monthly
 
@@ -15,10 +16,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         problems = []
-        with acting(NOBODY):  # the system: the log records who signed each run
-            runs = run_monthly(problems=problems)
-        culled = [r for r in runs if r.status == RunStatus.CULLED]
-        waiting = [r for r in runs if r.status == RunStatus.PREVIEWED and any(line.due for line in r.lines.all())]
+        # The system, for every municipality: the log records who signed each run.
+        with acting(NOBODY), unscoped():
+            runs = list({run.pk: run for run in run_monthly(problems=problems)}.values())
+            culled = [r for r in runs if r.status == RunStatus.CULLED]
+            waiting = [r for r in runs if r.status == RunStatus.PREVIEWED and any(line.due for line in r.lines.all())]
         self.stdout.write(f"{len(culled)} runs culled; {len(waiting)} previews await sign-off.")
         if problems:
             raise CommandError("Not culled: " + "; ".join(problems))
