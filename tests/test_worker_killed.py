@@ -115,6 +115,9 @@ def test_a_worker_killed_inside_an_import_leaves_none_of_it_and_the_next_imports
                     assert _stored(conn) == 0
                     assert _status(conn, pk)[0] == "running"
             finally:
+                if first.poll() is None:  # the test failed before killing it
+                    os.killpg(first.pid, signal.SIGKILL)
+                    first.wait(timeout=30)
                 out.close()
             second, out = _worker(env, work / "second.log")
             try:
