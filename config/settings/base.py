@@ -151,12 +151,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A task not acknowledged within this time (its worker was killed) is delivered again; longer
+# than any task runs (the county report at 290 municipalities: 20 s).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(env("FRIDSAM_TASK_VISIBILITY_SECONDS", "3600") or 3600)}
 CELERY_TIMEZONE = "Europe/Stockholm"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_DEFAULT_QUEUE = env("FRIDSAM_TASK_QUEUE", "fridsam")  # one installation's queue on a shared Redis
 # A running task whose worker has said nothing for this long is taken again by the next delivery.
-FRIDSAM_TASK_STALE_MINUTES = int(env("FRIDSAM_TASK_STALE_MINUTES", "30") or 30)
+FRIDSAM_TASK_STALE_MINUTES = float(env("FRIDSAM_TASK_STALE_MINUTES", "30") or 30)
 # The schedule, run by `celery -A config beat` (one beat per installation; a second adds nothing, as
 # each run is queued once per period). Every entry is an idempotent management command.
 CELERY_BEAT_SCHEDULE = {

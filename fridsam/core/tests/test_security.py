@@ -90,6 +90,7 @@ def test_check_deploy_passes_with_production_settings():
         "DJANGO_ALLOWED_HOSTS": "fridsam.example.se",
         "FRIDSAM_CASE_REFERENCE_SECRET": "y" * 40,
         "FRIDSAM_ACCESS_LOG_KEY": "z" * 40,
+        "FRIDSAM_REDIS_URL": "redis://127.0.0.1:6379/5",  # the shared cache and the broker (ADR 0029, 0030)
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -125,3 +126,26 @@ def test_the_server_error_page_stands_alone():
 
     html = render_to_string("500.html")
     assert "Ett fel uppstod" in html and "<style" not in html and "<script" not in html
+
+
+def test_check_deploy_warns_of_a_production_that_shares_nothing():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.prod",
+        "DJANGO_SECRET_KEY": "x" * 30 + "production-like-secret-key-0123456789",
+        "DJANGO_ALLOWED_HOSTS": "fridsam.example.se",
+        "FRIDSAM_CASE_REFERENCE_SECRET": "y" * 40,
+        "FRIDSAM_ACCESS_LOG_KEY": "z" * 40,
+    }
+    env.pop("FRIDSAM_REDIS_URL", None)
+    env.pop("FRIDSAM_BROKER_URL", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=Path(settings.BASE_DIR),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "fridsam.W030" in result.stderr + result.stdout and "fridsam.W031" in result.stderr + result.stdout
