@@ -182,6 +182,19 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=3, day_of_month=1),
         "args": ("recompute_followup_statistics", "monthly"),
     },
+    # The effect estimates (ADR 0028) of every county and the country: those whose figures did not
+    # change since the last run are kept, so a night without imports costs little.
+    "recompute-effects": {
+        "task": "fridsam.tasks.scheduled",
+        "schedule": crontab(minute=30, hour=3),
+        "args": ("recompute_effects", "daily"),
+    },
+    # Retention (ADR 0031): the month's preview for each municipality, and culling what was signed.
+    "retention-monthly": {
+        "task": "fridsam.tasks.scheduled",
+        "schedule": crontab(minute=0, hour=4, day_of_month=2),
+        "args": ("retention_monthly", "monthly"),
+    },
 }
 # The county report waits for a worker; a larger import than this goes to one too (smaller ones
 # are imported while the page waits, as they take well under a second).
