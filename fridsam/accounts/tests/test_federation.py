@@ -356,3 +356,16 @@ def test_the_login_page_lists_the_identity_providers_and_lets_its_form_lead_ther
 
 def test_the_required_level_defaults_to_loa3():
     assert IdentityProvider().required_assurance == LOA3
+
+
+def test_an_address_held_by_an_account_elsewhere_links_nothing(world, client, oidc_provider):
+    """Karin's address belongs to an account of another municipality: her first login through
+    Åstad's provider gets a new account without it, not the other one and not a sign-up form."""
+    elsewhere = world.neighbour.users[Role.SOCIAL_WORKER]
+    elsewhere.email = idps.ACCOUNTS["karin.ek"]["email"]
+    elsewhere.save(update_fields=["email"])
+    oidc_provider.group_roles = {}
+    oidc_provider.save(update_fields=["group_roles"])
+    response = oidc_login(client, "karin.ek")
+    assert response["Location"] == reverse("accounts:no_access")
+    assert _logged_in_as(client) not in (None, elsewhere.pk)
