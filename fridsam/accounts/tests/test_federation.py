@@ -5,6 +5,7 @@ browser on Fridsam's side; `requests` is the browser on the IdP's side."""
 from __future__ import annotations
 
 import base64
+import io
 import re
 import time
 from html import unescape
@@ -369,3 +370,20 @@ def test_an_address_held_by_an_account_elsewhere_links_nothing(world, client, oi
     response = oidc_login(client, "karin.ek")
     assert response["Location"] == reverse("accounts:no_access")
     assert _logged_in_as(client) not in (None, elsewhere.pk)
+
+
+def test_refresh_keeps_only_metadata_whose_signature_holds(world, saml_provider, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    saml_provider.idp_settings = {**saml_provider.idp_settings, "sso_url": "http://127.0.0.1:9/old"}
+    saml_provider.save(update_fields=["idp_settings"])
+    call_command("refresh_identity_providers", stdout=io.StringIO())
+    saml_provider.refresh_from_db()
+    assert saml_provider.idp_settings["sso_url"].endswith("/sso/redirect") and saml_provider.metadata_checked_at
+    _, _, other = idps.certificate(tmp_path, "not-the-federation")
+    saml_provider.metadata_certificate = other
+    saml_provider.save(update_fields=["metadata_certificate"])
+    with pytest.raises(CommandError, match=SAML_SLUG):
+        call_command("refresh_identity_providers", stdout=io.StringIO())
+    saml_provider.refresh_from_db()
+    assert saml_provider.idp_settings["sso_url"].endswith("/sso/redirect")  # the last verified stays
