@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -116,6 +117,7 @@ class IdentityProviderAdminForm(forms.ModelForm):
 @admin.register(IdentityProvider, site=site)
 class IdentityProviderAdmin(AdministratorModelAdmin):
     form = IdentityProviderAdminForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "slug", "protocol", "required_assurance", "forbid_local_password", "is_active"]
     list_filter = ["protocol", "is_active"]
     readonly_fields = ["idp_settings", "metadata_checked_at"]

@@ -247,7 +247,7 @@ def log_access(
     entry = {
         "user_id": user.pk if user is not None else None,
         "username": username[:150],
-        "role": role,
+        "role": role[:200],
         "organisation": organisation[:250],
         "municipality_id": municipality.pk if municipality is not None else None,
         "county_id": county_id,

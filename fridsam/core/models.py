@@ -50,7 +50,7 @@ class AccessLogEntry(models.Model):
         verbose_name=_("user"),
     )
     username = models.CharField(_("username"), max_length=150, blank=True)
-    role = models.CharField(_("role"), max_length=20, blank=True)
+    role = models.CharField(_("role"), max_length=200, blank=True)  # several roles, joined by commas
     organisation = models.CharField(_("organisation"), max_length=250, blank=True)
     municipality = models.ForeignKey(
         "organisations.Municipality",

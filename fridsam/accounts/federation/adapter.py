@@ -50,6 +50,11 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             known = _organisation_account(provider, sociallogin.user.email)
             if known is not None:
                 sociallogin.connect(request, known)
+            elif sociallogin.user.email and User.objects.filter(email__iexact=sociallogin.user.email).exists():
+                # The address is another account's (the person's in another organisation, say): the
+                # new account is created without it, and nothing is linked by an address alone.
+                sociallogin.user.email = ""
+                sociallogin.email_addresses = []
         if sociallogin.is_existing:
             grant_roles_from_groups(user=sociallogin.user, provider=provider, sociallogin=sociallogin)
 
@@ -61,11 +66,6 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def populate_user(self, request, sociallogin, data):
         user = super().populate_user(request, sociallogin, data)
-        if user.email and User.objects.filter(email__iexact=user.email).exists():
-            # The address is another account's (the person's account in another organisation, say):
-            # this one is created without it, and nothing is linked by an address alone.
-            user.email = ""
-            sociallogin.email_addresses = []
         candidates = [data.get("username"), (data.get("email") or "").split("@")[0], sociallogin.account.provider]
         user.username = generate_unique_username([c for c in candidates if c])
         return user

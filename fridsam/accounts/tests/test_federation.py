@@ -5,6 +5,8 @@ browser on Fridsam's side; `requests` is the browser on the IdP's side."""
 from __future__ import annotations
 
 import base64
+import io
+import json
 import re
 import time
 from html import unescape
@@ -20,7 +22,7 @@ from django.urls import reverse
 from fridsam.accounts.federation import metadata
 from fridsam.accounts.models import LOA3, IdentityProvider, Membership, User
 from fridsam.accounts.tests import factories
-from fridsam.core.crypto import encrypt_text
+from fridsam.core.crypto import decrypt_text, encrypt_text
 from fridsam.core.models import AccessAction, AccessLogEntry
 from fridsam.core.roles import Role
 from tests.federation import idps
@@ -356,3 +358,88 @@ def test_the_login_page_lists_the_identity_providers_and_lets_its_form_lead_ther
 
 def test_the_required_level_defaults_to_loa3():
     assert IdentityProvider().required_assurance == LOA3
+
+
+def test_an_address_held_by_an_account_elsewhere_links_nothing(world, client, oidc_provider):
+    """Karin's address belongs to an account of another municipality: her first login through
+    Åstad's provider gets a new account without it, not the other one and not a sign-up form."""
+    elsewhere = world.neighbour.users[Role.SOCIAL_WORKER]
+    elsewhere.email = idps.ACCOUNTS["karin.ek"]["email"]
+    elsewhere.save(update_fields=["email"])
+    oidc_provider.group_roles = {}
+    oidc_provider.save(update_fields=["group_roles"])
+    response = oidc_login(client, "karin.ek")
+    assert response["Location"] == reverse("accounts:no_access")
+    assert _logged_in_as(client) not in (None, elsewhere.pk)
+
+
+def test_refresh_keeps_only_metadata_whose_signature_holds(world, saml_provider, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    saml_provider.idp_settings = {**saml_provider.idp_settings, "sso_url": "http://127.0.0.1:9/old"}
+    saml_provider.save(update_fields=["idp_settings"])
+    call_command("refresh_identity_providers", stdout=io.StringIO())
+    saml_provider.refresh_from_db()
+    assert saml_provider.idp_settings["sso_url"].endswith("/sso/redirect") and saml_provider.metadata_checked_at
+    _, _, other = idps.certificate(tmp_path, "not-the-federation")
+    saml_provider.metadata_certificate = other
+    saml_provider.save(update_fields=["metadata_certificate"])
+    with pytest.raises(CommandError, match=SAML_SLUG):
+        call_command("refresh_identity_providers", stdout=io.StringIO())
+    saml_provider.refresh_from_db()
+    assert saml_provider.idp_settings["sso_url"].endswith("/sso/redirect")  # the last verified stays
+
+
+# --- The administrator connects a provider ----------------------------------------------------
+
+
+def _admin_add(client, data):
+    base = {
+        "is_active": "on",
+        "attribute_mapping": "{}",
+        "group_roles": "{}",
+        "required_assurance": LOA3,
+        "group_claim": "",
+        "access_contact": "",
+    }
+    return client.post(reverse("admin:accounts_identityprovider_add"), {**base, **data})
+
+
+def test_an_administrator_connects_a_saml_idp_whose_metadata_signature_holds(world, client, login, saml_base, tmp_path):
+    base, pem = saml_base
+    login(world.administrator)
+    _, _, other = idps.certificate(tmp_path, "not-the-idp")
+    data = {
+        "slug": "kolby",
+        "name": "Kölby kommun",
+        "protocol": "saml",
+        "municipality": world.neighbour.municipality.pk,
+        "metadata_url": f"{base}/metadata",
+        "attribute_mapping": json.dumps(idps.SAML_ATTRIBUTES),
+    }
+    refused = _admin_add(client, {**data, "metadata_certificate": other})
+    assert refused.status_code == 200
+    assert "Signaturen på metadata håller inte" in refused.content.decode()
+    assert not IdentityProvider.objects.filter(slug="kolby").exists()
+    response = _admin_add(client, {**data, "metadata_certificate": pem})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    provider = IdentityProvider.objects.get(slug="kolby")
+    assert provider.idp_settings["sso_url"] == f"{base}/sso/redirect" and provider.metadata_checked_at
+
+
+def test_an_administrators_oidc_secret_is_stored_encrypted(world, client, login, oidc_issuer):
+    login(world.administrator)
+    data = {
+        "slug": "astad",
+        "name": "Åstads kommun",
+        "protocol": "oidc",
+        "municipality": world.own.municipality.pk,
+        "issuer": oidc_issuer,
+        "client_id": "fridsam-test",
+        "client_secret": idps.OIDC_SECRET,
+    }
+    response = _admin_add(client, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    provider = IdentityProvider.objects.get(slug="astad")
+    assert idps.OIDC_SECRET not in provider.client_secret_encrypted
+    assert decrypt_text(provider.client_secret_encrypted) == idps.OIDC_SECRET

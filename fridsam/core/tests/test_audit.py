@@ -34,6 +34,13 @@ def test_helper_writes_a_chained_entry():
     assert compute_hash(stored) == second.entry_hash
 
 
+def test_an_entry_keeps_every_role_of_a_person_with_several():
+    municipality = Municipality.objects.get(code="1980")
+    roles = "coordinator,county_analyst,manager,social_worker"
+    entry = log_access(action=AccessAction.READ, object_type=Unit, object_id=1, municipality=municipality, role=roles)
+    assert AccessLogEntry.objects.get(pk=entry.pk).role == roles
+
+
 def test_helper_rejects_unknown_actions():
     with pytest.raises(ValueError):
         log_access(action="peek", object_type="x")
@@ -67,7 +74,8 @@ def test_postgres_rejects_truncate():
     _entries(1)
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # flush the test transaction's FK checks
-        cursor.execute("TRUNCATE core_accesslogentry")
+        # CASCADE: the tables that refer to the log (a review's drawn reads) would refuse first.
+        cursor.execute("TRUNCATE core_accesslogentry CASCADE")
 
 
 def test_verify_accepts_an_intact_chain(settings, tmp_path):
