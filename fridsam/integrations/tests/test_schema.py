@@ -11,7 +11,9 @@ import json
 import pytest
 import schemathesis
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import override_settings
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -36,7 +38,18 @@ schema.app = get_wsgi_application()
 
 
 @pytest.fixture
-def token(world):
+def connection_kept():
+    """Django's WSGI handler closes the database connection when a request ends (the test client
+    keeps it, and so must this test: the test's transaction lives on it)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def token(world, connection_kept):
     cache.clear()
     return make_credential(world.own)[1]
 
