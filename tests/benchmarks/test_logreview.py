@@ -14,8 +14,11 @@ PostgreSQL the plan of the month's query is printed: it must use the index on (m
 occurred_at).
 """
 
+import cProfile
 import datetime
+import io
 import os
+import pstats
 import random
 import statistics
 import time
@@ -172,6 +175,11 @@ def test_the_review_sample_of_a_month_at_scale(client):
                 .explain(analyze=True)
             )  # fmt: skip
     median = statistics.median(timings)
+    profiler = cProfile.Profile()
+    with unscoped():
+        profiler.runcall(drawing.draw, municipality=largest, period=period, sample_size=5)
+    profile = io.StringIO()
+    pstats.Stats(profiler, stream=profile).sort_stats("tottime").print_stats(8)
     with unscoped():  # of which the month's query alone
         first, after = period.bounds
         fetch = []
@@ -222,4 +230,5 @@ def test_the_review_sample_of_a_month_at_scale(client):
     )
     if plan:
         print("  plan of the month's query:\n    " + plan.replace("\n", "\n    "))
+    print("  where one drawing spends its time:\n" + "\n".join(profile.getvalue().splitlines()[:22]))
     assert median <= 1.0, f"the review sample of a month took {median:.2f} s"
