@@ -21,6 +21,7 @@ is drawn). ADR 0039 gives the rules; the thresholds are settings:
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import hashlib
 import random
@@ -28,7 +29,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import BooleanField, Case, ExpressionWrapper, IntegerField, Q, Value, When
 from django.utils import timezone, translation
 
 from fridsam.accounts.models import Membership
@@ -41,6 +42,7 @@ from fridsam.logreview.models import Flag
 
 RECORD = "followup.followuprecord"
 READS = (AccessAction.READ, AccessAction.LIST, AccessAction.EXPORT)
+NONE, SOME, OTHER = 0, 1, 2  # what a read's purpose says
 CHUNK = 5000
 
 
@@ -140,16 +142,15 @@ def _roles(municipality, period: Period) -> dict[int, list[_Role]]:
 
 
 def _records(municipality, ids: set[int]) -> dict[int, tuple[int, int, bool]]:
-    """(unit, owner, protected) of the records read, by id."""
-    found = {}
-    ordered = sorted(ids)
-    for i in range(0, len(ordered), CHUNK):
-        rows = FollowUpRecord.objects.filter(municipality=municipality, pk__in=ordered[i : i + CHUNK]).values_list(
-            "pk", "unit_id", "owner_id", "protected_identity"
-        )
-        for pk, unit_id, owner_id, protected in rows:
-            found[pk] = (unit_id, owner_id, protected)
-    return found
+    """(unit, owner, protected) of the records read, by id: one query over the range of ids the
+    month read (a month reads most of a municipality's open records, so a long list of ids would
+    cost more than the few rows of the range that were not read)."""
+    if not ids:
+        return {}
+    rows = FollowUpRecord.objects.filter(municipality=municipality, pk__gte=min(ids), pk__lte=max(ids)).values_list(
+        "pk", "unit_id", "owner_id", "protected_identity"
+    )
+    return {pk: (unit_id, owner_id, protected) for pk, unit_id, owner_id, protected in rows if pk in ids}
 
 
 def _bursts(times: list[datetime.datetime], size: int, window: datetime.timedelta) -> list[tuple[int, int]]:
@@ -176,6 +177,10 @@ def draw(*, municipality, period: Period, sample_size: int) -> Drawing:
     first, after = period.bounds
     # The reviews' own pages are left out: judging thirty reads would otherwise be next month's burst.
     case_types = sorted(m._meta.label_lower for m in case_level_models() if m._meta.app_label != "logreview")
+    with translation.override(settings.LANGUAGE_CODE):  # the purpose is logged in the installation's language
+        other = str(Purpose.OTHER.label)
+    # Only what the pass needs comes back for each of the month's rows (what a purpose says is
+    # reduced to none / some / "other" in the database); the rest is read for the drawn rows alone.
     rows = list(
         AccessLogEntry.objects.filter(
             municipality=municipality,
@@ -184,17 +189,26 @@ def draw(*, municipality, period: Period, sample_size: int) -> Drawing:
             action__in=[*READS, AccessAction.DENIED],
             object_type__in=case_types,
         )
-        .order_by("occurred_at", "sequence")
-        .values_list(
-            "pk", "sequence", "occurred_at", "user_id", "username", "action", "object_type", "object_id", "purpose"
+        .annotate(
+            is_record=ExpressionWrapper(Q(object_type=RECORD), output_field=BooleanField()),
+            purpose_kind=Case(
+                When(purpose="", then=Value(NONE)),
+                When(purpose__startswith=other, then=Value(OTHER)),
+                default=Value(SOME),
+                output_field=IntegerField(),
+            ),
         )
+        .order_by("occurred_at", "sequence")
+        .values_list("pk", "occurred_at", "user_id", "action", "is_record", "object_id", "purpose_kind")
     )
     roles = _roles(municipality, period)
-    record_ids = {int(r[7]) for r in rows if r[6] == RECORD and r[7].isdigit()}
+    record_ids = {int(r[5]) for r in rows if r[4] and r[5].isdigit()}
     records = _records(municipality, record_ids)
-    with translation.override(settings.LANGUAGE_CODE):  # the purpose is logged in the installation's language
-        other = str(Purpose.OTHER.label)
-    tz = timezone.get_current_timezone()
+    # The local day of a read: the period's midnights as instants, found by bisection.
+    midnights = [
+        timezone.make_aware(datetime.datetime.combine(period.start + datetime.timedelta(days=d), datetime.time.min))
+        for d in range(1, (period.end - period.start).days + 1)
+    ]
 
     # One pass over the month, in tuples; a Drawn is made only for the reads that are drawn.
     n = len(rows)
@@ -210,11 +224,11 @@ def draw(*, municipality, period: Period, sample_size: int) -> Drawing:
             flags_of[index] = []
         flags_of[index].append(code)
 
-    for index, (_pk, _seq, at, user_id, _name, action, object_type, object_id, purpose) in enumerate(rows):
-        key = (user_id, at.astimezone(tz).date())
+    for index, (_pk, at, user_id, action, is_record, object_id, purpose_kind) in enumerate(rows):
+        key = (user_id, bisect.bisect_right(midnights, at))
         held = held_on.get(key)
         if held is None:
-            day = key[1]
+            day = period.start + datetime.timedelta(days=key[1])
             units = frozenset(
                 r.unit_id
                 for r in roles.get(user_id, ())
@@ -232,9 +246,9 @@ def draw(*, municipality, period: Period, sample_size: int) -> Drawing:
             if not has_role:
                 flag(index, Flag.ROLE_ENDED)
         groups[unit_id_of_reader].append(index)
-        if purpose.startswith(other):
+        if purpose_kind == OTHER:
             flag(index, Flag.OTHER_PURPOSE)
-        if object_type != RECORD or not object_id.isdigit():
+        if not is_record or not object_id.isdigit():
             continue
         record = records.get(int(object_id))
         if record is None:
@@ -244,7 +258,7 @@ def draw(*, municipality, period: Period, sample_size: int) -> Drawing:
             continue
         if has_role and None not in units and unit_id not in units:
             flag(index, Flag.OUTSIDE_UNIT)
-        if action == AccessAction.READ and not purpose:
+        if action == AccessAction.READ and purpose_kind == NONE:
             flag(index, Flag.NO_PURPOSE)
         if protected:
             flag(index, Flag.PROTECTED)
@@ -255,7 +269,7 @@ def draw(*, municipality, period: Period, sample_size: int) -> Drawing:
     for indexes in by_user.values():
         if len(indexes) < size:
             continue
-        for first_index, reads in _bursts([rows[i][2] for i in indexes], size, window):
+        for first_index, reads in _bursts([rows[i][1] for i in indexes], size, window):
             flag(indexes[first_index], Flag.BURST)
             burst_size[indexes[first_index]] = reads
 
@@ -266,9 +280,20 @@ def draw(*, municipality, period: Period, sample_size: int) -> Drawing:
                 flags_of[i] = []
             flags_of[i].insert(0, Flag.SAMPLED)
 
-    items = [
-        Drawn(*rows[i], unit_id=unit_of[i], flags=flags_of[i], burst_size=burst_size.get(i))
-        for i in range(n)
-        if flags_of[i] is not None
-    ]
+    drawn = [i for i in range(n) if flags_of[i] is not None]
+    details = {}
+    pks = [rows[i][0] for i in drawn]
+    for c in range(0, len(pks), CHUNK):
+        for pk, *rest in AccessLogEntry.objects.filter(pk__in=pks[c : c + CHUNK]).values_list(
+            "pk", "sequence", "username", "object_type", "purpose"
+        ):
+            details[pk] = rest
+    items = []
+    for i in drawn:
+        pk, at, user_id, action, _is_record, object_id, _kind = rows[i]
+        sequence, username, object_type, purpose = details[pk]
+        items.append(
+            Drawn(pk, sequence, at, user_id, username, action, object_type, object_id, purpose, unit_of[i],
+                  flags_of[i], burst_size.get(i))
+        )  # fmt: skip
     return Drawing(items=items, reads=n - refused, readers=len(by_user), refused=refused)

@@ -219,7 +219,9 @@ def reviews_overview_read(*, tenancy, municipality, today: datetime.date | None 
     review_policy.check(tenancy, "view", municipality)
     today = today or timezone.localdate()
     plan = plan_for(municipality)
-    periods = drawing.periods_ended(datetime.date(1900, 1, 1), today, plan.frequency_months)
+    # Twelve periods back at most: as many years back as a period has months is enough.
+    since = datetime.date(today.year - plan.frequency_months, 1, 1)
+    periods = drawing.periods_ended(since, today, plan.frequency_months)
     periods = periods[-12:] if len(periods) > 12 else periods
     reviews = {
         r.period_start: r
