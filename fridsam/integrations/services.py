@@ -83,3 +83,15 @@ def credential_revoke(*, credential: IntegrationCredential, user) -> Integration
             detail="revoked",
         )
     return current
+
+
+def revoke_when_staff_leave(*, municipality, leaver, acting_user, **kwargs) -> int:
+    """``accounts.signals.staff_left``: the integration credentials the person made for the
+    municipality stop working with their last day there (the manager makes new ones)."""
+    revoked = 0
+    for credential in IntegrationCredential.objects.filter(
+        municipality=municipality, created_by=leaver, revoked_at__isnull=True
+    ):
+        credential_revoke(credential=credential, user=acting_user)
+        revoked += 1
+    return revoked

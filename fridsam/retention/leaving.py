@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from importlib import import_module
 
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
@@ -21,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from fridsam.accounts.models import Membership
 from fridsam.accounts.services import membership_end
+from fridsam.accounts.signals import staff_left
 from fridsam.collaboration.models import ActionItem
 from fridsam.competence.models import CalendarFeed
 from fridsam.core.audit import log_access
@@ -37,6 +40,7 @@ class HandOver:
     memberships_ended: int
     feed_revoked: bool
     sessions_ended: int
+    revoked: int = 0  # what other domains revoked (integration credentials the person made)
 
 
 def successors(*, municipality, leaver=None, on: datetime.date | None = None):
@@ -76,10 +80,13 @@ def _actions(municipality, leaver):
 
 
 def _end_sessions(user) -> int:
+    """Delete the person's sessions through the session engine, so that a session also held in
+    the cache (production's cached_db, ADR 0030) ends there too."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
     ended = 0
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if str(session.get_decoded().get(SESSION_KEY)) == str(user.pk):
-            session.delete()
+            store(session_key=session.session_key).delete()
             ended += 1
     return ended
 
@@ -114,6 +121,12 @@ def staff_leave(*, municipality, leaver, successor, on: datetime.date, acting_us
         still = Membership.system_objects.filter(user=leaver).filter(
             Q(valid_until__isnull=True) | Q(valid_until__gte=on)
         )
+        revoked = sum(
+            n or 0
+            for _receiver, n in staff_left.send(
+                sender=staff_leave, municipality=municipality, leaver=leaver, acting_user=acting_user
+            )
+        )
         feed_revoked, sessions = False, 0
         if not still.exists():
             feed_revoked = CalendarFeed.objects.filter(user=leaver).delete()[0] > 0
@@ -126,7 +139,7 @@ def staff_leave(*, municipality, leaver, successor, on: datetime.date, acting_us
             detail=(
                 f"left; handed over to user {successor.pk}: records={n_records}; "
                 f"consultations={len(consultations)}; action_items={n_actions}; roles ended={ended}; "
-                f"calendar revoked={feed_revoked}; sessions ended={sessions}"
+                f"calendar revoked={feed_revoked}; sessions ended={sessions}; credentials revoked={revoked}"
             ),
         )
-    return HandOver(n_records, len(consultations), n_actions, ended, feed_revoked, sessions)
+    return HandOver(n_records, len(consultations), n_actions, ended, feed_revoked, sessions, revoked)

@@ -179,8 +179,9 @@ def staff_leave(request, municipality_code, user_pk):
         title=_("%(name)s leaves %(municipality)s") % {"name": name, "municipality": municipality.name},
         intro=_(
             "Open follow-up records: %(records)s. Open consultations: %(consultations)s. Open action items: "
-            "%(action_items)s. They go to the person you choose; the roles end, and when no role is left the "
-            "calendar address is revoked and the person is logged out."
+            "%(action_items)s. They go to the person you choose; the roles end, the integration credentials the "
+            "person made for the municipality are revoked, and when no role is left the calendar address is "
+            "revoked and the person is logged out."
         )
         % work,
         cancel_url=back,

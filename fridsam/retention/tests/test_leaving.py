@@ -14,6 +14,8 @@ from fridsam.core.models import AccessLogEntry
 from fridsam.core.roles import Role
 from fridsam.followup import services as followup_services
 from fridsam.followup.models import Consultation, FollowUpRecord
+from fridsam.integrations import services as integration_services
+from fridsam.integrations.models import IntegrationCredential, Permission
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +33,14 @@ def test_a_manager_hands_the_work_over_and_the_leaver_is_logged_out(world, clien
         urgency="week",
     )
     CalendarFeed.objects.create(user=worker, token="a-secret-calendar-address")
+    credential, _token = integration_services.credential_create(
+        name="Treserva",
+        municipality=world.own.municipality,
+        unit=world.own.unit,
+        permissions=[Permission.PUSH_FOLLOWUP],
+        expires_on=timezone.localdate() + datetime.timedelta(days=365),
+        user=worker,
+    )
     Membership.objects.filter(user=worker).update(valid_from=datetime.date(2024, 1, 1))  # hired before today
     world.act_as(client, world.own.users[Role.MANAGER])
     code = world.own.municipality.code
@@ -47,11 +57,13 @@ def test_a_manager_hands_the_work_over_and_the_leaver_is_logged_out(world, clien
     assert Consultation.objects.get(pk=consultation.pk).asked_by == coordinator
     assert not Membership.objects.active().filter(user=worker).exists()
     assert not CalendarFeed.objects.filter(user=worker).exists()
+    assert IntegrationCredential.objects.get(pk=credential.pk).revoked_at is not None  # the person made it
     assert not Session.objects.filter(session_key=world.sessions[worker.pk]).exists()
     world.act_as(client, worker)
     assert client.get(reverse("core:start")).status_code == 302  # back to the login
     entry = AccessLogEntry.objects.filter(object_type="accounts.user", object_id=str(worker.pk)).latest("sequence")
     assert "records=1" in entry.detail and "consultations=1" in entry.detail
+    assert "credentials revoked=1" in entry.detail
 
 
 def test_only_the_municipalitys_managers_hand_work_over(world, client):
