@@ -61,6 +61,8 @@ TENANT_KWARGS = {
     "statistics:observations": lambda w: {"municipality_code": w.own.municipality.code},
     "statistics:county": lambda w: {"county_code": w.own.county.code},
     "statistics:ranking": lambda w: {"county_code": w.own.county.code},
+    "statistics:skr_municipality": lambda w: {"municipality_code": w.own.municipality.code},
+    "statistics:skr_county": lambda w: {"county_code": w.own.county.code},
     "reports:county_latest": lambda w: {"county_code": w.own.county.code},
     "reports:county": lambda w: {"county_code": w.own.county.code, "year": 2024},
     "reports:county_pdf": lambda w: {"county_code": w.own.county.code, "year": 2024},
