@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("fridsam.collaboration.urls")),
     path("", include("fridsam.competence.urls")),
     path("", include("fridsam.routines.urls")),
+    path("", include("fridsam.opencomparisons.urls")),
     path("mitt-konto/", include("fridsam.accounts.urls")),
     path("konto/", include("allauth.urls")),
     path("sprak/", login_not_required(set_language), name="set_language"),

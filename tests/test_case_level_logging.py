@@ -41,6 +41,7 @@ from tests.test_url_sweep import (
 NOT_CASE_LEVEL = {
     "core:start": "counts only: the user's own open records, consultations waiting, applicants waiting",
     "followup:consultation_statistics": "counts per month and unit, no consultation",
+    "opencomparisons:survey": "the survey's evidence counts records, closures and placements; no record",
     "healthcheck:county_matrix": "the health check counts consultations and records (HK15, HK17)",
     "healthcheck:history": "the health check counts consultations and records (HK15, HK17)",
     "organisations:municipality_detail": "the municipality's health check: counts (HK15, HK17)",

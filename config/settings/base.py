@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "fridsam.collaboration",
     "fridsam.competence",
     "fridsam.routines",
+    "fridsam.opencomparisons",
     "fridsam.demo",
 ]
 

@@ -55,6 +55,7 @@ MODEL_FIELDS_NOT_FREE_TEXT: dict[str, str] = {
     "core.AccessLogEntry.organisation": "names of the actor's organisations, copied from validated fields",
     "core.AccessLogEntry.object_type": "a model label (app_label.model_name)",
     "core.AccessLogEntry.object_id": "a primary key or an organisation code",
+    "opencomparisons.ConfirmedAnswer.question": "a question key of opencomparisons.questions.QUESTIONS",
     "core.AccessLogEntry.purpose": (
         "written only by core.audit.log_access, never through a form or full_clean(): the purpose is validated "
         "where it is given (followup.purpose)"
