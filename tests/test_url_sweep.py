@@ -63,6 +63,7 @@ TENANT_KWARGS = {
     "statistics:ranking": lambda w: {"county_code": w.own.county.code},
     "statistics:skr_municipality": lambda w: {"municipality_code": w.own.municipality.code},
     "statistics:skr_county": lambda w: {"county_code": w.own.county.code},
+    "followup:record_export_suv": lambda w: {"municipality_code": w.own.municipality.code, "year": 2026},
     "opencomparisons:survey_current": lambda w: {"municipality_code": w.own.municipality.code},
     "opencomparisons:survey": lambda w: {"municipality_code": w.own.municipality.code, "year": 2026},
     "reports:county_latest": lambda w: {"county_code": w.own.county.code},

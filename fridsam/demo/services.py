@@ -30,6 +30,7 @@ from fridsam.demo import (
     data,
     followup_data,
     housing_data,
+    open_comparisons_data,
     partner_survey_data,
     public_data,
 )
@@ -133,6 +134,7 @@ def demo_county_load() -> County:
         agreements_data.load(county, municipalities)
         partner_survey_data.load(county, municipalities)
         competence_data.load(county, municipalities)
+        open_comparisons_data.load(county, municipalities)
     return county
 
 

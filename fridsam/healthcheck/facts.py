@@ -278,13 +278,17 @@ def _placements(result: dict[int, MunicipalityFacts], ids: list[int], as_of: dat
         if facts.consultations is not None:  # case follow-up in use (see _consultations)
             facts.placements = PlacementFacts()
     since = as_of - datetime.timedelta(days=365)
-    rows = Intervention.system_objects.filter(
-        municipality_id__in=ids,
-        kind=InterventionKind.PROTECTED_HOUSING,
-        children_placed__gt=0,
-        started_on__gt=since,
-        started_on__lte=as_of,
-    ).values_list("municipality_id", "children_placed", "children_with_own_decision", "schooling")
+    rows = (
+        Intervention.system_objects.filter(
+            municipality_id__in=ids,
+            kind=InterventionKind.PROTECTED_HOUSING,
+            children_placed__gt=0,
+            started_on__gt=since,
+            started_on__lte=as_of,
+        )
+        .values_list("municipality_id", "children_placed", "children_with_own_decision", "schooling")
+        .order_by()
+    )
     for municipality_id, children, own, schooling in rows:
         facts = result[municipality_id].placements
         if facts is None:

@@ -24,6 +24,7 @@ TOUR = {
         "/lan/99/statistik/",
         "/lan/99/statistik/rangordning/",
         "/lan/99/rapport/2025/",
+        "/lan/99/statistik/skr/",
     ],
     "demo.chef": [
         "/",
@@ -58,6 +59,8 @@ TOUR = {
         "/samverkan/",
         ("/samverkan/", "Samverkansgruppen mot våld i nära relationer, Åstad"),
         "/samverkan/overenskommelser/",
+        "/kommuner/9901/oppna-jamforelser/",
+        "/kommuner/9901/statistik/skr/",
         "/stod/9901/",
         "/tillganglighet/",
     ],
