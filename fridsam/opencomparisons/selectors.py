@@ -60,8 +60,9 @@ def latest_confirmed(municipality_ids, as_of: datetime.date) -> dict[int, tuple[
     """Per municipality, the latest year up to *as_of* with confirmed answers: (year, question → answer).
     One query; the health check reads it (HK18–HK20)."""
     result: dict[int, tuple[int, dict[str, str]]] = {}
+    # As every fact of the health check: read for the municipalities asked, whoever reads the check.
     for municipality_id, year, question, answer in (
-        ConfirmedAnswer.objects.filter(
+        ConfirmedAnswer.system_objects.filter(
             municipality_id__in=list(municipality_ids), year__lte=as_of.year, confirmed_at__date__lte=as_of
         )
         .order_by("municipality_id", "-year")

@@ -59,14 +59,14 @@ def test_coordinator_confirms_this_years_open_comparisons_and_downloads_them(pag
     expect(page.locator("body")).to_contain_text(f"Svaren för {year} är bekräftade.")
     expect(page.locator("#survey-status")).to_contain_text("Bekräftat")
     with page.expect_download() as download:
-        page.get_by_role("link", name="Ladda ned (CSV)").click()
+        page.get_by_role("link", name="Ladda ner (CSV)").click()
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[0][:4] == ["Fråga", "Område", "Frågetext", "Svar"]
     psychiatry_row = next(r for r in rows if "vuxenpsykiatrin" in r[2])
     assert psychiatry_row[3:6] == ["Ja", "Nej", "Uppföljd i oktober, registreras nu."]
     with page.expect_download() as download:
-        page.get_by_role("link", name="Ladda ned för den nationella enkäten (Excel)").click()
+        page.get_by_role("link", name="Ladda ner för den nationella enkäten (Excel)").click()
     assert download.value.suggested_filename == f"oppna-jamforelser-9901-{year}.xlsx"
 
 
@@ -81,7 +81,7 @@ def test_skr_key_figures_for_astad_are_computed_and_exported(page):
     expect(section).to_contain_text("Källa: Kolada")
     _accessible_at_both_sizes(page, "skr-key-figures")
     with page.expect_download() as download:
-        page.get_by_role("link", name="Ladda ned för SKR:s insamling (CSV)").click()
+        page.get_by_role("link", name="Ladda ner för SKR:s insamling (CSV)").click()
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[0] == ["kpi", "kommun_id", "kommun", "period", "kon", "antal", "varde", "status"]
