@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from fridsam.core.audit import log_access
 from fridsam.core.models import AccessAction
+from fridsam.statistics import years as year_rules
 from fridsam.statistics.charts import fmt
 from fridsam.statistics.models import Indicator, KeyFigureReporting, ValueSource
 from fridsam.statistics.selectors import Cell, Figures, measure
@@ -58,6 +59,7 @@ class KeyFigureRow:
     national: KeyFigureCell | None  # the counterpart's figure (imported or entered), None: no counterpart
     national_from_kolada: bool
     reported: bool
+    year_label: str = ""  # "2026 (hittills, delår)" while the year lasts (ADR 0025)
 
     @property
     def kolada_id(self) -> str:
@@ -132,6 +134,7 @@ def rows_for(figures: Figures, municipality, reported: set[str]) -> list[KeyFigu
                     national,
                     from_kolada,
                     is_reported,
+                    year_rules.label(year, partial=figures.is_partial(year)),
                 )
             )
     return rows

@@ -396,6 +396,7 @@ def skr_municipality(request, municipality_code):
             "figures": figures,
             "groups": _skr_groups(rows),
             "missing_ids": skr.missing_ids(figures),
+            "partial_note": " ".join(year_rules.note(y) for y in figures.years if figures.is_partial(y)),
             "form": form if can_change else None,
             "exact": municipality.pk in figures.exact_ids,
         },

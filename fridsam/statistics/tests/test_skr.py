@@ -8,6 +8,7 @@ import io
 import json
 
 import pytest
+from django.utils import timezone
 
 from fridsam.core.models import AccessLogEntry
 from fridsam.core.roles import Role
@@ -97,6 +98,9 @@ def test_the_page_shows_them_per_10000_adults_beside_kolada_with_its_attribution
     assert response.status_code == 200
     page = response.content.decode()
     assert "7,5" in page and "8,1" in page  # 6 of 8 000 adults; Kolada's own figure beside it
+    # This year is not over: it is marked as such (ADR 0025).
+    this_year = timezone.localdate().year
+    assert f"{this_year} (hittills, delår)" in page and "Året är inte slut" in page
     # The attribution stands under the key figure whose imported column came from Kolada, and only there.
     sections = page.split('id="kf-')
     opened = next(s for s in sections if s.startswith("skr_adults_actualised"))
