@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("fridsam.tasks.urls")),
     path("", include("fridsam.retention.urls")),
     path("", include("fridsam.logreview.urls")),
+    path("", include("fridsam.opencomparisons.urls")),
     path("mitt-konto/", include("fridsam.accounts.urls")),
     # allauth's login page, listing the organisations' identity providers (ADR 0035)
     path("konto/login/", federated_login_page, name="account_login"),

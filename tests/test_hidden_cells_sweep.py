@@ -107,6 +107,22 @@ REQUESTS = {
     "statistics:ranking": _ranking,
     "statistics:effects": lambda w: _effects(w, national=False),
     "statistics:national_effects": lambda w: _effects(w, national=True),
+    "statistics:skr_municipality": lambda w: (
+        [
+            ("get", {"municipality_code": c}, _query(f), None)
+            for c in _municipalities(w)
+            for f in (*FORMATS, "format=json")
+        ]
+        + [
+            ("post", {"municipality_code": c}, "", {"key_figures": ["skr_adults_actualised"]})
+            for c in _municipalities(w)
+        ]
+    ),
+    "statistics:skr_county": lambda w: [
+        ("get", {"county_code": w.own.county.code}, _query(f"ar={y}", f), None)
+        for y in YEARS
+        for f in (*FORMATS, "format=json")
+    ],
     "reports:county_latest": lambda w: [("get", {"county_code": w.own.county.code}, "", None)],
     "reports:county": lambda w: [("get", {"county_code": w.own.county.code, "year": y}, "", None) for y in YEARS],
     "reports:county_pdf": lambda w: [

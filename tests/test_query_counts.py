@@ -528,7 +528,7 @@ START = _plain("core:start")
 PAGES = [
     # The start page of each role.
     Page("start-coordinator", Role.COORDINATOR, START, _start_page_data, _q(19, 19), "Åtgärd "),
-    Page("start-manager", Role.MANAGER, START, _start_page_data, _q(28, 28), "Åtgärd "),
+    Page("start-manager", Role.MANAGER, START, _start_page_data, _q(30, 30), "Åtgärd "),
     Page("start-social-worker", Role.SOCIAL_WORKER, START, _start_page_data, _q(15, 15), "Åtgärd "),
     Page("start-county-analyst", Role.COUNTY_ANALYST, START, _start_page_data, _q(15, 15), "Förnamn"),
     Page("start-partner", Role.PARTNER, START, _start_page_data, _q(17, 17), "Åtgärd "),
@@ -536,7 +536,7 @@ PAGES = [
     # Organisations and the coordinator function.
     Page("municipality-list", Role.COUNTY_ANALYST, _plain("organisations:municipality_list"),
          _coordinated_municipalities, _q(13, 13), "Förnamn"),
-    Page("municipality-detail-units", Role.MANAGER, _muni("organisations:municipality_detail"), _units, _q(33, 33),
+    Page("municipality-detail-units", Role.MANAGER, _muni("organisations:municipality_detail"), _units, _q(35, 35),
          "Enhet "),
     Page("partner-list", Role.COORDINATOR, _plain("organisations:partner_list"), _partner_contacts, _q(10, 10),
          "Part "),
@@ -566,7 +566,7 @@ PAGES = [
          _partners_on_public_page, _q(5, 5), "Organisation "),
     # Evaluation: the coordinator's questionnaire on the municipality page, the partner survey.
     Page("questionnaire-results", Role.MANAGER, _muni("organisations:municipality_detail"), _questionnaire_years,
-         _q(37, 37), "Handbok"),
+         _q(39, 39), "Handbok"),
     Page("partner-survey-results", Role.COORDINATOR, _plain("evaluation:partner_results"), _partner_answers,
          _q(10, 10)),  # a mean per municipality
     # Case follow-up and consultations.
@@ -593,12 +593,12 @@ PAGES = [
     Page("statistics-county", Role.COUNTY_ANALYST, _county("statistics:county"), _coordinated_municipalities,
          _q(17, 17)),  # every municipality of the county is a row already: their figures fill in
     Page("healthcheck-county-matrix", Role.COUNTY_ANALYST, _county("healthcheck:county_matrix"),
-         _coordinated_municipalities, _q(24, 24), "Förnamn"),
+         _coordinated_municipalities, _q(26, 26), "Förnamn"),
     Page("report-county", Role.COUNTY_ANALYST, _county("reports:county", REPORT_YEAR), _coordinated_municipalities,
-         _q(33, 33), "Kunskapen har ökat"),
+         _q(35, 35), "Kunskapen har ökat"),
     Page("report-municipality", Role.COORDINATOR,
          lambda w: reverse("reports:municipality", args=[w.own.municipality.code, REPORT_YEAR]), _figure_years,
-         _q(33, 33), "2021"),
+         _q(35, 35), "2021"),
 ]  # fmt: skip
 
 

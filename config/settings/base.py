@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "fridsam.integrations",
     "fridsam.retention",
     "fridsam.logreview",
+    "fridsam.opencomparisons",
     "fridsam.demo",
 ]
 

@@ -74,6 +74,7 @@ MODEL_FIELDS_NOT_FREE_TEXT: dict[str, str] = {
     "integrations.IntegrationCredential.secret_hash": "a SHA-256 hash in hexadecimal digits",
     "followup.FollowUpRecord.via": "copied from an integration credential's name (checked when it was created)",
     "core.AccessLogEntry.object_id": "a primary key or an organisation code",
+    "opencomparisons.ConfirmedAnswer.question": "a question key of opencomparisons.questions.QUESTIONS",
     "core.AccessLogEntry.purpose": (
         "written only by core.audit.log_access, never through a form or full_clean(): the purpose is validated "
         "where it is given (followup.purpose)"

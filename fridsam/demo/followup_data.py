@@ -156,6 +156,7 @@ def load(county, municipalities: dict) -> None:
     for code, staff in sorted(workers.items()):
         municipality = municipalities[code]
         rng = random.Random(f"fridsam-demo-followup-{code}")  # noqa: S311 - demo data, not a secret
+        extra = random.Random(f"fridsam-demo-suv-{code}")  # noqa: S311 - the SU-Kvinnofrid variables, apart
         cases = round(populations.get(code, 10_000) / 10_000 * CASES_PER_10K * rng.uniform(0.9, 1.1))
         for n in range(cases):
             opened = today - datetime.timedelta(days=rng.randint(1, 365))
@@ -213,6 +214,8 @@ def load(county, municipalities: dict) -> None:
                     + (["honour"] if rng.random() < 0.06 else [])
                 ),
                 protected_identity=rng.random() < 0.04,
+                children_in_household=extra.choice([None, 0, 1, 2, 3]) if adult_victim else None,
+                police_report=extra.choice(["yes", "no", "unknown", ""]) if adult_victim else "",
                 created_at=timezone.now(),
                 updated_at=timezone.now(),
             )
@@ -252,6 +255,8 @@ def load(county, municipalities: dict) -> None:
                 record.closure_reason = _pick(
                     rng, [("goals_met", 55), ("declined", 15), ("moved", 10), ("referred", 12), ("no_contact", 8)]
                 )
+                if record.closure_reason == "goals_met" and extra.random() < 0.35:
+                    record.closure_reason = "goals_partly_met"
                 record.outcome = _pick(rng, [("ended", 42), ("reduced", 30), ("unchanged", 10), ("unknown", 18)])
                 record.client_view = _pick(rng, [("better", 55), ("same", 15), ("worse", 3), ("not_recorded", 27)])
             records.append((record, planned))
@@ -274,6 +279,7 @@ def load(county, municipalities: dict) -> None:
                     started_year=start.year,
                     ended_on=None if record.status == Status.OPEN else record.closed_on,
                     quantity=quantity,
+                    **(_placement(record) if kind == InterventionKind.PROTECTED_HOUSING else {}),
                 )
             )
         if record.risk_assessed_on and "risk" in versions:
@@ -283,6 +289,18 @@ def load(county, municipalities: dict) -> None:
     Assessment.system_objects.bulk_create(assessments, batch_size=500)
     _consultations(workers, municipalities, today)
     tallies.recompute_all()
+
+
+def _placement(record) -> dict:
+    """Children placed with the parent, their own decisions and schooling (the 2024 rules): most in
+    order, a few without a decision or with schooling not yet secured."""
+    rng = random.Random(f"fridsam-demo-placement-{record.reference_hash}")  # noqa: S311 - demo figures
+    children = rng.choice([0, 0, 1, 1, 2, 3])
+    if not children:
+        return {"children_placed": 0}
+    own = children - (1 if rng.random() < 0.15 else 0)
+    schooling = rng.choice(["same_school", "new_school", "new_school", "at_the_housing", "not_secured"])
+    return {"children_placed": children, "children_with_own_decision": own, "schooling": schooling}
 
 
 def _demo_assessment(record, version) -> Assessment:

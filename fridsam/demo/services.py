@@ -31,6 +31,7 @@ from fridsam.demo import (
     followup_data,
     housing_data,
     logreview_data,
+    open_comparisons_data,
     partner_survey_data,
     public_data,
     retention_data,
@@ -137,6 +138,7 @@ def demo_county_load() -> County:
         agreements_data.load(county, municipalities)
         partner_survey_data.load(county, municipalities)
         competence_data.load(county, municipalities)
+        open_comparisons_data.load(county, municipalities)
         logreview_data.load(county, municipalities)
         # The effect estimates a background task keeps current (ADR 0028): the county's ten
         # municipalities, and every municipality in the database.

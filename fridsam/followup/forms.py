@@ -18,6 +18,7 @@ from fridsam.followup.models import (
     InterventionKind,
     Outcome,
     RiskLevel,
+    Schooling,
     Topic,
     Urgency,
     ViolenceForm,
@@ -63,6 +64,7 @@ class RecordForm(forms.ModelForm):
         }
         help_texts = {
             "protected_identity": _("Only that the person has protected personal data, never the data itself."),
+            "children_in_household": _("The number of children living in the household, if known."),
             "note": NO_NAMES,
             "screening_on": _("Filled in by itself when you use a screening instrument in Fridsam."),
             "risk_assessed_on": _("Filled in by itself when you use a risk assessment instrument in Fridsam."),
@@ -109,6 +111,21 @@ class InterventionForm(forms.Form):
         max_value=10_000_000,
         required=False,
         help_text=_("Protected housing: nights. Talks: number of talks. Economic aid: kronor."),
+    )
+    children_placed = forms.IntegerField(
+        label=_("Protected housing: children placed with the parent"),
+        min_value=0,
+        max_value=20,
+        required=False,
+        help_text=_("Since 1 April 2024 every child placed with a parent gets a decision of its own."),
+    )
+    children_with_own_decision = forms.IntegerField(
+        label=_("Of them with their own decision"), min_value=0, max_value=20, required=False
+    )
+    schooling = forms.ChoiceField(
+        label=_("How the children's schooling is secured"),
+        choices=[("", "–"), *Schooling.choices],
+        required=False,
     )
 
 

@@ -104,6 +104,7 @@ RISK_ORDER = {RiskLevel.LOW: 0, RiskLevel.ELEVATED: 1, RiskLevel.HIGH: 2}
 
 class ClosureReason(models.TextChoices):
     GOALS_MET = "goals_met", _("The goals were met")
+    GOALS_PARTLY_MET = "goals_partly_met", _("The goals were partly met")
     DECLINED = "declined", _("The person declined further support")
     MOVED = "moved", _("Moved to another municipality")
     REFERRED = "referred", _("Continued elsewhere")
@@ -135,6 +136,31 @@ class InterventionKind(models.TextChoices):
     WOMENS_SHELTER = "womens_shelter", _("Contact with a women's shelter")
     INTERPRETER = "interpreter", _("Interpreter")
     OTHER = "other", _("Other")
+
+
+# The closures SKR's key figure counts: "the goal of the interventions fully or partly met".
+GOAL_MET_REASONS = (ClosureReason.GOALS_MET, ClosureReason.GOALS_PARTLY_MET)
+
+
+class PoliceReport(models.TextChoices):
+    """Whether the violence has been reported to the police (an SU-Kvinnofrid/SUV variable)."""
+
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    UNKNOWN = "unknown", _("Not known")
+
+
+class Schooling(models.TextChoices):
+    """How a child's schooling is secured during a placement in protected housing (2024 rules)."""
+
+    SAME_SCHOOL = "same_school", _("The child goes to the same school, with safe transport")
+    NEW_SCHOOL = "new_school", _("A new school near the housing")
+    AT_THE_HOUSING = "at_the_housing", _("Teaching at the housing or remote teaching, decided with the school")
+    NOT_SECURED = "not_secured", _("Not yet secured")
+    NOT_SCHOOL_AGE = "not_school_age", _("No child of school age")
+
+
+SCHOOLING_SECURED = (Schooling.SAME_SCHOOL, Schooling.NEW_SCHOOL, Schooling.AT_THE_HOUSING, Schooling.NOT_SCHOOL_AGE)
 
 
 # What the quantity of an intervention counts; None: the intervention has no quantity.
@@ -185,6 +211,13 @@ class FollowUpRecord(models.Model):
     relation = models.CharField(_("relation to the person using violence"), max_length=20, choices=Relation.choices)
     violence_forms = models.JSONField(_("forms of violence"), default=list, blank=True)
     protected_identity = models.BooleanField(_("protected personal data"), default=False)
+    # SU-Kvinnofrid / SUV variables that fit a pseudonymous record (docs/su-kvinnofrid.md).
+    children_in_household = models.PositiveSmallIntegerField(
+        _("children in the household"), null=True, blank=True, validators=[MaxValueValidator(20)]
+    )
+    police_report = models.CharField(
+        _("reported to the police"), max_length=10, choices=PoliceReport.choices, blank=True
+    )
     screening_on = PlausibleDateField(_("routine screening done"), null=True, blank=True, bounds=validate_past_date)
     screening_instrument = models.ForeignKey(
         "followup.Instrument",
@@ -299,6 +332,15 @@ class Intervention(models.Model):
     quantity = models.PositiveIntegerField(
         _("quantity"), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(10_000_000)]
     )
+    # Protected housing since 1 April 2024: a child placed with a parent gets a decision of its own,
+    # and the social services secure the child's schooling. Counts and a category, never who.
+    children_placed = models.PositiveSmallIntegerField(
+        _("children placed with the parent"), null=True, blank=True, validators=[MaxValueValidator(20)]
+    )
+    children_with_own_decision = models.PositiveSmallIntegerField(
+        _("of them with their own decision"), null=True, blank=True, validators=[MaxValueValidator(20)]
+    )
+    schooling = models.CharField(_("schooling"), max_length=20, choices=Schooling.choices, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = ScopedManager(case_municipality="municipality")
@@ -311,7 +353,12 @@ class Intervention(models.Model):
             models.CheckConstraint(
                 name="intervention_period_ordered",
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
-            )
+            ),
+            models.CheckConstraint(
+                name="intervention_own_decisions_within_children",
+                condition=Q(children_with_own_decision__isnull=True)
+                | Q(children_with_own_decision__lte=models.F("children_placed")),
+            ),
         ]
         indexes = [models.Index(fields=["municipality", "started_year", "kind"], name="intervention_by_year")]
 

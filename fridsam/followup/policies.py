@@ -20,11 +20,13 @@ from fridsam.followup.models import Consultation, FollowUpRecord
 
 REASSIGN = "reassign"
 ANSWER = "answer"
+# The municipality's records in the SU-Kvinnofrid variable set (obj: a municipality).
+BENCHMARK = "benchmark"
 
 
 class FollowUpPolicy(PermissionPolicy):
     model = FollowUpRecord
-    actions = (VIEW, ADD, CHANGE, REASSIGN)
+    actions = (VIEW, ADD, CHANGE, REASSIGN, BENCHMARK)
 
     def base_queryset(self):
         return FollowUpRecord.objects.select_related("unit", "owner")
@@ -65,6 +67,13 @@ class FollowUpPolicy(PermissionPolicy):
                 obj is not None
                 and obj.owner_id == tenancy.user.pk
                 and tenancy.has_role(Role.SOCIAL_WORKER, municipality=obj.municipality_id)
+            )
+        if action == BENCHMARK:
+            # The coordinators and the managers of the whole municipality read all its records.
+            return obj is not None and any(
+                m.municipality_id == obj.pk
+                and (m.role == Role.COORDINATOR or (m.role == Role.MANAGER and m.unit_id is None))
+                for m in tenancy.memberships
             )
         if action == REASSIGN:
             return obj is not None and any(

@@ -14,6 +14,7 @@ from fridsam.core.models import AccessAction
 from fridsam.followup import selectors
 from fridsam.followup.models import (
     Assessment,
+    Category,
     Consultation,
     ConsultationReply,
     FollowUpRecord,
@@ -61,6 +62,27 @@ def record_export_read(*, tenancy, mine_only: bool, purpose: str) -> list[Follow
         municipality=rows[0].municipality if rows else None,
         purpose=purpose,
         detail=f"{len(rows)} records",
+    )
+    return rows
+
+
+def suv_export_read(*, tenancy, municipality, year: int, purpose: str) -> list[FollowUpRecord]:
+    """A municipality's records of adults subjected to violence opened in *year*, for the
+    SU-Kvinnofrid file (fridsam.followup.suv), logged as an export with its purpose."""
+    rows = list(
+        followup_policy.visible(tenancy)
+        .filter(municipality=municipality, opened_year=year, category=Category.ADULT_VICTIM)
+        .select_related("municipality", "risk_instrument")
+        .prefetch_related(Prefetch("interventions", queryset=Intervention.objects.order_by("started_on", "pk")))
+        .order_by("opened_on", "pk")[:EXPORT_LIMIT]
+    )
+    log_access(
+        action=AccessAction.EXPORT,
+        object_type=FollowUpRecord,
+        user=tenancy.user,
+        municipality=municipality,
+        purpose=purpose,
+        detail=f"SU-Kvinnofrid {year}: {len(rows)} records",
     )
     return rows
 

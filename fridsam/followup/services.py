@@ -36,6 +36,7 @@ from fridsam.followup.models import (
     InstrumentKind,
     InstrumentVersion,
     Intervention,
+    InterventionKind,
     RecordEvent,
     RiskLevel,
     Status,
@@ -59,6 +60,8 @@ RECORD_FIELDS = (
     "relation",
     "violence_forms",
     "protected_identity",
+    "children_in_household",
+    "police_report",
     "screening_on",
     "screening_instrument",
     "risk_assessed_on",
@@ -285,8 +288,19 @@ def record_reassign(*, record, owner, user) -> FollowUpRecord:
     return current
 
 
-def intervention_errors(*, opened_on, kind, started_on, ended_on, quantity) -> dict[str, str]:
-    """What is wrong with an intervention of a record opened on *opened_on* (the form's rules)."""
+def intervention_errors(
+    *,
+    opened_on,
+    kind,
+    started_on,
+    ended_on,
+    quantity,
+    children_placed=None,
+    children_with_own_decision=None,
+    schooling="",
+) -> dict[str, str]:
+    """What is wrong with an intervention of a record opened on *opened_on* (the form's rules; a
+    placement in protected housing also with its children and their schooling)."""
     errors = {}
     if started_on > _today():
         errors["started_on"] = _("The date cannot be in the future.")
@@ -298,12 +312,34 @@ def intervention_errors(*, opened_on, kind, started_on, ended_on, quantity) -> d
         errors["quantity"] = _("Give the number of %(unit)s.") % {"unit": QUANTITY_UNITS[kind]}
     if QUANTITY_UNITS.get(kind) is None and quantity is not None:
         errors["quantity"] = _("This intervention has no quantity: leave it empty.")
+    errors.update(_placement_errors(kind, children_placed, children_with_own_decision, schooling))
     return errors
 
 
-def intervention_add(*, record, kind, started_on, ended_on=None, quantity=None, user) -> Intervention:
+def intervention_add(
+    *,
+    record,
+    kind,
+    started_on,
+    ended_on=None,
+    quantity=None,
+    children_placed=None,
+    children_with_own_decision=None,
+    schooling="",
+    user,
+) -> Intervention:
+    """Add an intervention. A placement in protected housing also says how many children were placed
+    with the parent, how many of them have a decision of their own, and how their schooling is
+    secured (the 2024 rules); other interventions carry none of that."""
     errors = intervention_errors(
-        opened_on=record.opened_on, kind=kind, started_on=started_on, ended_on=ended_on, quantity=quantity
+        opened_on=record.opened_on,
+        kind=kind,
+        started_on=started_on,
+        ended_on=ended_on,
+        quantity=quantity,
+        children_placed=children_placed,
+        children_with_own_decision=children_with_own_decision,
+        schooling=schooling,
     )
     if errors:
         raise ValidationError(errors)
@@ -318,6 +354,9 @@ def intervention_add(*, record, kind, started_on, ended_on=None, quantity=None, 
             started_on=started_on,
             ended_on=ended_on,
             quantity=quantity,
+            children_placed=children_placed,
+            children_with_own_decision=children_with_own_decision,
+            schooling=schooling or "",
         )
         intervention.full_clean(exclude=["record", "municipality", "started_year"])
         intervention.save()
@@ -328,8 +367,27 @@ def intervention_add(*, record, kind, started_on, ended_on=None, quantity=None, 
             user=user,
             detail=f"intervention {kind}",
         )
-        tallies.refresh(current.municipality_id, {started_on.year})
+        # The opened and closed years count records with an intervention (SKR's key figures).
+        tallies.refresh(current.municipality_id, tallies.years_touched(current) | {started_on.year})
     return intervention
+
+
+def _placement_errors(kind, children, own_decision, schooling) -> dict:
+    if kind != InterventionKind.PROTECTED_HOUSING:
+        if children is not None or own_decision is not None or schooling:
+            return {"children_placed": _("Children and schooling are recorded for protected housing only.")}
+        return {}
+    errors = {}
+    if children is None:
+        if own_decision is not None or schooling:
+            errors["children_placed"] = _("Give the number of children placed with the parent (0 if none).")
+    elif own_decision is not None and own_decision > children:
+        errors["children_with_own_decision"] = _("More children with a decision than children placed.")
+    elif children and own_decision is None:
+        errors["children_with_own_decision"] = _("Give how many of the children have their own decision.")
+    if children and not schooling:
+        errors["schooling"] = _("Say how the children's schooling is secured (or that it is not yet).")
+    return errors
 
 
 def intervention_remove(*, intervention: Intervention, user) -> None:
@@ -341,7 +399,7 @@ def intervention_remove(*, intervention: Intervention, user) -> None:
         year = intervention.started_on.year
         intervention.delete()
         _log(AccessAction.DELETE, current, municipality=current.municipality, user=user, detail="intervention")
-        tallies.refresh(current.municipality_id, {year})
+        tallies.refresh(current.municipality_id, tallies.years_touched(current) | {year})
 
 
 # --- Instruments and assessments ---------------------------------------------------------------

@@ -20,9 +20,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 
-from fridsam.followup.models import Category, FollowUpRecord, Intervention, InterventionKind, Outcome
+from fridsam.followup.models import (
+    GOAL_MET_REASONS,
+    Category,
+    FollowUpRecord,
+    Intervention,
+    InterventionKind,
+    Outcome,
+)
 from fridsam.statistics.computed import write_computed
 from fridsam.statistics.models import Indicator, IndicatorValue, ValueSource
 
@@ -38,6 +45,10 @@ COMPUTED = {
     "protected_housing_nights": ("protected_housing_nights", None),
     "perpetrator_referrals": ("perpetrator_referrals", None),
     "closed_violence_ended": ("closed_ended", "closed"),
+    # SKR's three yearly key figures (Kolada), per 10 000 adults: ADR 0037.
+    "skr_adults_actualised": ("adults", None),
+    "skr_adults_intervention": ("adults_with_intervention", None),
+    "skr_adults_goal_met": ("adults_closed_goal_met", None),
 }
 # What the grouped queries count (all_victims is their sum).
 COMPUTED_FIELDS = (
@@ -51,10 +62,16 @@ COMPUTED_FIELDS = (
     "perpetrator_referrals",
     "closed",
     "closed_ended",
+    "adults_with_intervention",
+    "adults_closed_goal_met",
 )
 SUMS = {"vinr_all": ("vinr_adults", "vinr_children_exposed", "vinr_children_witnessed")}
 
 Tally = dict[str, int]
+
+
+def _has_intervention() -> Q:
+    return Q(Exists(Intervention.system_objects.filter(record_id=OuterRef("pk"))))
 
 
 def _opened(filters: Q) -> Iterable[dict]:
@@ -68,6 +85,7 @@ def _opened(filters: Q) -> Iterable[dict]:
             children_witnessed=Count("id", filter=Q(category=Category.CHILD_WITNESSED)),
             adults_screened=Count("id", filter=adult & Q(screening_on__isnull=False)),
             adults_risk_assessed=Count("id", filter=adult & Q(risk_assessed_on__isnull=False)),
+            adults_with_intervention=Count("id", filter=adult & _has_intervention()),
         )
         .order_by()
     )
@@ -97,7 +115,14 @@ def _closed(filters: Q) -> Iterable[dict]:
     return (
         FollowUpRecord.system_objects.filter(filters, closed_year__isnull=False)
         .values("municipality_id", year_=F("closed_year"))
-        .annotate(closed=Count("id"), closed_ended=Count("id", filter=Q(outcome=Outcome.ENDED)))
+        .annotate(
+            closed=Count("id"),
+            closed_ended=Count("id", filter=Q(outcome=Outcome.ENDED)),
+            adults_closed_goal_met=Count(
+                "id",
+                filter=Q(category=Category.ADULT_VICTIM, closure_reason__in=GOAL_MET_REASONS) & _has_intervention(),
+            ),
+        )
         .order_by()
     )
 

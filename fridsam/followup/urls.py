@@ -9,6 +9,11 @@ urlpatterns = [
     path("uppfoljning/ny/", views.record_create, name="record_create"),
     path("uppfoljning/sok/", views.record_find, name="record_find"),
     path("uppfoljning/export.csv", views.record_export, name="record_export"),
+    path(
+        "kommuner/<str:municipality_code>/uppfoljning/su-kvinnofrid/<int:year>.csv",
+        views.record_export_suv,
+        name="record_export_suv",
+    ),
     path("uppfoljning/syfte/", views.purpose, name="purpose"),
     path("uppfoljning/instrument/", views.instrument_list, name="instrument_list"),
     path("uppfoljning/<int:pk>/", views.record_detail, name="record_detail"),

@@ -16,7 +16,7 @@ from fridsam.core.pdf import render_pdf
 from fridsam.core.policies import ADD, CHANGE, VIEW
 from fridsam.followup import instruments as instrument_defs
 from fridsam.followup import purpose as read_purpose
-from fridsam.followup import reads, selectors, services
+from fridsam.followup import reads, selectors, services, suv
 from fridsam.followup.forms import (
     AssessmentForm,
     CloseForm,
@@ -38,12 +38,14 @@ from fridsam.followup.models import (
 )
 from fridsam.followup.policies import (
     ANSWER,
+    BENCHMARK,
     REASSIGN,
     answering_municipality_ids,
     consultation_policy,
     followup_policy,
 )
 from fridsam.organisations.models import Municipality, Unit
+from fridsam.organisations.policies import municipality_policy
 from fridsam.statistics import exports
 
 RECORD = "followup.followuprecord"
@@ -107,8 +109,30 @@ def record_list(request):
             "query": query.urlencode(),
             "find_form": FindForm(),
             "purpose": purpose_text,
+            "benchmark": [
+                m
+                for m in {mb.municipality for mb in tenancy.memberships if mb.municipality_id}
+                if followup_policy.can(tenancy, BENCHMARK, m)
+            ],
+            "benchmark_year": timezone.localdate().year - 1,
         },
     )
+
+
+@case_level(RECORD, many=True)
+def record_export_suv(request, municipality_code, year):
+    """A municipality's records of adults subjected to violence, opened in *year*, in SKR's
+    SU-Kvinnofrid variable set (docs/su-kvinnofrid.md), for benchmarking."""
+    tenancy = request.tenancy
+    municipality = municipality_policy.get_or_404(tenancy, VIEW, code=municipality_code)
+    if not followup_policy.can(tenancy, BENCHMARK, municipality) or not 2000 <= year <= timezone.localdate().year:
+        raise Http404
+    response, purpose_text = read_purpose.required(request)
+    if response:
+        return response
+    records = reads.suv_export_read(tenancy=tenancy, municipality=municipality, year=year, purpose=purpose_text)
+    header, body = suv.rows(records)
+    return exports.download(f"su-kvinnofrid-{municipality.code}-{year}", header, body, kind="csv")
 
 
 @case_level(RECORD, many=True)

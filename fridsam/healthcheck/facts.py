@@ -18,7 +18,14 @@ from fridsam.competence.selectors import coverage_many, current_plans
 from fridsam.coordination.models import Absence, CoordinatorPost, PostAssignment, RoleDescription, Team, TeamMember
 from fridsam.coordination.selectors import current_q
 from fridsam.evaluation.selectors import coordinator_answers_by_municipality
-from fridsam.followup.models import Consultation, FollowUpRecord
+from fridsam.followup.models import (
+    SCHOOLING_SECURED,
+    Consultation,
+    FollowUpRecord,
+    Intervention,
+    InterventionKind,
+)
+from fridsam.opencomparisons.selectors import latest_confirmed
 from fridsam.organisations.models import Municipality, Unit
 from fridsam.routines.selectors import in_force
 
@@ -81,6 +88,16 @@ class RoutineFacts:
 
 
 @dataclass
+class PlacementFacts:
+    """Placements in protected housing with children over the twelve months up to as_of (2024 rules)."""
+
+    with_children: int = 0
+    children: int = 0
+    without_own_decision: int = 0  # children placed without a decision of their own
+    schooling_not_secured: int = 0  # placements whose schooling is not secured or not recorded
+
+
+@dataclass
 class MunicipalityFacts:
     municipality: Municipality
     as_of: datetime.date
@@ -100,6 +117,11 @@ class MunicipalityFacts:
     consultations: ConsultationFacts | None = None
     # Written agreements and referrals; None: the municipality has registered no agreement.
     collaboration: CollaborationFacts | None = None
+    # The confirmed answers of the latest open comparisons survey (question → "yes"/"no"); None: none.
+    open_comparisons: dict[str, str] | None = None
+    open_comparisons_year: int | None = None
+    # Placements with children in protected housing; None: case follow-up not in use.
+    placements: PlacementFacts | None = None
 
     @property
     def has_coordinator(self) -> bool:
@@ -178,6 +200,10 @@ def facts_for(municipalities, as_of: datetime.date) -> dict[int, MunicipalityFac
         result[municipality_id].questionnaire = answers
         result[municipality_id].questionnaire_year = year
     _consultations(result, ids, as_of)
+    _placements(result, ids, as_of)
+    for municipality_id, (year, answers) in latest_confirmed(ids, as_of).items():
+        result[municipality_id].open_comparisons = answers
+        result[municipality_id].open_comparisons_year = year
     _collaboration(result, ids, as_of)
     _competence(result, ids, as_of)
     _routines(result, ids, as_of)
@@ -243,6 +269,34 @@ def _collaboration(result: dict[int, MunicipalityFacts], ids: list[int], as_of: 
         facts = result[row["municipality_id"]].collaboration
         if facts is not None:
             facts.programme_referrals = row["n"]
+
+
+def _placements(result: dict[int, MunicipalityFacts], ids: list[int], as_of: datetime.date) -> None:
+    """Placements in protected housing with children that started in the twelve months up to *as_of*
+    (one query), for the municipalities using case follow-up."""
+    for facts in result.values():
+        if facts.consultations is not None:  # case follow-up in use (see _consultations)
+            facts.placements = PlacementFacts()
+    since = as_of - datetime.timedelta(days=365)
+    rows = (
+        Intervention.system_objects.filter(
+            municipality_id__in=ids,
+            kind=InterventionKind.PROTECTED_HOUSING,
+            children_placed__gt=0,
+            started_on__gt=since,
+            started_on__lte=as_of,
+        )
+        .values_list("municipality_id", "children_placed", "children_with_own_decision", "schooling")
+        .order_by()
+    )
+    for municipality_id, children, own, schooling in rows:
+        facts = result[municipality_id].placements
+        if facts is None:
+            continue
+        facts.with_children += 1
+        facts.children += children
+        facts.without_own_decision += children - (own or 0)
+        facts.schooling_not_secured += schooling not in SCHOOLING_SECURED
 
 
 def _consultations(result: dict[int, MunicipalityFacts], ids: list[int], as_of: datetime.date) -> None:

@@ -601,6 +601,96 @@ def paid_programme_used(f: MunicipalityFacts) -> Verdict:
     return _v(Status.GOOD, _("The municipality refers people to the programme it pays for."), *evidence)
 
 
+def _survey_unknown(f: MunicipalityFacts) -> Verdict | None:
+    if f.open_comparisons is None:
+        return _v(Status.UNKNOWN, _("The open comparisons survey has not been confirmed in Fridsam."))
+    return None
+
+
+def _survey_answer(f: MunicipalityFacts, key: str, label) -> str:
+    answer = f.open_comparisons.get(key)
+    said = {"yes": _("yes"), "no": _("no")}.get(answer, "–")
+    return _("Open comparisons %(year)s, %(question)s: %(answer)s") % {
+        "year": f.open_comparisons_year,
+        "question": label,
+        "answer": said,
+    }
+
+
+def protected_housing_schooling(f: MunicipalityFacts) -> Verdict:
+    p = f.placements
+    routine = f.open_comparisons.get("routine_schooling") if f.open_comparisons is not None else None
+    evidence = []
+    if f.open_comparisons is not None:
+        evidence.append(_survey_answer(f, "routine_schooling", _("a routine for schooling in protected housing")))
+    if p is not None:
+        evidence.append(
+            _("Placements with children in the last twelve months: %(n)s; children placed: %(children)s")
+            % {"n": _case_count(f, p.with_children), "children": _case_count(f, p.children)}
+        )
+        if p.without_own_decision:
+            evidence.append(
+                _("Children placed without their own decision: %(n)s") % {"n": _case_count(f, p.without_own_decision)}
+            )
+        if p.schooling_not_secured:
+            evidence.append(
+                _("Placements whose schooling is not secured: %(n)s") % {"n": _case_count(f, p.schooling_not_secured)}
+            )
+    if p is None and routine is None:
+        return _v(Status.UNKNOWN, _("Fridsam knows neither the placements nor the routine for schooling."))
+    if p is not None and (p.without_own_decision or p.schooling_not_secured):
+        return _v(
+            Status.RISK,
+            _("Children are placed in protected housing without their own decision or without secured schooling."),
+            *evidence,
+        )
+    if routine != "yes":
+        return _v(
+            Status.ATTENTION,
+            _("No current written routine for securing the schooling of children in protected housing."),
+            *evidence,
+        )
+    return _v(
+        Status.GOOD,
+        _("A current routine secures the schooling of children in protected housing, and the placements follow it."),
+        *evidence,
+    )
+
+
+def systematic_follow_up(f: MunicipalityFacts) -> Verdict:
+    unknown = _survey_unknown(f)
+    if unknown:
+        return unknown
+    group = f.open_comparisons.get("group_followup")
+    views = f.open_comparisons.get("client_views")
+    evidence = [
+        _survey_answer(f, "group_followup", _("systematic follow-up at group level")),
+        _survey_answer(f, "client_views", _("the clients' own views")),
+    ]
+    if group == "yes" and views == "yes":
+        return _v(Status.GOOD, _("The work is followed up systematically, with the clients' own views."), *evidence)
+    if group == "yes":
+        return _v(Status.ATTENTION, _("Followed up at group level, but without the clients' own views."), *evidence)
+    return _v(Status.RISK, _("No systematic follow-up at group level of the work with victims."), *evidence)
+
+
+def competence_plans(f: MunicipalityFacts) -> Verdict:
+    unknown = _survey_unknown(f)
+    if unknown:
+        return unknown
+    children = f.open_comparisons.get("plan_children")
+    adults = f.open_comparisons.get("plan_adults")
+    evidence = [
+        _survey_answer(f, "plan_children", _("a competence plan for work with children")),
+        _survey_answer(f, "plan_adults", _("a competence plan for work with adults")),
+    ]
+    if children == "yes" and adults == "yes":
+        return _v(Status.GOOD, _("Competence plans for those who work with children and with adults."), *evidence)
+    if children == "yes" or adults == "yes":
+        return _v(Status.ATTENTION, _("A competence plan for only one of the two groups."), *evidence)
+    return _v(Status.RISK, _("No competence development plan for those who work with violence."), *evidence)
+
+
 RULES: list[Rule] = [
     Rule(
         "HK01",
@@ -802,6 +892,50 @@ RULES: list[Rule] = [
             "De visste inte ens att de betalade för mig innan de fick samordnaren på plats.",
         ),
         paid_programme_used,
+    ),
+    Rule(
+        "HK18",
+        Area.SAFETY,
+        _("Children in protected housing: own decision and schooling"),
+        _(
+            "Since 1 April 2024 a child placed with a parent in protected housing gets a decision of its own, and "
+            "the social services secure the child's schooling by a current routine (open comparisons)."
+        ),
+        Source(
+            "Samordnarna kan bidra med ”det lilla extra” för individen",
+            "Ett exempel är extra stöd till barn som följer med sin våldsutsatta förälder på skyddat boende.",
+        ),
+        protected_housing_schooling,
+    ),
+    Rule(
+        "HK19",
+        Area.EFFICIENCY,
+        _("Systematic follow-up, with the clients' views"),
+        _(
+            "The work is followed up at group level and used to develop it, with the clients' own views (the "
+            "municipality's confirmed answers to the open comparisons)."
+        ),
+        Source(
+            "Alla kartlägger och analyserar, men på olika sätt",
+            "Så att det inte bara blir en känsla att vi blir bättre utan att det ska synas, eller synas att det "
+            "inte blir bättre.",
+        ),
+        systematic_follow_up,
+    ),
+    Rule(
+        "HK20",
+        Area.KNOWLEDGE,
+        _("Competence plans for work with children and with adults"),
+        _(
+            "A plan for the competence development of those who work with children and of those who work with "
+            "adults (the municipality's confirmed answers to the open comparisons)."
+        ),
+        Source(
+            "Samordnarna bidrar till ökad kunskap om våld",
+            "Det innebär också att det finns en plan för handläggarnas kompetensutveckling som utgår från deras "
+            "behov och kunskapsnivå.",
+        ),
+        competence_plans,
     ),
 ]
 

@@ -32,4 +32,11 @@ def sync_indicators(indicator_model, definition_model, entries: list[dict] | Non
                 valid_from=definition["valid_from"],
                 defaults={"text": definition["text"], "change_note": definition.get("change_note", "")},
             )
+    # An earlier migration's historical model has no counterpart yet (migration 0006 adds it).
+    has_counterpart = any(f.name == "counterpart" for f in indicator_model._meta.get_fields())
+    for entry in entries:
+        if has_counterpart and "counterpart" in entry:
+            indicator_model.objects.filter(key=entry["key"]).update(
+                counterpart=indicator_model.objects.get(key=entry["counterpart"])
+            )
     return len(entries)

@@ -6,6 +6,7 @@ from fridsam.core.forms import DateInput
 from fridsam.core.quality import QUALITY_AREAS, SUCCESS_FACTORS, Area
 from fridsam.statistics.models import Observation, Unit
 from fridsam.statistics.services import Figure
+from fridsam.statistics.skr import KEY_FIGURES
 
 
 class YearForm(forms.Form):
@@ -78,3 +79,17 @@ class ObservationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = [("", "—")] + [(a, Area(a).label) for a in [*QUALITY_AREAS, *SUCCESS_FACTORS]]
+
+
+class KeyFigureReportingForm(forms.Form):
+    key_figures = forms.MultipleChoiceField(
+        label=_("Key figures the municipality reports to SKR"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("A municipality may report one, two or all three. Those it does not report are “not applicable”."),
+    )
+
+    def __init__(self, *args, figures, **kwargs):
+        super().__init__(*args, **kwargs)
+        from_catalogue = {i.key: i.name for i in figures.indicators}
+        self.fields["key_figures"].choices = [(k, from_catalogue[k]) for k in KEY_FIGURES if k in from_catalogue]

@@ -24,6 +24,8 @@ MAX_BYTES = uploads.TABLE_MAX_BYTES
 # figures are 9 000 entries of ~20 values, 2 MB; at these caps parsing grows the process ~60 MB.
 KOLADA_MAX_BYTES = 10 * uploads.MB
 KOLADA_MAX_VALUES = 600_000
+# The keys by which Kolada's API names the next page of an answer (v3, and v2 before it).
+KOLADA_NEXT_PAGE = ("next_page", "next_url")
 
 # Column (normalised header) → field. The template uses the first spelling of each.
 COLUMNS = {
@@ -116,12 +118,20 @@ def _errors(errors):
 
 
 def parse_kolada(data: bytes, errors=None) -> Parsed:
-    """Kolada's ``values`` shape: ``{"values": [{"kpi", "municipality", "period", "values": [{"gender",
-    "count", "status", "value"}]}]}``. The total (gender "T") is read; K and M are left out."""
+    """Kolada's data, as its API v3 answers ``/v3/data/kpi/<id>/municipality/<id>/year/<years>``:
+    ``{"count", "values": [{"kpi", "municipality", "period", "values": [{"gender", "count", "status",
+    "value"}]}], "next_page"|"next_url", …}``. The older v2 answer has the same ``values`` and stays
+    readable. The total (gender "T") is read; K and M are left out. A value that Kolada has no
+    figure for (``null``: bortfall, not applicable or secret) is skipped, never stored as zero. A file
+    that is one page of several (a next page is named) is refused: the rest would be missing."""
     document = uploads.load_json(data, max_bytes=KOLADA_MAX_BYTES, max_values=KOLADA_MAX_VALUES)
     entries = document.get("values") if isinstance(document, dict) else document
     if not isinstance(entries, list):
         raise FileError(_('The file has no list of values (Kolada\'s "values").'))
+    if isinstance(document, dict) and any(document.get(k) for k in KOLADA_NEXT_PAGE):
+        raise FileError(
+            _("The file is one page of Kolada's answer and more pages follow: save every page, or ask for fewer.")
+        )
     if len(entries) > uploads.MAX_ROWS:
         raise uploads.too_many_rows()
     parsed = Parsed(kind="kolada", errors=_errors(errors))
@@ -132,7 +142,7 @@ def parse_kolada(data: bytes, errors=None) -> Parsed:
                 parsed.errors.append((number, _("The entry lacks kpi, municipality, period or values.")))
                 continue
             values = entry["values"] if isinstance(entry["values"], list) else []
-            totals = [v for v in values if isinstance(v, dict) and v.get("gender") == "T"]
+            totals = [v for v in values if isinstance(v, dict) and v.get("gender") == "T" and not v.get("isdeleted")]
             if not totals:
                 parsed.errors.append((number, _('The entry has no total (gender "T").')))
                 continue

@@ -63,6 +63,16 @@ class Indicator(models.Model):
         blank=True,
         help_text=_("The Kolada id (for example N00000) that a Kolada file uses for this indicator."),
     )
+    # A figure Fridsam computes that a national body publishes too (SKR's key figures in Kolada):
+    # the imported indicator it is shown beside, and whose Kolada id its export carries.
+    counterpart = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="computed_as",
+        verbose_name=_("national counterpart"),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -237,3 +247,26 @@ class FrozenYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality} {self.year}"
+
+
+class KeyFigureReporting(models.Model):
+    """Which of SKR's key figures a municipality reports (one, two or all three; ADR 0037). Without
+    a row it reports all three; a key figure it does not report is "not applicable" in every export."""
+
+    municipality = models.OneToOneField(
+        "organisations.Municipality", on_delete=models.CASCADE, related_name="key_figure_reporting"
+    )
+    indicator_keys = models.JSONField(_("key figures reported"), default=list, blank=True)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = ScopedManager(municipality="municipality")
+
+    class Meta:
+        verbose_name = _("key figures reported")
+        verbose_name_plural = _("key figures reported")
+
+    def __str__(self) -> str:
+        return f"{self.municipality}: {', '.join(self.indicator_keys)}"

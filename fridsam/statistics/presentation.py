@@ -16,7 +16,7 @@ from django.utils.translation import ngettext, pgettext
 from fridsam.statistics import charts
 from fridsam.statistics import years as year_rules
 from fridsam.statistics.charts import fmt
-from fridsam.statistics.models import Indicator, Unit
+from fridsam.statistics.models import Indicator, Unit, ValueSource
 from fridsam.statistics.selectors import (
     COUNTY,
     WITH,
@@ -81,6 +81,7 @@ class Section:
     unit: str
     has_data: bool
     partial_note: str = ""  # said when a year shown is not over
+    from_kolada: bool = False  # a figure shown came from Kolada: "Källa: Kolada" (never on computed ones)
 
 
 def indicator_sections(figures: Figures, municipality, *, markers: bool = True) -> list[Section]:
@@ -128,6 +129,7 @@ def indicator_sections(figures: Figures, municipality, *, markers: bool = True) 
                 unit_label(indicator),
                 bool(years_with),
                 " ".join(year_rules.note(r.year) for r in rows if r.partial),
+                any(c.source == ValueSource.KOLADA and c.has_figure for c in series.values()),
             )
         )
     return sections

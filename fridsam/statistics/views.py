@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,10 +12,10 @@ from fridsam.core.models import AccessAction
 from fridsam.core.policies import ADD, CHANGE, VIEW
 from fridsam.organisations.models import Municipality
 from fridsam.organisations.policies import municipality_policy
-from fridsam.statistics import effect_reading, exports, jobs, selectors, services
+from fridsam.statistics import effect_reading, exports, jobs, selectors, services, skr
 from fridsam.statistics import years as year_rules
 from fridsam.statistics.effects import NATIONAL
-from fridsam.statistics.forms import ImportForm, ObservationForm, YearForm
+from fridsam.statistics.forms import ImportForm, KeyFigureReportingForm, ObservationForm, YearForm
 from fridsam.statistics.models import Unit
 from fridsam.statistics.policies import VIEW_COUNTY, VIEW_NATIONAL, county_or_404, statistics_policy
 from fridsam.statistics.presentation import (
@@ -385,3 +385,112 @@ def national_effects(request):
     if not statistics_policy.can(request.tenancy, VIEW_NATIONAL):
         raise Http404
     return _effects(request, NATIONAL)
+
+
+def _skr_download(request, name: str, figures, reported, *, municipality=None, county=None):
+    kind = request.GET.get("format")
+    log_access(
+        action=AccessAction.EXPORT,
+        object_type="statistics.indicatorvalue",
+        object_id=(municipality or county).code,
+        county=county,
+        municipality=municipality,
+        detail=f"SKR-nyckeltal ({kind})",
+    )
+    if kind == "json":
+        response = HttpResponse(skr.kolada_json(figures, reported), content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.json"'
+        return response
+    return exports.download(name, skr.COLLECTION_HEADER, skr.collection_rows(figures, reported), kind=kind)
+
+
+def _skr_years() -> list[int]:
+    last = timezone.localdate().year
+    return list(range(last - 4, last + 1))
+
+
+def skr_municipality(request, municipality_code):
+    """SKR's key figures of one municipality: computed from its records, beside the imported ones."""
+    tenancy = request.tenancy
+    municipality = municipality_policy.get_or_404(tenancy, VIEW, code=municipality_code)
+    statistics_policy.check(tenancy, VIEW, municipality)
+    can_change = statistics_policy.can(tenancy, CHANGE, municipality)
+    figures = figures_for(request, municipality, years=_skr_years())
+    reported = skr.reported_keys([m.pk for m in figures.municipalities])
+    form = KeyFigureReportingForm(
+        request.POST or None, initial={"key_figures": sorted(reported[municipality.pk])}, figures=figures
+    )
+    if request.method == "POST":
+        if not can_change:
+            raise Http404
+        if form.is_valid():
+            skr.reporting_save(
+                municipality=municipality, indicator_keys=form.cleaned_data["key_figures"], user=request.user
+            )
+            messages.success(request, _("Saved: the key figures the municipality reports."))
+            return redirect("statistics:skr_municipality", municipality_code=municipality.code)
+    if request.GET.get("format") in ("csv", "xlsx", "json"):
+        return _skr_download(
+            request, f"skr-nyckeltal-{municipality.code}", figures, reported, municipality=municipality
+        )
+    rows = skr.rows_for(figures, municipality, reported[municipality.pk])
+    return render(
+        request,
+        "statistics/skr.html",
+        {
+            "municipality": municipality,
+            "figures": figures,
+            "groups": _skr_groups(rows),
+            "missing_ids": skr.missing_ids(figures),
+            "partial_note": " ".join(year_rules.note(y) for y in figures.years if figures.is_partial(y)),
+            "form": form if can_change else None,
+            "exact": municipality.pk in figures.exact_ids,
+        },
+    )
+
+
+def _skr_groups(rows):
+    groups: dict[str, dict] = {}
+    for row in rows:
+        groups.setdefault(row.indicator.key, {"indicator": row.indicator, "counterpart": row.counterpart, "rows": []})[
+            "rows"
+        ].append(row)
+    for group in groups.values():
+        group["from_kolada"] = any(r.national_from_kolada for r in group["rows"])
+    return list(groups.values())
+
+
+def skr_county(request, county_code):
+    """The county's municipalities in the collection format, small numbers hidden ("..")."""
+    county = county_or_404(request.tenancy, county_code)
+    municipalities = list(Municipality.objects.filter(county=county))
+    years = _skr_years()
+    try:
+        year = int(request.GET.get("ar", ""))
+    except ValueError:
+        year = None
+    if year not in years:
+        year = years[-2]
+    figures = selectors.load_figures(municipalities, [year], exact_ids=frozenset())
+    reported = skr.reported_keys([m.pk for m in municipalities])
+    if request.GET.get("format") in ("csv", "xlsx", "json"):
+        return _skr_download(
+            request, _export_name(f"skr-nyckeltal-{county.code}", year), figures, reported, county=county
+        )
+    table = []
+    indicators = skr.key_figure_indicators(figures)
+    for m in figures.municipalities:
+        by_key = {r.indicator.key: r for r in skr.rows_for(figures, m, reported[m.pk])}
+        table.append((m, [by_key[i.key].computed for i in indicators]))
+    return render(
+        request,
+        "statistics/skr_county.html",
+        {
+            "county": county,
+            "year": year,
+            "year_choices": _year_choices(years),
+            "indicators": indicators,
+            "table": table,
+            "missing_ids": skr.missing_ids(figures),
+        },
+    )

@@ -8,6 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from fridsam.healthcheck.rules import RULES
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_browser import log_in
 
@@ -25,6 +26,7 @@ TOUR = {
         "/lan/99/statistik/rangordning/",
         "/lan/99/statistik/effekt/",
         "/lan/99/rapport/2025/",
+        "/lan/99/statistik/skr/",
     ],
     "demo.chef": [
         "/",
@@ -63,6 +65,8 @@ TOUR = {
         "/samverkan/",
         ("/samverkan/", "Samverkansgruppen mot våld i nära relationer, Åstad"),
         "/samverkan/overenskommelser/",
+        "/kommuner/9901/oppna-jamforelser/",
+        "/kommuner/9901/statistik/skr/",
         "/stod/9901/",
         "/tillganglighet/",
     ],
@@ -252,7 +256,7 @@ def _first_column_in_view(wrap):
 
 
 def test_the_matrix_keeps_its_first_column_and_header_in_view(page, server_shell):
-    """17 rules and 49 municipalities (the largest county) at 1366 × 768: every rule is on the
+    """20 rules and 49 municipalities (the largest county) at 1366 × 768: every rule is on the
     screen at once; scrolled down and sideways, the municipalities and the rules stay in view."""
     server_shell(
         "from fridsam.accounts.models import Membership\n"
@@ -270,10 +274,10 @@ def test_the_matrix_keeps_its_first_column_and_header_in_view(page, server_shell
         table = wrap.get_by_role("table")
         expect(table.locator("tbody tr")).to_have_count(49)
         headers = table.locator("thead th")
-        expect(headers).to_have_count(18)
+        expect(headers).to_have_count(len(RULES) + 1)
         expect(headers.nth(1)).to_have_attribute("title", re.compile(r"\w"))
         assert "HK01" in headers.nth(1).inner_text()
-        # All 17 rules fit: the box does not scroll sideways, and it is at most a screen high.
+        # All the rules fit: the box does not scroll sideways, and it is at most a screen high.
         assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth"), "the matrix does not fit 1366 px"
         assert wrap.evaluate("w => w.getBoundingClientRect().height") <= LAPTOP["height"]
         wrap.scroll_into_view_if_needed()

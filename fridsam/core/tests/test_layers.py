@@ -38,6 +38,7 @@ def test_the_municipality_pages_get_their_panels_and_the_reminders_their_collect
         "fridsam.coordination.hooks",
         "fridsam.evaluation.hooks",
         "fridsam.healthcheck.hooks",
+        "fridsam.opencomparisons.hooks",
         "fridsam.public.hooks",
         "fridsam.statistics.hooks",
     }

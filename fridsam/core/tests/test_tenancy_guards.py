@@ -69,11 +69,12 @@ SYSTEM_OBJECTS_ALLOWED = {
     "fridsam/demo/partner_survey_data.py": 1,
     "fridsam/demo/retention_data.py": 4,  # the demo's records closed five years ago
     "fridsam/evaluation/selectors.py": 7,  # + previous_response() and its answers, moved from the views
+    "fridsam/opencomparisons/selectors.py": 1,  # the confirmed answers the health check reads
     "fridsam/evaluation/services.py": 3,
     "fridsam/followup/policies.py": 1,
     "fridsam/followup/selectors.py": 3,
-    "fridsam/followup/tallies.py": 4,
-    "fridsam/healthcheck/facts.py": 9,
+    "fridsam/followup/tallies.py": 5,
+    "fridsam/healthcheck/facts.py": 10,
     "fridsam/integrations/auth.py": 2,  # a credential found by its key id before any scope exists, and its last use
     "fridsam/housing/forms.py": 1,
     "fridsam/logreview/reminders.py": 2,  # the daily job: the plans, and which periods are signed

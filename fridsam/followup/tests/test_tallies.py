@@ -20,6 +20,7 @@ CATEGORIES = ["adult_victim", "child_exposed", "child_witnessed", "person_using_
 def brute_force(records, interventions):
     """Count by hand, from plain Python rows."""
     result = {}
+    with_intervention = {i.record_id for i in interventions}
 
     def add(key, name, n=1):
         result.setdefault(key, dict.fromkeys(tallies.COMPUTED_FIELDS, 0))[name] += n
@@ -31,6 +32,7 @@ def brute_force(records, interventions):
             add(key, "adults")
             add(key, "adults_screened", int(r.screening_on is not None))
             add(key, "adults_risk_assessed", int(r.risk_assessed_on is not None))
+            add(key, "adults_with_intervention", int(r.pk in with_intervention))
         if r.category == "child_exposed":
             add(key, "children_exposed")
         if r.category == "child_witnessed":
@@ -38,6 +40,12 @@ def brute_force(records, interventions):
         if r.closed_on:
             add((r.municipality_id, r.closed_on.year), "closed")
             add((r.municipality_id, r.closed_on.year), "closed_ended", int(r.outcome == "ended"))
+            goal_met = r.category == "adult_victim" and r.closure_reason in ("goals_met", "goals_partly_met")
+            add(
+                (r.municipality_id, r.closed_on.year),
+                "adults_closed_goal_met",
+                int(goal_met and r.pk in with_intervention),
+            )
     by_record = {r.pk: r for r in records}
     seen = set()
     for i in interventions:
@@ -66,6 +74,7 @@ record_strategy = st.fixed_dictionaries(
         "risk": st.booleans(),
         "close_after": st.one_of(st.none(), st.integers(0, 500)),
         "outcome": st.sampled_from(["ended", "reduced", "unchanged", "unknown"]),
+        "reason": st.sampled_from(["goals_met", "goals_partly_met", "declined", "moved"]),
         "interventions": st.lists(
             st.tuples(
                 st.sampled_from(["protected_housing", "perpetrator_programme", "support_talks"]),
@@ -105,6 +114,7 @@ def test_aggregation_equals_a_brute_force_count(world, rows):
             record.status = "closed"
             record.closed_on = row["opened"] + datetime.timedelta(days=row["close_after"])
             record.outcome = row["outcome"]
+            record.closure_reason = row["reason"]
         record.save()
         records.append(record)
         for kind, offset, quantity in row["interventions"]:

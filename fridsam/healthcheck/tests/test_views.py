@@ -115,8 +115,9 @@ def test_county_matrix_query_count_does_not_grow_with_the_county(client, login, 
         client.get(url)
         counts[n] = count_queries(lambda url=url: client.get(url))
         started = time.perf_counter()
-        # facts: posts, teams, questionnaire, consultations, agreements, referrals, coverage (4), routines
-        with assert_query_budget(26):
+        # facts: posts, teams, questionnaire, consultations, placements, open comparisons, agreements,
+        # referrals, coverage (4), routines
+        with assert_query_budget(28):
             response = client.get(url)
         timings[n] = time.perf_counter() - started
         assert response.status_code == 200

@@ -66,9 +66,9 @@ def _grow(world, n):
     [
         (Role.COUNTY_ANALYST, "organisations:municipality_list", 16),
         (Role.COUNTY_ANALYST, "core:start", 16),
-        # the health check (agreements, referrals, competence coverage, routines), consultations, own
-        # actions, reminders, new staff behind on their introduction
-        (Role.MANAGER, "core:start", 31),
+        # the health check (agreements, referrals, competence coverage, routines, placements, open
+        # comparisons), consultations, own actions, reminders, new staff behind on their introduction
+        (Role.MANAGER, "core:start", 33),
         (Role.COORDINATOR, "core:start", 22),  # + reminders, coverage (4), routines, introductions
         (Role.SOCIAL_WORKER, "core:start", 16),
         (Role.PARTNER, "core:start", 17),  # + whether the partner runs protected housing (the menu)
@@ -107,6 +107,6 @@ def test_municipality_detail_query_budget(world, client, login):
         account_factories.staff(Role.SOCIAL_WORKER, municipality=world.own.municipality, unit=unit)
     assert count_queries(lambda: client.get(url)) == small
     # organisation, coordinator function, health check (questionnaire, consultations, agreements,
-    # competence coverage, routines)
-    with assert_query_budget(36):
+    # competence coverage, routines, placements, open comparisons)
+    with assert_query_budget(38):
         client.get(url)

@@ -39,6 +39,8 @@ FIGURES = {
     ("vinr_children_witnessed", 2024): (17, 26),
     # Risk assessments out of all actualised cases (vinr_all: 51 and 64), as the definition says.
     ("risk_assessment_rate", 2024): ((3, 51), (41, 64)),
+    # SKR's key figure, as computed from the records (ADR 0037): the own count is small.
+    ("skr_adults_actualised", 2024): (2, 47),
 }
 
 
@@ -48,6 +50,7 @@ TWIN = {
     ("vinr_children_exposed", 2024): (4, 2),
     ("vinr_children_witnessed", 2024): (16, 27),
     ("risk_assessment_rate", 2024): ((4, 51), (40, 64)),
+    ("skr_adults_actualised", 2024): (3, 46),
 }
 
 
