@@ -530,4 +530,6 @@ def test_the_case_level_models_come_from_the_managers():
         "core.accesslogentry",
         "housing.applicant",
         "collaboration.referral",
+        "logreview.review",  # a log review and its drawn reads (ADR 0039)
+        "logreview.reviewitem",
     } == labels
