@@ -192,5 +192,5 @@ def test_the_county_report_has_the_stored_effect_estimates(client, login, data):
     assert indicator.key == "protected_housing" and effect.verdict == "too_little"
     html = response.content.decode()
     assert "Gör samordnaren skillnad?" in html and "För lite underlag" in html
-    text = _pdf_text(client.get(reverse("reports:county_pdf", args=[data.own.county.code, 2024])).content)
+    text = _pdf_text(county_pdf(client, data.own.county.code, 2024).content)
     assert "Gör samordnaren skillnad?" in text

@@ -223,7 +223,14 @@ def test_the_schedule_runs_each_command_once_per_period(world, settings, mailout
     from django.core.management import get_commands
 
     commands = {entry["args"][0] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert commands == {"send_reminders", "anchor_access_log", "verify_access_log", "recompute_followup_statistics"}
+    assert commands == {
+        "send_reminders",
+        "anchor_access_log",
+        "verify_access_log",
+        "recompute_followup_statistics",
+        "recompute_effects",
+        "retention_monthly",
+    }
     assert commands <= set(get_commands())
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
         assert entry["task"] == "fridsam.tasks.scheduled" and entry["args"][1] in worker.PERIODS
