@@ -238,17 +238,16 @@ def discover(s: requests.Session, base: str, username: str) -> dict:
 def write_form(s: requests.Session, base: str, start: Page) -> dict | None:
     """The role's everyday write: a question to the coordinator, or a partner's free places."""
     report = next((p for p in start.links if p.endswith("/lediga-platser/")), None)
+    url = report or "/bollplank/ny/"
+    page = get(s, base, url)
+    if page.status_code != 200:
+        return None
     if report:
-        url, data = report, {"free_places": "2", "free_family_rooms": "1"}
+        data = {"free_places": "2", "free_family_rooms": "1"}
     else:
-        url = "/bollplank/ny/"
-        page = get(s, base, url)
-        if page.status_code != 200:
-            return None
         topic = re.search(r'<select name="topic"[^>]*>.*?<option value="([^"]+)"', page.text, re.S)
         urgency = re.search(r'name="urgency" value="([^"]+)"', page.text)
         data = {"question": QUESTION, "topic": topic.group(1), "urgency": urgency.group(1), "no_names_confirmed": "on"}
-    page = get(s, base, url)
     r = s.post(base + url, data={**data, "csrfmiddlewaretoken": csrf(page.text)}, allow_redirects=False)
     return {"url": url, "data": data} if r.status_code in (302, 303) else None
 
