@@ -162,16 +162,27 @@ def wait_for(condition, seconds: float, message=lambda: "timed out", every: floa
 def session_cookie(env: dict, username: str) -> tuple[str, str]:
     """A logged-in session of a demo account (as after its password and TOTP code), made in the
     stack's database: (cookie name, value)."""
+    return session_cookies(env, [username])[username]
+
+
+def session_cookies(env: dict, usernames: list[str]) -> dict[str, tuple[str, str]]:
+    """:func:`session_cookie` for several accounts, in one process."""
     out = shell(
         env,
         "from django.conf import settings; from django.test import Client; "
-        "from fridsam.accounts.models import User; "
-        f"c = Client(); c.force_login(User.objects.get(username={username!r}), "
-        "backend='django.contrib.auth.backends.ModelBackend'); "
-        "print(settings.SESSION_COOKIE_NAME, c.cookies[settings.SESSION_COOKIE_NAME].value)",
+        "from fridsam.accounts.models import User\n"
+        f"for username in {list(usernames)!r}:\n"
+        "    c = Client(); c.force_login(User.objects.get(username=username), "
+        "backend='django.contrib.auth.backends.ModelBackend')\n"
+        "    print(username, settings.SESSION_COOKIE_NAME, c.cookies[settings.SESSION_COOKIE_NAME].value)",
     )
-    name, value = out.split()[-2:]
-    return name, value
+    found = {}
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[0] in usernames:
+            found[parts[0]] = (parts[1], parts[2])
+    assert set(found) == set(usernames), out
+    return found
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
