@@ -6,6 +6,9 @@ from fridsam.accounts.federation.views import login as federated_login_page
 from fridsam.core.admin_site import site as admin_site
 from fridsam.integrations.urls import api_urlpatterns
 
+# A 503 of its own while the database is away, the 500 page otherwise (ADR 0043).
+handler500 = "fridsam.core.outage.server_error"
+
 urlpatterns = [
     path("", include("fridsam.core.urls")),
     path("", include("fridsam.organisations.urls")),

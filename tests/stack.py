@@ -9,9 +9,11 @@ import http.cookiejar
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -160,16 +162,27 @@ def wait_for(condition, seconds: float, message=lambda: "timed out", every: floa
 def session_cookie(env: dict, username: str) -> tuple[str, str]:
     """A logged-in session of a demo account (as after its password and TOTP code), made in the
     stack's database: (cookie name, value)."""
+    return session_cookies(env, [username])[username]
+
+
+def session_cookies(env: dict, usernames: list[str]) -> dict[str, tuple[str, str]]:
+    """:func:`session_cookie` for several accounts, in one process."""
     out = shell(
         env,
         "from django.conf import settings; from django.test import Client; "
-        "from fridsam.accounts.models import User; "
-        f"c = Client(); c.force_login(User.objects.get(username={username!r}), "
-        "backend='django.contrib.auth.backends.ModelBackend'); "
-        "print(settings.SESSION_COOKIE_NAME, c.cookies[settings.SESSION_COOKIE_NAME].value)",
+        "from fridsam.accounts.models import User\n"
+        f"for username in {list(usernames)!r}:\n"
+        "    c = Client(); c.force_login(User.objects.get(username=username), "
+        "backend='django.contrib.auth.backends.ModelBackend')\n"
+        "    print(username, settings.SESSION_COOKIE_NAME, c.cookies[settings.SESSION_COOKIE_NAME].value)",
     )
-    name, value = out.split()[-2:]
-    return name, value
+    found = {}
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[0] in usernames:
+            found[parts[0]] = (parts[1], parts[2])
+    assert set(found) == set(usernames), out
+    return found
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -177,17 +190,27 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-class Browser:
-    """An HTTP client with cookies, a CSRF token and no automatic redirects."""
+class _AsThroughTheProxy(http.cookiejar.DefaultCookiePolicy):
+    """Cookies marked Secure sent over plain HTTP too: the client stands for the proxy's side."""
 
-    def __init__(self, base_url: str, cookie: tuple[str, str] | None = None, context=None):
+    def return_ok_secure(self, cookie, request):
+        return True
+
+
+class Browser:
+    """An HTTP client with cookies, a CSRF token and no automatic redirects. ``proxied``: speaking
+    plain HTTP to a server as the TLS-terminating proxy does (``X-Forwarded-Proto: https``, an
+    https Referer, the Secure cookies sent), for production settings without the proxy itself."""
+
+    def __init__(self, base_url: str, cookie: tuple[str, str] | None = None, context=None, proxied: bool = False):
         self.base_url = base_url
-        self.jar = http.cookiejar.CookieJar()
+        self.origin = base_url.replace("http://", "https://", 1) if proxied else base_url
+        self.jar = http.cookiejar.CookieJar(_AsThroughTheProxy() if proxied else None)
         handlers = [urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect()]
         if context is not None:
             handlers.append(urllib.request.HTTPSHandler(context=context))
         self.opener = urllib.request.build_opener(*handlers)
-        self.extra_headers: dict[str, str] = {}
+        self.extra_headers: dict[str, str] = {"X-Forwarded-Proto": "https"} if proxied else {}
         if cookie:
             self.set_cookie(*cookie)
 
@@ -211,7 +234,7 @@ class Browser:
         body = None
         if method == "POST":
             fields = {"csrfmiddlewaretoken": self.csrf(), **(data or {})}
-            headers["Referer"] = self.base_url + path
+            headers["Referer"] = self.origin + path
             headers["X-CSRFToken"] = self.csrf()
             if files:
                 boundary = uuid.uuid4().hex
@@ -269,3 +292,129 @@ def follow_task(browser: Browser, location: str, seconds: float = 120) -> list[s
 
 def load_json(text: str):
     return json.loads(text.strip().splitlines()[-1])
+
+
+# --- Private PostgreSQL and Redis, for the tests that stop and start them (tests/test_outages.py) --
+# Never the machine's own servers on 5432 and 6379: others use them.
+
+
+def _free_port() -> int:
+    listener = _listening_socket()
+    port = listener.getsockname()[1]
+    listener.close()
+    return port
+
+
+def require(found: bool, message: str) -> None:
+    """A tool the test needs: CI (FRIDSAM_REQUIRE_REDIS=1, the services it installs) fails without it."""
+    if found:
+        return
+    if os.environ.get("FRIDSAM_REQUIRE_REDIS") == "1":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+class PrivatePostgres:
+    """A PostgreSQL cluster of the test's own: initdb into a temporary directory, trust
+    authentication on 127.0.0.1 and a free port, started and stopped with pg_ctl. As root, the
+    cluster runs as the ``postgres`` account (PostgreSQL refuses to run as root)."""
+
+    def __init__(self):
+        binaries = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]))
+        require(bool(binaries), "PostgreSQL's server programs (initdb) are not installed")
+        self.bin = binaries[-1].parent
+        self.user = None
+        if os.geteuid() == 0:
+            import pwd
+
+            self.user = pwd.getpwnam("postgres")
+        self.root = Path(tempfile.mkdtemp(prefix="fridsam-pg-"))  # not under pytest's root-only directory
+        if self.user is not None:
+            os.chown(self.root, self.user.pw_uid, self.user.pw_gid)
+        self.data, self.log = self.root / "data", self.root / "server.log"
+        self.port = _free_port()
+
+    def _run(self, *command: str, timeout: float = 60) -> subprocess.CompletedProcess:
+        extra = {"user": self.user.pw_uid, "group": self.user.pw_gid} if self.user is not None else {}
+        return subprocess.run(
+            [str(self.bin / command[0]), *command[1:]],
+            check=True, capture_output=True, text=True, timeout=timeout, cwd=self.root, **extra,
+        )  # fmt: skip
+
+    def init(self) -> PrivatePostgres:
+        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
+        return self
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options, "-w", "-t", "30", "start")
+
+    def stop(self) -> None:
+        """A fast shutdown, as a restart by the operator does: open connections are ended."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "-t", "30", "stop")
+
+    def url(self, name: str = "postgres") -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
+
+    def destroy(self) -> None:
+        if (self.data / "postmaster.pid").exists():
+            with contextlib.suppress(subprocess.SubprocessError):
+                self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def private_postgres_with_demo(tmp_path_factory):
+    """A private cluster holding a copy of the run's demo database (pg_dump of a copy on the
+    suite's server, pg_restore into the cluster); yields (cluster, database URL)."""
+    cluster = PrivatePostgres()
+    try:
+        cluster.init().start()
+        dump = cluster.root / "demo.dump"
+        with database(tmp_path_factory) as source:
+            subprocess.run(
+                ["pg_dump", "--format=custom", "--no-owner", "-f", str(dump), source], check=True, timeout=300
+            )
+        url = cluster.url("fridsam")
+        subprocess.run(["psql", cluster.url(), "-qc", "CREATE DATABASE fridsam"], check=True, timeout=60)
+        subprocess.run(
+            ["pg_restore", "--no-owner", "--exit-on-error", "--dbname", url, str(dump)], check=True, timeout=300
+        )
+        yield cluster, url
+    finally:
+        cluster.destroy()
+
+
+class PrivateRedis:
+    """redis-server of the test's own on a free port of 127.0.0.1, without persistence: stopped,
+    it forgets everything, as a Redis restarted without its data does."""
+
+    def __init__(self, directory: Path):
+        binary = shutil.which("redis-server")
+        require(binary is not None, "redis-server is not installed (apt-get install -y redis-server)")
+        self.binary, self.directory, self.port = binary, directory, _free_port()
+        self.process: subprocess.Popen | None = None
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                "--dir", str(self.directory), "--protected-mode", "no",
+            ],
+            stdout=open(self.directory / "redis.log", "a"), stderr=subprocess.STDOUT,  # noqa: SIM115
+        )  # fmt: skip
+        wait_for(self.answers, 20, lambda: (self.directory / "redis.log").read_text())
+
+    def answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as s:
+                s.sendall(b"PING\r\n")
+                return s.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop(self.process)
+            self.process = None

@@ -114,10 +114,14 @@ TEMPLATES = [
 # SQLite (a file inside the checkout) is the embedded default; production uses PostgreSQL via
 # DATABASE_URL=postgres://user:password@host:5432/name.
 DEFAULT_SQLITE_PATH = BASE_DIR / "var" / "fridsam.sqlite3"
+# DATABASE_CONN_MAX_AGE > 0 keeps a connection per server thread; each request checks it before its
+# first query (CONN_HEALTH_CHECKS), so a restarted PostgreSQL costs no request once it is back.
+# While it is away, a page is a 503 of its own (fridsam.core.outage, ADR 0043).
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PATH}",
         conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "0") or 0),
+        conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", True),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -152,6 +156,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A page that queues a task while Redis is away must not wait long for it: two quick tries, then
+# the row stays queued and the re-dispatch sends it when Redis is back (ADR 0043).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 # A task not acknowledged within this time (its worker was killed) is delivered again; longer
 # than any task runs (the county report at 290 municipalities: 20 s).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(env("FRIDSAM_TASK_VISIBILITY_SECONDS", "3600") or 3600)}
@@ -162,7 +170,17 @@ CELERY_TASK_DEFAULT_QUEUE = env("FRIDSAM_TASK_QUEUE", "fridsam")  # one installa
 FRIDSAM_TASK_STALE_MINUTES = float(env("FRIDSAM_TASK_STALE_MINUTES", "30") or 30)
 # The schedule, run by `celery -A config beat` (one beat per installation; a second adds nothing, as
 # each run is queued once per period). Every entry is an idempotent management command.
+# Queued rows that never reached the queue (Redis was away) or whose message was lost with it
+# are sent again by beat this often (fridsam.tasks.worker.redispatch, ADR 0043); a queued row is
+# sent again after FRIDSAM_TASK_RESEND_MINUTES without a worker taking it.
+FRIDSAM_TASK_REDISPATCH_SECONDS = float(env("FRIDSAM_TASK_REDISPATCH_SECONDS", "60") or 60)
+FRIDSAM_TASK_RESEND_MINUTES = float(env("FRIDSAM_TASK_RESEND_MINUTES", "15") or 15)
 CELERY_BEAT_SCHEDULE = {
+    "redispatch-queued-tasks": {
+        "task": "fridsam.tasks.redispatch",
+        "schedule": FRIDSAM_TASK_REDISPATCH_SECONDS,
+        "options": {"expires": FRIDSAM_TASK_REDISPATCH_SECONDS},  # ticks do not pile up for a busy worker
+    },
     "reminders": {
         "task": "fridsam.tasks.scheduled",
         "schedule": crontab(minute=15, hour=6),
@@ -197,6 +215,9 @@ CELERY_BEAT_SCHEDULE = {
         "args": ("retention_monthly", "monthly"),
     },
 }
+# Culling (ADR 0031) deletes this many items per transaction; a batch is all or nothing, and a run
+# stopped between batches is taken up by the next job where it stopped (ADR 0043).
+FRIDSAM_CULLING_BATCH_SIZE = int(env("FRIDSAM_CULLING_BATCH_SIZE", "500") or 500)
 # The county report waits for a worker; a larger import than this goes to one too (smaller ones
 # are imported while the page waits, as they take well under a second).
 FRIDSAM_IMPORT_INLINE_BYTES = int(env("FRIDSAM_IMPORT_INLINE_BYTES", str(512 * 1024)) or 512 * 1024)

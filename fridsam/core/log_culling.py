@@ -77,10 +77,11 @@ def write_checkpoint(*, cut: LogCut, before: datetime.datetime, reason: str) -> 
         return AccessLogCheckpoint.objects.create(**values)
 
 
-def delete_up_to(cut_sequence: int, batch_size: int = BATCH_SIZE) -> int:
+def delete_up_to(cut_sequence: int, batch_size: int = BATCH_SIZE, on_batch=None) -> int:
     """Delete the entries at or below a written checkpoint, a batch of consecutive sequences per
     transaction (each holds its row locks for one batch only). Resumable: rows a stopped run left
-    below the cut are taken by the next."""
+    below the cut are taken by the next. ``on_batch(n)`` is called in each batch's transaction
+    with the number it deleted (the culling protocol counts them there, ADR 0043)."""
     removed = 0
     with unscoped():
         low = AccessLogEntry.objects.order_by("sequence").values_list("sequence", flat=True).first()
@@ -88,6 +89,8 @@ def delete_up_to(cut_sequence: int, batch_size: int = BATCH_SIZE) -> int:
             high = min(low + batch_size - 1, cut_sequence)
             with transaction.atomic():
                 deleted, _ = AccessLogEntry.objects.filter(sequence__gte=low, sequence__lte=high).delete()
+                if on_batch is not None and deleted:
+                    on_batch(deleted)
             removed += deleted
             low = high + 1
     return removed

@@ -5,6 +5,11 @@ them, in Django's serialisation, which :func:`restore` loads back) and ``<kind>.
 own columns, for anyone without Fridsam), and ``manifest.json``: the municipality, the month, who
 signed, the rule applied to each kind and each file's SHA-256 and row count. Files are fsynced and
 the manifest is written last: a package without a manifest is incomplete.
+
+A kind's two files are written under a temporary name and renamed into place, the JSON last, so a
+kind's JSON in a package is always whole. A culling stopped midway (its process killed) finds them
+there when it is taken up again (:func:`written`) and deletes only what they hold: the package is
+written once, before the first row of the kind goes, and never again (ADR 0043).
 """
 
 from __future__ import annotations
@@ -43,14 +48,25 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
+def _paths(directory: Path, spec) -> tuple[Path, Path]:
+    return directory / f"{spec.kind}.json", directory / f"{spec.kind}.csv"
+
+
+def _part(path: Path) -> Path:
+    return path.with_name(path.name + ".part")
+
+
 def write_kind(directory: Path, spec, ids: list[int]) -> dict:
     """Write one kind's JSON and CSV; return their manifest entries."""
     directory.mkdir(parents=True, exist_ok=True)
     model = spec.model
-    json_path, csv_path = directory / f"{spec.kind}.json", directory / f"{spec.kind}.csv"
+    json_path, csv_path = _paths(directory, spec)
     columns = [f.attname for f in model._meta.concrete_fields]
     rows = 0
-    with open(json_path, "w", encoding="utf-8") as js, open(csv_path, "w", encoding="utf-8", newline="") as cs:
+    with (
+        open(_part(json_path), "w", encoding="utf-8") as js,
+        open(_part(csv_path), "w", encoding="utf-8", newline="") as cs,
+    ):
         writer = csv.writer(cs)
         writer.writerow(columns)
         js.write("[")
@@ -71,12 +87,31 @@ def write_kind(directory: Path, spec, ids: list[int]) -> dict:
                 first = False
             rows += len(objects)
         js.write("]\n")
-    _fsync(json_path)
-    _fsync(csv_path)
+    for path in (csv_path, json_path):  # the JSON last: its name in place means the kind is whole
+        _fsync(_part(path))
+        os.replace(_part(path), path)
+    _fsync(directory)
     return {
         json_path.name: {"sha256": _sha256(json_path), "items": rows},
         csv_path.name: {"sha256": _sha256(csv_path), "items": rows},
     }
+
+
+def written(directory: Path, spec) -> tuple[dict, set[int]] | None:
+    """A kind's files as an earlier attempt of the run left them: their manifest entries and the
+    ids of the items they hold (read from the CSV), or None when the kind is not written whole."""
+    json_path, csv_path = _paths(directory, spec)
+    if not (json_path.exists() and csv_path.exists()):
+        return None
+    with open(csv_path, encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        column = next(reader).index(spec.model._meta.pk.attname)
+        ids = {int(row[column]) for row in reader}
+    entries = {
+        json_path.name: {"sha256": _sha256(json_path), "items": len(ids)},
+        csv_path.name: {"sha256": _sha256(csv_path), "items": len(ids)},
+    }
+    return entries, ids
 
 
 def write_manifest(directory: Path, run, rules: dict, files: dict) -> str:
@@ -95,6 +130,12 @@ def write_manifest(directory: Path, run, rules: dict, files: dict) -> str:
     path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     _fsync(path)
     return _sha256(path)
+
+
+def discard_manifest(directory: Path) -> None:
+    """Before a run's first batch: a manifest already there is not this run's (a run number used
+    again after a restore of the database), and the package is not complete until it is written."""
+    (directory / "manifest.json").unlink(missing_ok=True)
 
 
 class PackageError(ValueError):

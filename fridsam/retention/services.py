@@ -15,6 +15,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F
@@ -25,7 +26,7 @@ from fridsam.accounts.models import Membership
 from fridsam.core.audit import log_access
 from fridsam.core.dates import add_months
 from fridsam.core.log_culling import ChainNotIntact, delete_up_to, planned_cut, write_checkpoint
-from fridsam.core.models import AccessAction
+from fridsam.core.models import AccessAction, AccessLogCheckpoint
 from fridsam.core.tenancy import unscoped
 from fridsam.organisations.models import Municipality
 from fridsam.retention import archive
@@ -33,8 +34,6 @@ from fridsam.retention.defaults import DEFAULTS
 from fridsam.retention.kinds import KINDS, MUNICIPALITY_KINDS, midnight
 from fridsam.retention.models import Action, CullingRun, Hold, Kind, RetentionRule, RunLine, RunStatus
 from fridsam.statistics.computed import freeze
-
-BATCH_SIZE = 500
 
 
 @dataclass(frozen=True)
@@ -256,11 +255,33 @@ def sign_off(*, run: CullingRun, acting_user) -> CullingRun:
     return run
 
 
-def _delete_batches(spec, ids: list[int], batch_size: int) -> int:
+def _add_culled(counts: dict[int, int]) -> None:
+    """Add to the lines' culled counts (line id → items), in the transaction of the batch that
+    deleted them: the protocol says what is gone, no more and no less, even of a run stopped midway."""
+    for line_id, n in counts.items():
+        if n:
+            RunLine.system_objects.filter(pk=line_id).update(culled=F("culled") + n)
+
+
+def _delete_batches(spec, ids: list[int], batch_size: int, line_of) -> int:
+    """Delete the items in batches, each one transaction with its dependants and its lines' counts:
+    a batch is culled whole or not at all, and a run stopped between two batches is taken up by
+    the next job, which finds the culled batches gone (ADR 0043). ``line_of`` gives an item's
+    unit's line."""
     removed = 0
+    unit_field = f"{spec.unit_field}_id" if spec.unit_field is not None else None
     for start in range(0, len(ids), batch_size):
         batch = ids[start : start + batch_size]
         with transaction.atomic():
+            # The items that are still there, locked: the protocol counts exactly these.
+            items = spec.model.system_objects.filter(pk__in=batch).select_for_update()
+            if unit_field:
+                present = list(items.values_list("pk", unit_field))
+            else:
+                present = [(pk, None) for pk in items.values_list("pk", flat=True)]
+            if not present:
+                continue
+            batch = [pk for pk, _unit in present]
             # The rows that go with the items first, each kind in one statement (they have no
             # rows of their own depending on them), so that deleting the items finds nothing
             # left to collect but the links it sets to null.
@@ -270,22 +291,46 @@ def _delete_batches(spec, ids: list[int], batch_size: int) -> int:
                 model.system_objects.filter(**{f"{fk}__in": batch}).update(**{fk: None})
             items = spec.model.system_objects.filter(pk__in=batch)
             if spec.plain_delete:
-                removed += items._raw_delete(items.db)  # one DELETE: see KindSpec.plain_delete
+                items._raw_delete(items.db)  # one DELETE: see KindSpec.plain_delete
             else:
-                _count, by_model = items.delete()
-                removed += by_model.get(spec.model._meta.label, 0)
+                items.delete()
+            counts = defaultdict(int)
+            for _pk, unit in present:
+                counts[line_of(unit)] += 1
+            _add_culled(counts)
+            removed += len(present)
     return removed
 
 
-def cull(*, run: CullingRun, batch_size: int = BATCH_SIZE) -> CullingRun:
+def _checkpoint_reason(run: CullingRun) -> str:
+    return f"culling run {run.pk} ({run.month:%Y-%m})"
+
+
+def _own_checkpoint(run: CullingRun):
+    """The access-log checkpoint an earlier attempt of this run wrote (it may have been stopped
+    before every entry up to it was deleted)."""
+    return AccessLogCheckpoint.objects.filter(reason=_checkpoint_reason(run)).order_by("-cut_sequence").first()
+
+
+def cull(*, run: CullingRun, batch_size: int | None = None) -> CullingRun:
     """Cull a signed run: per kind, the items due at the signed cut-off and not held now; the
-    archive package first where the rule says so; then the rows, in batches."""
+    archive package first where the rule says so; then the rows, in batches.
+
+    Resumable (ADR 0043): a run stopped midway (its worker killed) is still signed, and the next
+    job takes it up. What was culled is gone and counted in its lines, batch by batch; a kind of
+    which some was culled keeps the archive files it was culled from, and only the items they hold
+    go now (one that fell due since waits for next month's run); the access log is deleted up to
+    the checkpoint already written.
+    """
     if run.status != RunStatus.SIGNED:
         raise ValidationError(_("Only a signed-off run is culled."))
+    batch_size = batch_size or settings.FRIDSAM_CULLING_BATCH_SIZE
     lines_by_kind = defaultdict(list)
     for line in run.lines.all():
         lines_by_kind[line.kind].append(line)
     directory = archive.package_dir(run)
+    if not any(line.culled for lines in lines_by_kind.values() for line in lines):
+        archive.discard_manifest(directory)  # a package is complete only once this attempt says so
     files, rules = {}, {}
     for kind, lines in lines_by_kind.items():
         line = lines[0]
@@ -297,30 +342,45 @@ def cull(*, run: CullingRun, batch_size: int = BATCH_SIZE) -> CullingRun:
         }
         spec = KINDS[kind]
         if kind == Kind.ACCESS_LOG:
-            held = Hold.system_objects.filter(kind=Kind.ACCESS_LOG, lifted_on__isnull=True).exists()
-            if not line.due or held:
-                continue
-            cut = planned_cut(midnight(line.cutoff))
-            if cut.sequence:
+            checkpoint = _own_checkpoint(run)
+            if checkpoint is None:
+                held = Hold.system_objects.filter(kind=Kind.ACCESS_LOG, lifted_on__isnull=True).exists()
+                if not line.due or held:
+                    continue
+                cut = planned_cut(midnight(line.cutoff))
+                if not cut.sequence:
+                    continue
                 try:
-                    checkpoint = write_checkpoint(
-                        cut=cut, before=midnight(line.cutoff), reason=f"culling run {run.pk} ({run.month:%Y-%m})"
-                    )
+                    checkpoint = write_checkpoint(cut=cut, before=midnight(line.cutoff), reason=_checkpoint_reason(run))
                 except ChainNotIntact as error:
                     # Evidence of tampering is never culled: the run stays signed, and every
                     # later job says so again until the log is looked into.
                     raise ValidationError(
                         _("The access log does not verify (%(problem)s): nothing was culled.") % {"problem": error}
                     ) from error
-                line.culled = delete_up_to(checkpoint.cut_sequence)
-                line.save(update_fields=["culled"])
+            delete_up_to(checkpoint.cut_sequence, on_batch=lambda n, pk=line.pk: _add_culled({pk: n}))
             continue
         due, _held_qs = _due(run.municipality_id, kind, line.clock, line.cutoff)
         ids = list(due.order_by("pk").values_list("pk", flat=True))
+        if line.action == Action.ARCHIVE:
+            if any(x.culled for x in lines):
+                # An earlier attempt culled some of the kind after writing its files: those files
+                # are the package (they hold what is gone), and only what they hold goes now.
+                earlier = archive.written(directory, spec)
+                if earlier is None:
+                    raise ValidationError(
+                        _("The archive files of this run are missing (%(directory)s): nothing more was culled.")
+                        % {"directory": directory}
+                    )
+                entries, archived = earlier
+                ids = [pk for pk in ids if pk in archived]
+            elif ids:  # nothing of the kind culled yet: its files are written (again) from the database
+                entries = archive.write_kind(directory, spec, ids)
+            else:
+                continue
+            files.update(entries)
         if not ids:
             continue
-        if line.action == Action.ARCHIVE:
-            files.update(archive.write_kind(directory, spec, ids))
         if spec.statistics_years is not None:
             by_municipality = defaultdict(set)
             for start in range(0, len(ids), 5000):
@@ -329,32 +389,24 @@ def cull(*, run: CullingRun, batch_size: int = BATCH_SIZE) -> CullingRun:
                     by_municipality[m].add(y)
             for m, years in by_municipality.items():
                 freeze(m, years)
-        unit_of = {}
-        if spec.unit_field is not None:
-            for start in range(0, len(ids), 5000):
-                unit_of.update(
-                    spec.model.system_objects.filter(pk__in=ids[start : start + 5000]).values_list(
-                        "pk", f"{spec.unit_field}_id"
-                    )
-                )
-        _delete_batches(spec, ids, batch_size)
-        counted = defaultdict(int)
-        for pk in ids:
-            counted[unit_of.get(pk)] += 1
-        for line in lines:
-            line.culled = counted.get(line.unit_id, 0)
-            line.save(update_fields=["culled"])
+        line_by_unit = {x.unit_id: x.pk for x in lines}
+        _delete_batches(spec, ids, batch_size, lambda unit, found=line_by_unit, first=line.pk: found.get(unit, first))
     if files:
         run.package = str(directory)
         run.package_sha256 = archive.write_manifest(directory, run, rules, files)
     with transaction.atomic():
+        if not CullingRun.system_objects.select_for_update().filter(pk=run.pk, status=RunStatus.SIGNED).exists():
+            return CullingRun.system_objects.get(pk=run.pk)  # another job finished it meanwhile
         run.status, run.culled_at = RunStatus.CULLED, timezone.now()
         run.save(update_fields=["status", "culled_at", "package", "package_sha256"])
+        culled = defaultdict(int)
+        for kind, n in RunLine.system_objects.filter(run=run).values_list("kind", "culled"):
+            culled[kind] += n
         log_access(
             action=AccessAction.DELETE,
             object_type=run,
             municipality=run.municipality,
-            detail="culled; " + "; ".join(f"{k}={sum(x.culled for x in v)}" for k, v in sorted(lines_by_kind.items())),
+            detail="culled; " + "; ".join(f"{k}={n}" for k, n in sorted(culled.items())),
         )
     return run
 

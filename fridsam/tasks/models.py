@@ -68,6 +68,9 @@ class Task(models.Model):
     failure = models.TextField(_("why it failed"), blank=True, default="")
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When its id was last handed to the queue: empty while Redis was away when it was asked for,
+    # and the re-dispatch sends it when Redis is back (ADR 0043).
+    sent_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -86,7 +89,10 @@ class Task(models.Model):
                 name="tasks_one_active_per_key",
             )
         ]
-        indexes = [models.Index(fields=["requested_by", "-created_at"], name="tasks_by_person")]
+        indexes = [
+            models.Index(fields=["requested_by", "-created_at"], name="tasks_by_person"),
+            models.Index(fields=["created_at"], condition=Q(status__in=["queued", "running"]), name="tasks_active"),
+        ]
 
     def __str__(self) -> str:
         return self.label

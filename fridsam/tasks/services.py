@@ -7,6 +7,7 @@ acts as them (:mod:`fridsam.core.actor`, so the access log names the person and 
 asked from), calls the kind's handler in their language and stores the file and the outcome. A
 task delivered twice runs once: a finished row is left alone, and a running one only when its
 worker has been silent past ``FRIDSAM_TASK_STALE_MINUTES`` (it died; the work is redone whole).
+A row the queue never got (Redis was away) waits, queued, for ``redispatch`` (ADR 0043).
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from celery import current_app
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as KombuOperationalError
+from redis.exceptions import RedisError
 
 from fridsam.accounts.selectors import tenancy_for_user
 from fridsam.core.actor import Actor, acting, current_actor
@@ -35,12 +38,61 @@ logger = logging.getLogger(__name__)
 RUN_TASK = "fridsam.tasks.run"  # the Celery task of fridsam.tasks.worker
 
 
+# What sending to an unreachable broker raises: kombu's error after its retries (the publish
+# retry policy, a second or so), or the socket's and the Redis client's own.
+BROKER_UNAVAILABLE = (KombuOperationalError, OSError, RedisError)
+
+
+def _send(task_id) -> bool:
+    """Hand a task's id to the queue and note when. While the broker is away the row stays queued
+    and unsent, and :func:`redispatch` sends it later: the page that asked is not the one to fail."""
+    try:
+        current_app.send_task(RUN_TASK, args=[str(task_id)])
+    except BROKER_UNAVAILABLE as error:
+        logger.warning("task %s not sent (%s: %s); it waits for the re-dispatch", task_id, type(error).__name__, error)
+        return False
+    Task.system_objects.filter(pk=task_id).update(sent_at=timezone.now())
+    return True
+
+
 def _enqueue(task_id) -> None:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         # In-process: the row is on this connection already, committed or not (a test's transaction).
         run(task_id)
     else:
-        transaction.on_commit(lambda: current_app.send_task(RUN_TASK, args=[str(task_id)]))
+        transaction.on_commit(lambda: _send(task_id))
+
+
+REDISPATCH_LIMIT = 500  # rows per tick: a long outage's backlog goes out over a few ticks
+
+
+def redispatch() -> int:
+    """Send again the ids the queue may not hold (beat, every FRIDSAM_TASK_REDISPATCH_SECONDS; ADR
+    0043): rows queued and never sent (Redis was away when they were asked for, or the process
+    that asked died before sending), rows queued and sent FRIDSAM_TASK_RESEND_MINUTES ago that no
+    worker took (the message was lost with Redis), and rows running past the visibility timeout
+    (their worker died, and the message that would come back went with Redis). Sending too much
+    does no harm: a worker claims a row once (:func:`_claim`). Returns how many were sent."""
+    now = timezone.now()
+    tick = datetime.timedelta(seconds=settings.FRIDSAM_TASK_REDISPATCH_SECONDS)
+    resend = now - datetime.timedelta(minutes=settings.FRIDSAM_TASK_RESEND_MINUTES)
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
+    lost = now - datetime.timedelta(seconds=visibility)
+    due = (
+        Task.system_objects.filter(
+            Q(status=Status.QUEUED, sent_at__isnull=True, created_at__lt=now - tick)
+            | Q(status=Status.QUEUED, sent_at__lt=resend)
+            | (Q(status=Status.RUNNING, started_at__lt=lost) & (Q(sent_at__isnull=True) | Q(sent_at__lt=lost)))
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:REDISPATCH_LIMIT]
+    )
+    sent = 0
+    for pk in due:
+        if not _send(pk):
+            break  # the broker is still away: the next tick tries again
+        sent += 1
+    return sent
 
 
 def submit(
@@ -84,7 +136,7 @@ def submit(
 def retry(*, task: Task) -> Task:
     """Queue a failed task again, from the same row and its stored input."""
     changed = Task.system_objects.filter(pk=task.pk, status=Status.FAILED).update(
-        status=Status.QUEUED, failure="", result={}, started_at=None, finished_at=None
+        status=Status.QUEUED, failure="", result={}, started_at=None, finished_at=None, sent_at=None
     )
     task.refresh_from_db()
     if changed:

@@ -23,6 +23,12 @@ def run_task(task_id: str) -> str | None:
     return services.run(task_id)
 
 
+@shared_task(name="fridsam.tasks.redispatch", ignore_result=True)
+def redispatch() -> int:
+    """Beat's tick: send the queued rows the queue may not hold (ADR 0043)."""
+    return services.redispatch()
+
+
 PERIODS = {"hourly": "%Y-%m-%dT%H", "daily": "%Y-%m-%d", "monthly": "%Y-%m"}
 
 

@@ -286,3 +286,64 @@ def test_every_row_pointing_at_a_plainly_deleted_kind_is_handled():
         }
         assert relations <= handled, (spec.kind, relations - handled)
         assert not spec.model._meta.many_to_many, spec.kind
+
+
+def test_a_culling_stopped_between_batches_is_taken_up_where_it_stopped(
+    world, old_record, monkeypatch, settings, tmp_path
+):
+    """ADR 0043: each batch is culled whole or not at all with its lines' counts, and the next job
+    finishes the run from the archive files the first attempt wrote. The run stopped by SIGKILL in
+    a worker, on PostgreSQL: tests/test_worker_killed.py."""
+    settings.FRIDSAM_ARCHIVE_DIR = tmp_path
+    records = [old_record(f"IFO-2019-001{i}") for i in range(5)]
+    ids = sorted(r.pk for r in records)
+    municipality = world.own.municipality
+    archivist = world.own.users[Role.ARCHIVIST]
+    services.rule_save(
+        municipality=municipality,
+        kind=Kind.FOLLOWUP_RECORD,
+        clock="closed",
+        months=60,
+        action=Action.ARCHIVE,
+        basis="",
+        acting_user=archivist,
+    )
+    run = services.preview(municipality=municipality, month=timezone.localdate())
+    services.sign_off(run=run, acting_user=archivist)
+    # What an earlier run of the same number left (the number used again after a restore of the
+    # database): not this run's package.
+    directory = archive.package_dir(run)
+    directory.mkdir(parents=True)
+    (directory / "manifest.json").write_text("{}")
+    (directory / "followup_record.json").write_text("[]")
+    (directory / "followup_record.csv").write_text("id\n1\n")
+    counted = services._add_culled
+    calls = []
+
+    def stop_at_the_third_batch(counts):
+        calls.append(counts)
+        if len(calls) == 3:
+            raise RuntimeError("the worker died")
+        counted(counts)
+
+    monkeypatch.setattr(services, "_add_culled", stop_at_the_third_batch)
+    with pytest.raises(RuntimeError):
+        services.cull(run=CullingRun.objects.get(pk=run.pk), batch_size=2)
+    # Two batches are gone and counted; the third, stopped before its end, is all there.
+    assert sorted(FollowUpRecord.objects.filter(pk__in=ids).values_list("pk", flat=True)) == ids[4:]
+    assert RecordEvent.objects.filter(record_id__in=ids).count() == 2  # the kept one's opened and closed
+    assert Intervention.objects.filter(record_id__in=ids).count() == 1
+    run = CullingRun.objects.get(pk=run.pk)
+    assert run.status == RunStatus.SIGNED and sum(line.culled for line in run.lines.all()) == 4
+    assert not (directory / "manifest.json").exists()  # the package is not complete yet
+
+    monkeypatch.setattr(services, "_add_culled", counted)
+    run = services.cull(run=run, batch_size=2)  # the next job
+    assert run.status == RunStatus.CULLED and not FollowUpRecord.objects.filter(pk__in=ids).exists()
+    assert sum(line.culled for line in run.lines.all()) == 5
+    manifest = archive.verify(Path(run.package))
+    assert manifest["files"]["followup_record.json"]["items"] == 5  # the package holds all five, once
+    deleted = AccessLogEntry.objects.filter(action=AccessAction.DELETE, object_type="retention.cullingrun")
+    assert [e.detail for e in deleted] == ["culled; followup_record=5"]
+    assert archive.restore(Path(run.package)) == 5 + 10 + 5  # records, their events and interventions
+    assert sorted(FollowUpRecord.objects.filter(pk__in=ids).values_list("pk", flat=True)) == ids

@@ -222,7 +222,10 @@ def test_a_small_import_is_made_while_the_page_waits(world, login, client):
 def test_the_schedule_runs_each_command_once_per_period(world, settings, mailoutbox):
     from django.core.management import get_commands
 
-    commands = {entry["args"][0] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    entries = settings.CELERY_BEAT_SCHEDULE.values()
+    assert [e["task"] for e in entries if e["task"] != "fridsam.tasks.scheduled"] == ["fridsam.tasks.redispatch"]
+    entries = [e for e in entries if e["task"] == "fridsam.tasks.scheduled"]
+    commands = {entry["args"][0] for entry in entries}
     assert commands == {
         "send_reminders",
         "anchor_access_log",
@@ -232,8 +235,8 @@ def test_the_schedule_runs_each_command_once_per_period(world, settings, mailout
         "retention_monthly",
     }
     assert commands <= set(get_commands())
-    for entry in settings.CELERY_BEAT_SCHEDULE.values():
-        assert entry["task"] == "fridsam.tasks.scheduled" and entry["args"][1] in worker.PERIODS
+    for entry in entries:
+        assert entry["args"][1] in worker.PERIODS
     first = worker.scheduled("send_reminders", "daily")
     second = worker.scheduled("send_reminders", "daily")  # a second beat, or one restarted today
     assert first == second
@@ -245,3 +248,41 @@ def test_the_schedule_runs_each_command_once_per_period(world, settings, mailout
 def test_tasks_are_read_only_as_a_person_or_as_the_system():
     with tenant_scope(None), acting(NOBODY), pytest.raises(ScopeError):
         list(Task.objects.all())
+
+
+def test_the_redispatch_sends_what_the_queue_may_not_hold_and_nothing_else(world, settings, monkeypatch):
+    """Beat's tick (ADR 0043): rows never sent, rows sent long ago that nobody took, rows running
+    past the visibility timeout; not a row just asked for, one on its way, or a finished one. The
+    queue itself (Redis stopped and started under a worker) is test_outages.py's."""
+    settings.FRIDSAM_TASK_REDISPATCH_SECONDS = 60
+    settings.FRIDSAM_TASK_RESEND_MINUTES = 15
+    now = timezone.now()
+    ago = lambda **kw: now - datetime.timedelta(**kw)  # noqa: E731
+    rows = {
+        "never sent": {"status": Status.QUEUED, "created_at": ago(minutes=2), "sent_at": None},
+        "just asked for": {"status": Status.QUEUED, "created_at": ago(seconds=5), "sent_at": None},
+        "on its way": {"status": Status.QUEUED, "created_at": ago(minutes=2), "sent_at": ago(minutes=2)},
+        "sent, never taken": {"status": Status.QUEUED, "created_at": ago(hours=1), "sent_at": ago(minutes=20)},
+        "running": {"status": Status.RUNNING, "created_at": ago(minutes=40), "sent_at": ago(minutes=40)},
+        "worker lost": {"status": Status.RUNNING, "created_at": ago(hours=2), "sent_at": ago(hours=2)},
+        "done": {"status": Status.DONE, "created_at": ago(hours=2), "sent_at": None},
+        "failed": {"status": Status.FAILED, "created_at": ago(hours=2), "sent_at": None},
+    }
+    ids = {}
+    for label, fields in rows.items():
+        task = Task.system_objects.create(kind="command", label=label, params={"command": "send_reminders"})
+        Task.system_objects.filter(pk=task.pk).update(started_at=fields["created_at"], **fields)
+        ids[task.pk] = label
+    sent = []
+    monkeypatch.setattr(services, "_send", lambda pk: sent.append(ids[pk]) or True)
+    assert services.redispatch() == 3
+    assert sent == ["worker lost", "sent, never taken", "never sent"]  # the oldest first
+
+    def away(pk):
+        sent.append(ids[pk])
+        return False
+
+    sent.clear()
+    monkeypatch.setattr(services, "_send", away)
+    assert services.redispatch() == 0
+    assert sent == ["worker lost"]  # the broker is away: the next tick tries again
