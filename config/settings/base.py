@@ -353,6 +353,10 @@ FRIDSAM_ACCESS_LOG_ANCHOR_FILE = Path(
     env("FRIDSAM_ACCESS_LOG_ANCHOR_FILE") or BASE_DIR / "var" / "access-log-anchors.jsonl"
 )
 FRIDSAM_ACCESS_LOG_ANCHOR_SYSLOG = env("FRIDSAM_ACCESS_LOG_ANCHOR_SYSLOG", "")
+# A cut of the access log (ADR 0032) verifies only what follows the last whole verification that
+# `verify_access_log` recorded (nightly), if that is younger than this many hours; else it verifies
+# from the checkpoint (ADR 0041).
+FRIDSAM_ACCESS_LOG_VERIFIED_MAX_HOURS = float(env("FRIDSAM_ACCESS_LOG_VERIFIED_MAX_HOURS", "26") or 26)
 # Culling delivers archive packages here (a directory per run: JSON, CSV and a manifest with
 # checksums, ADR 0031), written before the rows are deleted; the archive's e-archive takes them on.
 FRIDSAM_ARCHIVE_DIR = Path(env("FRIDSAM_ARCHIVE_DIR") or BASE_DIR / "var" / "archive")

@@ -42,7 +42,7 @@ pytestmark = [pytest.mark.benchmark, pytest.mark.django_db]
 RECORDS = int(os.environ.get("FRIDSAM_BENCH_CULL_RECORDS", "100000"))
 LOG_ROWS = int(os.environ.get("FRIDSAM_BENCH_CULL_LOG", "1000000"))
 MUNICIPALITIES = 10
-triggers = importlib.import_module("fridsam.core.migrations.0008_access_log_checkpoint")
+triggers = importlib.import_module("fridsam.core.migrations.0012_access_log_seal")
 
 
 def _records():
