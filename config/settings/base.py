@@ -266,7 +266,7 @@ MFA_FORMS = {
 IDLE_TIMEOUT_MINUTES = int(env("FRIDSAM_IDLE_TIMEOUT_MINUTES", "30") or 30)
 # Counts from 1 to this number are hidden wherever statistics leave a municipality (ADR 0010).
 FRIDSAM_SUPPRESSION_THRESHOLD = int(env("FRIDSAM_SUPPRESSION_THRESHOLD", "4") or 4)
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "fridsam.core.sessions"  # StaffSession: the sessions with their account (ADR 0040)
 SESSION_COOKIE_AGE = IDLE_TIMEOUT_MINUTES * 60
 # Saved when a tenth of the timeout has passed since it was last renewed, not on every request
 # (fridsam.core.sessions, ADR 0030).

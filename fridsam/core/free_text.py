@@ -92,6 +92,8 @@ MODEL_FIELDS_NOT_FREE_TEXT: dict[str, str] = {
     "core.AccessLogCheckpoint.mac": "a MAC",
     "core.AccessLogCheckpoint.reason": "written by core.log_culling: the culling run's number and month",
     "core.AccessLogEntry.seal": "a key id and a MAC",
+    "core.StaffSession.session_key": "a random session key",
+    "core.StaffSession.session_data": "Django's signed session data",
     "core.AccessLogVerification.entry_hash": "a hash",
     "core.AccessLogVerification.entry_key_id": "names the key of the chain",
     "core.AccessLogVerification.key_id": "names the key of the chain",

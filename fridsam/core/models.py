@@ -9,6 +9,7 @@ command can name the first link that was tampered with.
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -190,3 +191,23 @@ class AccessLogVerification(models.Model):
 
     def __str__(self) -> str:
         return f"verified up to #{self.sequence} at {self.verified_at:%Y-%m-%d %H:%M}"
+
+
+class StaffSession(AbstractBaseSession):
+    """A session, with the account it is logged in as (ADR 0040, amending ADR 0030): the session
+    engines of :mod:`fridsam.core.sessions` write ``user_id`` with every save, so ending one
+    person's sessions (when they leave, when their account is removed) reads their rows by an index
+    instead of decoding every session in the database. No foreign key: a session outlives nothing
+    and must never hold up a change to an account."""
+
+    user_id = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    @classmethod
+    def get_session_store_class(cls):
+        from fridsam.core.sessions import SessionStore  # noqa: PLC0415 - the store imports this module
+
+        return SessionStore

@@ -10,11 +10,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from importlib import import_module
 
-from django.conf import settings
-from django.contrib.auth import SESSION_KEY
-from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -29,6 +25,7 @@ from fridsam.competence.models import CalendarFeed
 from fridsam.core.audit import log_access
 from fridsam.core.models import AccessAction
 from fridsam.core.roles import MUNICIPAL_ROLES
+from fridsam.core.sessions import end_sessions
 from fridsam.followup.models import Consultation, ConsultationStatus, FollowUpRecord, Status
 
 
@@ -79,18 +76,6 @@ def _actions(municipality, leaver):
     )
 
 
-def _end_sessions(user) -> int:
-    """Delete the person's sessions through the session engine, so that a session also held in
-    the cache (production's cached_db, ADR 0030) ends there too."""
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    ended = 0
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if str(session.get_decoded().get(SESSION_KEY)) == str(user.pk):
-            store(session_key=session.session_key).delete()
-            ended += 1
-    return ended
-
-
 def staff_leave(*, municipality, leaver, successor, on: datetime.date, acting_user) -> HandOver:
     """``on`` is the day the person has no role any more (today or earlier): their roles end the
     day before."""
@@ -130,7 +115,7 @@ def staff_leave(*, municipality, leaver, successor, on: datetime.date, acting_us
         feed_revoked, sessions = False, 0
         if not still.exists():
             feed_revoked = CalendarFeed.objects.filter(user=leaver).delete()[0] > 0
-            sessions = _end_sessions(leaver)
+            sessions = end_sessions(leaver.pk)
         log_access(
             action=AccessAction.CHANGE,
             object_type=leaver,
