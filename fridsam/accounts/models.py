@@ -9,13 +9,17 @@ from django.utils.translation import gettext_lazy as _
 from fridsam.core.fields import PersonalCharField, PlausibleDateField
 from fridsam.core.roles import Role
 from fridsam.core.tenancy import ScopedManager
-from fridsam.core.validators import validate_phone_number, validate_planned_date
+from fridsam.core.validators import validate_past_date, validate_phone_number, validate_planned_date
 
 
 class User(AbstractUser):
     """A staff member or partner contact. Clients are never users and never stored."""
 
     phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_phone_number])
+    # Set when the account was removed after its retention period (ADR 0040): what is left is a
+    # tombstone — the username is the person's pseudonym, every other personal field is empty, it can
+    # never log in — that the records they signed, wrote or read still point at.
+    pseudonymised_on = PlausibleDateField(_("pseudonymised"), null=True, blank=True, bounds=validate_past_date)
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
@@ -24,6 +28,10 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    @property
+    def is_pseudonymised(self) -> bool:
+        return self.pseudonymised_on is not None
 
 
 class MembershipQuerySet(models.QuerySet):
