@@ -131,7 +131,7 @@ def delete_up_to(cut_sequence: int, batch_size: int = BATCH_SIZE) -> int:
                     deleted, _ = batch.delete()
                 else:
                     for model, name in links:
-                        model._base_manager.filter(**{f"{name}__in": batch.values("pk")}).update(**{name: None})
+                        model.system_objects.filter(**{f"{name}__in": batch.values("pk")}).update(**{name: None})
                     deleted = batch._raw_delete(batch.db)
             removed += deleted
             low = high + 1

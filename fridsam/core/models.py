@@ -7,6 +7,8 @@ empty for the rows from before the keyed chain, ADR 0018), so that the ``verify_
 command can name the first link that was tampered with.
 """
 
+from importlib import import_module
+
 from django.apps import apps
 from django.conf import settings
 from django.contrib.sessions.base_session import AbstractBaseSession
@@ -208,6 +210,4 @@ class StaffSession(AbstractBaseSession):
 
     @classmethod
     def get_session_store_class(cls):
-        from fridsam.core.sessions import SessionStore  # noqa: PLC0415 - the store imports this module
-
-        return SessionStore
+        return import_module(settings.SESSION_ENGINE).SessionStore  # fridsam.core.sessions(_cached)

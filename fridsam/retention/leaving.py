@@ -1,7 +1,9 @@
 """When staff leave (issue 18 §3): ending a person's roles in a municipality hands their open work
 over to someone the manager names — open follow-up records, open consultations (asked or
 assigned), open action items of the municipality's groups — and, when no role is left anywhere,
-revokes their calendar address and ends their sessions. Everything is logged, with counts.
+revokes their calendar address and ends their sessions. Everything is logged, with counts, and who
+took over is kept (``Departure``): the records still the leaver's when their account is removed
+after its retention period go to that person (``retention.pseudonyms``, ADR 0040).
 
 It lives with retention because it reaches every domain that keeps a person's work, from above.
 """
@@ -27,6 +29,7 @@ from fridsam.core.models import AccessAction
 from fridsam.core.roles import MUNICIPAL_ROLES
 from fridsam.core.sessions import end_sessions
 from fridsam.followup.models import Consultation, ConsultationStatus, FollowUpRecord, Status
+from fridsam.retention.models import Departure
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,9 @@ def staff_leave(*, municipality, leaver, successor, on: datetime.date, acting_us
                 membership=membership, valid_until=max(last_day, membership.valid_from), acting_user=acting_user
             )
             ended += 1
+        Departure.system_objects.create(
+            user=leaver, municipality=municipality, successor=successor, left_on=on, recorded_by=acting_user
+        )
         still = Membership.system_objects.filter(user=leaver).filter(
             Q(valid_until__isnull=True) | Q(valid_until__gte=on)
         )

@@ -84,7 +84,11 @@ SYSTEM_OBJECTS_ALLOWED = {
     # (the signer is checked by retention.policies, and sees counts only).
     "fridsam/retention/archive.py": 2,
     "fridsam/retention/kinds.py": 9,
-    "fridsam/retention/leaving.py": 8,  # the leaver's open work, handed over by their manager
+    "fridsam/retention/leaving.py": 9,  # the leaver's open work, handed over by their manager; who took it
+    # A leaver's account after its retention period (ADR 0040): their name wherever it is kept,
+    # whichever municipality's rows those are, by the signed culling run.
+    "fridsam/retention/pseudonyms.py": 11,
+    "fridsam/core/log_culling.py": 1,  # the review items pointing at culled log entries, set to null
     "fridsam/retention/services.py": 16,
     "fridsam/routines/reminders.py": 5,
     "fridsam/routines/selectors.py": 6,
@@ -117,7 +121,9 @@ UNSCOPED_BLOCKS_ALLOWED = {
     "fridsam/competence/services.py": 1,  # _members(): whom a record or a step refreshes reminders for
     "fridsam/coordination/services.py": 2,
     "fridsam/core/anchors.py": 2,
-    "fridsam/core/audit.py": 3,  # + chain_start(): the checkpoints (ADR 0032)
+    # + chain_start(): the checkpoints (ADR 0032); the last whole verification (ADR 0041)
+    "fridsam/core/audit.py": 6,
+    "fridsam/core/log_pseudonyms.py": 2,  # the entries naming a former staff member (ADR 0040)
     "fridsam/core/log_culling.py": 3,
     "fridsam/core/reminders.py": 2,
     "fridsam/demo/management/commands/load_demo.py": 1,

@@ -2,50 +2,112 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import fridsam.core.validators
 from django.conf import settings
 from django.db import migrations, models
 
+import fridsam.core.validators
+
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0005_phone_number_validator'),
-        ('retention', '0001_initial'),
+        ("organisations", "0005_phone_number_validator"),
+        ("retention", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='hold',
-            name='kind',
-            field=models.CharField(choices=[('followup_record', 'Follow-up records with their interventions and assessments'), ('consultation', 'Consultations with their replies'), ('referral', 'Referrals to partners'), ('housing_applicant', 'Housing applicants with their allocations'), ('survey_response', 'Survey answers'), ('observation', 'Observations'), ('access_log', 'Access log entries'), ('staff_account', 'Staff accounts after they leave')], max_length=30, verbose_name='kind of information'),
+            model_name="hold",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("followup_record", "Follow-up records with their interventions and assessments"),
+                    ("consultation", "Consultations with their replies"),
+                    ("referral", "Referrals to partners"),
+                    ("housing_applicant", "Housing applicants with their allocations"),
+                    ("survey_response", "Survey answers"),
+                    ("observation", "Observations"),
+                    ("access_log", "Access log entries"),
+                    ("staff_account", "Staff accounts after they leave"),
+                ],
+                max_length=30,
+                verbose_name="kind of information",
+            ),
         ),
         migrations.AlterField(
-            model_name='retentionrule',
-            name='kind',
-            field=models.CharField(choices=[('followup_record', 'Follow-up records with their interventions and assessments'), ('consultation', 'Consultations with their replies'), ('referral', 'Referrals to partners'), ('housing_applicant', 'Housing applicants with their allocations'), ('survey_response', 'Survey answers'), ('observation', 'Observations'), ('access_log', 'Access log entries'), ('staff_account', 'Staff accounts after they leave')], max_length=30, verbose_name='kind of information'),
+            model_name="retentionrule",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("followup_record", "Follow-up records with their interventions and assessments"),
+                    ("consultation", "Consultations with their replies"),
+                    ("referral", "Referrals to partners"),
+                    ("housing_applicant", "Housing applicants with their allocations"),
+                    ("survey_response", "Survey answers"),
+                    ("observation", "Observations"),
+                    ("access_log", "Access log entries"),
+                    ("staff_account", "Staff accounts after they leave"),
+                ],
+                max_length=30,
+                verbose_name="kind of information",
+            ),
         ),
         migrations.AlterField(
-            model_name='runline',
-            name='kind',
-            field=models.CharField(choices=[('followup_record', 'Follow-up records with their interventions and assessments'), ('consultation', 'Consultations with their replies'), ('referral', 'Referrals to partners'), ('housing_applicant', 'Housing applicants with their allocations'), ('survey_response', 'Survey answers'), ('observation', 'Observations'), ('access_log', 'Access log entries'), ('staff_account', 'Staff accounts after they leave')], max_length=30, verbose_name='kind of information'),
+            model_name="runline",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("followup_record", "Follow-up records with their interventions and assessments"),
+                    ("consultation", "Consultations with their replies"),
+                    ("referral", "Referrals to partners"),
+                    ("housing_applicant", "Housing applicants with their allocations"),
+                    ("survey_response", "Survey answers"),
+                    ("observation", "Observations"),
+                    ("access_log", "Access log entries"),
+                    ("staff_account", "Staff accounts after they leave"),
+                ],
+                max_length=30,
+                verbose_name="kind of information",
+            ),
         ),
         migrations.CreateModel(
-            name='Departure',
+            name="Departure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('left_on', models.DateField(validators=[fridsam.core.validators.PlausibleDate()], verbose_name='left on')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.municipality')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('successor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "left_on",
+                    models.DateField(validators=[fridsam.core.validators.PlausibleDate()], verbose_name="left on"),
+                ),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="organisations.municipality"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "successor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'departure',
-                'verbose_name_plural': 'departures',
-                'ordering': ['-left_on', '-pk'],
+                "verbose_name": "departure",
+                "verbose_name_plural": "departures",
+                "ordering": ["-left_on", "-pk"],
             },
         ),
     ]

@@ -3,6 +3,7 @@ import datetime
 import pytest
 
 from fridsam.core.roles import Role
+from fridsam.core.tests.conftest import drop_triggers  # noqa: F401 - the access log's triggers off, as an attacker's
 from fridsam.followup import services as followup_services
 from fridsam.followup.tests.conftest import fields
 
