@@ -31,6 +31,8 @@ from fridsam.followup.models import (
     Status,
 )
 from fridsam.housing.models import Allocation, Applicant, ApplicantStatus, Proposal
+from fridsam.housing.selectors import DONE
+from fridsam.housing.services import ledger_freeze
 from fridsam.retention.models import Action, Clock, Kind
 from fridsam.retention.pseudonyms import accounts_left, remove_accounts
 from fridsam.statistics.models import Observation
@@ -58,6 +60,9 @@ class KindSpec:
     plain_delete: bool = False
     # the (municipality id, year) pairs of stored statistics the items count in
     statistics_years: Callable[[QuerySet], set[tuple[int, int]]] | None = None
+    # other figures to keep as they are before the items go, called with each chunk of them (the
+    # housing exchange's ledger)
+    freeze: Callable[[QuerySet], object] | None = None
     installation_only: bool = False  # one rule for every municipality (the access log: one chain)
     # Also in the installation's run: the items of no municipality (``clocks`` get ``None``)
     installation_too: bool = False
@@ -81,6 +86,15 @@ def _record_years(qs: QuerySet) -> set[tuple[int, int]]:
         .distinct()
     )
     return {(m, y) for m, y in years if y}
+
+
+def _freeze_ledger(qs: QuerySet) -> None:
+    """The ledger years the applicants' allocations count in, frozen for their whole county."""
+    ledger_freeze(
+        Allocation.system_objects.filter(applicant__in=qs.values("pk"), status__in=DONE, allocated_on__isnull=False)
+        .values_list("apartment__municipality__county_id", "allocated_on__year")
+        .distinct()
+    )
 
 
 def _referral_years(qs: QuerySet) -> set[tuple[int, int]]:
@@ -169,6 +183,7 @@ KINDS: dict[str, KindSpec] = {
             Applicant,
             {Clock.ALLOCATED: _applicants_allocated},
             dependants=((Allocation, "applicant"), (Proposal, "applicant")),
+            freeze=_freeze_ledger,
         ),
         KindSpec(
             Kind.SURVEY_RESPONSE,

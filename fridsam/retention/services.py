@@ -341,6 +341,9 @@ def cull(*, run: CullingRun, batch_size: int = BATCH_SIZE) -> CullingRun:
                     by_municipality[m].add(y)
             for m, years in by_municipality.items():
                 freeze(m, years)
+        if spec.freeze is not None:
+            for start in range(0, len(ids), 5000):
+                spec.freeze(spec.model.system_objects.filter(pk__in=ids[start : start + 5000]))
         unit_of = {}
         if spec.unit_field is not None:
             for start in range(0, len(ids), 5000):
