@@ -153,7 +153,7 @@ class World:
 
 
 def _build_world() -> World:
-    from django.contrib.sessions.models import Session
+    from fridsam.core.models import StaffSession as Session
 
     # Västerås and Köping (Västmanlands län), Uppsala (Uppsala län): real SCB codes.
     own = _tenant("1980", "own")

@@ -575,8 +575,9 @@ PAGES = [
          "Fråga "),
     # Protected housing and the exchange.
     Page("provider-list", Role.COORDINATOR, _plain("housing:provider_list"), _providers, _q(4, 4), "Boende "),
-    Page("exchange-index", Role.COORDINATOR, _plain("housing:exchange_index"), _exchange, _q(14, 14), "<tr"),
-    Page("exchange-ledger", Role.COORDINATOR, _plain("housing:ledger"), _exchange, _q(10, 10)),  # sums
+    # + the ledger's frozen figures of a culled year (ADR 0040)
+    Page("exchange-index", Role.COORDINATOR, _plain("housing:exchange_index"), _exchange, _q(15, 15), "<tr"),
+    Page("exchange-ledger", Role.COORDINATOR, _plain("housing:ledger"), _exchange, _q(11, 11)),  # sums
     # Competence.
     Page("competence-plans", Role.COORDINATOR, _muni("competence:plans"), _plans, _q(8, 8), "<tr"),
     Page("competence-coverage", Role.MANAGER, _muni("competence:coverage"), _covered_staff, _q(11, 11), "<tr"),

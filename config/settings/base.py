@@ -287,7 +287,7 @@ MFA_FORMS = {
 IDLE_TIMEOUT_MINUTES = int(env("FRIDSAM_IDLE_TIMEOUT_MINUTES", "30") or 30)
 # Counts from 1 to this number are hidden wherever statistics leave a municipality (ADR 0010).
 FRIDSAM_SUPPRESSION_THRESHOLD = int(env("FRIDSAM_SUPPRESSION_THRESHOLD", "4") or 4)
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "fridsam.core.sessions"  # StaffSession: the sessions with their account (ADR 0040)
 SESSION_COOKIE_AGE = IDLE_TIMEOUT_MINUTES * 60
 # Saved when a tenth of the timeout has passed since it was last renewed, not on every request
 # (fridsam.core.sessions, ADR 0030).
@@ -374,6 +374,10 @@ FRIDSAM_ACCESS_LOG_ANCHOR_FILE = Path(
     env("FRIDSAM_ACCESS_LOG_ANCHOR_FILE") or BASE_DIR / "var" / "access-log-anchors.jsonl"
 )
 FRIDSAM_ACCESS_LOG_ANCHOR_SYSLOG = env("FRIDSAM_ACCESS_LOG_ANCHOR_SYSLOG", "")
+# A cut of the access log (ADR 0032) verifies only what follows the last whole verification that
+# `verify_access_log` recorded (nightly), if that is younger than this many hours; else it verifies
+# from the checkpoint (ADR 0041).
+FRIDSAM_ACCESS_LOG_VERIFIED_MAX_HOURS = float(env("FRIDSAM_ACCESS_LOG_VERIFIED_MAX_HOURS", "26") or 26)
 # Culling delivers archive packages here (a directory per run: JSON, CSV and a manifest with
 # checksums, ADR 0031), written before the rows are deleted; the archive's e-archive takes them on.
 FRIDSAM_ARCHIVE_DIR = Path(env("FRIDSAM_ARCHIVE_DIR") or BASE_DIR / "var" / "archive")

@@ -57,4 +57,4 @@ if FRIDSAM_REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1, "retry_on_timeout": False},
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "fridsam.core.sessions_cached"  # cached_db with the account of each session

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from fridsam.core.fields import PersonalCharField, PlausibleDateField
 from fridsam.core.roles import Role
 from fridsam.core.tenancy import ScopedManager, SystemManager
-from fridsam.core.validators import validate_phone_number, validate_planned_date
+from fridsam.core.validators import validate_past_date, validate_phone_number, validate_planned_date
 
 
 class User(AbstractUser):
@@ -23,6 +23,10 @@ class User(AbstractUser):
     # Random, not counted, so that a database rolled back or restored never meets a cached entry
     # of a later state under the value it had then.
     tenancy_generation = models.BigIntegerField(default=0, editable=False)
+    # Set when the account was removed after its retention period (ADR 0040): what is left is a
+    # tombstone — the username is the person's pseudonym, every other personal field is empty, it can
+    # never log in — that the records they signed, wrote or read still point at.
+    pseudonymised_on = PlausibleDateField(_("pseudonymised"), null=True, blank=True, bounds=validate_past_date)
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
@@ -31,6 +35,10 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    @property
+    def is_pseudonymised(self) -> bool:
+        return self.pseudonymised_on is not None
 
 
 def bump_tenancy_generation(user_ids) -> int:

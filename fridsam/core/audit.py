@@ -10,6 +10,7 @@ newest entries is caught by the anchors outside the database (:mod:`fridsam.core
 
 from __future__ import annotations
 
+import datetime
 import functools
 import hashlib
 import hmac
@@ -27,7 +28,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from fridsam.core.actor import current_actor
-from fridsam.core.models import AccessAction, AccessLogCheckpoint, AccessLogEntry
+from fridsam.core.models import AccessAction, AccessLogCheckpoint, AccessLogEntry, AccessLogVerification
 from fridsam.core.tenancy import unscoped
 from fridsam.core.validators import redact_personal_identity_numbers
 
@@ -64,6 +65,9 @@ class ChainKey:
     entry_key: bytes = b""
     anchor_key: bytes = b""
     checkpoint_key: bytes = b""
+    verification_key: bytes = b""  # the mark of the last whole verification (ADR 0041)
+    seal_key: bytes = b""  # the seal of an entry whose name was pseudonymised (ADR 0040)
+    pseudonym_key: bytes = b""  # the keyed hash a former staff member's pseudonym is made of
 
     def __repr__(self) -> str:  # never print the key material
         return f"ChainKey({self.key_id!r})"
@@ -71,8 +75,8 @@ class ChainKey:
 
 @functools.lru_cache(maxsize=32)
 def derive_key(secret: str) -> ChainKey:
-    """The entry key, the anchor key and the key id of one secret (separate HMAC labels, so the
-    id that is stored in every row reveals nothing about the keys)."""
+    """The key id and the keys derived from one secret (separate HMAC labels, so the id that is
+    stored in every row reveals nothing about the keys, and no key can stand in for another)."""
 
     def sub(label: str) -> bytes:
         return hmac.new(secret.encode(), f"fridsam access log: {label}".encode(), hashlib.sha256).digest()
@@ -82,6 +86,9 @@ def derive_key(secret: str) -> ChainKey:
         entry_key=sub("entry"),
         anchor_key=sub("anchor"),
         checkpoint_key=sub("checkpoint"),
+        verification_key=sub("verification"),
+        seal_key=sub("pseudonymisation seal"),
+        pseudonym_key=sub("pseudonym"),
     )
 
 
@@ -141,6 +148,28 @@ def compute_hash(values: dict) -> str:
     return keyed_hash(values, found[1])
 
 
+def seal_mac(values: dict, key: ChainKey) -> str:
+    """HMAC-SHA-256, under the seal key, of an entry as it reads after its name was replaced by a
+    pseudonym (its fields, key id and the hash it was written with, which is not changed: the next
+    entry still links to it and the anchors still hold it; ADR 0040)."""
+    encoded = json.dumps(
+        {
+            "entry": _payload(values, keyed=True).decode("utf-8"),
+            "entry_hash": values["entry_hash"],
+            "seal_key_id": key.key_id,
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode("utf-8")
+    return hmac.new(key.seal_key, encoded, hashlib.sha256).hexdigest()
+
+
+def seal_for(values: dict, key: ChainKey) -> str:
+    """The value of an entry's ``seal`` column: the sealing key's id and the MAC."""
+    return f"{key.key_id}:{seal_mac(values, key)}"
+
+
 CHECKPOINT_FIELDS = ("cut_sequence", "cut_hash", "cut_key_id", "culled_before", "removed", "created_at", "reason")
 
 
@@ -159,12 +188,14 @@ def checkpoint_mac(values: dict, key: ChainKey) -> str:
 
 @dataclass(frozen=True)
 class Start:
-    """Where verification begins: genesis, or the newest checkpoint's cut."""
+    """Where verification begins: genesis, the newest checkpoint's cut, or an entry verified
+    before (ADR 0041)."""
 
-    sequence: int = 0  # the last entry not in the database (0: none)
+    sequence: int = 0  # the last entry not walked (culled, or verified before; 0: none)
     prev_hash: str = GENESIS_HASH
     rank: float = _LEGACY_RANK
     reason: str = ""  # why the checkpoints cannot be trusted ("" when they can)
+    key_id: str = ""  # the key of the entry at ``sequence``
 
 
 def chain_start() -> Start:
@@ -187,7 +218,7 @@ def chain_start() -> Start:
         if found is None:
             return Start(reason=f"the checkpoint at entry #{newest['cut_sequence']} names an unknown key")
         rank = found[0]
-    return Start(sequence=newest["cut_sequence"], prev_hash=newest["cut_hash"], rank=rank)
+    return Start(sequence=newest["cut_sequence"], prev_hash=newest["cut_hash"], rank=rank, key_id=newest["cut_key_id"])
 
 
 def log_access(
@@ -317,17 +348,31 @@ class ChainReport:
     anchors_checked: int = 0
     newest_anchor: object = None
     start: int = 0  # the checkpoint verification began after (0: genesis; ADR 0032)
+    sealed: int = 0  # entries whose name was pseudonymised, checked against their seal (ADR 0040)
+    # The last entry found intact: where the next verification may start (ADR 0041).
+    last_sequence: int = 0
+    last_hash: str = ""
+    last_key_id: str = ""
 
     @property
     def ok(self) -> bool:
         return not self.reason
 
 
-def verify_chain(batch_size: int = 5000, anchors: Iterable = (), up_to: int | None = None) -> ChainReport:
+def verify_chain(
+    batch_size: int = 5000, anchors: Iterable = (), up_to: int | None = None, start: Start | None = None
+) -> ChainReport:
     """Walk the chain in order from the newest checkpoint (genesis without one); report the first
     entry whose hash, key, link or sequence is wrong, or that differs from an anchor; and report
     truncation when an anchor records more entries than the chain has. ``up_to`` stops at that
     sequence (culling checks the part it is about to remove).
+
+    ``start`` begins the walk elsewhere than at the newest checkpoint: after an entry already
+    verified (:func:`verified_start`, ADR 0041). The checkpoints' signatures are checked all the
+    same.
+
+    An entry with a ``seal`` (its name pseudonymised, ADR 0040) is checked against the seal instead
+    of its hash, which no longer matches its content; its hash still links the chain.
 
     ``anchors`` are :class:`fridsam.core.anchors.Anchor` (``sequence``, ``head_hash``, ``count``
     and ``label``), already checked for their own MAC.
@@ -346,15 +391,19 @@ def verify_chain(batch_size: int = 5000, anchors: Iterable = (), up_to: int | No
         if anchor.sequence:
             by_sequence[anchor.sequence].append(anchor)
     newest = max(anchors, key=lambda a: a.sequence, default=None)
-    start = chain_start()
+    checkpoint = chain_start()
+    if checkpoint.reason:
+        return ChainReport(0, None, checkpoint.reason, anchors_checked=len(anchors), newest_anchor=newest)
+    start = start or checkpoint
     if start.reason:
         return ChainReport(0, None, start.reason, anchors_checked=len(anchors), newest_anchor=newest)
     # Anchors of culled entries: only the one at the cut can still be compared (with the signed
     # checkpoint); the others are covered by the checkpoint, which was written after checking them.
     for anchor in by_sequence.pop(start.sequence, ()):
         if anchor.head_hash != start.prev_hash:
+            what = "checkpoint" if start.sequence == checkpoint.sequence else "entry verified before"
             return ChainReport(
-                0, start.sequence, f"the checkpoint differs from the {anchor.label}", start=start.sequence
+                0, start.sequence, f"the {what} differs from the {anchor.label}", start=checkpoint.sequence
             )
     for sequence in [s for s in by_sequence if s < start.sequence]:
         del by_sequence[sequence]
@@ -362,56 +411,182 @@ def verify_chain(batch_size: int = 5000, anchors: Iterable = (), up_to: int | No
     expected_prev = start.prev_hash
     expected_sequence = start.sequence + 1
     previous_rank = start.rank
-    checked = legacy = 0
+    checked = legacy = sealed = 0
+    last_key_id = ""
 
-    def broken(sequence, reason):
-        return ChainReport(checked, sequence, reason, legacy, len(anchors), newest, start.sequence)
+    def report(sequence=None, reason=""):
+        return ChainReport(
+            checked,
+            sequence,
+            reason,
+            legacy,
+            len(anchors),
+            newest,
+            checkpoint.sequence,
+            sealed,
+            start.sequence + checked,
+            expected_prev,
+            last_key_id if checked else start.key_id,
+        )
 
     with unscoped():
         qs = AccessLogEntry.objects.filter(sequence__gt=start.sequence)
         if up_to is not None:
             qs = qs.filter(sequence__lte=up_to)
-        qs = qs.order_by("sequence").values(*HASHED_FIELDS, "key_id", "entry_hash")
+        qs = qs.order_by("sequence").values(*HASHED_FIELDS, "key_id", "entry_hash", "seal")
         for row in qs.iterator(chunk_size=batch_size):
             sequence = row["sequence"]
             if sequence != expected_sequence:
-                return broken(expected_sequence, "missing entry (gap in the sequence)")
+                return report(expected_sequence, "missing entry (gap in the sequence)")
             if row["prev_hash"] != expected_prev:
-                return broken(sequence, "link to the previous entry is broken")
+                return report(sequence, "link to the previous entry is broken")
             key_id = row["key_id"]
             if key_id:
                 found = ring.get(key_id)
                 if found is None:
-                    return broken(
+                    return report(
                         sequence,
                         f"signed with an unknown key (key id {key_id}); if the key was rotated, its old "
                         "value belongs in FRIDSAM_ACCESS_LOG_OLD_KEYS",
                     )
                 rank, key = found
                 if rank > previous_rank:
-                    return broken(sequence, f"signed with an older key (key id {key_id}) than the entry before it")
-                digest = keyed_hash(row, key)
+                    return report(sequence, f"signed with an older key (key id {key_id}) than the entry before it")
             else:
                 if previous_rank != _LEGACY_RANK:
-                    return broken(sequence, "unkeyed entry after the keyed chain began")
-                rank = _LEGACY_RANK
-                digest = legacy_hash(row)
-            if not hmac.compare_digest(digest, row["entry_hash"]):
-                return broken(sequence, "content does not match its hash")
+                    return report(sequence, "unkeyed entry after the keyed chain began")
+                rank, key = _LEGACY_RANK, None
+            if row["seal"]:
+                problem = _seal_problem(row, ring)
+                if problem:
+                    return report(sequence, problem)
+                sealed += 1
+            else:
+                digest = keyed_hash(row, key) if key is not None else legacy_hash(row)
+                if not hmac.compare_digest(digest, row["entry_hash"]):
+                    return report(sequence, "content does not match its hash")
             for anchor in by_sequence.get(sequence, ()):
                 if anchor.head_hash != row["entry_hash"]:
-                    return broken(sequence, f"the entry differs from the {anchor.label}")
+                    return report(sequence, f"the entry differs from the {anchor.label}")
             if rank == _LEGACY_RANK:
                 legacy += 1
             previous_rank = rank
             expected_prev = row["entry_hash"]
+            last_key_id = key_id
             expected_sequence += 1
             checked += 1
     last = start.sequence + checked
     if up_to is None and newest is not None and newest.sequence > last:
-        return broken(
+        return report(
             last + 1,
             f"the log ends at entry #{last} but the {newest.label} records #{newest.sequence}: "
             "the newest entries were removed",
         )
-    return ChainReport(checked, None, "", legacy, len(anchors), newest, start.sequence)
+    return report()
+
+
+def _seal_problem(row: dict, ring) -> str:
+    seal_key_id, _sep, mac = (row["seal"] or "").partition(":")
+    found = ring.get(seal_key_id)
+    if found is None:
+        return f"pseudonymised under an unknown key (key id {seal_key_id})"
+    if not hmac.compare_digest(seal_mac(row, found[1]), mac):
+        return "content does not match its pseudonymisation seal"
+    return ""
+
+
+# --- Where the last whole verification reached (ADR 0041) -------------------------------------
+
+VERIFICATION_FIELDS = ("sequence", "entry_hash", "entry_key_id", "start", "checked", "verified_at")
+
+
+def verification_mac(values: dict, key: ChainKey) -> str:
+    payload = {name: str(values[name]) for name in VERIFICATION_FIELDS}
+    payload["verified_at"] = values["verified_at"].astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    payload["key_id"] = values["key_id"]
+    encoded = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return hmac.new(key.verification_key, encoded, hashlib.sha256).hexdigest()
+
+
+def record_verification(report: ChainReport) -> AccessLogVerification | None:
+    """Store how far a whole, successful verification reached (the nightly ``verify_access_log``):
+    the last entry's sequence, hash and key, signed. Nothing is stored for a failed or partial one."""
+    if not report.ok or not report.last_sequence:
+        return None
+    key = current_key()
+    values = {
+        "sequence": report.last_sequence,
+        "entry_hash": report.last_hash,
+        "entry_key_id": report.last_key_id,
+        "start": report.start,
+        "checked": report.checked,
+        "verified_at": timezone.now(),
+        "key_id": key.key_id,
+    }
+    values["mac"] = verification_mac(values, key)
+    with unscoped():
+        return AccessLogVerification.objects.create(**values)
+
+
+class VerificationChanged(RuntimeError):
+    """An entry verified before no longer has the hash it was verified with: the chain was changed."""
+
+
+def verified_start(*, max_age_hours: float | None = None) -> Start | None:
+    """Where a verification may begin instead of the newest checkpoint: after the entry the newest
+    trustworthy verification reached — signed with a known key, younger than
+    ``FRIDSAM_ACCESS_LOG_VERIFIED_MAX_HOURS``, past the newest checkpoint, and its entry still in the
+    database with the hash it was verified with. ``None`` when there is none (verify from the
+    checkpoint). Raises :class:`VerificationChanged` when the entry is there with another hash."""
+    if max_age_hours is None:
+        max_age_hours = settings.FRIDSAM_ACCESS_LOG_VERIFIED_MAX_HOURS
+    checkpoint = chain_start()
+    if checkpoint.reason:
+        return None
+    ring = key_ring()
+    since = timezone.now() - datetime.timedelta(hours=max_age_hours)
+    with unscoped():
+        rows = AccessLogVerification.objects.filter(verified_at__gte=since, sequence__gt=checkpoint.sequence)
+        for mark in rows.order_by("-verified_at", "-pk").values(*VERIFICATION_FIELDS, "key_id", "mac")[:10]:
+            found = ring.get(mark["key_id"])
+            if found is None or not hmac.compare_digest(verification_mac(mark, found[1]), mark["mac"]):
+                continue  # not ours: as if it were not there
+            rank = _LEGACY_RANK
+            if mark["entry_key_id"]:
+                entry_key = ring.get(mark["entry_key_id"])
+                if entry_key is None:
+                    continue
+                rank = entry_key[0]
+            now_hash = (
+                AccessLogEntry.objects.filter(sequence=mark["sequence"]).values_list("entry_hash", flat=True).first()
+            )
+            if now_hash is None:
+                continue
+            if now_hash != mark["entry_hash"]:
+                raise VerificationChanged(
+                    f"entry #{mark['sequence']} no longer has the hash it was verified with on "
+                    f"{mark['verified_at']:%Y-%m-%d %H:%M}"
+                )
+            return Start(
+                sequence=mark["sequence"], prev_hash=mark["entry_hash"], rank=rank, key_id=mark["entry_key_id"]
+            )
+    return None
+
+
+def start_at(sequence: int) -> Start:
+    """A walk that checks entry ``sequence + 1`` onwards, taking entry ``sequence`` (already
+    verified) as it stands: its hash and key."""
+    checkpoint = chain_start()
+    if sequence <= checkpoint.sequence:
+        return checkpoint
+    with unscoped():
+        row = AccessLogEntry.objects.filter(sequence=sequence).values("entry_hash", "key_id").first()
+    if row is None:
+        return Start(reason=f"entry #{sequence} is missing")
+    rank = _LEGACY_RANK
+    if row["key_id"]:
+        found = key_ring().get(row["key_id"])
+        if found is None:
+            return Start(reason=f"entry #{sequence} is signed with an unknown key (key id {row['key_id']})")
+        rank = found[0]
+    return Start(sequence=sequence, prev_hash=row["entry_hash"], rank=rank, key_id=row["key_id"])

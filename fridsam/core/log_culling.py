@@ -15,9 +15,18 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import SET_NULL
 from django.utils import timezone
 
-from fridsam.core.audit import chain_start, checkpoint_mac, current_key, verify_chain
+from fridsam.core.audit import (
+    VerificationChanged,
+    chain_start,
+    checkpoint_mac,
+    current_key,
+    start_at,
+    verified_start,
+    verify_chain,
+)
 from fridsam.core.models import AccessLogCheckpoint, AccessLogEntry
 from fridsam.core.tenancy import unscoped
 
@@ -55,9 +64,25 @@ def planned_cut(before: datetime.datetime) -> LogCut:
     return LogCut(cut, count)
 
 
+def verify_to_cut(cut: LogCut):
+    """Verify the entries to be removed. After a recent whole verification (the nightly
+    ``verify_access_log``, ADR 0041) only the entries after the one it reached, up to the cut, are
+    walked — and when it reached past the cut, the cut entry itself (its hash and its link).
+    Without one, every entry from the checkpoint on, as before."""
+    try:
+        verified = verified_start()
+    except VerificationChanged as error:
+        raise ChainNotIntact(str(error)) from error
+    if verified is None:
+        return verify_chain(up_to=cut.sequence)
+    if verified.sequence < cut.sequence:
+        return verify_chain(up_to=cut.sequence, start=verified)
+    return verify_chain(up_to=cut.sequence, start=start_at(cut.sequence - 1))
+
+
 def write_checkpoint(*, cut: LogCut, before: datetime.datetime, reason: str) -> AccessLogCheckpoint:
     """Verify the entries up to the cut, then sign and store the checkpoint (nothing is removed yet)."""
-    report = verify_chain(up_to=cut.sequence)
+    report = verify_to_cut(cut)
     if not report.ok:
         raise ChainNotIntact(f"entry #{report.first_broken_sequence}: {report.reason}")
     key = current_key()
@@ -77,18 +102,38 @@ def write_checkpoint(*, cut: LogCut, before: datetime.datetime, reason: str) -> 
         return AccessLogCheckpoint.objects.create(**values)
 
 
+def _links_set_to_null():
+    """The other apps' foreign keys to the log, when each of them lets go of a culled entry (a
+    drawn read of a log review keeps what it copied, ADR 0039): they are set to null in one
+    statement per batch and the entries deleted in one more, without Django first loading the
+    batch's rows. ``None`` when some relation wants more (then Django's own delete is used)."""
+    links = []
+    for relation in AccessLogEntry._meta.related_objects:
+        if relation.on_delete is not SET_NULL or relation.many_to_many:
+            return None
+        links.append((relation.related_model, relation.field.name))
+    return links
+
+
 def delete_up_to(cut_sequence: int, batch_size: int = BATCH_SIZE, on_batch=None) -> int:
     """Delete the entries at or below a written checkpoint, a batch of consecutive sequences per
     transaction (each holds its row locks for one batch only). Resumable: rows a stopped run left
     below the cut are taken by the next. ``on_batch(n)`` is called in each batch's transaction
     with the number it deleted (the culling protocol counts them there, ADR 0043)."""
     removed = 0
+    links = _links_set_to_null()
     with unscoped():
         low = AccessLogEntry.objects.order_by("sequence").values_list("sequence", flat=True).first()
         while low is not None and low <= cut_sequence:
             high = min(low + batch_size - 1, cut_sequence)
             with transaction.atomic():
-                deleted, _ = AccessLogEntry.objects.filter(sequence__gte=low, sequence__lte=high).delete()
+                batch = AccessLogEntry.objects.filter(sequence__gte=low, sequence__lte=high)
+                if links is None:
+                    deleted, _ = batch.delete()
+                else:
+                    for model, name in links:
+                        model.system_objects.filter(**{f"{name}__in": batch.values("pk")}).update(**{name: None})
+                    deleted = batch._raw_delete(batch.db)
                 if on_batch is not None and deleted:
                     on_batch(deleted)
             removed += deleted

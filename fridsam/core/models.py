@@ -7,8 +7,11 @@ empty for the rows from before the keyed chain, ADR 0018), so that the ``verify_
 command can name the first link that was tampered with.
 """
 
+from importlib import import_module
+
 from django.apps import apps
 from django.conf import settings
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -77,6 +80,11 @@ class AccessLogEntry(models.Model):
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     entry_hash = models.CharField(_("hash"), max_length=64, unique=True)
     key_id = models.CharField(_("key id"), max_length=16, blank=True, default="")
+    # Set once, when a former staff member's name in the entry is replaced by their pseudonym
+    # (ADR 0040): "key id:HMAC" of the entry as it now reads and its unchanged hash, made with a key
+    # outside the database after the entry was verified. Null for an entry as it was written.
+    # Nullable, so that adding the column rewrites no row (and SQLite keeps the table and its triggers).
+    seal = models.CharField(_("pseudonymisation seal"), max_length=81, null=True, blank=True)
 
     # The access log of a municipality is case-level: never visible to the county.
     objects = ScopedManager(case_municipality="municipality")
@@ -160,3 +168,46 @@ class AccessLogCheckpoint(models.Model):
 
     def __str__(self) -> str:
         return f"checkpoint at #{self.cut_sequence}"
+
+
+class AccessLogVerification(models.Model):
+    """How far a whole verification of the access log reached (ADR 0041): the last entry verified,
+    its hash and key, signed with a key outside the database. The nightly ``verify_access_log``
+    stores one; a cut of the log (ADR 0032) made soon after verifies only the entries after it and
+    the cut itself. A row someone forges fails its MAC and is ignored; one removed makes the next cut
+    verify from the checkpoint, as before."""
+
+    sequence = models.PositiveBigIntegerField(_("last entry verified"))
+    entry_hash = models.CharField(_("its hash"), max_length=64)
+    entry_key_id = models.CharField(max_length=16, blank=True, default="")  # the key of that entry
+    start = models.PositiveBigIntegerField(_("verified from"))  # the checkpoint's cut (0: genesis)
+    checked = models.PositiveBigIntegerField(_("entries verified"))
+    verified_at = models.DateTimeField(_("time"))
+    key_id = models.CharField(_("key id"), max_length=16)
+    mac = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-verified_at", "-pk"]
+        verbose_name = _("access log verification")
+        verbose_name_plural = _("access log verifications")
+
+    def __str__(self) -> str:
+        return f"verified up to #{self.sequence} at {self.verified_at:%Y-%m-%d %H:%M}"
+
+
+class StaffSession(AbstractBaseSession):
+    """A session, with the account it is logged in as (ADR 0040, amending ADR 0030): the session
+    engines of :mod:`fridsam.core.sessions` write ``user_id`` with every save, so ending one
+    person's sessions (when they leave, when their account is removed) reads their rows by an index
+    instead of decoding every session in the database. No foreign key: a session outlives nothing
+    and must never hold up a change to an account."""
+
+    user_id = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    @classmethod
+    def get_session_store_class(cls):
+        return import_module(settings.SESSION_ENGINE).SessionStore  # fridsam.core.sessions(_cached)

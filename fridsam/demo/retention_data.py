@@ -1,6 +1,11 @@
 """Åstad's records closed more than five years ago, so that its archivist has a month's culling to
 preview and sign off (the default rule: five years after closing, ADR 0031). Their figures are in
-the stored statistics of their years, which stay when the records are culled."""
+the stored statistics of their years, which stay when the records are culled.
+
+And one social worker who left Åstad more than five years ago (the default rule for staff accounts:
+five years after the last role ended, ADR 0040): the month's preview counts her account, and the
+sign-off replaces her name by a pseudonym — in the access log too, where someone tried her username
+last month — and removes the account."""
 
 from __future__ import annotations
 
@@ -9,19 +14,45 @@ import random
 
 from django.utils import timezone
 
-from fridsam.accounts.models import Membership
+from fridsam.accounts.models import Membership, User
+from fridsam.accounts.services import membership_grant
 from fridsam.core import references
+from fridsam.core.audit import log_access
 from fridsam.core.dates import add_months
+from fridsam.core.models import AccessAction
 from fridsam.core.roles import Role
+from fridsam.demo.users import demo_user
 from fridsam.followup import tallies
 from fridsam.followup.models import EventKind, FollowUpRecord, Intervention, InterventionKind, RecordEvent, Status
+from fridsam.organisations.models import Unit
 
 MUNICIPALITY = "9901"
 OLD_CASES = 24
+# Left Åstad's intake unit more than five years ago; her account is due this month.
+LEAVER = ("berit.sandell", "Berit", "Sandell")
+
+
+def _leaver(municipality) -> None:
+    username, first, last = LEAVER
+    if User.objects.filter(username=username).exists():
+        return
+    user = demo_user(username, first, last)
+    intake = Unit.objects.get(municipality=municipality, name="Mottagningen")
+    membership_grant(user=user, role="social_worker", municipality=municipality, unit=intake, title="Socialsekreterare")
+    left = add_months(timezone.localdate().replace(day=1), -62)
+    Membership.objects.filter(user=user).update(valid_from=datetime.date(2012, 9, 3), valid_until=left)
+    last_month = add_months(timezone.localdate().replace(day=1), -1)
+    log_access(
+        action=AccessAction.LOGIN_FAILED,
+        object_type="accounts.user",
+        detail=f"attempted username: {username}",
+        occurred_at=timezone.make_aware(datetime.datetime.combine(last_month, datetime.time(22, 14))),
+    )
 
 
 def load(county, municipalities: dict) -> None:
     municipality = municipalities[MUNICIPALITY]
+    _leaver(municipality)
     prefix = f"DEMO-{MUNICIPALITY}-2019-"
     first = references.reference_hash(municipality, f"{prefix}0001")
     if FollowUpRecord.system_objects.filter(municipality=municipality, reference_hash=first).exists():

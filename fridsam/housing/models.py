@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fridsam.core.fields import PersonalCharField, PersonalTextField, PlausibleDateField
@@ -279,6 +280,31 @@ class Commitment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality} {self.year}: {self.apartments}"
+
+
+class FrozenLedgerYear(models.Model):
+    """A municipality's figures in the ledger of a year whose allocations are being culled (ADR
+    0031, 0040): what its apartments gave, its applicants took and it placed at home, counted just
+    before the first of them went, shown from then on instead of a count of what is left. Written
+    for every municipality of the county at once, as an allocation counts in two municipalities."""
+
+    municipality = models.ForeignKey("organisations.Municipality", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    given = models.PositiveIntegerField(_("given"))
+    taken = models.PositiveIntegerField(_("taken"))
+    placed_at_home = models.PositiveIntegerField(_("placed at home"))
+    frozen_at = models.DateTimeField(_("frozen"), default=timezone.now)
+
+    objects = ScopedManager(county="municipality__county")
+
+    class Meta:
+        verbose_name = _("frozen ledger year")
+        verbose_name_plural = _("frozen ledger years")
+        ordering = ["year", "municipality__name"]
+        constraints = [models.UniqueConstraint(fields=["municipality", "year"], name="housing_ledger_frozen_once")]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} {self.year}: {self.given}/{self.taken}/{self.placed_at_home}"
 
 
 class ApartmentStatus(models.TextChoices):

@@ -22,6 +22,7 @@ from fridsam.housing.models import (
     Applicant,
     AvailabilityReport,
     Commitment,
+    FrozenLedgerYear,
     MatchRun,
     PlacementFeedback,
     Proposal,
@@ -142,21 +143,11 @@ class LedgerRow:
 DONE = (AllocationStatus.ALLOCATED, AllocationStatus.MOVED_IN)
 
 
-def ledger(county, year: int) -> list[LedgerRow]:
-    """Per municipality of the county: committed, offered, received by others, own applicants
-    placed elsewhere, and the balance (given − taken). Four queries whatever the size."""
-    municipalities = list(Municipality.objects.filter(county=county).order_by("name"))
-    committed = dict(
-        Commitment.objects.filter(municipality__county=county, year=year).values_list("municipality_id", "apartments")
-    )
-    offered = dict(
-        Apartment.objects.filter(municipality__county=county, available_from__year=year)
-        .values("municipality_id")
-        .annotate(n=Count("id"))
-        .values_list("municipality_id", "n")
-    )
+def allocation_counts(allocations, county_id: int, year: int) -> tuple[dict, dict, dict]:
+    """Per municipality of the county: its apartments allocated to others' applicants, its
+    applicants placed in others' apartments, and those placed at home, in a year (one query)."""
     pairs = (
-        Allocation.objects.filter(apartment__municipality__county=county, status__in=DONE)
+        allocations.filter(apartment__municipality__county_id=county_id, status__in=DONE)
         .annotate(year=ExtractYear("allocated_on"))
         .filter(year=year)
         .values_list("apartment__municipality_id", "applicant__municipality_id")
@@ -170,6 +161,34 @@ def ledger(county, year: int) -> list[LedgerRow]:
         else:
             given[offering] = given.get(offering, 0) + 1
             taken[receiving] = taken.get(receiving, 0) + 1
+    return given, taken, home
+
+
+def ledger(county, year: int) -> list[LedgerRow]:
+    """Per municipality of the county: committed, offered, received by others, own applicants
+    placed elsewhere, and the balance (given − taken). Five queries whatever the size. A year
+    whose allocations are being culled shows its frozen figures (``FrozenLedgerYear``)."""
+    municipalities = list(Municipality.objects.filter(county=county).order_by("name"))
+    committed = dict(
+        Commitment.objects.filter(municipality__county=county, year=year).values_list("municipality_id", "apartments")
+    )
+    offered = dict(
+        Apartment.objects.filter(municipality__county=county, available_from__year=year)
+        .values("municipality_id")
+        .annotate(n=Count("id"))
+        .values_list("municipality_id", "n")
+    )
+    frozen = list(
+        FrozenLedgerYear.objects.filter(municipality__county=county, year=year).values_list(
+            "municipality_id", "given", "taken", "placed_at_home"
+        )
+    )
+    if frozen:  # the year's allocations are being culled: the figures as they were (ADR 0040)
+        given = {m: g for m, g, _t, _h in frozen}
+        taken = {m: t for m, _g, t, _h in frozen}
+        home = {m: h for m, _g, _t, h in frozen}
+    else:
+        given, taken, home = allocation_counts(Allocation.objects.all(), county.pk, year)
     return [
         LedgerRow(
             municipality=m,

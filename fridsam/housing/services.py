@@ -26,7 +26,7 @@ from fridsam.core.audit import log_access
 from fridsam.core.models import AccessAction
 from fridsam.core.roles import Role
 from fridsam.core.validators import contains_personal_identity_number
-from fridsam.housing import matching
+from fridsam.housing import matching, selectors
 from fridsam.housing.models import (
     LIVE_STATUSES,
     Allocation,
@@ -39,6 +39,7 @@ from fridsam.housing.models import (
     Commitment,
     Criterion,
     CriterionResult,
+    FrozenLedgerYear,
     MatchRun,
     OperatorType,
     PlacementFeedback,
@@ -51,6 +52,7 @@ from fridsam.housing.models import (
     TargetGroup,
 )
 from fridsam.housing.policies import applicant_policy
+from fridsam.organisations.models import Municipality
 
 ADDRESS_MAX_LENGTH = 200
 
@@ -280,6 +282,34 @@ def commitment_set(*, municipality, year: int, apartments: int, user) -> Commitm
 
 
 APARTMENT_FIELDS = ("housing_company", "rooms", "size_m2", "rent", "floor", "has_lift", "accessible", "available_from")
+
+
+def ledger_freeze(county_years) -> int:
+    """Keep the ledger's figures of these (county id, year) pairs as they are now: their
+    allocations are about to be culled (ADR 0031, 0040). Every municipality of the county gets its
+    row, as one allocation counts for the one that gave and the one that took. A year frozen before
+    stays as it was. Returns how many county-years were frozen now."""
+    frozen = 0
+    for county_id, year in sorted(set(county_years)):
+        if FrozenLedgerYear.system_objects.filter(municipality__county_id=county_id, year=year).exists():
+            continue
+        given, taken, home = selectors.allocation_counts(Allocation.system_objects.all(), county_id, year)
+        municipalities = list(Municipality.objects.filter(county_id=county_id).values_list("pk", flat=True))
+        FrozenLedgerYear.system_objects.bulk_create(
+            [
+                FrozenLedgerYear(
+                    municipality_id=m,
+                    year=year,
+                    given=given.get(m, 0),
+                    taken=taken.get(m, 0),
+                    placed_at_home=home.get(m, 0),
+                )
+                for m in municipalities
+            ],
+            ignore_conflicts=True,
+        )
+        frozen += 1
+    return frozen
 
 
 def apartment_offer(*, municipality, fields: dict, address: str, user) -> Apartment:

@@ -54,4 +54,14 @@ DEFAULTS: dict[str, tuple[str, int, str, str]] = {
         "(logguppföljning), complaints, IVO and the data-protection authority. One rule for the "
         "installation: the log is one chain (ADR 0032).",
     ),
+    Kind.STAFF_ACCOUNT: (
+        Clock.MEMBERSHIP_ENDED,
+        60,
+        Action.CULL,
+        "Kept as long as the access log that names the person: five years after their last role ended, "
+        "every read they made may still be asked about (log review, complaints, IVO, the data-protection "
+        "authority) and must name who read. Then nothing in Fridsam needs the name (GDPR art. 5.1 c and e): "
+        "it is replaced by a pseudonym and the account removed (ADR 0040). Not shorter than the access log's "
+        "rule; the information management plan's rule for user accounts may say longer.",
+    ),
 }

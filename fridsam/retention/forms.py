@@ -24,8 +24,9 @@ class RuleForm(forms.Form):
 
     def __init__(self, *args, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
-        labels = dict(Clock.choices)
+        labels, actions = dict(Clock.choices), dict(Action.choices)
         self.fields["clock"].choices = [(c, labels[c]) for c in KINDS[kind].clocks]
+        self.fields["action"].choices = [(a, actions[a]) for a in KINDS[kind].actions]
 
 
 NUMBER = re.compile(r"(?:[A-Za-z]{1,3}-)?0*(\d{1,12})")

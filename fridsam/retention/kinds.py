@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from fridsam.accounts.models import User
 from fridsam.collaboration.models import Referral
 from fridsam.evaluation.models import Answer, Response
 from fridsam.followup.models import (
@@ -30,7 +31,10 @@ from fridsam.followup.models import (
     Status,
 )
 from fridsam.housing.models import Allocation, Applicant, ApplicantStatus, Proposal
-from fridsam.retention.models import Clock, Kind
+from fridsam.housing.selectors import DONE
+from fridsam.housing.services import ledger_freeze
+from fridsam.retention.models import Action, Clock, Kind
+from fridsam.retention.pseudonyms import accounts_left, remove_accounts
 from fridsam.statistics.models import Observation
 
 
@@ -56,7 +60,17 @@ class KindSpec:
     plain_delete: bool = False
     # the (municipality id, year) pairs of stored statistics the items count in
     statistics_years: Callable[[QuerySet], set[tuple[int, int]]] | None = None
+    # other figures to keep as they are before the items go, called with each chunk of them (the
+    # housing exchange's ledger)
+    freeze: Callable[[QuerySet], object] | None = None
     installation_only: bool = False  # one rule for every municipality (the access log: one chain)
+    # Also in the installation's run: the items of no municipality (``clocks`` get ``None``)
+    installation_too: bool = False
+    # Culled otherwise than by deletion: ``(ids=, run=) → (culled, problems)`` (staff accounts)
+    cull_items: Callable[..., tuple[int, list[str]]] | None = None
+    actions: tuple[str, ...] = (Action.CULL, Action.ARCHIVE)  # what a rule may say happens
+    # Kinds whose hold on everything in the municipality holds this kind too
+    held_with: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)
 
 
@@ -72,6 +86,15 @@ def _record_years(qs: QuerySet) -> set[tuple[int, int]]:
         .distinct()
     )
     return {(m, y) for m, y in years if y}
+
+
+def _freeze_ledger(qs: QuerySet) -> None:
+    """The ledger years the applicants' allocations count in, frozen for their whole county."""
+    ledger_freeze(
+        Allocation.system_objects.filter(applicant__in=qs.values("pk"), status__in=DONE, allocated_on__isnull=False)
+        .values_list("apartment__municipality__county_id", "allocated_on__year")
+        .distinct()
+    )
 
 
 def _referral_years(qs: QuerySet) -> set[tuple[int, int]]:
@@ -160,6 +183,7 @@ KINDS: dict[str, KindSpec] = {
             Applicant,
             {Clock.ALLOCATED: _applicants_allocated},
             dependants=((Allocation, "applicant"), (Proposal, "applicant")),
+            freeze=_freeze_ledger,
         ),
         KindSpec(
             Kind.SURVEY_RESPONSE,
@@ -170,7 +194,19 @@ KINDS: dict[str, KindSpec] = {
         KindSpec(Kind.OBSERVATION, Observation, {Clock.LAST_CHANGE: _observations}, plain_delete=True),
         # The access log is culled by core.log_culling at one cut for the whole chain.
         KindSpec(Kind.ACCESS_LOG, Model, {Clock.LAST_CHANGE: None}, installation_only=True),
+        # An account is not deleted: the name goes, a pseudonymous tombstone stays (ADR 0040). A hold
+        # on the municipality's whole access log holds its leavers too: the reads stay attributable.
+        KindSpec(
+            Kind.STAFF_ACCOUNT,
+            User,
+            {Clock.MEMBERSHIP_ENDED: accounts_left},
+            installation_too=True,
+            cull_items=remove_accounts,
+            actions=(Action.CULL,),
+            held_with=(Kind.ACCESS_LOG,),
+        ),
     )
 }
 
 MUNICIPALITY_KINDS = [k for k, spec in KINDS.items() if not spec.installation_only]
+INSTALLATION_KINDS = [k for k, spec in KINDS.items() if spec.installation_only or spec.installation_too]

@@ -1,7 +1,9 @@
 """When staff leave (issue 18 §3): ending a person's roles in a municipality hands their open work
 over to someone the manager names — open follow-up records, open consultations (asked or
 assigned), open action items of the municipality's groups — and, when no role is left anywhere,
-revokes their calendar address and ends their sessions. Everything is logged, with counts.
+revokes their calendar address and ends their sessions. Everything is logged, with counts, and who
+took over is kept (``Departure``): the records still the leaver's when their account is removed
+after its retention period go to that person (``retention.pseudonyms``, ADR 0040).
 
 It lives with retention because it reaches every domain that keeps a person's work, from above.
 """
@@ -10,11 +12,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from importlib import import_module
 
-from django.conf import settings
-from django.contrib.auth import SESSION_KEY
-from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -29,7 +27,9 @@ from fridsam.competence.models import CalendarFeed
 from fridsam.core.audit import log_access
 from fridsam.core.models import AccessAction
 from fridsam.core.roles import MUNICIPAL_ROLES
+from fridsam.core.sessions import end_sessions
 from fridsam.followup.models import Consultation, ConsultationStatus, FollowUpRecord, Status
+from fridsam.retention.models import Departure
 
 
 @dataclass(frozen=True)
@@ -79,18 +79,6 @@ def _actions(municipality, leaver):
     )
 
 
-def _end_sessions(user) -> int:
-    """Delete the person's sessions through the session engine, so that a session also held in
-    the cache (production's cached_db, ADR 0030) ends there too."""
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    ended = 0
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if str(session.get_decoded().get(SESSION_KEY)) == str(user.pk):
-            store(session_key=session.session_key).delete()
-            ended += 1
-    return ended
-
-
 def staff_leave(*, municipality, leaver, successor, on: datetime.date, acting_user) -> HandOver:
     """``on`` is the day the person has no role any more (today or earlier): their roles end the
     day before."""
@@ -118,6 +106,9 @@ def staff_leave(*, municipality, leaver, successor, on: datetime.date, acting_us
                 membership=membership, valid_until=max(last_day, membership.valid_from), acting_user=acting_user
             )
             ended += 1
+        Departure.system_objects.create(
+            user=leaver, municipality=municipality, successor=successor, left_on=on, recorded_by=acting_user
+        )
         still = Membership.system_objects.filter(user=leaver).filter(
             Q(valid_until__isnull=True) | Q(valid_until__gte=on)
         )
@@ -130,7 +121,7 @@ def staff_leave(*, municipality, leaver, successor, on: datetime.date, acting_us
         feed_revoked, sessions = False, 0
         if not still.exists():
             feed_revoked = CalendarFeed.objects.filter(user=leaver).delete()[0] > 0
-            sessions = _end_sessions(leaver)
+            sessions = end_sessions(leaver.pk)
         log_access(
             action=AccessAction.CHANGE,
             object_type=leaver,

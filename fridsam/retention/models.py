@@ -33,6 +33,7 @@ class Kind(models.TextChoices):
     SURVEY_RESPONSE = "survey_response", _("Survey answers")
     OBSERVATION = "observation", _("Observations")
     ACCESS_LOG = "access_log", _("Access log entries")
+    STAFF_ACCOUNT = "staff_account", _("Staff accounts after they leave")
 
 
 class Clock(models.TextChoices):
@@ -192,3 +193,26 @@ class RunLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run}: {self.kind} {self.unit_name} {self.due}"
+
+
+class Departure(models.Model):
+    """A hand-over when someone left a municipality (``retention.leaving.staff_leave``): who took
+    their work over. When the leaver's account is removed after its retention period (ADR 0040), the
+    follow-up records still theirs — closed when they left — go to this successor."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    municipality = models.ForeignKey("organisations.Municipality", on_delete=models.PROTECT, related_name="+")
+    successor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    left_on = PlausibleDateField(_("left on"), bounds=validate_past_date)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedManager(municipality="municipality")
+
+    class Meta:
+        ordering = ["-left_on", "-pk"]
+        verbose_name = _("departure")
+        verbose_name_plural = _("departures")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.successor_id} ({self.municipality_id}, {self.left_on})"

@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Sum
+from django.utils.translation import ngettext
 
 from fridsam.core.policies import CHANGE
 from fridsam.retention.kinds import KINDS, MUNICIPALITY_KINDS
@@ -72,6 +73,21 @@ class KindLines:
     culled: int
 
 
+def counted(kind: str, n: int) -> str:
+    """How many items of a kind, in words ("1 staff account", "24 follow-up records")."""
+    words = {
+        Kind.FOLLOWUP_RECORD: ngettext("%(n)s follow-up record", "%(n)s follow-up records", n),
+        Kind.CONSULTATION: ngettext("%(n)s consultation", "%(n)s consultations", n),
+        Kind.REFERRAL: ngettext("%(n)s referral", "%(n)s referrals", n),
+        Kind.HOUSING_APPLICANT: ngettext("%(n)s housing applicant", "%(n)s housing applicants", n),
+        Kind.SURVEY_RESPONSE: ngettext("%(n)s survey answer", "%(n)s survey answers", n),
+        Kind.OBSERVATION: ngettext("%(n)s observation", "%(n)s observations", n),
+        Kind.ACCESS_LOG: ngettext("%(n)s access-log entry", "%(n)s access-log entries", n),
+        Kind.STAFF_ACCOUNT: ngettext("%(n)s staff account", "%(n)s staff accounts", n),
+    }
+    return words[kind] % {"n": n}
+
+
 def run_picture(*, run: CullingRun, tenancy) -> dict:
     by_kind = defaultdict(list)
     for line in run.lines.all().order_by("kind", "unit_name"):
@@ -93,11 +109,14 @@ def run_picture(*, run: CullingRun, tenancy) -> dict:
     else:
         can_sign = retention_policy.can(tenancy, CHANGE, run.municipality)
     due = sum(k.due for k in kinds)
+    culled = run.status == RunStatus.CULLED
     return {
         "run": run,
         "municipality": run.municipality,
         "kinds": kinds,
         "due": due,
+        # In words, per kind: what is due (what was culled, once it is)
+        "summary": [counted(k.kind, k.culled if culled else k.due) for k in kinds if (k.culled if culled else k.due)],
         "can_sign": can_sign and run.status == RunStatus.PREVIEWED and due > 0,
         "RunStatus": RunStatus,
     }

@@ -31,7 +31,7 @@ from fridsam.core.tenancy import unscoped
 from fridsam.organisations.models import Municipality
 from fridsam.retention import archive
 from fridsam.retention.defaults import DEFAULTS
-from fridsam.retention.kinds import KINDS, MUNICIPALITY_KINDS, midnight
+from fridsam.retention.kinds import INSTALLATION_KINDS, KINDS, MUNICIPALITY_KINDS, midnight
 from fridsam.retention.models import Action, CullingRun, Hold, Kind, RetentionRule, RunLine, RunStatus
 from fridsam.statistics.computed import freeze
 
@@ -79,6 +79,8 @@ def rule_save(*, municipality, kind: str, clock: str, months: int, action: str, 
         raise ValidationError(_("This kind has one rule for the whole installation."))
     if clock not in spec.clocks:
         raise ValidationError({"clock": _("This clock does not apply to this kind of information.")})
+    if action not in spec.actions:
+        raise ValidationError({"action": _("This kind of information is not delivered to the archive.")})
     with transaction.atomic():
         rule, _created = RetentionRule.system_objects.update_or_create(
             municipality=municipality,
@@ -156,14 +158,16 @@ def hold_lift(*, hold: Hold, acting_user) -> Hold:
     return hold
 
 
-def _held(municipality_id: int, kind: str):
-    """(every item is held, the held item ids) for the municipality's active holds on a kind."""
-    holds = list(
-        Hold.system_objects.filter(municipality_id=municipality_id, kind=kind, lifted_on__isnull=True).values_list(
-            "object_id", flat=True
-        )
+def _held(municipality_id: int | None, kind: str):
+    """(every item is held, the held item ids) for the municipality's active holds on a kind (and
+    on everything of the kinds whose holds hold it too). The installation's run has no holds."""
+    active = Hold.system_objects.filter(municipality_id=municipality_id, lifted_on__isnull=True)
+    holds = list(active.filter(kind=kind).values_list("object_id", flat=True))
+    held_with = KINDS[kind].held_with
+    everything = None in holds or (
+        bool(held_with) and active.filter(kind__in=held_with, object_id__isnull=True).exists()
     )
-    return (None in holds), {h for h in holds if h is not None}
+    return everything, {h for h in holds if h is not None}
 
 
 def _due(municipality_id: int, kind: str, clock: str, cutoff: datetime.date):
@@ -199,7 +203,7 @@ def preview(*, municipality: Municipality | None, month: datetime.date) -> Culli
         run.lines.all().delete()
         rules = effective_rules(municipality)
         lines = []
-        kinds = MUNICIPALITY_KINDS if municipality is not None else [Kind.ACCESS_LOG]
+        kinds = MUNICIPALITY_KINDS if municipality is not None else INSTALLATION_KINDS
         for kind in kinds:
             rule, spec = rules[kind], KINDS[kind]
             cutoff = rule.cutoff(month)
@@ -211,7 +215,7 @@ def preview(*, municipality: Municipality | None, month: datetime.date) -> Culli
                     RunLine(**common, cutoff=cutoff, due=0 if held else cut.count, held=cut.count if held else 0)
                 )
                 continue
-            due, held = _due(municipality.pk, kind, rule.clock, cutoff)
+            due, held = _due(municipality.pk if municipality is not None else None, kind, rule.clock, cutoff)
             due_by_unit, held_by_unit = _unit_counts(due, spec.unit_field), _unit_counts(held, spec.unit_field)
             for key in sorted(set(due_by_unit) | set(held_by_unit), key=lambda k: k[1] if k else ""):
                 unit_id, unit_name = key if key else (None, "")
@@ -331,7 +335,7 @@ def cull(*, run: CullingRun, batch_size: int | None = None) -> CullingRun:
     directory = archive.package_dir(run)
     if not any(line.culled for lines in lines_by_kind.values() for line in lines):
         archive.discard_manifest(directory)  # a package is complete only once this attempt says so
-    files, rules = {}, {}
+    files, rules, problems = {}, {}, []
     for kind, lines in lines_by_kind.items():
         line = lines[0]
         rules[kind] = {
@@ -381,6 +385,14 @@ def cull(*, run: CullingRun, batch_size: int | None = None) -> CullingRun:
             files.update(entries)
         if not ids:
             continue
+        if spec.cull_items is not None:
+            # Culled otherwise than deleted (a staff account: its name, ADR 0040); those it could
+            # not take are named, and the run stays signed for the next job to try again.
+            done, stopped = spec.cull_items(ids=ids, run=run)
+            lines[0].culled += done
+            lines[0].save(update_fields=["culled"])
+            problems += stopped
+            continue
         if spec.statistics_years is not None:
             by_municipality = defaultdict(set)
             for start in range(0, len(ids), 5000):
@@ -389,11 +401,17 @@ def cull(*, run: CullingRun, batch_size: int | None = None) -> CullingRun:
                     by_municipality[m].add(y)
             for m, years in by_municipality.items():
                 freeze(m, years)
+        if spec.freeze is not None:
+            for start in range(0, len(ids), 5000):
+                spec.freeze(spec.model.system_objects.filter(pk__in=ids[start : start + 5000]))
         line_by_unit = {x.unit_id: x.pk for x in lines}
         _delete_batches(spec, ids, batch_size, lambda unit, found=line_by_unit, first=line.pk: found.get(unit, first))
     if files:
         run.package = str(directory)
         run.package_sha256 = archive.write_manifest(directory, run, rules, files)
+    if problems:
+        run.save(update_fields=["package", "package_sha256"])
+        raise ValidationError(problems)
     with transaction.atomic():
         if not CullingRun.system_objects.select_for_update().filter(pk=run.pk, status=RunStatus.SIGNED).exists():
             return CullingRun.system_objects.get(pk=run.pk)  # another job finished it meanwhile

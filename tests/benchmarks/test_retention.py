@@ -8,8 +8,10 @@ chained, 70 % older than five years), then measures on the real database:
 * the preview of every municipality (counts per kind and unit) and the installation's;
 * culling the records (archive package off) in batches of 500: the total, and the slowest batch
   transaction — the longest any row lock is held, which bounds how long a page can wait;
-* cutting the access log: verifying the part to remove, the checkpoint, deleting in batches of
-  5 000 (the slowest batch), and verifying what is left from the checkpoint.
+* the nightly verification of the whole log (``verify_access_log``), recorded signed;
+* cutting the access log: the part to remove verified from that verification on (ADR 0041: the
+  cut entry alone when the nightly reached past it), the checkpoint, deleting in batches of 5 000
+  (the slowest batch), and verifying what is left from the checkpoint.
 
 The issue's scale (1 000 000 records, 10 000 000 log rows) is extrapolated linearly from these
 figures in the printed summary: every step is a scan or a batched delete, linear in the rows.
@@ -29,7 +31,7 @@ from django.utils import timezone
 
 from fridsam.accounts.models import Membership, User
 from fridsam.core import log_culling
-from fridsam.core.audit import GENESIS_HASH, current_key, keyed_hash, verify_chain
+from fridsam.core.audit import GENESIS_HASH, current_key, keyed_hash, record_verification, verify_chain
 from fridsam.core.models import AccessLogEntry
 from fridsam.core.roles import Role
 from fridsam.followup.models import EventKind, FollowUpRecord, Intervention, RecordEvent
@@ -42,7 +44,8 @@ pytestmark = [pytest.mark.benchmark, pytest.mark.django_db]
 RECORDS = int(os.environ.get("FRIDSAM_BENCH_CULL_RECORDS", "100000"))
 LOG_ROWS = int(os.environ.get("FRIDSAM_BENCH_CULL_LOG", "1000000"))
 MUNICIPALITIES = 10
-triggers = importlib.import_module("fridsam.core.migrations.0008_access_log_checkpoint")
+BATCH = int(os.environ.get("FRIDSAM_BENCH_CULL_BATCH", str(services.BATCH_SIZE)))  # records per transaction
+triggers = importlib.import_module("fridsam.core.migrations.0012_access_log_seal")
 
 
 def _records():
@@ -201,6 +204,15 @@ def test_monthly_culling_at_scale(monkeypatch):
     print(f"\n{vendor()}: {RECORDS} records, {LOG_ROWS} access-log rows, built in {built:.0f} s")
     month = timezone.localdate().replace(day=1)
 
+    # The nightly verify_access_log: the whole chain, and where it reached, recorded signed.
+    started = time.perf_counter()
+    nightly = verify_chain()
+    assert nightly.ok and nightly.checked == LOG_ROWS
+    assert record_verification(nightly) is not None
+    verify_all = time.perf_counter() - started
+    verify_rate = LOG_ROWS / verify_all
+    print(f"Nightly verification of the whole log: {verify_all:.1f} s ({verify_rate:.0f} rows/s)")
+
     started = time.perf_counter()
     runs = [services.preview(municipality=m, month=month) for m in municipalities]
     log_run = services.preview(municipality=None, month=month)
@@ -216,22 +228,28 @@ def test_monthly_culling_at_scale(monkeypatch):
     durations = _timed_batches(monkeypatch, services)
     started = time.perf_counter()
     for run in runs:
-        services.cull(run=services.sign_off(run=run, acting_user=owner))
+        services.cull(run=services.sign_off(run=run, acting_user=owner), batch_size=BATCH)
     cull = time.perf_counter() - started
     record_batches = list(durations)
     monkeypatch.undo()
     assert not FollowUpRecord.objects.filter(status="closed", closed_on__lt=datetime.date(2021, 1, 1)).exists()
+    record_rate = due / cull
     print(
         f"Culling {due} records with their events and interventions: {cull:.1f} s "
-        f"({due / cull:.0f} records/s); slowest batch transaction {max(record_batches) * 1000:.0f} ms"
+        f"({record_rate:.0f} records/s, {BATCH} a batch); slowest batch transaction {max(record_batches) * 1000:.0f} ms"
     )
 
     started = time.perf_counter()
     cut = log_culling.planned_cut(midnight(log_run.lines.get().cutoff))
     t_plan = time.perf_counter()
-    assert verify_chain(up_to=cut.sequence).ok
+    report = log_culling.verify_to_cut(cut)
     t_verify = time.perf_counter()
-    print(f"Log cut planned in {t_plan - started:.2f} s; the part to cull verifies in {t_verify - t_plan:.1f} s")
+    assert report.ok and report.checked == 1  # the nightly reached past the cut: the cut entry alone
+    print(
+        f"Log cut planned in {t_plan - started:.2f} s; verified from the nightly verification in "
+        f"{(t_verify - t_plan) * 1000:.0f} ms ({report.checked} entry; from the checkpoint it would be "
+        f"{cut.count} entries, about {cut.count / verify_rate:.0f} s)"
+    )
 
     durations = _timed_batches(monkeypatch, log_culling)
     services.sign_off(run=log_run, acting_user=owner)
@@ -245,17 +263,21 @@ def test_monthly_culling_at_scale(monkeypatch):
     rest = verify_chain()
     verify_rest = time.perf_counter() - started
     assert rest.ok and rest.start == log_due
+    log_rate = log_due / log_cull
     print(
-        f"Cutting the log ({log_due} rows: verify, checkpoint, delete): {log_cull:.1f} s; slowest delete batch "
-        f"{max(delete_batches) * 1000:.0f} ms; verifying the {LOG_ROWS - log_due} rows left: {verify_rest:.1f} s"
+        f"Cutting the log ({log_due} rows: verify, checkpoint, delete): {log_cull:.1f} s ({log_rate:.0f} rows/s); "
+        f"slowest delete batch {max(delete_batches) * 1000:.0f} ms; verifying the {LOG_ROWS - log_due} rows "
+        f"left: {verify_rest:.1f} s"
     )
-    record_rate, log_rate = due / cull, log_due / log_cull
-    first = 500_000 / record_rate + 7_000_000 / log_rate
-    monthly = 1_000_000 / 60 / record_rate + 10_000_000 / 60 / log_rate
+    scale = 1_000_000 / RECORDS
+    first = preview * scale + 500_000 / record_rate + 7_000_000 / log_rate
+    monthly = preview * scale + 1_000_000 / 60 / record_rate + 10_000_000 / 60 / log_rate
     print(
-        f"Extrapolated to 1 000 000 records and 10 000 000 log rows: a first culling of half the records and "
-        f"70 % of the log {first / 60:.1f} min; a month's share once culling is routine (1/60 of each) "
-        f"{monthly:.0f} s; the slowest batch does not grow with the size"
+        f"Extrapolated to 1 000 000 records and 10 000 000 log rows (linear in each): a first culling of half the "
+        f"records and 70 % of the log {first / 60:.1f} min (preview {preview * scale:.0f} s, records "
+        f"{500_000 / record_rate:.0f} s, the log {7_000_000 / log_rate:.0f} s); a month's share once culling is "
+        f"routine (1/60 of each) {monthly:.0f} s; the nightly verification of 10 000 000 rows "
+        f"{10_000_000 / verify_rate / 60:.1f} min; the slowest batch does not grow with the size"
     )
     assert services.CullingRun.objects.get(pk=log_run.pk).status == RunStatus.CULLED
 

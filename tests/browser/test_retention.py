@@ -1,5 +1,6 @@
 """Åstad's archivist previews the month's culling and signs it off: the records closed more than
-five years ago are gone, and the statistics pages show the same figures (ADR 0031)."""
+five years ago are gone, and the statistics pages show the same figures (ADR 0031); the account of
+the social worker who left more than five years ago is counted and removed (ADR 0040)."""
 
 import datetime
 import re
@@ -48,6 +49,8 @@ def test_the_archivist_previews_and_signs_off_the_months_culling(page, server_sh
     expect(page.get_by_role("heading", level=1)).to_contain_text("Förhandsvisning av gallring: Åstad")
     table = page.get_by_role("table", name=re.compile("Vad som ska gallras"))
     expect(table).to_contain_text("Uppföljningsärenden med insatser och bedömningar")
+    expect(table).to_contain_text("Personalkonton efter att personen slutat")
+    expect(page.locator("#run-summary")).to_contain_text("1 personalkonto")
     expect(page.locator("#run-status")).to_have_text("Väntar på beslut")
     _check_both_widths(page, "retention-preview")
 
@@ -55,6 +58,8 @@ def test_the_archivist_previews_and_signs_off_the_months_culling(page, server_sh
     expect(page.locator("body")).to_contain_text("Gallringen beslutades.")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Gallringsprotokoll: Åstad")
     expect(page.locator("#run-status")).to_have_text("Gallrad")
+    expect(page.locator("#run-summary")).to_contain_text("Gallrat:")
+    expect(page.locator("#run-summary")).to_contain_text("1 personalkonto")
     expect(page.locator("body")).to_contain_text("Greta Arkell")
     _check_both_widths(page, "retention-protocol")
 

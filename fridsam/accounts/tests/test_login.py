@@ -8,13 +8,13 @@ import pyotp
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
 from fridsam.accounts.tests import factories
 from fridsam.core.models import AccessAction, AccessLogEntry
+from fridsam.core.models import StaffSession as Session
 from fridsam.core.roles import Role
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ import importlib
 import pytest
 from django.db import connection
 
-# The access log's triggers as they are now (migration 0008 let deletion up to a checkpoint through).
-triggers = importlib.import_module("fridsam.core.migrations.0008_access_log_checkpoint")
+# The access log's triggers as they are now (0008: deletion up to a checkpoint; 0012: an UPDATE only to seal).
+triggers = importlib.import_module("fridsam.core.migrations.0012_access_log_seal")
 
 
 @pytest.fixture

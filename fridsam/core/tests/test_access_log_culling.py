@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from fridsam.core import audit, log_culling
 from fridsam.core.audit import checkpoint_mac, derive_key, log_access, verify_chain
-from fridsam.core.models import AccessAction, AccessLogCheckpoint, AccessLogEntry
+from fridsam.core.models import AccessAction, AccessLogCheckpoint, AccessLogEntry, AccessLogVerification
 from fridsam.organisations.models import Municipality, Unit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_access_log")]
@@ -176,3 +176,104 @@ def test_verify_access_log_reports_where_it_started(anchor_file):
     anchor_file.write_text(anchor_file.read_text().replace('"sequence":7', '"sequence":8'))
     with pytest.raises(CommandError):
         _verify()
+
+
+# --- The cut verifies from the last whole verification (ADR 0041) -----------------------------
+
+
+def _walked(monkeypatch):
+    """The entries each verification walks (what a cut costs)."""
+    walks = []
+    real = log_culling.verify_chain
+
+    def counting(*args, **kwargs):
+        report = real(*args, **kwargs)
+        walks.append(report.checked)
+        return report
+
+    monkeypatch.setattr(log_culling, "verify_chain", counting)
+    return walks
+
+
+def test_the_nightly_verification_is_recorded_signed(anchor_file):
+    entries = _log(4, at=OLD) + _log(2)
+    call_command("anchor_access_log", stdout=io.StringIO())
+    assert "Access log intact: 6 entries verified" in _verify()
+    mark = AccessLogVerification.objects.get()
+    assert (mark.sequence, mark.entry_hash, mark.checked) == (entries[-1].sequence, entries[-1].entry_hash, 6)
+    assert mark.mac == audit.verification_mac(
+        {**{f: getattr(mark, f) for f in audit.VERIFICATION_FIELDS}, "key_id": mark.key_id}, audit.current_key()
+    )
+
+
+def test_after_a_verification_past_the_cut_only_the_cut_entry_is_checked(anchor_file, monkeypatch):
+    old = _log(30, at=OLD)
+    _log(10)
+    call_command("anchor_access_log", stdout=io.StringIO())
+    _verify()  # the nightly job: every entry, recorded
+    _log(3)
+    walks = _walked(monkeypatch)
+    cut, checkpoint, removed = _cut()
+    assert walks == [1]  # the cut entry, against its hash and the entry before it
+    assert (cut.sequence, removed, checkpoint.cut_hash) == (old[-1].sequence, 30, old[-1].entry_hash)
+    report = verify_chain()
+    assert report.ok and report.checked == 13 and report.start == old[-1].sequence
+
+
+def test_after_a_verification_before_the_cut_only_what_follows_it_is_walked(anchor_file, monkeypatch):
+    _log(20, at=OLD)
+    _verify_no_anchors()
+    _log(10, at=OLD + datetime.timedelta(days=1))
+    _log(5)
+    walks = _walked(monkeypatch)
+    _, _, removed = _cut()
+    assert walks == [10] and removed == 30
+    assert verify_chain().ok
+
+
+def test_an_entry_changed_after_the_verification_stops_the_cut(drop_triggers, monkeypatch):
+    old = _log(20, at=OLD)
+    _verify_no_anchors()
+    _log(10, at=OLD + datetime.timedelta(days=1))
+    _log(2)
+    with drop_triggers(), connection.cursor() as cursor:
+        # After the mark, before the cut: walked, and caught.
+        cursor.execute("UPDATE core_accesslogentry SET detail = 'changed' WHERE sequence = %s", [old[-1].sequence + 4])
+    with pytest.raises(log_culling.ChainNotIntact, match="does not match its hash"):
+        log_culling.write_checkpoint(cut=log_culling.planned_cut(CUTOFF), before=CUTOFF, reason="test")
+    with drop_triggers(), connection.cursor() as cursor:
+        # The entry the mark names, rewritten: the mark no longer holds, and nothing is cut.
+        cursor.execute(
+            "UPDATE core_accesslogentry SET entry_hash = %s WHERE sequence = %s", ["f" * 64, old[-1].sequence]
+        )
+    with pytest.raises(log_culling.ChainNotIntact, match="no longer has the hash"):
+        log_culling.write_checkpoint(cut=log_culling.planned_cut(CUTOFF), before=CUTOFF, reason="test")
+    assert not AccessLogCheckpoint.objects.exists()
+
+
+def test_a_forged_or_stale_verification_is_not_trusted(settings, monkeypatch):
+    _log(20, at=OLD)
+    _verify_no_anchors()
+    _log(2)
+    mark = AccessLogVerification.objects.get()
+    # Someone with only the database claims everything up to the head was verified a minute ago.
+    forged = {f: getattr(mark, f) for f in audit.VERIFICATION_FIELDS}
+    forged.update(
+        sequence=22, entry_hash=AccessLogEntry.objects.get(sequence=22).entry_hash, verified_at=timezone.now()
+    )
+    other = derive_key("not the installation's key")
+    AccessLogVerification.objects.create(
+        **forged, key_id=other.key_id, mac=audit.verification_mac({**forged, "key_id": other.key_id}, other)
+    )
+    walks = _walked(monkeypatch)
+    log_culling.verify_to_cut(log_culling.planned_cut(CUTOFF))
+    assert walks == [1]  # the genuine mark (at #20, the cut) was used, not the forged one (#22)
+    settings.FRIDSAM_ACCESS_LOG_VERIFIED_MAX_HOURS = 0
+    log_culling.verify_to_cut(log_culling.planned_cut(CUTOFF))
+    assert walks == [1, 20]  # too old: from the start again
+
+
+def _verify_no_anchors():
+    out = io.StringIO()
+    call_command("verify_access_log", "--no-anchors", stdout=out)
+    return out.getvalue()

@@ -78,15 +78,21 @@ SYSTEM_OBJECTS_ALLOWED = {
     "fridsam/healthcheck/facts.py": 10,
     "fridsam/integrations/auth.py": 2,  # a credential found by its key id before any scope exists, and its last use
     "fridsam/housing/forms.py": 1,
+    # ledger_freeze(): culling (a system task) freezes the whole county's ledger year (ADR 0040)
+    "fridsam/housing/services.py": 3,
     "fridsam/logreview/reminders.py": 2,  # the daily job: the plans, and which periods are signed
     "fridsam/public/forms.py": 1,
     "fridsam/public/views.py": 1,
     # Culling is a system task: it counts and deletes a municipality's due rows whoever signed it
     # (the signer is checked by retention.policies, and sees counts only).
     "fridsam/retention/archive.py": 2,
-    "fridsam/retention/kinds.py": 9,
-    "fridsam/retention/leaving.py": 8,  # the leaver's open work, handed over by their manager
-    "fridsam/retention/services.py": 20,  # + the batch's items locked, its lines counted, the run finished once
+    "fridsam/retention/kinds.py": 10,  # + the allocations whose ledger years are frozen
+    "fridsam/retention/leaving.py": 9,  # the leaver's open work, handed over by their manager; who took it
+    # A leaver's account after its retention period (ADR 0040): their name wherever it is kept,
+    # whichever municipality's rows those are, by the signed culling run.
+    "fridsam/retention/pseudonyms.py": 11,
+    "fridsam/core/log_culling.py": 1,  # the review items pointing at culled log entries, set to null
+    "fridsam/retention/services.py": 21,  # + the chunks of items whose other figures are frozen; the batch locked, its lines counted, the run finished once
     "fridsam/routines/reminders.py": 5,
     "fridsam/routines/selectors.py": 6,
     "fridsam/routines/services.py": 6,
@@ -118,7 +124,9 @@ UNSCOPED_BLOCKS_ALLOWED = {
     "fridsam/competence/services.py": 1,  # _members(): whom a record or a step refreshes reminders for
     "fridsam/coordination/services.py": 2,
     "fridsam/core/anchors.py": 2,
-    "fridsam/core/audit.py": 3,  # + chain_start(): the checkpoints (ADR 0032)
+    # + chain_start(): the checkpoints (ADR 0032); the last whole verification (ADR 0041)
+    "fridsam/core/audit.py": 6,
+    "fridsam/core/log_pseudonyms.py": 2,  # the entries naming a former staff member (ADR 0040)
     "fridsam/core/log_culling.py": 3,
     "fridsam/core/reminders.py": 2,
     "fridsam/demo/management/commands/load_demo.py": 1,

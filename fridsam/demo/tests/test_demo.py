@@ -13,6 +13,9 @@ from fridsam.core.models import AccessLogEntry
 from fridsam.core.roles import Role
 from fridsam.demo import data
 from fridsam.organisations.models import Municipality, MunicipalityPopulation, Unit
+from fridsam.retention import services as retention
+from fridsam.retention.models import Kind
+from fridsam.retention.selectors import counted
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +97,19 @@ def test_the_demo_is_refused_where_not_allowed(settings):
     settings.FRIDSAM_ALLOW_DEMO = False
     with pytest.raises(ImproperlyConfigured):
         call_command("load_demo", "--quiet")
+
+
+def test_astads_archivist_previews_one_staff_account_and_culling_it_keeps_the_log_whole(demo):
+    astad = demo.get(code="9901")
+    archivist = User.objects.get(username="demo.arkivarie")
+    run = retention.preview(municipality=astad, month=datetime.date.today())
+    assert run.lines.get(kind=Kind.STAFF_ACCOUNT).due == 1
+    assert counted(Kind.STAFF_ACCOUNT, 1) == "1 personalkonto"
+    assert run.lines.filter(kind=Kind.FOLLOWUP_RECORD).exists()  # the records closed five years ago, as before
+    leaver = User.objects.get(username="berit.sandell")
+    retention.cull(run=retention.sign_off(run=run, acting_user=archivist))
+    leaver.refresh_from_db()
+    assert leaver.is_pseudonymised and leaver.username.startswith("Tidigare medarbetare ")
+    assert not AccessLogEntry.objects.filter(detail__icontains="berit.sandell").exists()
+    report = verify_chain()
+    assert report.ok and report.sealed == 1

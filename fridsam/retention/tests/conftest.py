@@ -3,8 +3,10 @@ import datetime
 import pytest
 
 from fridsam.core.roles import Role
+from fridsam.core.tests.conftest import drop_triggers  # noqa: F401 - the access log's triggers off, as an attacker's
 from fridsam.followup import services as followup_services
 from fridsam.followup.tests.conftest import fields
+from fridsam.housing.tests.conftest import make_apartment, make_applicant  # noqa: F401 - the exchange's fixtures
 
 
 @pytest.fixture

@@ -14,6 +14,8 @@ from django.utils import timezone
 from fridsam.core.models import AccessAction, AccessLogEntry
 from fridsam.core.roles import Role
 from fridsam.followup.models import FollowUpRecord, Intervention, RecordEvent
+from fridsam.housing import services as housing_services
+from fridsam.housing.models import Allocation, AllocationStatus, Apartment, Applicant, FrozenLedgerYear
 from fridsam.retention import archive, services
 from fridsam.retention.models import Action, CullingRun, Hold, Kind, RetentionRule, RunStatus
 from fridsam.statistics.models import FrozenYear, IndicatorValue
@@ -347,3 +349,53 @@ def test_a_culling_stopped_between_batches_is_taken_up_where_it_stopped(
     assert [e.detail for e in deleted] == ["culled; followup_record=5"]
     assert archive.restore(Path(run.package)) == 5 + 10 + 5  # records, their events and interventions
     assert sorted(FollowUpRecord.objects.filter(pk__in=ids).values_list("pk", flat=True)) == ids
+
+
+def _allocated(world, apartment, applicant, on):
+    """An allocation through the exchange's services, then dated back as if made on ``on``."""
+    own = world.own.users[Role.COORDINATOR]
+    offering = next(t for t in (world.own, world.neighbour) if t.municipality.pk == apartment.municipality_id)
+    offering = offering.users[Role.COORDINATOR]
+    allocation = housing_services.allocation_propose(apartment=apartment, applicant=applicant, user=own)
+    if allocation.status == AllocationStatus.PROPOSED:  # an apartment of another municipality
+        allocation = housing_services.allocation_accept(allocation=allocation, user=offering)
+    allocation = housing_services.allocation_allocate(allocation=allocation, user=offering)
+    allocation = housing_services.allocation_move_in(allocation=allocation, user=own, on=timezone.localdate())
+    Allocation.objects.filter(pk=allocation.pk).update(allocated_on=on, moved_in_on=on)
+    Applicant.objects.filter(pk=applicant.pk).update(registered_on=on - datetime.timedelta(days=60))
+    Apartment.objects.filter(pk=apartment.pk).update(available_from=on - datetime.timedelta(days=10))
+    return allocation
+
+
+def test_the_housing_ledger_shows_the_same_figures_after_culling(world, client, make_apartment, make_applicant):
+    own, neighbour = world.own.municipality, world.neighbour.municipality
+    moved = _allocated(world, make_apartment(), make_applicant(), datetime.date(2019, 5, 2))  # own → neighbour's
+    at_home = _allocated(
+        world, make_apartment(tenant=world.own), make_applicant(excluded=[neighbour]), datetime.date(2019, 9, 16)
+    )  # own applicant, own apartment
+    recent = _allocated(world, make_apartment(), make_applicant(), timezone.localdate() - datetime.timedelta(days=30))
+    coordinator = world.own.users[Role.COORDINATOR]
+    ledger = reverse("housing:ledger")
+
+    def read(year):
+        response = world.act_as(client, coordinator).get(ledger, {"ar": year})
+        assert response.status_code == 200
+        rows = {r.municipality.pk: (r.given, r.taken, r.placed_at_home, r.balance) for r in response.context["rows"]}
+        return _figures(response.content.decode()), rows
+
+    before, rows = read(2019)
+    assert rows[neighbour.pk] == (1, 0, 0, 1) and rows[own.pk] == (0, 1, 1, -1)  # counted as allocated
+    current = read(timezone.localdate().year)
+
+    run = services.preview(municipality=own, month=timezone.localdate())
+    assert run.lines.get(kind=Kind.HOUSING_APPLICANT).due == 2
+    services.cull(run=services.sign_off(run=run, acting_user=world.own.users[Role.ARCHIVIST]))
+    assert not Allocation.objects.filter(pk__in=[moved.pk, at_home.pk]).exists()
+    assert Allocation.objects.filter(pk=recent.pk).exists()
+    frozen = FrozenLedgerYear.objects.filter(year=2019)
+    assert set(frozen.values_list("municipality_id", flat=True)) >= {own.pk, neighbour.pk}  # the whole county
+
+    assert read(2019) == (before, rows)  # the neighbour's page too: it gave the apartment
+    assert read(timezone.localdate().year) == current
+    # A second culling of the same year (another municipality's applicants) keeps the first figures.
+    assert housing_services.ledger_freeze({(own.county_id, 2019)}) == 0

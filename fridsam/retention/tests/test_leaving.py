@@ -4,13 +4,13 @@ end; with no role left, the calendar address is revoked and the sessions end."""
 import datetime
 
 import pytest
-from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
 from fridsam.accounts.models import Membership
 from fridsam.competence.models import CalendarFeed
 from fridsam.core.models import AccessLogEntry
+from fridsam.core.models import StaffSession as Session
 from fridsam.core.roles import Role
 from fridsam.followup import services as followup_services
 from fridsam.followup.models import Consultation, FollowUpRecord

@@ -1,5 +1,7 @@
 """Verify the access log: every entry's keyed hash and link, and the chain against every anchor
-outside the database (ADR 0018). Exits non-zero, naming the first broken entry, on failure."""
+outside the database (ADR 0018). Exits non-zero, naming the first broken entry, on failure. A
+successful verification is recorded, signed: the next cut of the log verifies only what follows it
+(ADR 0041)."""
 
 from pathlib import Path
 
@@ -7,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from fridsam.core.anchors import AnchorError, read_anchors
-from fridsam.core.audit import verify_chain
+from fridsam.core.audit import record_verification, verify_chain
 
 
 class Command(BaseCommand):
@@ -48,11 +50,14 @@ class Command(BaseCommand):
                 f"Access log broken at entry #{report.first_broken_sequence}: {report.reason} "
                 f"({report.checked} entries before it are intact)."
             )
+        record_verification(report)
         summary = f"{report.checked} entries verified"
         if report.start:
             summary += f" from the checkpoint after entry #{report.start} (the entries before it were culled)"
         if report.legacy:
             summary += f" ({report.legacy} from before the keyed chain, with SHA-256 only)"
+        if report.sealed:
+            summary += f" ({report.sealed} with a former staff member's name pseudonymised, against their seals)"
         if no_anchors:
             self.stdout.write(
                 self.style.WARNING(
