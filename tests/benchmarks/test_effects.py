@@ -15,9 +15,8 @@ import time
 import pytest
 
 from fridsam.core.tenancy import unscoped
-from fridsam.statistics import effects
+from fridsam.statistics import effects, simulation
 from fridsam.statistics.models import EffectEstimate, Indicator
-from fridsam.statistics.tests import simulation
 
 pytestmark = [pytest.mark.benchmark]
 SEEDS = int(os.environ.get("FRIDSAM_BENCH_SEEDS", "100"))
