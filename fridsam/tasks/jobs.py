@@ -15,7 +15,7 @@ from fridsam.tasks import registry
 def command(task, tenancy) -> registry.Outcome:
     """A management command as a system task: the schedule's (they are idempotent: reminders, the
     access log's anchor, the effect estimates), or one a command submits after it changed figures
-    (the demo's national benchmark data)."""
+    (the demo's national benchmark data). ``args``: the command's arguments, if any."""
     out = io.StringIO()
-    call_command(task.params["command"], stdout=out)
+    call_command(task.params["command"], *task.params.get("args", []), stdout=out)
     return registry.Outcome(summary={"output": out.getvalue()[-2000:]})
