@@ -398,7 +398,8 @@ def panels_for(municipalities, indicators: list[Indicator] | None = None) -> dic
     ids = [m.pk for m in municipalities]
     from_figures = years_with_data(ids)
     years = [y for y in from_figures if y not in partial_years(from_figures)]
-    figures = load_figures(municipalities, years, suppress=False)
+    keys = [i.key for i in indicators] if indicators else None
+    figures = load_figures(municipalities, years, suppress=False, indicator_keys=keys)
     indicators = indicators or figures.indicators
     cohort: dict[int, int | None] = {}
     last_year: dict[int, int | None] = {}
