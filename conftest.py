@@ -2,7 +2,8 @@
 
 ``world`` is two municipalities in one county ("own" and "neighbour") and one in another county
 ("foreign"), each with a unit, a partner organisation and one user per role, a coordinator post,
-its role description and a team. It is built once per test database (each xdist worker has its
+its role description and a team; besides them an administrator and a national actor's analyst,
+who belong to no tenant. It is built once per test database (each xdist worker has its
 own), committed, and every test runs in a transaction that is rolled back, so each test starts
 from the same world; the fixture hands each test its own copy of the Python objects. A
 transactional test (which flushes the database) gets the world rebuilt after it.
@@ -78,8 +79,8 @@ def _tenant(code: str, label: str) -> Tenant:
     partner = org_factories.partner(county=municipality.county, name=f"Samverkanspart {label}")
     tenant = Tenant(municipality=municipality, unit=unit, partner=partner)
     for role in ROLES:
-        if role == Role.ADMINISTRATOR:
-            continue
+        if role in (Role.ADMINISTRATOR, Role.NATIONAL_ANALYST):
+            continue  # of no tenant: World.administrator, World.national
         tenant.users[role] = account_factories.staff(
             role,
             municipality=municipality
@@ -133,6 +134,7 @@ class World:
     neighbour: Tenant
     foreign: Tenant
     administrator: object
+    national: object  # a national actor's analyst (ADR 0042): reads only the estimate over every municipality
     # A logged-in session per user (user pk → session key), so that a test can act as many
     # people without logging each in: see ``World.session_for``.
     sessions: dict = field(default_factory=dict)
@@ -144,6 +146,7 @@ class World:
             *self.neighbour.users.values(),
             *self.foreign.users.values(),
             self.administrator,
+            self.national,
         ]
 
     def act_as(self, client, user):
@@ -160,7 +163,12 @@ def _build_world() -> World:
     neighbour = _tenant("1983", "neighbour")
     foreign = _tenant("0380", "foreign")
     administrator = account_factories.staff(Role.ADMINISTRATOR, username="the-administrator")
-    world = World(own=own, neighbour=neighbour, foreign=foreign, administrator=administrator)
+    national = account_factories.staff(
+        Role.NATIONAL_ANALYST,
+        national_organisation=org_factories.national_organisation(name="Nationell uppföljning"),
+        username="the-national-analyst",
+    )
+    world = World(own=own, neighbour=neighbour, foreign=foreign, administrator=administrator, national=national)
     client = Client()
     for user in world.users:
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")

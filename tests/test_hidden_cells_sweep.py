@@ -1,5 +1,6 @@
-"""Every statistics and reports URL, requested as the county analyst: no answer depends on a cell
-the suppression hides from the county (ADR 0010, ADR 0017).
+"""Every statistics and reports URL, requested as the county analyst and as a national actor's
+analyst: no answer depends on a cell the suppression hides from the county (ADR 0010, ADR 0017,
+ADR 0042).
 
 Generated from the URLconf like the URL sweep: every named URL of the two apps must say here how
 it is requested (its arguments, query strings, forms posted), so a new view, export or form is
@@ -194,12 +195,21 @@ def test_every_statistics_and_reports_url_is_swept():
     assert not set(REQUESTS) - names, f"stale entries: {sorted(set(REQUESTS) - names)}"
 
 
+# Who reads: the county's analyst, and the national analyst, who reads the estimate over every
+# municipality (the world's three, the own county's hidden cells among them) and nothing else.
+READERS = {
+    "county_analyst": lambda w: w.own.users[Role.COUNTY_ANALYST],
+    "national_analyst": lambda w: w.national,
+}
+
+
 @pytest.mark.django_db
+@pytest.mark.parametrize("reader", list(READERS))
 @pytest.mark.parametrize(("name", "pattern"), SWEPT, ids=[n for n, _ in SWEPT])
-def test_the_county_analyst_is_never_sent_a_hidden_cell(world, client, name, pattern):
+def test_no_reader_is_ever_sent_a_hidden_cell(world, client, name, pattern, reader):
     small_counts(world)
     before = {h.where for h in hidden_cells(world.own.county)}
-    world.act_as(client, world.own.users[Role.COUNTY_ANALYST])
+    world.act_as(client, READERS[reader](world))
     first = _answers(client, name, world)
     twin_counts(world)
     assert {h.where for h in hidden_cells(world.own.county)} == before, "the twin must hide the same cells"

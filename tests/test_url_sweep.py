@@ -1,8 +1,11 @@
-"""Every named URL, requested as anonymous and as every role of another tenant.
+"""Every named URL, requested as anonymous, as every role of another tenant and as a national
+actor's analyst.
 
 Generated from the URLconf, so a new view is covered the day it is written. A URL must be
 either explicitly public or reachable by its own tenant; anything else fails the test. A URL
 whose path names a tenant object needs an entry in TENANT_KWARGS, built from the "own" tenant.
+The national analyst (ADR 0042) belongs to no tenant: every URL not in NATIONAL_PAGES must refuse
+them, and those it may reach show nothing of any municipality.
 """
 
 from __future__ import annotations
@@ -686,6 +689,25 @@ PUBLIC_KWARGS = {
     },
 }
 
+# What a national actor's analyst reaches (ADR 0042): the estimate over every municipality, what
+# every logged-in person has (the start page, their account, their tasks) and pages that hold no
+# tenant's data (the indicators' definitions, the health check's rules). Everything else refuses them.
+NATIONAL_PAGES = {
+    "statistics:national_effects",
+    "statistics:definitions",
+    "healthcheck:rules",
+    "core:start",
+    "tasks:index",
+    "accounts:profile",
+    "accounts:no_access",  # sends a person who has a role to the start page
+}
+NATIONAL_ACCOUNT_PREFIXES = ("account_", "mfa_", "socialaccount_")  # allauth: their own account and its second factor
+
+
+def _national_page(name) -> bool:
+    return name in NATIONAL_PAGES or name.startswith(NATIONAL_ACCOUNT_PREFIXES)
+
+
 # Query strings some views need to do their work.
 QUERY = {
     "collaboration:group_create": "?kommun=1980",
@@ -787,6 +809,8 @@ def _outsiders(world, name):
         users += [u for role, u in world.neighbour.users.items() if role != Role.COUNTY_ANALYST]
     if name.startswith("admin:"):
         users += list(world.own.users.values())
+    if not _national_page(name):
+        users.append(world.national)  # of no tenant: refused wherever a tenant's data is
     return users
 
 
@@ -812,7 +836,7 @@ def test_url_is_public_or_protected_and_reachable_by_its_tenant(world, client, n
     for user in _outsiders(world, name):
         world.act_as(client, user)
         response = request(url)
-        if (name in TENANT_KWARGS or name.startswith("admin:")) and name not in PUBLIC:
+        if (name in TENANT_KWARGS or name.startswith("admin:") or user == world.national) and name not in PUBLIC:
             assert response.status_code in (403, 404), (
                 f"{name} ({url}) answered {response.status_code} to {user.username}"
             )
@@ -825,7 +849,7 @@ def test_url_is_public_or_protected_and_reachable_by_its_tenant(world, client, n
         return
 
     # 3. Somebody of the own tenant reaches it: otherwise the URL is dead or untested.
-    insiders = [*world.own.users.values(), world.administrator]
+    insiders = [*world.own.users.values(), world.administrator, world.national]
     reached_by = []
     for user in insiders:
         world.act_as(client, user)
@@ -839,6 +863,37 @@ def test_url_is_public_or_protected_and_reachable_by_its_tenant(world, client, n
 def test_every_tenant_url_is_in_the_sweep():
     names = {n for n, _ in URLS}
     assert set(TENANT_KWARGS) <= names, f"stale entries: {set(TENANT_KWARGS) - names}"
+    assert names >= NATIONAL_PAGES, f"stale entries: {NATIONAL_PAGES - names}"
+
+
+@pytest.mark.django_db
+def test_what_the_national_analyst_reaches_names_no_municipality(world, client):
+    """The pages a national analyst may reach (NATIONAL_PAGES; every other URL refuses them, above)
+    answer them, and none names a municipality, a unit or anything of a tenant: the estimate over
+    every municipality is computed from the world's figures first, so the national page has a
+    reading to show."""
+    from fridsam.statistics.effects import NATIONAL, recompute_effects
+
+    recompute_effects(scope=NATIONAL)
+    tenants = (world.own, world.neighbour, world.foreign)
+    names = [t.municipality.name for t in tenants] + [t.partner.name for t in tenants] + [t.unit.name for t in tenants]
+    reached = []
+    for name, pattern in URLS:
+        if not _national_page(name) or name in PUBLIC:
+            continue
+        url = url_for(world, name, pattern)
+        world.act_as(client, world.national)
+        response = client.get(url)
+        client.cookies.clear()
+        assert response.status_code in (200, 302), f"{name} ({url}) answered {response.status_code}"
+        if response.status_code == 302:
+            assert not _is_login_redirect(response), f"{name} ({url}) sent the national analyst to the login"
+            continue
+        reached.append(name)
+        page = response.content.decode()
+        shown = [n for n in names if n in page]
+        assert not shown, f"{name} ({url}) shows the national analyst {shown}"
+    assert {"statistics:national_effects", "core:start", "statistics:definitions"} <= set(reached)
 
 
 @pytest.mark.django_db

@@ -28,6 +28,7 @@ class MembershipAdminForm(forms.ModelForm):
             unit=data.get("unit"),
             county=data.get("county"),
             partner_organisation=data.get("partner_organisation"),
+            national_organisation=data.get("national_organisation"),
         )
         self.instance.county = data["county"]
         return data
@@ -43,11 +44,12 @@ class MembershipInline(admin.TabularInline):
         "municipality",
         "unit",
         "partner_organisation",
+        "national_organisation",
         "title",
         "valid_from",
         "valid_until",
     ]
-    autocomplete_fields = ["county", "municipality", "unit", "partner_organisation"]
+    autocomplete_fields = ["county", "municipality", "unit", "partner_organisation", "national_organisation"]
 
 
 @admin.register(User, site=site)
@@ -69,8 +71,8 @@ class MembershipAdmin(AdministratorModelAdmin):
     list_display = ["user", "role", "organisation_label", "valid_from", "valid_until"]
     list_filter = ["role", "county"]
     search_fields = ["user__username", "user__last_name", "municipality__name"]
-    list_select_related = ["user", "county", "municipality", "unit", "partner_organisation"]
-    autocomplete_fields = ["user", "county", "municipality", "unit", "partner_organisation"]
+    list_select_related = ["user", "county", "municipality", "unit", "partner_organisation", "national_organisation"]
+    autocomplete_fields = ["user", "county", "municipality", "unit", "partner_organisation", "national_organisation"]
 
 
 class IdentityProviderAdminForm(forms.ModelForm):

@@ -71,7 +71,8 @@ class Membership(models.Model):
     A coordinator serving three municipalities holds three memberships (the share of the post in
     each is the coordinator function's business: fridsam.coordination). The county is stored on
     every row (derived by the service) so that the staff
-    directory can be scoped to a county in one place.
+    directory can be scoped to a county in one place. A national analyst belongs to a national
+    actor and to no county (ADR 0042): their memberships are seen by administrators only.
     """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user"))
@@ -108,6 +109,14 @@ class Membership(models.Model):
         related_name="memberships",
         verbose_name=_("partner organisation"),
     )
+    national_organisation = models.ForeignKey(
+        "organisations.NationalOrganisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("national actor"),
+    )
     title = PersonalCharField(_("title"), max_length=120, blank=True)
     valid_from = PlausibleDateField(_("valid from"), default=timezone.localdate, bounds=validate_planned_date)
     valid_until = PlausibleDateField(_("valid until"), null=True, blank=True, bounds=validate_planned_date)
@@ -131,6 +140,7 @@ class Membership(models.Model):
                         municipality__isnull=True,
                         partner_organisation__isnull=True,
                         unit__isnull=True,
+                        national_organisation__isnull=True,
                     )
                     | Q(
                         role="county_analyst",
@@ -138,6 +148,7 @@ class Membership(models.Model):
                         municipality__isnull=True,
                         partner_organisation__isnull=True,
                         unit__isnull=True,
+                        national_organisation__isnull=True,
                     )
                     | Q(
                         role="partner",
@@ -145,12 +156,14 @@ class Membership(models.Model):
                         municipality__isnull=True,
                         partner_organisation__isnull=False,
                         unit__isnull=True,
+                        national_organisation__isnull=True,
                     )
                     | Q(
                         role__in=["coordinator", "manager", "social_worker"],
                         county__isnull=False,
                         municipality__isnull=False,
                         partner_organisation__isnull=True,
+                        national_organisation__isnull=True,
                     )
                     | Q(
                         role="archivist",
@@ -158,6 +171,15 @@ class Membership(models.Model):
                         municipality__isnull=False,
                         partner_organisation__isnull=True,
                         unit__isnull=True,
+                        national_organisation__isnull=True,
+                    )
+                    | Q(
+                        role="national_analyst",
+                        county__isnull=True,
+                        municipality__isnull=True,
+                        partner_organisation__isnull=True,
+                        unit__isnull=True,
+                        national_organisation__isnull=False,
                     )
                 ),
             ),
@@ -174,7 +196,7 @@ class Membership(models.Model):
     def organisation_label(self) -> str:
         if self.unit_id:
             return f"{self.municipality} / {self.unit}"
-        for org in (self.municipality, self.partner_organisation, self.county):
+        for org in (self.municipality, self.partner_organisation, self.county, self.national_organisation):
             if org is not None:
                 return str(org)
         return str(_("Installation"))

@@ -103,6 +103,10 @@ def scope_from_memberships(memberships: Iterable) -> Scope:
             municipality.add(m.municipality_id)
             case_municipality.add(m.municipality_id)
             county.add(m.county_id)
+        elif m.role == Role.NATIONAL_ANALYST:
+            # Nothing of any tenant: what a national analyst reads (the estimates over every
+            # municipality) is held by no scoped model, and its policy decides (ADR 0042).
+            continue
         else:
             # A role nobody has decided the scope of sees nothing, loudly (fails closed).
             raise ScopeError(f"no scope is defined for the role {m.role!r}")
@@ -135,7 +139,14 @@ def tenancy_for_user(*, user) -> Tenancy:
             memberships = tuple(
                 Membership.objects.active()
                 .filter(user=user)
-                .select_related("county", "municipality", "municipality__county", "unit", "partner_organisation")
+                .select_related(
+                    "county",
+                    "municipality",
+                    "municipality__county",
+                    "unit",
+                    "partner_organisation",
+                    "national_organisation",
+                )
             )
         cached = (memberships, scope_from_memberships(memberships))
         cache.set(key, cached, TENANCY_CACHE_SECONDS)

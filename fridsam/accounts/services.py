@@ -13,7 +13,7 @@ from fridsam.accounts.signals import membership_granted
 from fridsam.core.audit import log_access
 from fridsam.core.models import AccessAction
 from fridsam.core.roles import MUNICIPAL_ROLES, Role
-from fridsam.organisations.models import County, Municipality, PartnerOrganisation, Unit
+from fridsam.organisations.models import County, Municipality, NationalOrganisation, PartnerOrganisation, Unit
 
 
 def user_create(
@@ -39,9 +39,11 @@ def user_create(
 
 
 def membership_county(
-    *, role: str, municipality=None, unit=None, county=None, partner_organisation=None
+    *, role: str, municipality=None, unit=None, county=None, partner_organisation=None, national_organisation=None
 ) -> County | None:
     """Check that the organisation suits the role; return the county the membership belongs to."""
+    if role != Role.NATIONAL_ANALYST and national_organisation is not None:
+        raise ValidationError({"national_organisation": _("Only national analysts belong to a national actor.")})
     if role in MUNICIPAL_ROLES:
         if municipality is None:
             raise ValidationError({"municipality": _("This role needs a municipality.")})
@@ -63,6 +65,13 @@ def membership_county(
         if unit is not None:
             raise ValidationError({"unit": _("An archivist belongs to the municipality, not to a unit.")})
         return municipality.county
+    elif role == Role.NATIONAL_ANALYST:
+        # A national actor's analyst belongs to no county, municipality or partner (ADR 0042).
+        if national_organisation is None:
+            raise ValidationError({"national_organisation": _("This role needs a national actor.")})
+        if county is not None:
+            raise ValidationError({"county": _("A national analyst belongs to no county.")})
+        county = None
     else:
         raise ValidationError({"role": _("Unknown role.")})
     if role not in MUNICIPAL_ROLES and (municipality is not None or unit is not None):
@@ -80,6 +89,7 @@ def membership_grant(
     unit: Unit | None = None,
     county: County | None = None,
     partner_organisation: PartnerOrganisation | None = None,
+    national_organisation: NationalOrganisation | None = None,
     title: str = "",
     valid_from: datetime.date | None = None,
     acting_user: User | None = None,
@@ -91,6 +101,7 @@ def membership_grant(
         unit=unit,
         county=county,
         partner_organisation=partner_organisation,
+        national_organisation=national_organisation,
     )
     membership = Membership(
         user=user,
@@ -99,6 +110,7 @@ def membership_grant(
         municipality=municipality,
         unit=unit,
         partner_organisation=partner_organisation,
+        national_organisation=national_organisation,
         title=title,
     )
     if valid_from is not None:

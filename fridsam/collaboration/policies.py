@@ -46,7 +46,9 @@ class GroupPolicy(PermissionPolicy):
     def can(self, tenancy, action, obj=None):
         if action == VIEW:
             if obj is None:
-                return tenancy.is_authenticated and bool(tenancy.memberships)
+                # Collaboration is a county's affair: its members represent a municipality, a partner or
+                # the county board. A national actor's analyst belongs to no county (ADR 0042).
+                return tenancy.is_administrator or any(m.county_id for m in tenancy.memberships)
             return self.visible(tenancy).filter(pk=obj.pk).exists()
         if action == ADD:
             if obj is None:

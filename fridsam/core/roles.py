@@ -20,6 +20,9 @@ class Role(models.TextChoices):
     # A municipality's archivist: its retention rules, holds and culling (ADR 0031). Organisation
     # data of the municipality only, never case-level data.
     ARCHIVIST = "archivist", _("Archivist")
+    # An analyst of a national actor (a national authority or knowledge centre, ADR 0042): the
+    # aggregates over every municipality in the country, never a municipality's or a case's data.
+    NATIONAL_ANALYST = "national_analyst", _("National analyst")
 
 
 MUNICIPAL_ROLES = (Role.COORDINATOR, Role.MANAGER, Role.SOCIAL_WORKER)

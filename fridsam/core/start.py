@@ -34,6 +34,7 @@ ORDER = (
     "log_review",  # log review: "your reads are logged and reviewed", the routine
     "social_worker",  # coordination: the entry point, colleagues of the unit
     "county_analyst",  # coordination: the county's municipalities
+    "national_analyst",  # statistics: the estimate over every municipality in the country, per indicator
     "partner",  # coordination: the entry points of the county, the partner survey
     "administrator",  # accounts: users, two-factor, memberships
 )

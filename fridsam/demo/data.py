@@ -193,6 +193,14 @@ PEOPLE = [
         "010-224 90 00",
         [("county_analyst", "county", None, None, "Utvecklingsledare social hållbarhet, Länsstyrelsen")],
     ),
+    # A national actor (ADR 0042): the estimate over every municipality in the country, nothing else
+    (
+        "demo.nationell",
+        "Malin",
+        "Norén",
+        "010-555 12 00",
+        [("national_analyst", "national", None, None, "Analytiker, nationell uppföljning av kvinnofridsarbetet")],
+    ),
     # Partner organisations
     (
         "demo.partner",
@@ -219,6 +227,9 @@ PEOPLE = [
     ("demo.admin", "Robin", "Sand", "021-10 20 99", [("administrator", None, None, None, "Systemförvaltare")]),
 ]
 
+# The demo's national actor: fictional, like the county.
+NATIONAL_ORGANISATION = {"name": "Nationell kvinnofridsuppföljning (demo)", "kind": "authority"}
+
 # name, type, phone, email, municipality codes served (empty: the whole county)
 PARTNERS = [
     ("Polisen – lokalpolisområde Åstad", "police", "114 14", "", ["9901", "9905", "9906"]),
@@ -234,6 +245,7 @@ PARTNERS = [
 # The accounts printed by `make run`: one per role.
 DEMO_ACCOUNTS = [
     ("county_analyst", "demo.lansanalytiker"),
+    ("national_analyst", "demo.nationell"),
     ("coordinator", "demo.samordnare"),
     ("manager", "demo.chef"),
     ("archivist", "demo.arkivarie"),

@@ -41,7 +41,14 @@ from fridsam.demo import statistics_data as sdata
 from fridsam.demo.users import demo_user
 from fridsam.evaluation.models import Response
 from fridsam.evaluation.services import response_submit, survey_round_for_year
-from fridsam.organisations.models import County, Municipality, MunicipalityPopulation, PartnerOrganisation, Unit
+from fridsam.organisations.models import (
+    County,
+    Municipality,
+    MunicipalityPopulation,
+    NationalOrganisation,
+    PartnerOrganisation,
+    Unit,
+)
 from fridsam.organisations.services import unit_create
 from fridsam.reports.models import ReportText
 from fridsam.statistics.effects import NATIONAL, recompute_effects
@@ -113,6 +120,10 @@ def demo_county_load() -> County:
         municipalities = _municipalities(county)
         units = _units(municipalities)
         partners = _partners(county, municipalities)
+        national, _created = NationalOrganisation.objects.get_or_create(
+            name=data.NATIONAL_ORGANISATION["name"],
+            defaults={"kind": data.NATIONAL_ORGANISATION["kind"], "is_demo": True},
+        )
         for username, first, last, phone, memberships in data.PEOPLE:
             user = demo_user(username, first, last, phone)
             for role, org, unit_name, _share, title in memberships:
@@ -125,6 +136,8 @@ def demo_county_load() -> County:
                     kwargs["county"] = county
                 elif role == "partner":
                     kwargs["partner_organisation"] = partners[org]
+                elif role == "national_analyst":
+                    kwargs["national_organisation"] = national
                 if not Membership.objects.filter(user=user, role=role, **kwargs).exists():
                     membership_grant(user=user, role=role, title=title, **kwargs)
         _extra_staff(municipalities, units)

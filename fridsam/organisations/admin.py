@@ -1,7 +1,14 @@
 from django.contrib import admin
 
 from fridsam.core.admin_site import AdministratorModelAdmin, site
-from fridsam.organisations.models import County, Municipality, MunicipalityPopulation, PartnerOrganisation, Unit
+from fridsam.organisations.models import (
+    County,
+    Municipality,
+    MunicipalityPopulation,
+    NationalOrganisation,
+    PartnerOrganisation,
+    Unit,
+)
 
 
 @admin.register(County, site=site)
@@ -39,3 +46,10 @@ class PartnerOrganisationAdmin(AdministratorModelAdmin):
     list_filter = ["partner_type", "county"]
     search_fields = ["name"]
     filter_horizontal = ["municipalities"]
+
+
+@admin.register(NationalOrganisation, site=site)
+class NationalOrganisationAdmin(AdministratorModelAdmin):
+    list_display = ["name", "kind", "is_demo"]
+    list_filter = ["kind"]
+    search_fields = ["name"]

@@ -1,7 +1,8 @@
-"""Counties, municipalities, units and partner organisations.
+"""Counties, municipalities, units, partner organisations and national actors.
 
 Counties, municipalities and population figures are public reference data (SCB) and carry no
-tenant scope. Units and partner organisations are tenant data and use scoped managers.
+tenant scope. Units and partner organisations are tenant data and use scoped managers. A national
+actor is named and nothing more: it is no tenant of any data (ADR 0042).
 """
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -146,6 +147,33 @@ class PartnerOrganisation(models.Model):
         verbose_name = _("partner organisation")
         verbose_name_plural = _("partner organisations")
         constraints = [models.UniqueConstraint(fields=["county", "name"], name="partner_unique_name_per_county")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NationalOrganisationKind(models.TextChoices):
+    AUTHORITY = "authority", _("National authority")
+    KNOWLEDGE_CENTRE = "knowledge_centre", _("National knowledge centre")
+    OTHER = "other", _("Other national actor")
+
+
+class NationalOrganisation(models.Model):
+    """A national actor (nationell aktör): an authority or centre that follows the work across the
+    counties. Its analysts read the aggregates over every municipality in the country and nothing of
+    any municipality, county or case (ADR 0042), so it carries no tenant scope and holds no data of
+    its own: its name is as public as the authority."""
+
+    name = PersonalCharField(_("name"), max_length=150, unique=True)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=NationalOrganisationKind.choices, default=NationalOrganisationKind.AUTHORITY
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("national actor")
+        verbose_name_plural = _("national actors")
 
     def __str__(self) -> str:
         return self.name

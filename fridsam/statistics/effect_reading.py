@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from fridsam.statistics.charts import event_study_chart, fmt
 from fridsam.statistics.effects import MIN_COMPARISON, MIN_GROUP, MIN_TREATED, NATIONAL, Estimate
-from fridsam.statistics.models import EffectEstimate, EffectVerdict
+from fridsam.statistics.models import EffectEstimate, EffectVerdict, Indicator
 
 LEVELS = {
     "full_time": gettext_lazy("full-time posts"),
@@ -49,6 +49,7 @@ class EffectReading:
     groups_note: str
     chart: str
     computed_at: object
+    practice: str | None = None  # said first when any municipality's figures are generated practice data
 
 
 def _pct(value: float) -> str:
@@ -58,6 +59,30 @@ def _pct(value: float) -> str:
 def _interval_text(interval) -> str:
     _e, lower, upper = interval.percent
     return _("%(lower)s to %(upper)s") % {"lower": _pct(lower), "upper": _pct(upper)}
+
+
+def practice_note(result: Estimate) -> str | None:
+    """Whether the estimate rests on practice data (the demo county, the national benchmark): its
+    figures are generated, and it must never be read as a finding about real municipalities."""
+    if not result.practice:
+        return None
+    if result.practice >= result.municipalities:
+        return ngettext(
+            "The %(n)s municipality in this estimate is practice data: its figures are generated (the demo "
+            "county, the national benchmark data), not a real municipality's. The estimate shows how the method "
+            "reads such figures, not what coordinators achieve.",
+            "All %(n)s municipalities in this estimate are practice data: their figures are generated (the demo "
+            "county, the national benchmark data), not real municipalities'. The estimate shows how the method "
+            "reads such figures, not what coordinators achieve.",
+            result.practice,
+        ) % {"n": result.practice}
+    return ngettext(
+        "%(n)s of the %(all)s municipalities in this estimate is practice data: its figures are generated (the "
+        "demo county, the national benchmark data), not a real municipality's, and they weigh in the estimate.",
+        "%(n)s of the %(all)s municipalities in this estimate are practice data: their figures are generated (the "
+        "demo county, the national benchmark data), not real municipalities', and they weigh in the estimate.",
+        result.practice,
+    ) % {"n": result.practice, "all": result.municipalities}
 
 
 def read(stored: EffectEstimate) -> EffectReading:
@@ -186,7 +211,42 @@ def read(stored: EffectEstimate) -> EffectReading:
         if points
         else "",
         computed_at=stored.computed_at,
+        practice=practice_note(result),
     )
+
+
+@dataclass
+class SummaryRow:
+    indicator: object
+    verdict: str | None  # None: not computed yet
+    verdict_label: str
+    effect: str
+    interval: str
+
+
+def summary_rows(scope: str) -> tuple[list[SummaryRow], str | None]:
+    """Every active indicator's stored estimate for *scope* in a line (the national analyst's start
+    page), and the note on practice data of the estimate resting on the most of it."""
+    stored = {e.indicator_id: e for e in EffectEstimate.objects.filter(scope=scope)}
+    rows, most = [], None
+    for indicator in Indicator.objects.filter(is_active=True):
+        estimate = stored.get(indicator.pk)
+        if estimate is None:
+            rows.append(SummaryRow(indicator, None, _("Not computed yet"), "", ""))
+            continue
+        result = Estimate.from_json(estimate.result)
+        if result.practice and (most is None or result.practice > most.practice):
+            most = result
+        rows.append(
+            SummaryRow(
+                indicator,
+                result.verdict,
+                EffectVerdict(result.verdict).label,
+                _pct(result.overall.percent[0]) if result.overall else "",
+                _interval_text(result.overall) if result.overall else "",
+            )
+        )
+    return rows, practice_note(most) if most is not None else None
 
 
 def stored_for(scope: str, indicator) -> EffectEstimate | None:

@@ -100,18 +100,23 @@ class Panel:
     organisation: dict[int, dict[str, str]] = field(default_factory=dict)
     started_before: int = 0  # municipalities with a coordinator before their first year with figures
     left: int = 0  # municipalities whose coordinator left within the years
+    # Municipalities with figures that are practice data (the demo county, the national benchmark:
+    # Municipality.is_demo), so that the page can say the figures are generated (ADR 0042).
+    practice: int = 0
 
     def digest(self) -> str:
-        payload = json.dumps(
-            [
-                sorted((f"{m}:{y}", round(v, 9)) for (m, y), v in self.outcome.items()),
-                sorted((str(m), c) for m, c in self.cohort.items()),
-                sorted((str(m), sorted(o.items())) for m, o in self.organisation.items()),
-                self.started_before,
-                self.left,
-            ]
-        )
-        return hashlib.sha256(payload.encode()).hexdigest()
+        payload = [
+            sorted((f"{m}:{y}", round(v, 9)) for (m, y), v in self.outcome.items()),
+            sorted((str(m), c) for m, c in self.cohort.items()),
+            sorted((str(m), sorted(o.items())) for m, o in self.organisation.items()),
+            self.started_before,
+            self.left,
+        ]
+        if self.practice:
+            # Only where there is practice data, so that a real installation's digests (none) stay
+            # those it has stored and its estimates are not all recomputed for nothing.
+            payload.append(["practice", self.practice])
+        return hashlib.sha256(json.dumps(payload).encode()).hexdigest()
 
 
 @dataclass
@@ -155,6 +160,7 @@ class Estimate:
     later: int  # treated after the last year with figures: a comparison throughout
     started_before: int = 0
     left: int = 0
+    practice: int = 0  # municipalities with figures that are practice data (generated, not real)
     overall: Interval | None = None
     never_treated_only: Interval | None = None
     event: list[EventYear] = field(default_factory=list)
@@ -265,6 +271,7 @@ def estimate(
         later=len(later),
         started_before=panel.started_before,
         left=panel.left,
+        practice=panel.practice,
     )
     if len(usable) < MIN_TREATED or len(never) + len(later) < MIN_COMPARISON:
         return result
@@ -391,7 +398,8 @@ def panels_for(municipalities, indicators: list[Indicator] | None = None) -> dic
     ids = [m.pk for m in municipalities]
     from_figures = years_with_data(ids)
     years = [y for y in from_figures if y not in partial_years(from_figures)]
-    figures = load_figures(municipalities, years, suppress=False)
+    keys = [i.key for i in indicators] if indicators else None
+    figures = load_figures(municipalities, years, suppress=False, indicator_keys=keys)
     indicators = indicators or figures.indicators
     cohort: dict[int, int | None] = {}
     last_year: dict[int, int | None] = {}
@@ -408,6 +416,7 @@ def panels_for(municipalities, indicators: list[Indicator] | None = None) -> dic
         if end is not None and last_year[m] < years[-1]:
             left += 1
     organisation = _organisation(ids)
+    practice_ids = {m.pk for m in municipalities if m.is_demo}
     panels = {}
     for indicator in indicators:
         values = {}
@@ -424,6 +433,7 @@ def panels_for(municipalities, indicators: list[Indicator] | None = None) -> dic
             {m: organisation[m] for m in ids if cohort[m] is not None and m in organisation},
             started_before,
             left,
+            practice=len({m for m, _y in values} & practice_ids),
         )
     return panels
 

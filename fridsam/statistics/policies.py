@@ -7,6 +7,11 @@ figures exactly. A form or a check shows and compares stored figures, so whoever
 must be allowed to see them exactly (ADR 0017). The county analysts add observations (ADD) and
 write the county report. Administrators manage the indicator catalogue in the admin site, not the
 figures. Partners see no statistics.
+
+The effect estimate (ADR 0028, 0042): a county's, its county analysts; the one over every
+municipality in the country (VIEW_NATIONAL), the analysts of a national actor alone. They read the
+indicators' definitions too (VIEW_DEFINITIONS), and nothing of any municipality: no other action
+is theirs.
 """
 
 from django.http import Http404
@@ -20,20 +25,26 @@ from fridsam.statistics.models import IndicatorValue
 
 VIEW_COUNTY = "view_county"
 VIEW_NATIONAL = "view_national"
+VIEW_DEFINITIONS = "view_definitions"
 
 
 class StatisticsPolicy(PermissionPolicy):
     """``obj`` is a municipality (VIEW, CHANGE, ADD an observation) or a county (VIEW_COUNTY).
 
     VIEW_NATIONAL: the effect estimate over every municipality (ADR 0028), an aggregate that shows no
-    municipality's figure; the county analysts read it (there is no national role yet)."""
+    municipality's figure: the national actor's analysts read it, and nobody else (ADR 0042: it pools
+    every county's figures, which a county board has no mandate to read, even summed). A county
+    analyst reads their own county's estimate (VIEW_COUNTY). VIEW_DEFINITIONS: the catalogue of
+    indicators, which holds no figure."""
 
     model = IndicatorValue
-    actions = (VIEW, CHANGE, ADD, VIEW_COUNTY, VIEW_NATIONAL)
+    actions = (VIEW, CHANGE, ADD, VIEW_COUNTY, VIEW_NATIONAL, VIEW_DEFINITIONS)
 
     def can(self, tenancy, action, obj=None):
         if action == VIEW_NATIONAL:
-            return Role.COUNTY_ANALYST in tenancy.roles
+            return Role.NATIONAL_ANALYST in tenancy.roles
+        if action == VIEW_DEFINITIONS:
+            return bool(tenancy.roles & {Role.COUNTY_ANALYST, Role.NATIONAL_ANALYST, *MUNICIPAL_ROLES})
         if action == VIEW_COUNTY:
             return isinstance(obj, County) and county_policy.is_analyst_of(tenancy, obj)
         if not isinstance(obj, Municipality):

@@ -204,17 +204,30 @@ class Figures:
 
 
 def load_figures(
-    municipalities, years: Iterable[int], *, exact_ids: Iterable[int] = (), limit=None, suppress: bool = True
+    municipalities,
+    years: Iterable[int],
+    *,
+    exact_ids: Iterable[int] = (),
+    limit=None,
+    suppress: bool = True,
+    indicator_keys: Iterable[str] | None = None,
 ) -> Figures:
     """Figures for *municipalities* (all of one county, for consistent suppression) and *years*.
 
     ``suppress=False`` only for computations that show no cell (the effect estimate,
     :mod:`fridsam.statistics.effects`): every figure comes back as stored, and the totals (which
-    only the pages show) are not added."""
+    only the pages show) are not added. Such a computation may ask for some indicators only
+    (``indicator_keys``; the parts of a sum among them come too); the suppression needs them all."""
     municipalities = sorted(municipalities, key=lambda m: m.name)
     years = sorted(set(years))
     ids = [m.pk for m in municipalities]
     all_indicators = indicators()
+    if indicator_keys is not None:
+        if suppress:
+            raise ValueError("the suppression reads every indicator: indicator_keys only with suppress=False")
+        wanted = set(indicator_keys)
+        wanted |= {part for i in all_indicators if i.key in wanted for part in i.sum_of}
+        all_indicators = [i for i in all_indicators if i.key in wanted]
     by_key = {i.key: i for i in all_indicators}
     figures = Figures(municipalities, years, all_indicators, frozenset(exact_ids) & frozenset(ids))
     if not ids or not years:
@@ -227,9 +240,10 @@ def load_figures(
         ).values_list("municipality_id", "year", "total", "adults")
     }
     cells = figures.cells
-    rows = IndicatorValue.objects.filter(
-        municipality_id__in=ids, year__in=years, indicator__is_active=True
-    ).values_list("indicator__key", "municipality_id", "year", "count", "denominator", "value", "source")
+    rows = IndicatorValue.objects.filter(municipality_id__in=ids, year__in=years, indicator__is_active=True)
+    if indicator_keys is not None:
+        rows = rows.filter(indicator__key__in=sorted(by_key))
+    rows = rows.values_list("indicator__key", "municipality_id", "year", "count", "denominator", "value", "source")
     for key, mid, year, count, denominator, value, source in rows:
         cells[(key, mid, year)] = Cell(
             count=count,

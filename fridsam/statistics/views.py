@@ -17,7 +17,13 @@ from fridsam.statistics import years as year_rules
 from fridsam.statistics.effects import NATIONAL
 from fridsam.statistics.forms import ImportForm, KeyFigureReportingForm, ObservationForm, YearForm
 from fridsam.statistics.models import Unit
-from fridsam.statistics.policies import VIEW_COUNTY, VIEW_NATIONAL, county_or_404, statistics_policy
+from fridsam.statistics.policies import (
+    VIEW_COUNTY,
+    VIEW_DEFINITIONS,
+    VIEW_NATIONAL,
+    county_or_404,
+    statistics_policy,
+)
 from fridsam.statistics.presentation import (
     county_table,
     indicator_sections,
@@ -325,7 +331,7 @@ def county_ranking(request, county_code):
 
 
 def definitions(request):
-    statistics_policy.check(request.tenancy, VIEW)
+    statistics_policy.check(request.tenancy, VIEW_DEFINITIONS)
     return render(request, "statistics/definitions.html", {"indicators": selectors.indicators()})
 
 
@@ -372,6 +378,7 @@ def _effects(request, scope: str, county=None):
             "indicator": indicator,
             "reading": effect_reading.read(stored) if stored else None,
             "national": county is None,
+            "can_view_index": statistics_policy.can(request.tenancy, VIEW),
         },
     )
 

@@ -3,19 +3,17 @@
 The queue carries ids only; :func:`fridsam.tasks.services.run` does the work from the task's row.
 The schedule (``CELERY_BEAT_SCHEDULE`` in the settings) runs management commands through
 :func:`scheduled`, each as a task row of its own that is queued once per period, so a second
-scheduler, or a beat restarted within the period, adds nothing.
+scheduler, or a beat restarted within the period, adds nothing. The kind that runs them, "command",
+is registered in :mod:`fridsam.tasks.jobs`, which every process loads at start-up.
 """
 
 from __future__ import annotations
 
-import io
-
 from celery import shared_task
-from django.core.management import call_command
 from django.utils import timezone
 
 from fridsam.core.tenancy import unscoped
-from fridsam.tasks import registry, services
+from fridsam.tasks import services
 
 
 @shared_task(name=services.RUN_TASK, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
@@ -41,11 +39,3 @@ def scheduled(command: str, period: str = "daily") -> str:
             kind="command", label=f"{command} {stamp}", params={"command": command}, key=f"{command}:{stamp}", once=True
         )
     return str(task.pk)
-
-
-@registry.register("command")
-def command(task, tenancy) -> registry.Outcome:
-    """A scheduled management command (they are idempotent: reminders, the access log's anchor)."""
-    out = io.StringIO()
-    call_command(task.params["command"], stdout=out)
-    return registry.Outcome(summary={"output": out.getvalue()[-2000:]})

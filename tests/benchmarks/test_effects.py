@@ -1,7 +1,9 @@
 """Benchmarks of the effect estimate (ADR 0028). Run with `make bench`.
 
-* The estimate from the database: one indicator over 290 municipalities × 10 years (≤ 2 s) and
-  every indicator as one task (≤ 60 s), by `recompute_effects`, the function a background task calls.
+* The estimate from the database: one indicator over 290 municipalities × 10 years (≤ 2 s), by
+  `recompute_effects`, and every indicator as one task (≤ 60 s), a task row of the kind the
+  schedule runs; the time on the clock and the process's CPU time printed apart, the targets
+  asserted on the CPU time (the machine may be shared).
 * The simulation over many seeds (`FRIDSAM_BENCH_SEEDS`, 100 by default): 290 municipalities ×
   12 years, +15 % from the start and no effect: the coverage of the 95 % interval, the mean
   estimate against the truth, and how often a diverging trend (5 % a year) is flagged.
@@ -15,12 +17,16 @@ import time
 import pytest
 
 from fridsam.core.tenancy import unscoped
-from fridsam.statistics import effects
+from fridsam.statistics import effects, simulation
 from fridsam.statistics.models import EffectEstimate, Indicator
-from fridsam.statistics.tests import simulation
+from fridsam.tasks import services as task_services
 
 pytestmark = [pytest.mark.benchmark]
 SEEDS = int(os.environ.get("FRIDSAM_BENCH_SEEDS", "100"))
+
+
+TARGET_ONE = 2.0  # seconds: one indicator over 290 municipalities x 10 years (the issue's target)
+TARGET_ALL = 60.0  # seconds: every indicator, as one task
 
 
 @pytest.mark.django_db
@@ -35,27 +41,45 @@ def test_effects_at_290_municipalities():
         timings.append(time.perf_counter() - started)
         cpu.append(time.process_time() - started_cpu)
     one, one_cpu = statistics.median(timings), statistics.median(cpu)
+    # Every indicator as one task, as the schedule and the benchmark data's loader run it: a task row
+    # of the kind "command" (run at once, in this process, without a broker).
     started, started_cpu = time.perf_counter(), time.process_time()
-    written = effects.recompute_effects(scope=county.code, force=True)
+    with unscoped():
+        task = task_services.submit(
+            kind="command",
+            label="recompute_effects (benchmark)",
+            params={"command": "recompute_effects", "args": ["--scope", county.code, "--force"]},
+        )
+        task.refresh_from_db()
     every, every_cpu = time.perf_counter() - started, time.process_time() - started_cpu
-    started = time.perf_counter()
+    assert task.status == "done", task.failure
+    written = int(task.result["output"].split()[0])
+    started, started_cpu = time.perf_counter(), time.process_time()
     assert effects.recompute_effects(scope=county.code) == 0
-    unchanged = time.perf_counter() - started
+    unchanged, unchanged_cpu = time.perf_counter() - started, time.process_time() - started_cpu
     with unscoped():
         stored = EffectEstimate.objects.get(scope=county.code, indicator__key="vinr_adults")
     result = effects.Estimate.from_json(stored.result)
     load = os.getloadavg()[0]
+
+    def verdict(wall, process, target):
+        met = "met" if process <= target else "NOT met"
+        on_clock = "met" if wall <= target else "not met"
+        return f"wall {wall:.2f} s, CPU {process:.2f} s (target {target:.0f} s: CPU {met}, wall {on_clock})"
+
     print(
-        f"\neffect estimate, 290 municipalities x 10 years (load average {load:.1f} on {os.cpu_count()} cores): "
-        f"one indicator {one:.2f} s, {one_cpu:.2f} s of CPU (median of 3), all {written} indicators "
-        f"({len(keys)} active) {every:.1f} s, {every_cpu:.1f} s of CPU, again with nothing changed {unchanged:.2f} s; "
-        f"vinr_adults: {stored.verdict}, {result.overall.percent[0]:+.1f} % "
+        f"\neffect estimate, 290 municipalities x 10 years (load average {load:.1f} on {os.cpu_count()} cores):"
+        f"\n  one indicator (median of 3): {verdict(one, one_cpu, TARGET_ONE)}"
+        f"\n  all {written} indicators ({len(keys)} active) as one task: {verdict(every, every_cpu, TARGET_ALL)}"
+        f"\n  again with nothing changed: wall {unchanged:.2f} s, CPU {unchanged_cpu:.2f} s"
+        f"\n  vinr_adults: {stored.verdict}, {result.overall.percent[0]:+.1f} % "
         f"[{result.overall.percent[1]:+.1f}, {result.overall.percent[2]:+.1f}] (simulated +15 %)"
     )
-    # The bounds hold for the process's own time: on a machine shared with other work, the time on
-    # the clock measures the others too (the figures printed above say how much).
-    assert one_cpu <= 2.0
-    assert every_cpu <= 60.0
+    # The targets hold for the process's own time: on a machine shared with other work, the time on
+    # the clock measures the others too (both are printed above).
+    assert written == len(keys)
+    assert one_cpu <= TARGET_ONE
+    assert every_cpu <= TARGET_ALL
 
 
 def test_simulation_coverage_over_many_seeds():

@@ -27,7 +27,16 @@ def user(*, username: str | None = None, with_totp: bool = True, **names) -> Use
     return u
 
 
-def staff(role: str, *, municipality=None, unit=None, county=None, partner_organisation=None, **kwargs) -> User:
+def staff(
+    role: str,
+    *,
+    municipality=None,
+    unit=None,
+    county=None,
+    partner_organisation=None,
+    national_organisation=None,
+    **kwargs,
+) -> User:
     """A user holding one role, with two-factor authentication set up."""
     u = user(**kwargs)
     membership_grant(
@@ -37,6 +46,7 @@ def staff(role: str, *, municipality=None, unit=None, county=None, partner_organ
         unit=unit,
         county=county,
         partner_organisation=partner_organisation,
+        national_organisation=national_organisation,
     )
     return u
 

@@ -2,7 +2,14 @@
 
 import itertools
 
-from fridsam.organisations.models import Municipality, MunicipalityPopulation, PartnerOrganisation, Unit, UnitType
+from fridsam.organisations.models import (
+    Municipality,
+    MunicipalityPopulation,
+    NationalOrganisation,
+    PartnerOrganisation,
+    Unit,
+    UnitType,
+)
 from fridsam.organisations.services import unit_create
 
 _seq = itertools.count(1)
@@ -26,3 +33,7 @@ def partner(*, county, name: str | None = None, partner_type: str = "police") ->
     return PartnerOrganisation.objects.create(
         county=county, name=name or f"Samverkanspart {next(_seq)}", partner_type=partner_type
     )
+
+
+def national_organisation(*, name: str | None = None, kind: str = "authority") -> NationalOrganisation:
+    return NationalOrganisation.objects.create(name=name or f"Nationell aktör {next(_seq)}", kind=kind)

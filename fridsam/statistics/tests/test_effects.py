@@ -15,9 +15,8 @@ from django.urls import reverse
 from fridsam.accounts.tests import factories as account_factories
 from fridsam.core.roles import Role
 from fridsam.core.tenancy import unscoped
-from fridsam.statistics import effects
+from fridsam.statistics import effects, simulation
 from fridsam.statistics.models import EffectEstimate, EffectVerdict, Indicator
-from fridsam.statistics.tests import simulation
 
 SEEDS = range(5)
 TRUTH = math.log1p(0.15)
@@ -127,12 +126,65 @@ def test_the_county_analyst_reads_the_page_and_others_do_not(county, login, clie
     assert "<svg" in page and "<table" in page
     assert response.context["reading"].verdict in EffectVerdict.values
     assert not any(name in page for name in names)  # nothing per municipality
-    assert client.get(reverse("statistics:national_effects")).status_code == 200
-    assert reverse("statistics:effects", args=[county.code]) in client.get(reverse("statistics:index")).content.decode()
+    index = client.get(reverse("statistics:index")).content.decode()
+    assert reverse("statistics:effects", args=[county.code]) in index
+    # The estimate over every municipality is the national actor's (ADR 0042), not a county's.
+    assert f'href="{reverse("statistics:national_effects")}"' not in index
+    assert client.get(reverse("statistics:national_effects")).status_code == 404
     for user in (outsider, municipal):
         login(user)
         assert client.get(url).status_code == 404
     assert client.get(reverse("statistics:national_effects")).status_code == 404
+
+
+def test_the_national_analyst_reads_the_national_estimate_and_no_county(county, world, login, client):
+    effects.recompute_effects(indicator_keys=["vinr_adults"])
+    with unscoped():
+        names = list(county.municipalities.values_list("name", flat=True))
+    login(world.national)
+    response = client.get(reverse("statistics:national_effects") + "?indikator=vinr_adults")
+    assert response.status_code == 200
+    reading = response.context["reading"]
+    assert reading.effect and reading.interval and "<svg" in reading.chart and reading.event
+    page = response.content.decode()
+    assert "<svg" in page and "<table" in page
+    assert not any(name in page for name in names)  # nothing per municipality
+    assert reading.practice is None  # the simulated county is not marked as practice data
+    # Their own county's page, the county overview, every municipality's page: refused.
+    for url in (
+        reverse("statistics:effects", args=[county.code]),
+        reverse("statistics:county", args=[county.code]),
+        reverse("statistics:index"),
+        reverse("statistics:municipality", args=[county.municipalities.first().code]),
+        reverse("organisations:municipality_list"),
+    ):
+        assert client.get(url).status_code in (403, 404), url
+    # The start page and the menu: the estimate per indicator, and only that.
+    start = client.get(reverse("core:start"))
+    menu = [(item.label, item.url) for item in start.context["navigation"]]
+    assert ("Gör samordnaren skillnad?", reverse("statistics:national_effects")) in menu
+    assert {url for _label, url in menu} == {
+        reverse("core:start"),
+        reverse("statistics:national_effects"),
+        reverse("accounts:profile"),
+    }
+    text = start.content.decode()
+    assert "Nationell uppföljning" in text and "?indikator=vinr_adults" in text
+    assert "Ingen roll" not in text
+
+
+def test_the_practice_data_is_said_to_be_generated(county, world, login, client):
+    with unscoped():
+        county.municipalities.update(is_demo=True)
+    effects.recompute_effects(indicator_keys=["vinr_adults"])
+    login(world.national)
+    response = client.get(reverse("statistics:national_effects") + "?indikator=vinr_adults")
+    assert "Alla 40 kommuner i skattningen är övningsdata" in response.content.decode()
+    with unscoped():
+        county.municipalities.filter(code__gt=f"{county.code}19").update(is_demo=False)
+    effects.recompute_effects(indicator_keys=["vinr_adults"])  # the marks changed: computed again
+    response = client.get(reverse("statistics:national_effects") + "?indikator=vinr_adults")
+    assert "20 av de 40 kommunerna i skattningen är övningsdata" in response.content.decode()
 
 
 def test_an_indicator_not_computed_yet_says_so(county, login, client):
