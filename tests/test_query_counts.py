@@ -527,78 +527,78 @@ def _q(sqlite, postgresql):
 START = _plain("core:start")
 PAGES = [
     # The start page of each role.
-    Page("start-coordinator", Role.COORDINATOR, START, _start_page_data, _q(16, 16), "Åtgärd "),
-    Page("start-manager", Role.MANAGER, START, _start_page_data, _q(27, 27), "Åtgärd "),
-    Page("start-social-worker", Role.SOCIAL_WORKER, START, _start_page_data, _q(12, 12), "Åtgärd "),
-    Page("start-county-analyst", Role.COUNTY_ANALYST, START, _start_page_data, _q(12, 12), "Förnamn"),
-    Page("start-partner", Role.PARTNER, START, _start_page_data, _q(14, 14), "Åtgärd "),
-    Page("start-administrator", "administrator", START, _start_page_data, _q(11, 11)),  # counts only
+    Page("start-coordinator", Role.COORDINATOR, START, _start_page_data, _q(15, 15), "Åtgärd "),
+    Page("start-manager", Role.MANAGER, START, _start_page_data, _q(26, 26), "Åtgärd "),
+    Page("start-social-worker", Role.SOCIAL_WORKER, START, _start_page_data, _q(11, 11), "Åtgärd "),
+    Page("start-county-analyst", Role.COUNTY_ANALYST, START, _start_page_data, _q(10, 10), "Förnamn"),
+    Page("start-partner", Role.PARTNER, START, _start_page_data, _q(13, 13), "Åtgärd "),
+    Page("start-administrator", "administrator", START, _start_page_data, _q(10, 10)),  # counts only
     # Organisations and the coordinator function.
     Page("municipality-list", Role.COUNTY_ANALYST, _plain("organisations:municipality_list"),
-         _coordinated_municipalities, _q(10, 10), "Förnamn"),
-    Page("municipality-detail-units", Role.MANAGER, _muni("organisations:municipality_detail"), _units, _q(32, 32),
+         _coordinated_municipalities, _q(8, 8), "Förnamn"),
+    Page("municipality-detail-units", Role.MANAGER, _muni("organisations:municipality_detail"), _units, _q(31, 31),
          "Enhet "),
-    Page("partner-list", Role.COORDINATOR, _plain("organisations:partner_list"), _partner_contacts, _q(7, 7),
+    Page("partner-list", Role.COORDINATOR, _plain("organisations:partner_list"), _partner_contacts, _q(6, 6),
          "Part "),
-    Page("access-log", Role.MANAGER, _muni("core:access_log"), _records, _q(13, 14), "<tr"),
+    Page("access-log", Role.MANAGER, _muni("core:access_log"), _records, _q(12, 13), "<tr"),
     # Routines.
-    Page("document-list", Role.COORDINATOR, _plain("routines:document_list"), _documents, _q(7, 7), "Rutin "),
+    Page("document-list", Role.COORDINATOR, _plain("routines:document_list"), _documents, _q(6, 6), "Rutin "),
     Page("document-detail", Role.MANAGER, lambda w: reverse("routines:document_detail", args=[w._qc_document.pk]),
-         _document_versions, _q(15, 16), "Version "),
-    Page("action-plan-list", Role.COORDINATOR, _plain("routines:action_plan_list"), _action_plans, _q(5, 5),
+         _document_versions, _q(14, 15), "Version "),
+    Page("action-plan-list", Role.COORDINATOR, _plain("routines:action_plan_list"), _action_plans, _q(4, 4),
          "Plan "),
     Page("action-plan-detail", Role.COORDINATOR,
-         lambda w: reverse("routines:action_plan_detail", args=[w._qc_action_plan.pk]), _activities, _q(10, 10),
+         lambda w: reverse("routines:action_plan_detail", args=[w._qc_action_plan.pk]), _activities, _q(9, 9),
          "Aktivitet "),
     # Collaboration.
-    Page("group-list", Role.COORDINATOR, _plain("collaboration:group_list"), _groups, _q(8, 8), "Grupp "),
+    Page("group-list", Role.COORDINATOR, _plain("collaboration:group_list"), _groups, _q(7, 7), "Grupp "),
     Page("group-detail", Role.COORDINATOR, lambda w: reverse("collaboration:group_detail", args=[w._qc_group.pk]),
-         _meetings, _q(12, 12), "Åtgärd "),
-    Page("agreement-list", Role.COORDINATOR, _plain("collaboration:agreement_list"), _agreements, _q(6, 6),
+         _meetings, _q(11, 11), "Åtgärd "),
+    Page("agreement-list", Role.COORDINATOR, _plain("collaboration:agreement_list"), _agreements, _q(5, 5),
          "Avtal "),
-    Page("referral-list", Role.COORDINATOR, _plain("collaboration:referral_list"), _referrals, _q(10, 11), "<tr"),
-    Page("prevention-list", Role.COORDINATOR, _plain("collaboration:prevention_list"), _prevention, _q(6, 6),
+    Page("referral-list", Role.COORDINATOR, _plain("collaboration:referral_list"), _referrals, _q(9, 10), "<tr"),
+    Page("prevention-list", Role.COORDINATOR, _plain("collaboration:prevention_list"), _prevention, _q(5, 5),
          "Bostadsbolag "),
     # The public page.
-    Page("public-manage", Role.COORDINATOR, _muni("public:manage"), _partners_on_public_page, _q(14, 14),
+    Page("public-manage", Role.COORDINATOR, _muni("public:manage"), _partners_on_public_page, _q(13, 13),
          "Organisation "),
     Page("public-page", None, lambda w: reverse("public:page", args=[w.own.municipality.code]),
          _partners_on_public_page, _q(5, 5), "Organisation "),
     # Evaluation: the coordinator's questionnaire on the municipality page, the partner survey.
     Page("questionnaire-results", Role.MANAGER, _muni("organisations:municipality_detail"), _questionnaire_years,
-         _q(36, 36), "Handbok"),
+         _q(35, 35), "Handbok"),
     Page("partner-survey-results", Role.COORDINATOR, _plain("evaluation:partner_results"), _partner_answers,
-         _q(7, 7)),  # a mean per municipality
+         _q(6, 6)),  # a mean per municipality
     # Case follow-up and consultations.
-    Page("record-list", Role.SOCIAL_WORKER, _plain("followup:record_list"), _records, _q(10, 11), "<tr"),
-    Page("consultation-list", Role.COORDINATOR, _plain("followup:consultation_list"), _consultations, _q(11, 12),
+    Page("record-list", Role.SOCIAL_WORKER, _plain("followup:record_list"), _records, _q(9, 10), "<tr"),
+    Page("consultation-list", Role.COORDINATOR, _plain("followup:consultation_list"), _consultations, _q(10, 11),
          "Fråga "),
     # Protected housing and the exchange.
-    Page("provider-list", Role.COORDINATOR, _plain("housing:provider_list"), _providers, _q(5, 5), "Boende "),
-    Page("exchange-index", Role.COORDINATOR, _plain("housing:exchange_index"), _exchange, _q(15, 15), "<tr"),
-    Page("exchange-ledger", Role.COORDINATOR, _plain("housing:ledger"), _exchange, _q(11, 11)),  # sums
+    Page("provider-list", Role.COORDINATOR, _plain("housing:provider_list"), _providers, _q(4, 4), "Boende "),
+    Page("exchange-index", Role.COORDINATOR, _plain("housing:exchange_index"), _exchange, _q(14, 14), "<tr"),
+    Page("exchange-ledger", Role.COORDINATOR, _plain("housing:ledger"), _exchange, _q(10, 10)),  # sums
     # Competence.
-    Page("competence-plans", Role.COORDINATOR, _muni("competence:plans"), _plans, _q(9, 9), "<tr"),
-    Page("competence-coverage", Role.MANAGER, _muni("competence:coverage"), _covered_staff, _q(12, 12), "<tr"),
+    Page("competence-plans", Role.COORDINATOR, _muni("competence:plans"), _plans, _q(8, 8), "<tr"),
+    Page("competence-coverage", Role.MANAGER, _muni("competence:coverage"), _covered_staff, _q(11, 11), "<tr"),
     Page("competence-unit", Role.MANAGER,
          lambda w: reverse("competence:unit", args=[w.own.municipality.code, w.own.unit.pk]), _covered_staff,
-         _q(12, 12), "Förnamn"),
-    Page("competence-catalogue", Role.COORDINATOR, _plain("competence:catalogue"), _courses, _q(5, 5), "Kurs QC"),
-    Page("competence-events", Role.COORDINATOR, _plain("competence:event_list"), _events, _q(7, 7), "Länsträff "),
+         _q(11, 11), "Förnamn"),
+    Page("competence-catalogue", Role.COORDINATOR, _plain("competence:catalogue"), _courses, _q(4, 4), "Kurs QC"),
+    Page("competence-events", Role.COORDINATOR, _plain("competence:event_list"), _events, _q(6, 6), "Länsträff "),
     # Statistics, the health check and the reports.
-    Page("statistics-municipality", Role.COORDINATOR, _muni("statistics:municipality"), _figure_years, _q(13, 13),
+    Page("statistics-municipality", Role.COORDINATOR, _muni("statistics:municipality"), _figure_years, _q(12, 12),
          "<tr"),
     Page("statistics-observations", Role.COORDINATOR, _muni("statistics:observations"), _figure_years,
-         _q(7, 7), "Iakttagelse "),
+         _q(6, 6), "Iakttagelse "),
     Page("statistics-county", Role.COUNTY_ANALYST, _county("statistics:county"), _coordinated_municipalities,
-         _q(14, 14)),  # every municipality of the county is a row already: their figures fill in
+         _q(11, 11)),  # every municipality of the county is a row already: their figures fill in
     Page("healthcheck-county-matrix", Role.COUNTY_ANALYST, _county("healthcheck:county_matrix"),
-         _coordinated_municipalities, _q(23, 23), "Förnamn"),
+         _coordinated_municipalities, _q(20, 20), "Förnamn"),
     Page("report-county", Role.COUNTY_ANALYST, _county("reports:county", REPORT_YEAR), _coordinated_municipalities,
-         _q(33, 33), "Kunskapen har ökat"),
+         _q(30, 30), "Kunskapen har ökat"),
     Page("report-municipality", Role.COORDINATOR,
          lambda w: reverse("reports:municipality", args=[w.own.municipality.code, REPORT_YEAR]), _figure_years,
-         _q(32, 32), "2021"),
+         _q(31, 31), "2021"),
 ]  # fmt: skip
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import shutil
 import signal
 import subprocess
 import sys
@@ -25,14 +24,13 @@ from pathlib import Path
 
 import pytest
 
-from tests import stack
+from tests import proxy, stack
 
 CLIENTS = 6
 REQUESTS_PER_CLIENT = 40
 WRITE_EVERY = 5  # every fifth request of a coordinator saves an observation
 KILL_AFTER = CLIENTS * REQUESTS_PER_CLIENT // 3
 
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 PAGES = {
     "anna.lind": ["/", "/statistik/", "/kommuner/9901/statistik/", "/kommuner/9901/iakttagelser/", "/uppgifter/"],
     "demo.lansanalytiker": ["/", "/statistik/", "/lan/99/statistik/", "/lan/99/rapport/2025/", "/kommuner/"],
@@ -43,75 +41,12 @@ PAGES = {
 def _requirements():
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         pytest.skip("two servers share one PostgreSQL database: this test runs in the suite's PostgreSQL pass")
-    if not Path(NGINX).exists():
+    if not Path(proxy.NGINX).exists():
         message = "nginx not found (apt-get install -y nginx)"
         if os.environ.get("FRIDSAM_REQUIRE_REDIS") == "1":
             pytest.fail(message)
         pytest.skip(message)
     stack.redis_or_skip()
-
-
-def _certificate(directory: Path) -> tuple[Path, Path]:
-    key, cert = directory / "key.pem", directory / "cert.pem"
-    subprocess.run(
-        [
-            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-            "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert),
-        ],
-        check=True, capture_output=True, timeout=60,
-    )  # fmt: skip
-    return key, cert
-
-
-def _free_port() -> int:
-    listener = stack._listening_socket()
-    port = listener.getsockname()[1]
-    listener.close()
-    return port
-
-
-def _nginx(directory: Path, upstreams: list[str], key: Path, cert: Path):
-    port = _free_port()
-    conf = directory / "nginx.conf"
-    servers = "\n".join(f"    server {u} max_fails=1 fail_timeout=60s;" for u in upstreams)
-    user = "user root;" if os.geteuid() == 0 else ""
-    conf.write_text(
-        f"""{user}
-worker_processes 1;
-pid {directory}/nginx.pid;
-error_log {directory}/error.log warn;
-events {{ worker_connections 256; }}
-http {{
-  access_log {directory}/access.log;
-  client_body_temp_path {directory}/body; proxy_temp_path {directory}/proxy;
-  fastcgi_temp_path {directory}/fastcgi; uwsgi_temp_path {directory}/uwsgi; scgi_temp_path {directory}/scgi;
-  upstream fridsam {{
-{servers}
-  }}
-  server {{
-    listen 127.0.0.1:{port} ssl;
-    ssl_certificate {cert};
-    ssl_certificate_key {key};
-    client_max_body_size 25m;
-    location / {{
-      proxy_pass http://fridsam;
-      proxy_set_header Host $http_host;
-      proxy_set_header X-Forwarded-Proto $scheme;
-      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-      proxy_next_upstream error timeout;
-      proxy_read_timeout 60s;
-      add_header X-Upstream $upstream_addr always;
-    }}
-  }}
-}}
-"""
-    )
-    process = subprocess.Popen(
-        [NGINX, "-p", str(directory), "-c", str(conf), "-g", "daemon off;"],
-        stdout=subprocess.DEVNULL,
-        stderr=open(directory / "nginx.out", "w"),  # noqa: SIM115
-    )
-    return f"https://127.0.0.1:{port}", process
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +74,7 @@ def cluster(tmp_path_factory):
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
             cwd=stack.ROOT, env=env, check=True, timeout=300,
         )  # fmt: skip
-        key, cert = _certificate(work)
+        key, cert = proxy.certificate(work)
         context = ssl.create_default_context(cafile=str(cert))
         with (
             stack.celery_worker(env, work / "worker.log"),
@@ -147,7 +82,7 @@ def cluster(tmp_path_factory):
             stack.gunicorn(env, work / "b.log", workers=2, threads=2, session=True) as (url_b, server_b),
         ):
             upstreams = [url_a.removeprefix("http://"), url_b.removeprefix("http://")]
-            base, nginx = _nginx(work, upstreams, key, cert)
+            base, nginx = proxy.nginx(work, upstreams, key, cert)
             try:
 
                 def up():

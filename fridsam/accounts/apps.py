@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # A TOTP code is accepted once: the activation signal (it needs the models).
-        from . import totp  # noqa: F401, PLC0415 - the models are loaded only when ready() runs
+        from . import generations, totp  # noqa: F401, PLC0415 - the models are loaded only when ready() runs
         from .federation import providers, session  # noqa: F401, PLC0415 - the same
 
         providers.bound_clock_skew()

@@ -5,6 +5,7 @@ allauth asks for the second factor at login for accounts that have one. An authe
 account without an authenticator app (a new account) may do nothing but set one up.
 """
 
+from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
 from django.http import Http404
 from django.shortcuts import redirect
@@ -45,6 +46,8 @@ class TwoFactorRequiredMiddleware:
             return None
         if federated_second_factor(request):
             return None  # the identity provider's level-3 login was the second factor (ADR 0035)
+        if any(r.get("method") == "mfa" for r in get_authentication_records(request, request.user)):
+            return None  # this session's login gave the second factor: the account has one
         if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
             request.needs_two_factor_setup = True  # the layout hides the menu until it is done
             if name in ALLOWED_WITHOUT_MFA:

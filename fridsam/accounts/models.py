@@ -1,5 +1,7 @@
 """Staff accounts and their memberships (a role in an organisation)."""
 
+import secrets
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -8,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fridsam.core.fields import PersonalCharField, PlausibleDateField
 from fridsam.core.roles import Role
-from fridsam.core.tenancy import ScopedManager
+from fridsam.core.tenancy import ScopedManager, SystemManager
 from fridsam.core.validators import validate_phone_number, validate_planned_date
 
 
@@ -16,6 +18,11 @@ class User(AbstractUser):
     """A staff member or partner contact. Clients are never users and never stored."""
 
     phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_phone_number])
+    # Drawn anew at every change to what this person may see (their memberships, the municipalities
+    # of a county they analyse): the cached tenancy is keyed on it (fridsam.accounts.selectors).
+    # Random, not counted, so that a database rolled back or restored never meets a cached entry
+    # of a later state under the value it had then.
+    tenancy_generation = models.BigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
@@ -26,7 +33,21 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
+def bump_tenancy_generation(user_ids) -> int:
+    """What these people may see has changed: their next request builds their tenancy anew."""
+    generation = secrets.randbits(62)
+    User.objects.filter(pk__in=list(user_ids)).update(tenancy_generation=generation)
+    return generation
+
+
 class MembershipQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        """Memberships changed in bulk: their people's tenancy generations move too (ADR 0044)."""
+        user_ids = set(self.values_list("user_id", flat=True))
+        changed = super().update(**kwargs)
+        bump_tenancy_generation(user_ids)
+        return changed
+
     def active(self, on=None):
         day = on or timezone.localdate()
         return self.filter(Q(valid_from__lte=day), Q(valid_until__isnull=True) | Q(valid_until__gte=day))
@@ -83,9 +104,12 @@ class Membership(models.Model):
     valid_from = PlausibleDateField(_("valid from"), default=timezone.localdate, bounds=validate_planned_date)
     valid_until = PlausibleDateField(_("valid until"), null=True, blank=True, bounds=validate_planned_date)
 
+    # Before ``objects``: the escape keeps the queryset's update() that moves the generations.
+    system_objects = SystemManager.from_queryset(MembershipQuerySet)()
     objects = ScopedMembershipManager(county="county", partner="partner_organisation")
 
     class Meta:
+        default_manager_name = "objects"
         ordering = ["user", "role"]
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")

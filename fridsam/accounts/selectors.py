@@ -7,9 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from fridsam.accounts.models import Membership
+from fridsam.accounts.models import Membership, bump_tenancy_generation
 from fridsam.core.policies import VIEW
 from fridsam.core.roles import MUNICIPAL_ROLES, Role
 from fridsam.core.tenancy import ALL, EMPTY, Scope, ScopeError, unscoped
@@ -43,6 +45,11 @@ class Tenancy:
             m.role in roles and (municipality_id is None or m.municipality_id == municipality_id)
             for m in self.memberships
         )
+
+    def county_by_code(self, code: str):
+        """The county of *code* if one of the memberships names it (loaded with them), else None:
+        the policies ask before they look it up. Whether it may be seen is theirs to decide."""
+        return next((m.county for m in self.memberships if m.county_id and m.county.code == code), None)
 
     def memberships_with_role(self, *roles: str) -> list[Membership]:
         return [m for m in self.memberships if m.role in roles]
@@ -114,15 +121,39 @@ def scope_from_memberships(memberships: Iterable) -> Scope:
 
 
 def tenancy_for_user(*, user) -> Tenancy:
+    """The person's tenancy today. Every request asks, so it is cached (ADR 0044) under a key that
+    changes whenever what it is built from changes: the person's generation, bumped in the same
+    transaction as any change to their memberships or to the municipalities of a county they
+    analyse (fridsam.accounts.generations), and the day (memberships start and end by date). A request
+    that read the person before such a change uses the key of before it; none after it can."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Tenancy(user=user)
-    with unscoped():
-        memberships = tuple(
-            Membership.objects.active()
-            .filter(user=user)
-            .select_related("county", "municipality", "municipality__county", "unit", "partner_organisation")
-        )
-    return Tenancy(user=user, memberships=memberships, scope=scope_from_memberships(memberships))
+    key = _tenancy_key(user)
+    cached = cache.get(key)
+    if cached is None:
+        with unscoped():
+            memberships = tuple(
+                Membership.objects.active()
+                .filter(user=user)
+                .select_related("county", "municipality", "municipality__county", "unit", "partner_organisation")
+            )
+        cached = (memberships, scope_from_memberships(memberships))
+        cache.set(key, cached, TENANCY_CACHE_SECONDS)
+    memberships, scope = cached
+    return Tenancy(user=user, memberships=memberships, scope=scope)
+
+
+TENANCY_CACHE_SECONDS = 3600
+
+
+def _tenancy_key(user) -> str:
+    joined = user.date_joined.timestamp() if user.date_joined else 0  # a new account never reuses an old key
+    return f"tenancy:{user.pk}:{joined:.6f}:{user.tenancy_generation}:{timezone.localdate().isoformat()}"
+
+
+def tenancy_changed(*, user_ids) -> int:
+    """What these people may see has changed: their next request builds their tenancy anew."""
+    return bump_tenancy_generation(user_ids)
 
 
 def staff(municipality_ids, on: datetime.date):

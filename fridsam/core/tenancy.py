@@ -51,6 +51,9 @@ class _All:
     def __contains__(self, item: object) -> bool:
         return True
 
+    def __reduce__(self) -> str:
+        return "ALL"  # the one instance, also after a cached scope is unpickled (checks use ``is ALL``)
+
 
 ALL = _All()
 

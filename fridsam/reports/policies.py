@@ -31,7 +31,7 @@ class ReportPolicy(PermissionPolicy):
 
     def county_or_404(self, tenancy, code: str, action: str = VIEW) -> County:
         """The county of *code* if the user may *action* its report; 404 otherwise."""
-        county = get_object_or_404(County, code=code)
+        county = tenancy.county_by_code(code) or get_object_or_404(County, code=code)
         if not self.can(tenancy, action, county):
             raise Http404
         return county

@@ -50,7 +50,7 @@ statistics_policy = StatisticsPolicy()
 
 def county_or_404(tenancy, county_code: str) -> County:
     """The county whose statistics and report the user may see (its analysts), else 404."""
-    county = get_object_or_404(County, code=county_code)
+    county = tenancy.county_by_code(county_code) or get_object_or_404(County, code=county_code)
     if not statistics_policy.can(tenancy, VIEW_COUNTY, county):
         raise Http404
     return county

@@ -1,7 +1,8 @@
 """Load test of the production stack on this machine: ``make load``.
 
 Builds a PostgreSQL database with the demo county, starts gunicorn with the production settings
-over TLS (a throwaway certificate) on 127.0.0.1, logs in the five staff roles' demo accounts
+behind nginx (TLS with a throwaway certificate, as in production: ADR 0030) on 127.0.0.1, with the
+cache and sessions on Redis, logs in the five staff roles' demo accounts
 (password and TOTP code, as a person does), finds each role's pages from its menu and start page,
 then measures with Locust (tests/load/locustfile.py):
 
@@ -19,7 +20,6 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime
-import ipaddress
 import json
 import os
 import re
@@ -36,12 +36,11 @@ from urllib.parse import urlencode, urlsplit
 import psycopg
 import pyotp
 import requests
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+from tests import proxy  # noqa: E402
+
 BIN = Path(sys.executable).parent
 ROLES = ["demo.lansanalytiker", "demo.samordnare", "demo.chef", "demo.socialsekreterare", "demo.partner"]
 SKIP = re.compile(r"/konto/|/admin/|/i18n/|\.csv|\.xlsx|\.ics|/ny/|/andra/|ta-bort|/adress/|export|kalender|mall")
@@ -102,46 +101,27 @@ def parse(html: str) -> Page:
     return page
 
 
-def certificate(directory: Path) -> tuple[Path, Path]:
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = directory / "cert.pem", directory / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    return cert_path, key_path
-
-
 class Server:
+    """The production topology on one machine (ADR 0030): nginx terminating TLS and keeping its
+    clients' connections alive, gunicorn (sync workers) behind it over plain HTTP."""
+
     def __init__(self, env, workers, directory):
-        cert, key = certificate(directory)
+        key, cert = proxy.certificate(directory)
         self.cert = str(cert)
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(128)
+        self.sock.listen(1024)
         self.sock.set_inheritable(True)
-        self.url = f"https://127.0.0.1:{self.sock.getsockname()[1]}"
+        upstream = f"127.0.0.1:{self.sock.getsockname()[1]}"
         self.process = subprocess.Popen(
             [
                 str(BIN / "gunicorn"), "config.wsgi:application", "--workers", str(workers),
-                "--bind", f"fd://{self.sock.fileno()}", "--certfile", str(cert), "--keyfile", str(key),
+                "--bind", f"fd://{self.sock.fileno()}", "--backlog", "1024",
                 "--log-level", "warning", "--timeout", "120",
             ],
             cwd=ROOT, env=env, pass_fds=[self.sock.fileno()],
         )  # fmt: skip
+        self.url, self.proxy = proxy.nginx(directory, [upstream], key, cert, access_log=False)
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -149,16 +129,17 @@ class Server:
                     return
             except requests.RequestException:
                 pass
-            if time.monotonic() > deadline or self.process.poll() is not None:
+            if time.monotonic() > deadline or self.process.poll() is not None or self.proxy.poll() is not None:
                 raise SystemExit("the server did not start")
             time.sleep(0.5)
 
     def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        for process in (self.proxy, self.process):
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
         self.sock.close()
 
 
@@ -274,6 +255,44 @@ def locust(base: str, accounts_file: Path, users: int, seconds: int, user_class:
     return {"total": total, "pages": pages, "failures": failures}
 
 
+def profile(pid: int, seconds: int, out: Path) -> subprocess.Popen:
+    """py-spy samples the server's workers (all of them) while a phase runs: collapsed stacks."""
+    return subprocess.Popen(
+        [
+            str(BIN / "py-spy"), "record", "--pid", str(pid), "--subprocesses", "--rate", "250", "--nonblocking",
+            "--duration", str(seconds), "--format", "raw", "--output", str(out),
+        ],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def where_the_time_goes(stacks: Path, top: int = 30) -> list[str]:
+    """From py-spy's collapsed stacks: the share of samples in which each of Fridsam's functions
+    is on the stack (inclusive), and the library frames that hold the most samples (self)."""
+    inclusive, itself, total = {}, {}, 0
+    for row in stacks.read_text(encoding="utf-8").splitlines():
+        stack, _, count = row.rpartition(" ")
+        if not count.isdigit():
+            continue
+        n = int(count)
+        total += n
+        frames = stack.split(";")
+        for frame in dict.fromkeys(f for f in frames if "/fridsam/" in f or "fridsam/" in f.split(" ")[-1]):
+            inclusive[frame] = inclusive.get(frame, 0) + n
+        itself[frames[-1]] = itself.get(frames[-1], 0) + n
+
+    def short(frame):
+        return re.sub(r"\(/.*?/(site-packages|work/main)/", "(", frame)
+
+    lines = [f"{total} samples; Fridsam's functions on the stack (inclusive):"]
+    lines += [
+        f"  {100 * n / total:5.1f} %  {short(f)}" for f, n in sorted(inclusive.items(), key=lambda i: -i[1])[:top]
+    ]
+    lines += ["frames holding the most samples (self):"]
+    lines += [f"  {100 * n / total:5.1f} %  {short(f)}" for f, n in sorted(itself.items(), key=lambda i: -i[1])[:top]]
+    return lines
+
+
 def line(label: str, result: dict) -> str:
     t = result["total"]
     return (
@@ -288,43 +307,63 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--seconds", type=int, default=30, help="per phase")
     parser.add_argument("--users", default="8,32", help="connections, comma-separated")
-    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--keep", action="store_true", help="keep the database (and its keys, in var/) afterwards")
+    parser.add_argument("--reuse", action="store_true", help="serve a database kept by an earlier --keep run as it is")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument("--profile", action="store_true", help="sample the server with py-spy in the first mixed phase")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/7", help="the cache and sessions; '' for none")
     args = parser.parse_args()
     url = urlsplit(args.database_url)
     if url.hostname not in ("127.0.0.1", "localhost"):
         raise SystemExit("the load test runs against 127.0.0.1 only")
     name = url.path.lstrip("/")
     admin = args.database_url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as c:
-        c.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        c.execute(f'CREATE DATABASE "{name}"')
+    keys_file = ROOT / "var" / f"{name}.keys.json"  # a kept database's keys, for --reuse
+    if args.reuse:
+        keys = json.loads(keys_file.read_text(encoding="utf-8"))
+    else:
+        keys = {k: secrets.token_hex(32) for k in ("secret", "reference", "log")}
+        with psycopg.connect(admin, autocommit=True) as c:
+            c.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            c.execute(f'CREATE DATABASE "{name}"')
     directory = Path(tempfile.mkdtemp(prefix="fridsam-load-"))
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.prod",
         "DATABASE_URL": args.database_url,
         "DATABASE_CONN_MAX_AGE": os.environ.get("DATABASE_CONN_MAX_AGE", "60"),
-        "DJANGO_SECRET_KEY": secrets.token_hex(32),
-        "FRIDSAM_CASE_REFERENCE_SECRET": secrets.token_hex(32),
-        "FRIDSAM_ACCESS_LOG_KEY": secrets.token_hex(32),
+        "DJANGO_SECRET_KEY": keys["secret"],
+        "FRIDSAM_CASE_REFERENCE_SECRET": keys["reference"],
+        "FRIDSAM_ACCESS_LOG_KEY": keys["log"],
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_STATIC_ROOT": str(directory / "static"),
+        # The production topology (ADR 0030): cache and sessions on Redis. Tasks (the county
+        # report's PDF) wait in its queue: no worker runs here, the page answers "queued".
+        "FRIDSAM_REDIS_URL": args.redis_url,
+        "FRIDSAM_CACHE_PREFIX": f"load-{secrets.token_hex(4)}",
+        "FRIDSAM_TASK_QUEUE": f"load-{secrets.token_hex(4)}",
     }
     server = None
     try:
         started = time.monotonic()
-        for command in (["migrate", "--noinput"], ["createcachetable"], ["collectstatic", "--noinput"]):
+        setup = [["collectstatic", "--noinput"]]
+        if not args.reuse:
+            setup = [["migrate", "--noinput"], ["createcachetable"], *setup]
+        for command in setup:
             subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True)
-        # Production settings refuse the demo county; it is loaded with the development settings
-        # and the same keys, then served with the production ones.
-        demo_env = {**env, "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
-        subprocess.run(
-            [sys.executable, "manage.py", "load_demo"], cwd=ROOT, env=demo_env, check=True, capture_output=True
-        )
-        print(f"demo county on PostgreSQL in {time.monotonic() - started:.0f} s; {args.workers} gunicorn workers, TLS")
+        if not args.reuse:
+            # Production settings refuse the demo county; it is loaded with the development
+            # settings and the same keys, then served with the production ones.
+            demo_env = {**env, "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
+            subprocess.run(
+                [sys.executable, "manage.py", "load_demo"], cwd=ROOT, env=demo_env, check=True, capture_output=True
+            )
+        if args.keep:
+            keys_file.parent.mkdir(exist_ok=True)
+            keys_file.write_text(json.dumps(keys), encoding="utf-8")
+        took = time.monotonic() - started
+        print(f"demo county on PostgreSQL in {took:.0f} s; nginx (TLS) and {args.workers} gunicorn workers")
         server = Server(env, args.workers, directory)
-        sys.path.insert(0, str(ROOT))
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
         import django
 
@@ -340,8 +379,13 @@ def main() -> int:
         accounts_file = directory / "accounts.json"
         accounts_file.write_text(json.dumps(accounts), encoding="utf-8")
         results = {"floor": locust(server.url, accounts_file, 8, min(args.seconds, 15), "HealthProbe", directory)}
+        sampler = None
         for users in [int(u) for u in args.users.split(",")]:
+            if args.profile and sampler is None:
+                sampler = profile(server.process.pid, args.seconds, directory / "stacks.txt")
             results[users] = locust(server.url, accounts_file, users, args.seconds, "StaffMember", directory)
+            if sampler is not None and sampler.poll() is None and users == int(args.users.split(",")[0]):
+                sampler.wait(timeout=60)
         print(
             f"\nmeasured {datetime.datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, {args.seconds} s per phase:"
         )
@@ -367,12 +411,20 @@ def main() -> int:
             print(f"  {row['95%']:>6} ms  {row['Request Count']:>5}×  {row['Type']} {row['Name']}")
         for failure in worst["failures"][:10]:
             print(f"  error: {failure['Occurrences']}× {failure['Method']} {failure['Name']}: {failure['Error']}")
+        if sampler is not None:
+            sampler.wait(timeout=60)
+            print(f"\nwhere the time goes (py-spy, first mixed phase; stacks in {directory / 'stacks.txt'}):")
+            print("\n".join(where_the_time_goes(directory / "stacks.txt")))
         print("\ntargets missed:\n  " + "\n  ".join(missed) if missed else "\nall targets met")
         return 1 if missed and args.check else 0
     finally:
         if server:
             server.stop()
-        if not args.keep:
+        if args.redis_url:  # the run's queued tasks, which no worker took
+            import redis
+
+            redis.Redis.from_url(args.redis_url).delete(env["FRIDSAM_TASK_QUEUE"])
+        if not (args.keep or args.reuse):
             with psycopg.connect(admin, autocommit=True) as c:
                 c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

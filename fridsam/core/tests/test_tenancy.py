@@ -81,6 +81,7 @@ def test_ended_memberships_give_no_access(world):
     Membership.objects.filter(pk=membership.pk).update(
         valid_from=datetime.date(2020, 1, 1), valid_until=datetime.date(2020, 12, 31)
     )
+    manager.refresh_from_db()  # a tenancy is as of the moment the person was read (ADR 0044)
     with tenant_scope(scope_of(manager)):
         assert not Unit.objects.exists()
 
