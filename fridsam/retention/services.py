@@ -16,8 +16,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -159,7 +160,7 @@ def hold_lift(*, hold: Hold, acting_user) -> Hold:
     return hold
 
 
-def _held(municipality_id: int | None, kind: str):
+def held_items(municipality_id: int | None, kind: str):
     """(every item is held, the held item ids) for the municipality's active holds on a kind (and
     on everything of the kinds whose holds hold it too). The installation's run has no holds."""
     active = Hold.system_objects.filter(municipality_id=municipality_id, lifted_on__isnull=True)
@@ -174,7 +175,7 @@ def _held(municipality_id: int | None, kind: str):
 def _due(municipality_id: int, kind: str, clock: str, cutoff: datetime.date):
     """The items due and the items held among them (querysets)."""
     due = KINDS[kind].clocks[clock](municipality_id, cutoff)
-    everything, ids = _held(municipality_id, kind)
+    everything, ids = held_items(municipality_id, kind)
     if everything:
         return due.none(), due
     return due.exclude(pk__in=ids), due.filter(pk__in=ids)
@@ -260,10 +261,19 @@ def sign_off(*, run: CullingRun, acting_user) -> CullingRun:
     return run
 
 
+def _ids(ids: list[int]):
+    """A batch of ids for ``__in``: on PostgreSQL one array parameter (``IN (SELECT unnest(…))``), so
+    that neither Django nor the driver handles hundreds of placeholders per statement (measured: a
+    third of a batch's time went to that); elsewhere the list."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
+    return ids
+
+
 def _delete_batches(spec, ids: list[int], batch_size: int) -> int:
     removed = 0
     for start in range(0, len(ids), batch_size):
-        batch = ids[start : start + batch_size]
+        batch = _ids(ids[start : start + batch_size])
         with transaction.atomic():
             # The rows that go with the items first, each kind in one statement (they have no
             # rows of their own depending on them), so that deleting the items finds nothing
@@ -336,19 +346,19 @@ def cull(*, run: CullingRun, batch_size: int = BATCH_SIZE) -> CullingRun:
         if spec.statistics_years is not None:
             by_municipality = defaultdict(set)
             for start in range(0, len(ids), 5000):
-                chunk = spec.model.system_objects.filter(pk__in=ids[start : start + 5000])
+                chunk = spec.model.system_objects.filter(pk__in=_ids(ids[start : start + 5000]))
                 for m, y in spec.statistics_years(chunk):
                     by_municipality[m].add(y)
             for m, years in by_municipality.items():
                 freeze(m, years)
         if spec.freeze is not None:
             for start in range(0, len(ids), 5000):
-                spec.freeze(spec.model.system_objects.filter(pk__in=ids[start : start + 5000]))
+                spec.freeze(spec.model.system_objects.filter(pk__in=_ids(ids[start : start + 5000])))
         unit_of = {}
         if spec.unit_field is not None:
             for start in range(0, len(ids), 5000):
                 unit_of.update(
-                    spec.model.system_objects.filter(pk__in=ids[start : start + 5000]).values_list(
+                    spec.model.system_objects.filter(pk__in=_ids(ids[start : start + 5000])).values_list(
                         "pk", f"{spec.unit_field}_id"
                     )
                 )
