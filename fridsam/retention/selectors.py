@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Sum
+from django.db.models import Max, Sum
+from django.utils import timezone
 from django.utils.translation import ngettext
 
+from fridsam.core.dates import add_months
 from fridsam.core.policies import CHANGE
 from fridsam.retention.kinds import KINDS, MUNICIPALITY_KINDS
 from fridsam.retention.models import Action, Clock, CullingRun, Hold, Kind, RunStatus
 from fridsam.retention.policies import installation_policy, retention_policy
-from fridsam.retention.services import effective_rules
+from fridsam.retention.pseudonyms import accounts_left
+from fridsam.retention.services import effective_rules, held_items
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,32 @@ def rule_rows(municipality) -> list[RuleRow]:
     ]
 
 
+@dataclass(frozen=True)
+class LeaverRow:
+    user: object
+    left_on: datetime.date  # the last day of their last role
+    due_from: datetime.date  # the month their account is culled from, under the municipality's rule
+    held: bool
+
+
+def leavers(municipality, today: datetime.date | None = None) -> list[LeaverRow]:
+    """The people whose every role has ended and whose account is the municipality's to remove
+    (their last role was here), with when that falls due: what an archivist needs to place a hold."""
+    today = today or timezone.localdate()
+    rule = effective_rules(municipality)[Kind.STAFF_ACCOUNT]
+    everything, held = held_items(municipality.pk, Kind.STAFF_ACCOUNT)
+    accounts = (
+        accounts_left(municipality.pk, today)
+        .annotate(left_on=Max("memberships__valid_until"))
+        .order_by("-left_on", "last_name", "first_name")
+    )
+    rows = []
+    for user in accounts:
+        due = add_months(user.left_on, rule.months)
+        rows.append(LeaverRow(user, user.left_on, add_months(due.replace(day=1), 1), everything or user.pk in held))
+    return rows
+
+
 def overview(*, municipality) -> dict:
     runs = list(
         CullingRun.objects.filter(municipality=municipality)
@@ -59,6 +89,7 @@ def overview(*, municipality) -> dict:
         "active_holds": [h for h in holds if h.active],
         "lifted_holds": [h for h in holds if not h.active][:20],
         "runs": runs,
+        "leavers": leavers(municipality),
         "RunStatus": RunStatus,
     }
 

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -158,7 +159,7 @@ def hold_lift(*, hold: Hold, acting_user) -> Hold:
     return hold
 
 
-def _held(municipality_id: int | None, kind: str):
+def held_items(municipality_id: int | None, kind: str):
     """(every item is held, the held item ids) for the municipality's active holds on a kind (and
     on everything of the kinds whose holds hold it too). The installation's run has no holds."""
     active = Hold.system_objects.filter(municipality_id=municipality_id, lifted_on__isnull=True)
@@ -173,7 +174,7 @@ def _held(municipality_id: int | None, kind: str):
 def _due(municipality_id: int, kind: str, clock: str, cutoff: datetime.date):
     """The items due and the items held among them (querysets)."""
     due = KINDS[kind].clocks[clock](municipality_id, cutoff)
-    everything, ids = _held(municipality_id, kind)
+    everything, ids = held_items(municipality_id, kind)
     if everything:
         return due.none(), due
     return due.exclude(pk__in=ids), due.filter(pk__in=ids)
@@ -259,6 +260,15 @@ def sign_off(*, run: CullingRun, acting_user) -> CullingRun:
     return run
 
 
+def _ids(ids: list[int]):
+    """A batch of ids for ``__in``: on PostgreSQL one array parameter (``IN (SELECT unnest(…))``), so
+    that neither Django nor the driver handles hundreds of placeholders per statement (measured: a
+    third of a batch's time went to that); elsewhere the list."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
+    return ids
+
+
 def _add_culled(counts: dict[int, int]) -> None:
     """Add to the lines' culled counts (line id → items), in the transaction of the batch that
     deleted them: the protocol says what is gone, no more and no less, even of a run stopped midway."""
@@ -275,7 +285,7 @@ def _delete_batches(spec, ids: list[int], batch_size: int, line_of) -> int:
     removed = 0
     unit_field = f"{spec.unit_field}_id" if spec.unit_field is not None else None
     for start in range(0, len(ids), batch_size):
-        batch = ids[start : start + batch_size]
+        batch = _ids(ids[start : start + batch_size])
         with transaction.atomic():
             # The items that are still there, locked: the protocol counts exactly these.
             items = spec.model.system_objects.filter(pk__in=batch).select_for_update()
@@ -396,14 +406,14 @@ def cull(*, run: CullingRun, batch_size: int | None = None) -> CullingRun:
         if spec.statistics_years is not None:
             by_municipality = defaultdict(set)
             for start in range(0, len(ids), 5000):
-                chunk = spec.model.system_objects.filter(pk__in=ids[start : start + 5000])
+                chunk = spec.model.system_objects.filter(pk__in=_ids(ids[start : start + 5000]))
                 for m, y in spec.statistics_years(chunk):
                     by_municipality[m].add(y)
             for m, years in by_municipality.items():
                 freeze(m, years)
         if spec.freeze is not None:
             for start in range(0, len(ids), 5000):
-                spec.freeze(spec.model.system_objects.filter(pk__in=ids[start : start + 5000]))
+                spec.freeze(spec.model.system_objects.filter(pk__in=_ids(ids[start : start + 5000])))
         line_by_unit = {x.unit_id: x.pk for x in lines}
         _delete_batches(spec, ids, batch_size, lambda unit, found=line_by_unit, first=line.pk: found.get(unit, first))
     if files:

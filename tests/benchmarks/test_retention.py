@@ -11,7 +11,13 @@ chained, 70 % older than five years), then measures on the real database:
 * the nightly verification of the whole log (``verify_access_log``), recorded signed;
 * cutting the access log: the part to remove verified from that verification on (ADR 0041: the
   cut entry alone when the nightly reached past it), the checkpoint, deleting in batches of 5 000
-  (the slowest batch), and verifying what is left from the checkpoint.
+  (the slowest batch), and verifying what is left from the checkpoint;
+* removing a leaver's account (ADR 0040): one recent entry in fifty is theirs, each verified and
+  sealed with the pseudonym, in batches of 2 000.
+
+Rerun with other sizes: FRIDSAM_BENCH_CULL_RECORDS, FRIDSAM_BENCH_CULL_LOG, FRIDSAM_BENCH_CULL_BATCH
+(records per transaction), e.g. ``FRIDSAM_BENCH_CULL_LOG=200000 make bench``; each run builds its
+own test database and leaves nothing behind.
 
 The issue's scale (1 000 000 records, 10 000 000 log rows) is extrapolated linearly from these
 figures in the printed summary: every step is a scan or a batched delete, linear in the rows.
@@ -36,7 +42,7 @@ from fridsam.core.models import AccessLogEntry
 from fridsam.core.roles import Role
 from fridsam.followup.models import EventKind, FollowUpRecord, Intervention, RecordEvent
 from fridsam.organisations.models import County, Municipality, Unit
-from fridsam.retention import services
+from fridsam.retention import pseudonyms, services
 from fridsam.retention.kinds import midnight
 from fridsam.retention.models import Kind, RunStatus
 
@@ -133,7 +139,10 @@ def _empty_log():
                 cursor.execute(sql)
 
 
-def _log(municipalities):
+LEAVER_EVERY = 50  # one recent entry in this many is the leaver's
+
+
+def _log(municipalities, leaver):
     key = current_key()
     prev = GENESIS_HASH
     old_until = int(LOG_ROWS * 0.7)
@@ -150,8 +159,8 @@ def _log(municipalities):
         values = {
             "sequence": n,
             "occurred_at": at,
-            "user_id": None,
-            "username": "bench",
+            "user_id": leaver.pk if n > old_until and n % LEAVER_EVERY == 0 else None,
+            "username": "bench-leaver" if n > old_until and n % LEAVER_EVERY == 0 else "bench",
             "role": "social_worker",
             "organisation": m.name,
             "municipality_id": m.pk,
@@ -199,7 +208,8 @@ def test_monthly_culling_at_scale(monkeypatch):
     started = time.perf_counter()
     municipalities = _records()
     _empty_log()
-    _log(municipalities)
+    leaver = User.objects.create(username="bench-leaver", first_name="Berit", last_name="Bänk")
+    _log(municipalities, leaver)
     built = time.perf_counter() - started
     print(f"\n{vendor()}: {RECORDS} records, {LOG_ROWS} access-log rows, built in {built:.0f} s")
     month = timezone.localdate().replace(day=1)
@@ -259,15 +269,25 @@ def test_monthly_culling_at_scale(monkeypatch):
     monkeypatch.undo()
     delete_batches = durations[1:] or durations  # the first is the checkpoint's own transaction
     assert AccessLogEntry.objects.filter(sequence__lte=LOG_ROWS).count() == LOG_ROWS - log_due
+    # A leaver's account removed: their entries (every 50th of the recent ones) verified and sealed.
+    started = time.perf_counter()
+    removal = pseudonyms.remove_account(user=leaver)
+    remove = time.perf_counter() - started
+    theirs = (LOG_ROWS - log_due) // LEAVER_EVERY
+    assert removal.log_entries == theirs
+    print(
+        f"Removing a leaver's account: {theirs} access-log entries sealed with the pseudonym in {remove:.1f} s "
+        f"({theirs / remove:.0f} entries/s)"
+    )
     started = time.perf_counter()
     rest = verify_chain()
     verify_rest = time.perf_counter() - started
-    assert rest.ok and rest.start == log_due
+    assert rest.ok and rest.start == log_due and rest.sealed == theirs
     log_rate = log_due / log_cull
     print(
         f"Cutting the log ({log_due} rows: verify, checkpoint, delete): {log_cull:.1f} s ({log_rate:.0f} rows/s); "
         f"slowest delete batch {max(delete_batches) * 1000:.0f} ms; verifying the {LOG_ROWS - log_due} rows "
-        f"left: {verify_rest:.1f} s"
+        f"left (the sealed ones against their seals): {verify_rest:.1f} s"
     )
     scale = 1_000_000 / RECORDS
     first = preview * scale + 500_000 / record_rate + 7_000_000 / log_rate

@@ -103,6 +103,13 @@ def test_an_account_is_due_when_every_role_ended_the_period_ago(world):
 def test_a_hold_keeps_the_account_and_its_name(world, client):
     leaver = _leaver(world)
     _time_passes(leaver)
+    # The archivist finds the person and the account's number among the staff who have left.
+    world.act_as(client, world.own.users[Role.ARCHIVIST])
+    code = world.own.municipality.code
+    page = client.get(reverse("retention:overview", kwargs={"municipality_code": code})).content.decode()
+    assert "Personal som har slutat" in page
+    row = page[page.index("Kim Ek") :].split("</tr>")[0]
+    assert f">{leaver.pk}<" in row and "2020-06-30" in row and ">2025-07<" in row  # five years on, then the month after
     services.hold_place(
         municipality=world.own.municipality,
         kind=Kind.STAFF_ACCOUNT,
@@ -121,6 +128,8 @@ def test_a_hold_keeps_the_account_and_its_name(world, client):
     client.post(reverse("retention:run_sign", kwargs={"pk": run.pk}))
     leaver.refresh_from_db()
     assert leaver.username == "kim.ek" and leaver.pseudonymised_on is None
+    page = client.get(reverse("retention:overview", kwargs={"municipality_code": code})).content.decode()
+    assert "Spärrat från gallring" in page[page.index("Kim Ek") :].split("</tr>")[0]
 
 
 def test_the_staff_account_rule_is_cull_only(world):
