@@ -87,10 +87,10 @@ def load(*, municipalities: int = MUNICIPALITIES, counties: int = MAX_COUNTIES, 
     if not getattr(settings, "FRIDSAM_ALLOW_DEMO", False):
         raise ImproperlyConfigured("The benchmark data may not be loaded with these settings (FRIDSAM_ALLOW_DEMO).")
     if not 1 <= counties <= MAX_COUNTIES:
-        raise ValidationError(_("The benchmark has 1 to %(n)s counties.") % {"n": MAX_COUNTIES})
+        raise ValidationError(_("The number of counties must be at least 1 and at most %(n)s.") % {"n": MAX_COUNTIES})
     if not counties <= municipalities <= 99 * counties:
         raise ValidationError(
-            _("The benchmark needs at least one municipality a county and at most 99 (%(n)s counties).")
+            _("The number of municipalities must be at least the number of counties (%(n)s) and at most 99 times it.")
             % {"n": counties}
         )
     codes = county_codes(counties)

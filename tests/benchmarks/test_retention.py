@@ -31,6 +31,7 @@ import random
 import time
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import connection
 from django.utils import timezone
@@ -50,7 +51,7 @@ pytestmark = [pytest.mark.benchmark, pytest.mark.django_db]
 RECORDS = int(os.environ.get("FRIDSAM_BENCH_CULL_RECORDS", "100000"))
 LOG_ROWS = int(os.environ.get("FRIDSAM_BENCH_CULL_LOG", "1000000"))
 MUNICIPALITIES = 10
-BATCH = int(os.environ.get("FRIDSAM_BENCH_CULL_BATCH", str(services.BATCH_SIZE)))  # records per transaction
+BATCH = int(os.environ.get("FRIDSAM_BENCH_CULL_BATCH", str(settings.FRIDSAM_CULLING_BATCH_SIZE)))  # per transaction
 triggers = importlib.import_module("fridsam.core.migrations.0012_access_log_seal")
 
 
