@@ -162,7 +162,14 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 # A task not acknowledged within this time (its worker was killed) is delivered again; longer
 # than any task runs (the county report at 290 municipalities: 20 s).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(env("FRIDSAM_TASK_VISIBILITY_SECONDS", "3600") or 3600)}
+_VISIBILITY_SECONDS = int(env("FRIDSAM_TASK_VISIBILITY_SECONDS", "3600") or 3600)
+# Each worker looks for such tasks every few seconds (kombu's default scans only every tenth
+# sweep, about every 100 s, which would leave a short visibility timeout waiting that long).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": _VISIBILITY_SECONDS,
+    "unacked_restore_interval": max(1, min(10, _VISIBILITY_SECONDS // 5)),
+    "unacked_restore_throttle": 1,
+}
 CELERY_TIMEZONE = "Europe/Stockholm"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_DEFAULT_QUEUE = env("FRIDSAM_TASK_QUEUE", "fridsam")  # one installation's queue on a shared Redis
