@@ -32,7 +32,7 @@ from fridsam.competence.models import (
     TrainingRecord,
 )
 from fridsam.competence.selectors import current_plans, trained_social_workers
-from fridsam.core import reminders, uploads
+from fridsam.core import generations, reminders, uploads
 from fridsam.core.audit import log_access
 from fridsam.core.models import AccessAction
 from fridsam.core.roles import MUNICIPAL_ROLES, Role
@@ -375,6 +375,7 @@ def records_import(*, municipality, filename: str, data: bytes, user) -> ImportR
             ],
             batch_size=1000,
         )
+        generations.changed(municipality.pk)  # the bulk insert passes no signals (ADR 0045)
         _log(
             AccessAction.IMPORT,
             TrainingRecord,

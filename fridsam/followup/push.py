@@ -34,7 +34,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fridsam.core import references
+from fridsam.core import generations, references
 from fridsam.core.audit import log_access_many
 from fridsam.core.models import AccessAction
 from fridsam.followup import services, tallies
@@ -456,6 +456,7 @@ class _Push:
             for intervention in case.changed_interventions.values():
                 intervention.save(update_fields=["ended_on", "quantity"])
         Intervention.objects.bulk_create(added, batch_size=500)
+        generations.changed(self.municipality.pk)  # the bulk inserts pass no signals (ADR 0045)
 
         log = {
             AccessAction.CREATE: ([c.record.pk for c in new], ""),

@@ -9,14 +9,19 @@ routines, no consultations, no statistics for the year) is ``None``: the rules t
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from fridsam.collaboration.models import OPEN_COMPARISON_PARTIES, Agreement, AgreementParty, Referral
 from fridsam.competence.selectors import coverage_many, current_plans
 from fridsam.coordination.models import Absence, CoordinatorPost, PostAssignment, RoleDescription, Team, TeamMember
 from fridsam.coordination.selectors import current_q
+from fridsam.core import generations
+from fridsam.core.tenancy import ALL, DIMENSIONS, current_scope
 from fridsam.evaluation.selectors import coordinator_answers_by_municipality
 from fridsam.followup.models import (
     SCHOOLING_SECURED,
@@ -136,8 +141,49 @@ class MunicipalityFacts:
         return self.unit_ids - self.team.member_unit_ids if self.team else set(self.unit_ids)
 
 
+# A municipality's facts are kept in the cache under its data generation, the day and the scope
+# they were read in (ADR 0045); this long at most, should a write have gone past the generations.
+CACHE_SECONDS = 600
+
+
+def _scope_key(scope) -> str:
+    """The scope as a short stable token: facts read through the scoped managers differ by scope
+    (a county analyst reads no case-level rows), so each scope has its own entry."""
+    parts = [
+        "*" if (ids := scope.ids(dimension)) is ALL else ",".join(map(str, sorted(ids))) for dimension in DIMENSIONS
+    ]
+    return hashlib.blake2b("|".join(parts).encode(), digest_size=8).hexdigest()
+
+
+def _in_transaction() -> bool:
+    return connection.in_atomic_block
+
+
 def facts_for(municipalities, as_of: datetime.date) -> dict[int, MunicipalityFacts]:
+    """The facts of each municipality on *as_of*, from the cache where they are there and still
+    current, else gathered (in one batch for all that are not)."""
     municipalities = list(municipalities)
+    scope = current_scope()
+    if not municipalities or scope is None or _in_transaction():
+        # Inside a transaction the facts may include its own writes, or be rolled back: not cached.
+        return _gather(municipalities, as_of)
+    token = _scope_key(scope)
+    current = generations.current(m.pk for m in municipalities)
+    keys = {m.pk: f"healthcheck:facts:{m.pk}:{current[m.pk]}:{as_of.isoformat()}:{token}" for m in municipalities}
+    cached = cache.get_many(keys.values())
+    missing = [m for m in municipalities if keys[m.pk] not in cached]
+    gathered = _gather(missing, as_of) if missing else {}
+    if gathered:
+        cache.set_many({keys[pk]: facts for pk, facts in gathered.items()}, CACHE_SECONDS)
+    result = {}
+    for m in municipalities:
+        facts = gathered.get(m.pk) or cached[keys[m.pk]]
+        facts.municipality = m  # the caller's instance, with what it annotated (population…)
+        result[m.pk] = facts
+    return result
+
+
+def _gather(municipalities: list, as_of: datetime.date) -> dict[int, MunicipalityFacts]:
     ids = [m.pk for m in municipalities]
     result = {m.pk: MunicipalityFacts(municipality=m, as_of=as_of) for m in municipalities}
 

@@ -1,0 +1,85 @@
+"""A municipality's data generation: how a cache knows that what it holds is out of date (ADR 0045).
+
+Each municipality has a generation in the cache, a random token replaced when a transaction that
+changed the municipality's data commits (``changed(municipality_id)``); a change that cannot be
+placed in one municipality replaces the installation's generation (``changed()``), which is part
+of every municipality's. A cached value is stored under the generation it was computed at, so
+after a change the next reader misses and computes it again; nothing is deleted.
+
+The token is replaced *after* the commit, so a reader that sees the new token also sees the new
+data; one that read the old token just before stores its result under the old one, where nobody
+looks any more. A value computed inside a transaction must not be cached (it may see its own
+uncommitted writes, or be rolled back): callers bypass the cache in an atomic block. A generation
+missing from the cache (evicted, Redis restarted empty) is a new random token, never a default
+that could match an old entry. While the cache is away every read misses.
+"""
+
+from __future__ import annotations
+
+import functools
+import secrets
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+_KEY = "generation:m:{}"
+_INSTALLATION = "generation:all"
+
+
+def _key(municipality_id: int | None) -> str:
+    return _INSTALLATION if municipality_id is None else _KEY.format(municipality_id)
+
+
+def _renew(municipality_id: int | None) -> None:
+    cache.set(_key(municipality_id), secrets.token_hex(8), None)
+
+
+def changed(municipality_id: int | None = None) -> None:
+    """The municipality's data (``None``: data of no one municipality) changes in this
+    transaction: its generation is renewed when the transaction commits (at once outside one)."""
+    transaction.on_commit(functools.partial(_renew, municipality_id), robust=True)
+
+
+def current(municipality_ids) -> dict[int, str]:
+    """``{municipality id: token}``: the municipality's generation with the installation's."""
+    ids = list(dict.fromkeys(municipality_ids))
+    keys = [_key(pk) for pk in ids] + [_INSTALLATION]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            token = secrets.token_hex(8)
+            # Another server may have set it meanwhile: take theirs (a miss of the cache
+            # leaves ours, used for this request only).
+            found[key] = token if cache.add(key, token, None) else (cache.get(key) or token)
+    installation = found[_INSTALLATION]
+    return {pk: f"{found[_key(pk)]}.{installation}" for pk in ids}
+
+
+def _municipality_of(instance) -> int | None:
+    if instance._meta.label == "organisations.Municipality":
+        return instance.pk
+    return getattr(instance, "municipality_id", None)  # None: the installation's generation
+
+
+def _saved(sender, instance, update_fields=None, raw=False, **kwargs) -> None:
+    if raw:  # a fixture being loaded
+        return
+    if update_fields and set(update_fields) <= {"last_login"}:  # a login, not a change of data
+        return
+    changed(_municipality_of(instance))
+
+
+def _deleted(sender, instance, **kwargs) -> None:
+    changed(_municipality_of(instance))
+
+
+def follow(*app_labels: str) -> None:
+    """Renew the generations on every save and delete of the models of these apps (the writes
+    that go past Django's signals — ``update()``, ``bulk_create()``, raw deletes — call
+    ``changed()`` themselves where their data is cached). Called from an app's ``ready()``."""
+    for label in app_labels:
+        for model in apps.get_app_config(label).get_models():
+            post_save.connect(_saved, sender=model, dispatch_uid=f"generations-save-{model._meta.label}")
+            post_delete.connect(_deleted, sender=model, dispatch_uid=f"generations-delete-{model._meta.label}")
