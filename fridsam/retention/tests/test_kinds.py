@@ -1,11 +1,12 @@
 """The kinds' declarations hold what the culling relies on."""
 
-from fridsam.retention.kinds import KINDS
+from fridsam.followup.models import Intervention, RecordEvent
+from fridsam.housing.models import Proposal
+from fridsam.retention.services import _pointed_at
 
 
-def test_the_rows_deleted_with_an_item_have_nothing_pointing_at_them():
-    """A batch deletes each kind's dependants in one plain DELETE, past Django's collector: that
-    is only right while no other row points at them (a new relation would need its own handling)."""
-    for spec in KINDS.values():
-        for model, _fk in spec.dependants:
-            assert [r.related_model.__name__ for r in model._meta.related_objects] == [], model.__name__
+def test_dependants_nothing_points_at_are_deleted_plainly_the_others_through_django():
+    """A batch deletes a kind's dependants with one plain DELETE when no row can point at them,
+    else through Django's collector, which handles what points at them (ADR 0045)."""
+    assert not _pointed_at(RecordEvent) and not _pointed_at(Intervention)
+    assert _pointed_at(Proposal)  # an allocation names the proposal it came from
