@@ -42,6 +42,7 @@ MODEL_DATE_FIELDS_UNBOUNDED: dict[str, str] = {
     "core.Reminder.last_seen_on": _REMINDERS,
     "core.Reminder.emailed_on": _REMINDERS,
     "core.Reminder.resolved_on": _REMINDERS,
+    "healthcheck.FrozenPoint.day": "a 1 January of the history, computed by healthcheck.services.points_freeze",
     "logreview.Review.period_start": "the period is computed from the plan's frequency (logreview.drawing)",
     "logreview.Review.period_end": "the period is computed from the plan's frequency (logreview.drawing)",
     "competence.OnboardingItem.due_on": (

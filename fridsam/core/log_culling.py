@@ -106,9 +106,14 @@ def _links_set_to_null():
     """The other apps' foreign keys to the log, when each of them lets go of a culled entry (a
     drawn read of a log review keeps what it copied, ADR 0039): they are set to null in one
     statement per batch and the entries deleted in one more, without Django first loading the
-    batch's rows. ``None`` when some relation wants more (then Django's own delete is used)."""
+    batch's rows. ``None`` when some relation wants more (then Django's own delete is used).
+    Hidden relations (``related_name="+"``, as the drawn reads' is) count: ``related_objects``
+    leaves them out, Django's delete does not. None of these keys is a database constraint (ADR
+    0041): this null-setting, and Django's on every other delete, is what keeps them right."""
     links = []
-    for relation in AccessLogEntry._meta.related_objects:
+    for relation in AccessLogEntry._meta.get_fields(include_hidden=True):
+        if not (relation.auto_created and not relation.concrete and relation.is_relation):
+            continue
         if relation.on_delete is not SET_NULL or relation.many_to_many:
             return None
         links.append((relation.related_model, relation.field.name))

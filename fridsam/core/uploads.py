@@ -18,6 +18,7 @@ import codecs
 import csv
 import io
 import json
+import re
 import struct
 import unicodedata
 import xml.parsers.expat
@@ -30,7 +31,10 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import load_workbook
+
+from fridsam.core.validators import contains_personal_identity_number
 
 MB = 1024 * 1024
 
@@ -561,6 +565,40 @@ def normalise(header: object) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).replace(" ", "").replace("_", "")
 
 
+QUOTE_MAX = 40  # characters of a cell a problem quotes back
+_WORD = re.compile(r"[^\W\d]*[^\W\d_][^\W\d]*")  # letters, with underscores (an indicator's key)
+
+
+def quotable(value: object) -> str | None:
+    """A cell's text as a problem may quote it back to the person who uploaded the file, or None
+    when it must not be: it holds a personal identity number, or reads as a person's name — two
+    words of letters or more, whatever separates them (a space, a comma, an invisible
+    character). What an import keeps and shows of its problems never holds a client's name or
+    number, even from a client list uploaded by mistake. A key with underscores is one word, so
+    a misspelt indicator is still quoted; a long text is shortened."""
+    text = unicodedata.normalize("NFKC", cell_text(value))
+    if contains_personal_identity_number(text) or len(_WORD.findall(text)) >= 2:
+        return None
+    return text if len(text) <= QUOTE_MAX else text[: QUOTE_MAX - 1] + "…"
+
+
+def unrecognised(headings: list[str]) -> str:
+    """The headings a file has that the template has not, as a problem lists them: those that may
+    be quoted (:func:`quotable`), and how many others."""
+    shown = [q for q in (quotable(h) for h in headings) if q is not None]
+    others = len(headings) - len(shown)
+    if others:
+        shown.append(
+            ngettext(
+                "%(n)s column whose heading is not repeated here",
+                "%(n)s columns whose headings are not repeated here",
+                others,
+            )
+            % {"n": others}
+        )
+    return _("Not recognised: %(unknown)s.") % {"unknown": ", ".join(shown)}
+
+
 def cell_text(value: object) -> str:
     if value is None:
         return ""
@@ -630,7 +668,7 @@ def read_table(filename: str, data: bytes, columns: dict[str, str], *, template:
     if unknown or missing:
         message = _("The columns do not match the template (%(columns)s).") % {"columns": ", ".join(template)}
         if unknown:
-            message += " " + _("Not recognised: %(unknown)s.") % {"unknown": ", ".join(unknown)}
+            message += " " + unrecognised(unknown)
         raise FileError(message)
     positions = [(position, columns[n]) for position, n in enumerate(names) if n in columns]
 

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from fridsam.core.quality import QUALITY_AREAS, SUCCESS_FACTORS, Area
 from fridsam.healthcheck.facts import MunicipalityFacts, facts_for
+from fridsam.healthcheck.models import FrozenPoint
 from fridsam.healthcheck.rules import RULES, Rule, Status, Verdict
 
 
@@ -141,8 +142,34 @@ def county_picture(checks: list[Check]) -> list[str]:
     return lines
 
 
-def history(municipality, *, years: int = 6) -> list[tuple[datetime.date, Check]]:
-    """The check as it stood on the 1st of January of each of the last *years* years, and today."""
-    today = timezone.localdate()
-    days = [datetime.date(today.year - i, 1, 1) for i in range(years - 1, -1, -1)] + [today]
-    return [(day, check_for(municipality, as_of=day)) for day in days]
+HISTORY_YEARS = 6
+
+
+def history_days(today: datetime.date, years: int = HISTORY_YEARS) -> list[datetime.date]:
+    """The history's points: the 1st of January of each of the last *years* years, then today."""
+    return [datetime.date(today.year - i, 1, 1) for i in range(years - 1, -1, -1)] + [today]
+
+
+def frozen(check: Check, statuses: dict[str, str]) -> Check:
+    """*check* with the statuses a frozen point kept (``FrozenPoint``): a rule it has no status
+    for (added since) keeps its verdict as computed."""
+    results = [
+        # The history shows a point's statuses only: a frozen point keeps no explanation.
+        (rule, Verdict(statuses[rule.id], "") if rule.id in statuses else verdict)
+        for rule, verdict in check.results
+    ]
+    return Check(check.facts, results)
+
+
+def history(municipality, *, years: int = HISTORY_YEARS) -> list[tuple[datetime.date, Check]]:
+    """The check as it stood on the 1st of January of each of the last *years* years, and today. A
+    point frozen before the answers it read were culled shows what it showed then (ADR 0031)."""
+    days = history_days(timezone.localdate(), years)
+    kept = dict(FrozenPoint.objects.filter(municipality=municipality, day__in=days[:-1]).values_list("day", "statuses"))
+    points = []
+    for i, day in enumerate(days):
+        check = check_for(municipality, as_of=day)
+        if day in kept and i < len(days) - 1:
+            check = frozen(check, kept[day])
+        points.append((day, check))
+    return points

@@ -145,6 +145,10 @@ class ReviewItem(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        # No database constraint: culling the log sets these to null in one statement per batch
+        # (core.log_culling), Django's delete does elsewhere, and each deleted log row does not
+        # look this table up (ADR 0041).
+        db_constraint=False,
         verbose_name=_("access log entry"),
     )
     sequence = models.PositiveBigIntegerField(_("sequence number"))

@@ -20,6 +20,7 @@ from django.utils import timezone
 from fridsam.accounts.models import User
 from fridsam.collaboration.models import Referral
 from fridsam.evaluation.models import Answer, Response
+from fridsam.evaluation.selectors import COORDINATOR_KEY
 from fridsam.followup.models import (
     Assessment,
     Consultation,
@@ -30,6 +31,7 @@ from fridsam.followup.models import (
     RecordEvent,
     Status,
 )
+from fridsam.healthcheck.services import points_freeze
 from fridsam.housing.models import Allocation, Applicant, ApplicantStatus, Proposal
 from fridsam.housing.selectors import DONE
 from fridsam.housing.services import ledger_freeze
@@ -95,6 +97,21 @@ def _freeze_ledger(qs: QuerySet) -> None:
         .values_list("apartment__municipality__county_id", "allocated_on__year")
         .distinct()
     )
+
+
+def _freeze_history(qs: QuerySet) -> None:
+    """The health check's history points that read these coordinator questionnaires, kept as they
+    are (ADR 0031): a point reads the newest answers as of its day, however old."""
+    years: dict[int, set[int]] = {}
+    for m, year in (
+        Response.municipalities.through.objects.filter(
+            response__in=qs.values("pk"), response__round__question_set__key=COORDINATOR_KEY
+        )
+        .values_list("municipality_id", "response__round__year")
+        .distinct()
+    ):
+        years.setdefault(m, set()).add(year)
+    points_freeze(years)
 
 
 def _referral_years(qs: QuerySet) -> set[tuple[int, int]]:
@@ -190,6 +207,7 @@ KINDS: dict[str, KindSpec] = {
             Response,
             {Clock.LAST_CHANGE: _responses_submitted},
             dependants=((Answer, "response"),),
+            freeze=_freeze_history,
         ),
         KindSpec(Kind.OBSERVATION, Observation, {Clock.LAST_CHANGE: _observations}, plain_delete=True),
         # The access log is culled by core.log_culling at one cut for the whole chain.

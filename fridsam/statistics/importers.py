@@ -85,7 +85,7 @@ def _table(table: uploads.Table, parsed: Parsed) -> Parsed:
                 "missing": ", ".join([*missing, *([] if has_figure else ["antal"])])
             }
         if unknown:
-            message += " " + _("Not recognised: %(unknown)s.") % {"unknown": ", ".join(unknown)}
+            message += " " + uploads.unrecognised(unknown)
         raise FileError(message)
     positions = {field_name: names.index(n) for n, field_name in known.items()}
 

@@ -191,6 +191,16 @@ class ImportFailed(Exception):
         self.result = result
 
 
+def _quoting(value, name: str, quoted: str, plain: str, **params) -> str:
+    """A row's problem quoting its cell (as ``%(name)s`` in *quoted*), or saying it without the
+    cell when the cell may hold a client's name or number (``uploads.quotable``): the problems are
+    kept with the task and shown on its page."""
+    shown = uploads.quotable(value)
+    if shown is None:
+        return plain % params if params else plain
+    return quoted % {**params, name: shown}
+
+
 def import_file(*, filename: str, data: bytes, tenancy) -> ImportResult:
     """Validate every row of the file, then save all of it, or nothing (raises ImportFailed). The
     file is read as a stream within the caps of :mod:`fridsam.core.uploads`; a cap passed refuses
@@ -217,14 +227,23 @@ def import_file(*, filename: str, data: bytes, tenancy) -> ImportResult:
         municipality = allowed.get(code)
         if municipality is None:
             problems.append(
-                _("Municipality code %(code)s is not one you may report for.") % {"code": row.municipality or "–"}
+                _quoting(
+                    row.municipality or "–",
+                    "code",
+                    _("Municipality code %(code)s is not one you may report for."),
+                    _("The municipality code is not one you may report for."),
+                )
             )
         if parsed.kind == "kolada":
             indicator = by_kpi.get(row.kolada_kpi.upper())
             if indicator is None:
                 problems.append(
-                    _("Kolada key figure %(kpi)s is not linked to an indicator (an administrator links it).")
-                    % {"kpi": row.kolada_kpi}
+                    _quoting(
+                        row.kolada_kpi,
+                        "kpi",
+                        _("Kolada key figure %(kpi)s is not linked to an indicator (an administrator links it)."),
+                        _("The Kolada key figure is not linked to an indicator (an administrator links it)."),
+                    )
                 )
         elif row.indicator.strip().lower() in POPULATION_KEYS:
             indicator = None
@@ -232,26 +251,50 @@ def import_file(*, filename: str, data: bytes, tenancy) -> ImportResult:
         else:
             indicator = indicators.get(row.indicator.strip().lower())
             if indicator is None:
-                problems.append(_("Unknown indicator “%(key)s”.") % {"key": row.indicator})
+                problems.append(
+                    _quoting(row.indicator, "key", _("Unknown indicator “%(key)s”."), _("Unknown indicator."))
+                )
         year = importers.to_int(row.year) if row.year else None
         if year is None or not FIRST_YEAR <= year <= LAST_YEAR:
             problems.append(
-                _("The year “%(year)s” is not a year between %(a)s and %(b)s.")
-                % {"year": row.year, "a": FIRST_YEAR, "b": LAST_YEAR}
+                _quoting(
+                    row.year,
+                    "year",
+                    _("The year “%(year)s” is not a year between %(a)s and %(b)s."),
+                    _("The year is not a year between %(a)s and %(b)s."),
+                    a=FIRST_YEAR,
+                    b=LAST_YEAR,
+                )
             )
         count = denominator = value = None
         if row.count:
             count = importers.to_int(row.count)
             if count is None:
-                problems.append(_("The number “%(v)s” is not a whole number.") % {"v": row.count})
+                problems.append(
+                    _quoting(
+                        row.count,
+                        "v",
+                        _("The number “%(v)s” is not a whole number."),
+                        _("The number is not a whole number."),
+                    )
+                )
         if row.denominator:
             denominator = importers.to_int(row.denominator)
             if denominator is None:
-                problems.append(_("“Out of” “%(v)s” is not a whole number.") % {"v": row.denominator})
+                problems.append(
+                    _quoting(
+                        row.denominator,
+                        "v",
+                        _("“Out of” “%(v)s” is not a whole number."),
+                        _("“Out of” is not a whole number."),
+                    )
+                )
         if row.value:
             value = importers.to_decimal(row.value)
             if value is None:
-                problems.append(_("The value “%(v)s” is not a number.") % {"v": row.value})
+                problems.append(
+                    _quoting(row.value, "v", _("The value “%(v)s” is not a number."), _("The value is not a number."))
+                )
             else:
                 value = value.quantize(Decimal("0.01"))
         figure = Figure(count, denominator, value)

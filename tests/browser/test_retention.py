@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_browser import log_in
+from tests.browser.test_layout import CLIPPED_TABLES, SIDEWAYS, UNANNOUNCED_SCROLLS
 
 
 def _statistics(page) -> list[str]:
@@ -27,11 +28,25 @@ def _statistics(page) -> list[str]:
     return shown
 
 
-def _check_both_widths(page, name):
+def _check_both_widths(page, name, table=None):
+    """axe at a laptop's width and a phone's; with ``table``, that table is shown at both, the page
+    does not scroll sideways, and the table's right edge can be reached (as test_layout checks the
+    tour's pages)."""
     for width, height in ((1366, 900), (390, 844)):
         page.set_viewport_size({"width": width, "height": height})
+        if table is not None:
+            page.wait_for_load_state()  # tables.js has run
+            table.scroll_into_view_if_needed()
+            expect(table).to_be_visible()
+            scroll_width, inner = page.evaluate(SIDEWAYS)
+            assert scroll_width <= inner, f"{page.url} scrolls sideways at {inner} px: {scroll_width} px wide"
+            assert page.evaluate(CLIPPED_TABLES) == [], f"{page.url}: tables cut off at {width} px"
+            assert page.evaluate(UNANNOUNCED_SCROLLS)["unannounced"] == [], f"{page.url}: tables scroll unannounced"
         assert_accessible(page, f"{name}-{width}")
     page.set_viewport_size({"width": 1366, "height": 900})
+
+
+LEAVERS = "Personal som har slutat, deras konton och när de tas bort"
 
 
 def test_the_archivist_previews_and_signs_off_the_months_culling(page, server_shell):
@@ -44,7 +59,14 @@ def test_the_archivist_previews_and_signs_off_the_months_culling(page, server_sh
     log_in(page, "demo.arkivarie")
     page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Bevarande och gallring").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Bevarande och gallring: Åstad")
-    _check_both_widths(page, "retention-overview")
+    # The staff who have left (ADR 0040): the demo's leaver, her last day and the month her account
+    # goes; the table checked with the page at both widths.
+    leavers = page.get_by_role("table", name=LEAVERS)
+    row = leavers.get_by_role("row").filter(has_text="Berit Sandell")
+    expect(row).to_have_count(1)
+    expect(row.get_by_role("cell").nth(2)).to_have_text(re.compile(r"^\d{4}-\d{2}-\d{2}$"))
+    expect(row.get_by_role("cell").nth(3)).to_have_text(re.compile(r"^\d{4}-\d{2}$"))
+    _check_both_widths(page, "retention-overview", leavers)
     page.get_by_role("button", name="Förhandsvisa månadens gallring").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Förhandsvisning av gallring: Åstad")
     table = page.get_by_role("table", name=re.compile("Vad som ska gallras"))
@@ -62,6 +84,11 @@ def test_the_archivist_previews_and_signs_off_the_months_culling(page, server_sh
     expect(page.locator("#run-summary")).to_contain_text("1 personalkonto")
     expect(page.locator("body")).to_contain_text("Greta Arkell")
     _check_both_widths(page, "retention-protocol")
+
+    # Her account is removed: the table no longer lists her, and still passes at both widths.
+    page.goto(page.base_url + "/kommuner/9901/gallring/")
+    expect(leavers).not_to_contain_text("Berit Sandell")
+    _check_both_widths(page, "retention-overview-after", leavers)
 
     assert int(server_shell(old)) == 0
     assert _statistics(page) == before

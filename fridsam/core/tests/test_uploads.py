@@ -359,3 +359,32 @@ def test_an_attachment_that_is_a_zip_bomb_is_refused():
     bomb = bombs.xlsx_bomb(HEADER, ["1980", "investigations", "2024", "x"])
     with pytest.raises(uploads.FileError, match="compressed more than 100 times"):
         uploads.check_attachment(SimpleUploadedFile("rutin.docx", bomb), ".docx")
+
+
+@pytest.mark.parametrize(
+    "cell, quoted",
+    [
+        ("x", "x"),
+        ("12,5 %", "12,5 %"),
+        ("protected_housng", "protected_housng"),  # a misspelt key is one word
+        ("Fatima", "Fatima"),  # a first name alone says nothing of whom
+        ("2024", "2024"),
+        ("Fatima Hassan", None),
+        ("HASSAN, Fatima", None),
+        ("Fatima\u200bHassan", None),  # an invisible separator separates
+        ("Lejla\u202fO\u0308dmark", None),
+        ("19121212-1212", None),
+        ("121212\u20111212", None),
+        ("a" * 60, "a" * 39 + "…"),
+    ],
+)
+def test_a_problem_quotes_a_cell_only_when_it_can_be_no_clients_name_or_number(cell, quoted):
+    assert uploads.quotable(cell) == quoted
+
+
+@translation.override("sv")
+def test_unrecognised_headings_are_named_when_they_may_be_and_counted_when_not():
+    assert uploads.unrecognised(["antal2", "Fatima Hassan", "19121212-1212"]) == (
+        "Känns inte igen: antal2, 2 kolumner vars rubriker inte återges här."
+    )
+    assert uploads.unrecognised(["Fatima Hassan"]) == "Känns inte igen: 1 kolumn vars rubrik inte återges här."

@@ -13,12 +13,19 @@ from django.utils import timezone
 
 from fridsam.core.models import AccessAction, AccessLogEntry
 from fridsam.core.roles import Role
+from fridsam.evaluation import services as evaluation_services
+from fridsam.evaluation.models import Response
 from fridsam.followup.models import FollowUpRecord, Intervention, RecordEvent
+from fridsam.healthcheck import selectors as healthcheck_selectors
+from fridsam.healthcheck import services as healthcheck_services
+from fridsam.healthcheck.models import FrozenPoint
 from fridsam.housing import services as housing_services
 from fridsam.housing.models import Allocation, AllocationStatus, Apartment, Applicant, FrozenLedgerYear
 from fridsam.retention import archive, services
+from fridsam.retention.kinds import midnight
 from fridsam.retention.models import Action, CullingRun, Hold, Kind, RetentionRule, RunStatus
-from fridsam.statistics.models import FrozenYear, IndicatorValue
+from fridsam.statistics import services as statistics_services
+from fridsam.statistics.models import FrozenYear, IndicatorValue, Observation
 
 pytestmark = pytest.mark.django_db
 
@@ -399,3 +406,62 @@ def test_the_housing_ledger_shows_the_same_figures_after_culling(world, client, 
     assert read(timezone.localdate().year) == current
     # A second culling of the same year (another municipality's applicants) keeps the first figures.
     assert housing_services.ledger_freeze({(own.county_id, 2019)}) == 0
+
+
+def test_the_health_check_history_shows_the_same_points_after_culling(world, client):
+    """The history's points read the newest coordinator questionnaire as of each 1 January, however
+    old (ADR 0031): culling ten-year-old answers changed the points that read them. They are kept
+    as they stood (``healthcheck.FrozenPoint``); observations are culled too and the check never
+    read them."""
+    municipality = world.own.municipality
+    coordinator, manager = world.own.users[Role.COORDINATOR], world.own.users[Role.MANAGER]
+    today = timezone.localdate()
+    old_year, recent_year = today.year - 11, today.year - 1
+    # Answered eleven years ago (all the time strategic), then not again until last year: the
+    # points in between read the old answers.
+    for year, split in ((old_year, {"strategic": 100}), (recent_year, {"strategic": 50, "individual": 50})):
+        response = evaluation_services.response_submit(
+            round=evaluation_services.survey_round_for_year(key="coordinator", year=year),
+            respondent=coordinator,
+            municipalities=[municipality],
+            answers={"time_split": split},
+        )
+        Response.objects.filter(pk=response.pk).update(submitted_at=midnight(datetime.date(year, 5, 2)))
+    statistics_services.observation_add(
+        municipality=municipality,
+        area="knowledge",
+        source_type="coordinator",
+        observed_on=datetime.date(old_year, 6, 1),
+        text="Samordnaren ordnade utbildning för alla enheter.",
+        user=coordinator,
+    )
+    page = reverse("healthcheck:history", args=[municipality.code])
+
+    def read():
+        response = world.act_as(client, manager).get(page)
+        assert response.status_code == 200
+        return _figures(response.content.decode())
+
+    before = read()
+    reading_old = [
+        day
+        for day, check in healthcheck_selectors.history(municipality)[:-1]
+        if check.facts.questionnaire_year == old_year
+    ]
+    assert reading_old  # the post started before the window's last points, the old answers are read
+
+    run = services.preview(municipality=municipality, month=today)
+    assert (run.lines.get(kind=Kind.SURVEY_RESPONSE).due, run.lines.get(kind=Kind.OBSERVATION).due) == (1, 1)
+    services.cull(run=services.sign_off(run=run, acting_user=world.own.users[Role.ARCHIVIST]))
+    assert list(Response.objects.filter(municipalities=municipality).values_list("round__year", flat=True)) == [
+        recent_year
+    ]
+    assert not Observation.objects.filter(municipality=municipality).exists()
+    assert sorted(FrozenPoint.objects.filter(municipality=municipality).values_list("day", flat=True)) == reading_old
+    # Recomputed from what is left, those points would say the questionnaire was never answered.
+    recomputed = healthcheck_selectors.check_for(municipality, as_of=reading_old[-1])
+    assert recomputed.verdict("HK12").status == "unknown"
+
+    assert read() == before
+    # A second culling of the same answers' points keeps the first.
+    assert healthcheck_services.points_freeze({municipality.pk: {old_year}}) == 0
