@@ -8,14 +8,15 @@ matrix and the tests use.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, gettext_lazy, gettext_noop, ngettext
 
 from fridsam.collaboration.models import OPEN_COMPARISON_PARTIES, AgreementParty
 from fridsam.coordination.models import CombinedDuties, PlacementLevel
@@ -23,13 +24,40 @@ from fridsam.core.quality import Area
 from fridsam.core.tenancy import current_scope
 from fridsam.healthcheck.facts import MunicipalityFacts
 
+# The texts of a batch of checks (the county matrix: 20 rules × up to 290 municipalities), each
+# translated once for the batch rather than once per municipality; see one_language().
+_batch_texts: ContextVar[dict[str, str] | None] = ContextVar("healthcheck_texts", default=None)
+
+
+def _(message: str) -> str:
+    """A verdict's text in the active language, at once: a verdict is made for the reader who asked
+    for it (:func:`_v` made its texts strings there and then before). Within :func:`one_language`
+    each text is translated once for the batch."""
+    texts = _batch_texts.get()
+    if texts is None:
+        return gettext(message)
+    text = texts.get(message)
+    if text is None:
+        text = texts[message] = gettext(message)
+    return text
+
+
+@contextlib.contextmanager
+def one_language():
+    """Evaluate a batch of checks in one language (the reader's, active throughout)."""
+    token = _batch_texts.set({})
+    try:
+        yield
+    finally:
+        _batch_texts.reset(token)
+
 
 class Status(models.TextChoices):
-    GOOD = "good", _("Good")
-    ATTENTION = "attention", _("Needs attention")
-    RISK = "risk", _("Risk")
-    UNKNOWN = "unknown", _("Unknown")
-    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+    GOOD = "good", gettext_lazy("Good")
+    ATTENTION = "attention", gettext_lazy("Needs attention")
+    RISK = "risk", gettext_lazy("Risk")
+    UNKNOWN = "unknown", gettext_lazy("Unknown")
+    NOT_APPLICABLE = "not_applicable", gettext_lazy("Not applicable")
 
 
 SEVERITY = {Status.RISK: 3, Status.ATTENTION: 2, Status.UNKNOWN: 1, Status.GOOD: 0, Status.NOT_APPLICABLE: -1}
@@ -96,7 +124,7 @@ def _posts_evidence(facts):
     ]
 
 
-NO_COORDINATOR = _("The municipality has no coordinator on this day.")
+NO_COORDINATOR = gettext_noop("The municipality has no coordinator on this day.")  # translated by _() in each verdict
 
 
 # --- The rules --------------------------------------------------------------------------------
@@ -123,7 +151,7 @@ def coordinator_exists(f: MunicipalityFacts) -> Verdict:
 
 def combined_case_handling(f: MunicipalityFacts) -> Verdict:
     if not f.has_coordinator:
-        return _v(Status.NOT_APPLICABLE, NO_COORDINATOR)
+        return _v(Status.NOT_APPLICABLE, _(NO_COORDINATOR))
     combined = [p for p in f.posts if p.post.combined_duties == CombinedDuties.CASE_HANDLING]
     if combined:
         return _v(
@@ -147,7 +175,7 @@ def combined_case_handling(f: MunicipalityFacts) -> Verdict:
 
 def thinly_shared(f: MunicipalityFacts) -> Verdict:
     if not f.has_coordinator:
-        return _v(Status.NOT_APPLICABLE, NO_COORDINATOR)
+        return _v(Status.NOT_APPLICABLE, _(NO_COORDINATOR))
     shared = [p for p in f.posts if p.municipalities_served > 1]
     share = f.coordinator_share_percent
     evidence = [
@@ -182,7 +210,7 @@ def thinly_shared(f: MunicipalityFacts) -> Verdict:
 
 def strategic_distance(f: MunicipalityFacts) -> Verdict:
     if not f.has_coordinator:
-        return _v(Status.NOT_APPLICABLE, NO_COORDINATOR)
+        return _v(Status.NOT_APPLICABLE, _(NO_COORDINATOR))
     evidence = []
     close = any(p.post.consultation_support for p in f.posts)
     answers = f.questionnaire or {}
@@ -216,7 +244,7 @@ def strategic_distance(f: MunicipalityFacts) -> Verdict:
 
 def role_description(f: MunicipalityFacts) -> Verdict:
     if not f.has_coordinator:
-        return _v(Status.NOT_APPLICABLE, NO_COORDINATOR)
+        return _v(Status.NOT_APPLICABLE, _(NO_COORDINATOR))
     worst, evidence = Status.GOOD, []
     for p in f.posts:
         d = p.role_description
@@ -258,7 +286,7 @@ def role_description(f: MunicipalityFacts) -> Verdict:
 
 def management_group_seat(f: MunicipalityFacts) -> Verdict:
     if not f.has_coordinator:
-        return _v(Status.NOT_APPLICABLE, NO_COORDINATOR)
+        return _v(Status.NOT_APPLICABLE, _(NO_COORDINATOR))
     seated = [p for p in f.posts if p.management_group_seat]
     evidence = [
         _("%(name)s: seat in the management group: %(yes)s")
@@ -352,7 +380,7 @@ def deputy_contact(f: MunicipalityFacts) -> Verdict:
 
 def placement_fits_role(f: MunicipalityFacts) -> Verdict:
     if not f.has_coordinator:
-        return _v(Status.NOT_APPLICABLE, NO_COORDINATOR)
+        return _v(Status.NOT_APPLICABLE, _(NO_COORDINATOR))
     worst, evidence = Status.GOOD, []
     for p in f.posts:
         level = p.post.placement_level
@@ -413,7 +441,7 @@ def team_only_specialist_and_entry(f: MunicipalityFacts) -> Verdict:
 
 def questionnaire_answered(f: MunicipalityFacts) -> Verdict:
     if not f.has_coordinator:
-        return _v(Status.NOT_APPLICABLE, NO_COORDINATOR)
+        return _v(Status.NOT_APPLICABLE, _(NO_COORDINATOR))
     if f.questionnaire_year is None:
         return _v(Status.UNKNOWN, _("The coordinator has not answered the yearly questionnaire yet."))
     if f.questionnaire_year >= f.as_of.year - 1:
@@ -695,16 +723,16 @@ RULES: list[Rule] = [
     Rule(
         "HK01",
         Area.COORDINATION,
-        _("A named coordinator"),
-        _("Is there a coordinator who holds the threads, drives and gathers the actors?"),
+        gettext_lazy("A named coordinator"),
+        gettext_lazy("Is there a coordinator who holds the threads, drives and gathers the actors?"),
         Source("Sammanfattning", "Samordnarna fungerar som en blåslampa som ser till att frågan inte glöms bort."),
         coordinator_exists,
     ),
     Rule(
         "HK02",
         Area.EFFICIENCY,
-        _("Not combined with case handling"),
-        _("A post combined with handling client cases loses its strategic work to the acute cases."),
+        gettext_lazy("Not combined with case handling"),
+        gettext_lazy("A post combined with handling client cases loses its strategic work to the acute cases."),
         Source(
             "Förklaringar till varför alla inte lyckas lika bra – Det fungerar inte att kombinera "
             "samordnartjänsten med handläggning",
@@ -715,8 +743,8 @@ RULES: list[Rule] = [
     Rule(
         "HK03",
         Area.PROXIMITY,
-        _("Not shared too thinly"),
-        _("A post shared between several municipalities at a small share makes proximity hard to keep."),
+        gettext_lazy("Not shared too thinly"),
+        gettext_lazy("A post shared between several municipalities at a small share makes proximity hard to keep."),
         Source(
             "Förklaringar till varför alla inte lyckas lika bra – Utmanande att dela på samordnare",
             "Det är svårt att hinna med den verksamhetsnära kontakten om man ska arbeta i tre kommuner.",
@@ -726,8 +754,8 @@ RULES: list[Rule] = [
     Rule(
         "HK04",
         Area.PROXIMITY,
-        _("Close to the social workers"),
-        _("A purely strategic role without contact with the social workers has less effect on their work."),
+        gettext_lazy("Close to the social workers"),
+        gettext_lazy("A purely strategic role without contact with the social workers has less effect on their work."),
         Source(
             "Förklaringar till varför alla inte lyckas lika bra – En strategisk roll minskar effekten på "
             "socialtjänstens arbete",
@@ -738,8 +766,8 @@ RULES: list[Rule] = [
     Rule(
         "HK05",
         Area.RIGHT_PERSON,
-        _("A clear, approved role"),
-        _(
+        gettext_lazy("A clear, approved role"),
+        gettext_lazy(
             "A written and approved role description says what the coordinator is for and what colleagues can "
             "use the coordinator for."
         ),
@@ -752,8 +780,8 @@ RULES: list[Rule] = [
     Rule(
         "HK06",
         Area.MANAGEMENT,
-        _("A seat in the management group"),
-        _("Coordinators who sit in the management group generally have a stronger mandate."),
+        gettext_lazy("A seat in the management group"),
+        gettext_lazy("Coordinators who sit in the management group generally have a stronger mandate."),
         Source(
             "Framgångsfaktorer för att lyckas – Stöd från ledningen och ingå i chefsgruppen",
             "De kvinnofridssamordnare som sitter med i chefsgruppen på individ- och familjeomsorgen, har "
@@ -764,8 +792,10 @@ RULES: list[Rule] = [
     Rule(
         "HK07",
         Area.EXPERT_TEAM,
-        _("A team of experts from all units"),
-        _("A team with members from every unit, owned by the coordinator, makes the work less person-dependent."),
+        gettext_lazy("A team of experts from all units"),
+        gettext_lazy(
+            "A team with members from every unit, owned by the coordinator, makes the work less person-dependent."
+        ),
         Source(
             "Framgångsfaktorer för att lyckas – Team med experter från olika enheter",
             "Det blir mindre sårbart att få ut kunskapen i organisationen. Det är inte Pelle eller Anna som "
@@ -776,8 +806,8 @@ RULES: list[Rule] = [
     Rule(
         "HK08",
         Area.ACCESSIBILITY,
-        _("A deputy as entry point"),
-        _("Partners need a named entry point also when the coordinator is on leave."),
+        gettext_lazy("A deputy as entry point"),
+        gettext_lazy("Partners need a named entry point also when the coordinator is on leave."),
         Source(
             "Det viktigaste för externa parter är att ha en kontaktpunkt",
             "Om ingen håller i det kommer det inte ärenden.",
@@ -787,8 +817,8 @@ RULES: list[Rule] = [
     Rule(
         "HK09",
         Area.COORDINATION,
-        _("Placement fits the role"),
-        _("Placement in the organisation must match what the coordinator is meant to do."),
+        gettext_lazy("Placement fits the role"),
+        gettext_lazy("Placement in the organisation must match what the coordinator is meant to do."),
         Source(
             "Placeringen i organisationen måste hänga ihop med rollen",
             "Resultaten från Västmanland tyder snarare på att placeringen behöver anpassas till samordnarens roll.",
@@ -798,8 +828,10 @@ RULES: list[Rule] = [
     Rule(
         "HK10",
         Area.KNOWLEDGE,
-        _("Team model: shared basic knowledge"),
-        _("Municipalities without a coordinator can reach good basic knowledge through a team from all units."),
+        gettext_lazy("Team model: shared basic knowledge"),
+        gettext_lazy(
+            "Municipalities without a coordinator can reach good basic knowledge through a team from all units."
+        ),
         Source(
             "Kommunerna utan kvinnofridssamordnare har grundkunskap och intern samordning",
             "De två kommunerna som inte har någon kvinnofridssamordnare har spridit en grundkunskap om våld "
@@ -810,8 +842,10 @@ RULES: list[Rule] = [
     Rule(
         "HK11",
         Area.ACCESSIBILITY,
-        _("Team model: specialist and entry point"),
-        _("Without a coordinator the municipality lacks specialist knowledge and a named person for partners."),
+        gettext_lazy("Team model: specialist and entry point"),
+        gettext_lazy(
+            "Without a coordinator the municipality lacks specialist knowledge and a named person for partners."
+        ),
         Source(
             "Sammanfattning",
             "Det är också svårare för externa aktörer att få kontakt med kommunen, eftersom det inte finns "
@@ -822,8 +856,8 @@ RULES: list[Rule] = [
     Rule(
         "HK12",
         Area.EFFICIENCY,
-        _("Yearly questionnaire answered"),
-        _("The coordinator's yearly questionnaire (the evaluation's Bilaga 2) keeps the picture current."),
+        gettext_lazy("Yearly questionnaire answered"),
+        gettext_lazy("The coordinator's yearly questionnaire (the evaluation's Bilaga 2) keeps the picture current."),
         Source(
             "Bilaga 2 – Enkätfrågor till kvinnofridssamordnarna",
             "Hur stor andel av din tjänst går åt till samordning på strategisk nivå, samordning på "
@@ -834,8 +868,8 @@ RULES: list[Rule] = [
     Rule(
         "HK13",
         Area.KNOWLEDGE,
-        _("Staff trained"),
-        _("Share of staff who have completed the basic training required by the competence plan."),
+        gettext_lazy("Staff trained"),
+        gettext_lazy("Share of staff who have completed the basic training required by the competence plan."),
         Source(
             "Kunskapsbaserad verksamhet",
             "Kvinnofridssamordnarna bidrar främst till att höja kvaliteten genom ökad kunskap om våld i "
@@ -846,8 +880,10 @@ RULES: list[Rule] = [
     Rule(
         "HK14",
         Area.SAFETY,
-        _("Routines and handbooks up to date"),
-        _("Routines and handbooks that are reviewed on time give social workers security and clients legal certainty."),
+        gettext_lazy("Routines and handbooks up to date"),
+        gettext_lazy(
+            "Routines and handbooks that are reviewed on time give social workers security and clients legal certainty."
+        ),
         Source(
             "Sammanfattning",
             "Tryggheten bland socialsekreterarna ökar också med rutiner och handböcker som "
@@ -858,8 +894,8 @@ RULES: list[Rule] = [
     Rule(
         "HK15",
         Area.PROXIMITY,
-        _("Consultations used"),
-        _("Social workers use the coordinator or team as a sounding board in difficult cases."),
+        gettext_lazy("Consultations used"),
+        gettext_lazy("Social workers use the coordinator or team as a sounding board in difficult cases."),
         Source(
             "Framgångsfaktorer för att lyckas – Närhet till socialsekreterarna",
             "I de kommuner där socialsekreterarna kan använda kvinnofridssamordnaren som stöd, är det en av de "
@@ -870,8 +906,8 @@ RULES: list[Rule] = [
     Rule(
         "HK16",
         Area.COORDINATION,
-        _("Written agreements with the six partners"),
-        _(
+        gettext_lazy("Written agreements with the six partners"),
+        gettext_lazy(
             "Written agreements, decided at management level and followed up within 24 months, with the women's "
             "shelter, the police, primary care, psychiatry, the emergency department and the youth clinic."
         ),
@@ -885,8 +921,8 @@ RULES: list[Rule] = [
     Rule(
         "HK17",
         Area.EFFICIENCY,
-        _("Referrals to the programme the municipality pays for"),
-        _("A municipality that pays for a programme for persons using violence also refers people to it."),
+        gettext_lazy("Referrals to the programme the municipality pays for"),
+        gettext_lazy("A municipality that pays for a programme for persons using violence also refers people to it."),
         Source(
             "Kvalitetshöjning i kommunen",
             "De visste inte ens att de betalade för mig innan de fick samordnaren på plats.",
@@ -896,8 +932,8 @@ RULES: list[Rule] = [
     Rule(
         "HK18",
         Area.SAFETY,
-        _("Children in protected housing: own decision and schooling"),
-        _(
+        gettext_lazy("Children in protected housing: own decision and schooling"),
+        gettext_lazy(
             "Since 1 April 2024 a child placed with a parent in protected housing gets a decision of its own, and "
             "the social services secure the child's schooling by a current routine (open comparisons)."
         ),
@@ -910,8 +946,8 @@ RULES: list[Rule] = [
     Rule(
         "HK19",
         Area.EFFICIENCY,
-        _("Systematic follow-up, with the clients' views"),
-        _(
+        gettext_lazy("Systematic follow-up, with the clients' views"),
+        gettext_lazy(
             "The work is followed up at group level and used to develop it, with the clients' own views (the "
             "municipality's confirmed answers to the open comparisons)."
         ),
@@ -925,8 +961,8 @@ RULES: list[Rule] = [
     Rule(
         "HK20",
         Area.KNOWLEDGE,
-        _("Competence plans for work with children and with adults"),
-        _(
+        gettext_lazy("Competence plans for work with children and with adults"),
+        gettext_lazy(
             "A plan for the competence development of those who work with children and of those who work with "
             "adults (the municipality's confirmed answers to the open comparisons)."
         ),

@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from fridsam.core.quality import QUALITY_AREAS, SUCCESS_FACTORS, Area
 from fridsam.healthcheck.facts import MunicipalityFacts, facts_for
 from fridsam.healthcheck.models import FrozenPoint
-from fridsam.healthcheck.rules import RULES, Rule, Status, Verdict
+from fridsam.healthcheck.rules import RULES, Rule, Status, Verdict, one_language
 
 
 @dataclass
@@ -53,7 +53,8 @@ class Check:
 def checks_for(municipalities, *, as_of: datetime.date | None = None) -> list[Check]:
     day = as_of or timezone.localdate()
     facts = facts_for(municipalities, day)
-    return [Check(f, [(rule, rule.evaluate(f)) for rule in RULES]) for f in facts.values()]
+    with one_language():
+        return [Check(f, [(rule, rule.evaluate(f)) for rule in RULES]) for f in facts.values()]
 
 
 def check_for(municipality, *, as_of: datetime.date | None = None) -> Check:

@@ -198,18 +198,25 @@ def _frame(panel: Panel, keep: Iterable[int] | None = None) -> pd.DataFrame:
     return frame.set_index(["municipality", "year"]).sort_index()
 
 
-def _fit(frame: pd.DataFrame, control: str, *, boot: int, seed: int, event: bool, pre_years: int | None = None):
-    """The library's group-time effects and their aggregations, quietly (it reports progress).
-
-    ``pre_years``: how many years before the start to estimate (None: all; 0: none, for an
-    estimate that needs only the years from the start). Each group-time effect is a regression of
-    its own, so leaving out those nobody reads is most of the time saved."""
+@contextlib.contextmanager
+def _quietly():
+    """The library reports progress and warns as it goes: none of it is for the page."""
     with (
         warnings.catch_warnings(),
         contextlib.redirect_stderr(io.StringIO()),
         contextlib.redirect_stdout(io.StringIO()),
     ):
         warnings.simplefilter("ignore")
+        yield
+
+
+def _fit(frame: pd.DataFrame, control: str, *, boot: int, seed: int, event: bool, pre_years: int | None = None):
+    """The library's group-time effects and their aggregations, quietly; and the fitted model.
+
+    ``pre_years``: how many years before the start to estimate (None: all; 0: none, for an
+    estimate that needs only the years from the start). Each group-time effect is a regression of
+    its own, so leaving out those nobody reads is most of the time saved."""
+    with _quietly():
         att = ATTgt(data=frame, cohort_column="cohort", anticipation=ANTICIPATION)
         if pre_years is not None:
             att.filter_gt(base_period="varying", relative_period_start=-pre_years)
@@ -218,14 +225,16 @@ def _fit(frame: pd.DataFrame, control: str, *, boot: int, seed: int, event: bool
             control_group=control,
             est_method="reg",
             as_repeated_cross_section=False,
-            boot_iterations=boot,
+            # Only the aggregations below are read, and each draws its own bootstrap from the
+            # group-time influence functions: one of every group-time effect would be thrown away.
+            boot_iterations=0,
             random_state=seed,
             alpha=ALPHA,
             progress_bar=False,
         )
         simple = att.aggregate("simple", boot_iterations=boot, random_state=seed, alpha=ALPHA)
         events = att.aggregate("event", boot_iterations=boot, random_state=seed, alpha=ALPHA) if event else None
-    return simple, events
+    return simple, events, att
 
 
 def _interval(row) -> Interval:
@@ -284,11 +293,11 @@ def estimate(
         panel.organisation,
     )
     frame = _frame(trimmed)
-    simple, events = _fit(frame, "not_yet_treated", boot=boot, seed=seed, event=True)
+    simple, events, main = _fit(frame, "not_yet_treated", boot=boot, seed=seed, event=True)
     result.overall = _interval(simple.iloc[0])
     never_events = None
     if never_treated:
-        never_simple, never_events = _fit(
+        never_simple, never_events, _att = _fit(
             frame, "never_treated", boot=0, seed=seed, event=True, pre_years=PRE_TREND_WINDOW
         )
         result.never_treated_only = _interval(never_simple.iloc[0])
@@ -321,9 +330,16 @@ def estimate(
             for level in levels:
                 members = [m for m in usable if panel.organisation.get(m, {}).get(dimension) == level]
                 interval = None
-                if len(members) >= MIN_GROUP:
+                if len(members) == len(usable) >= MIN_GROUP:
+                    # Every treated municipality is in the group: its sample is the main estimate's,
+                    # and so are its group-time effects; only the interval is the analytic one, as
+                    # for the other groups (the same figures as fitting it again, without the fit).
+                    with _quietly():
+                        group_simple = main.aggregate("simple", boot_iterations=0, alpha=ALPHA)
+                    interval = _interval(group_simple.iloc[0])
+                elif len(members) >= MIN_GROUP:
                     subset = [m for m in keep if m not in usable or m in members]
-                    group_simple, _e = _fit(
+                    group_simple, _e, _att = _fit(
                         _frame(trimmed, subset), "not_yet_treated", boot=0, seed=seed, event=False, pre_years=0
                     )
                     interval = _interval(group_simple.iloc[0])

@@ -3,7 +3,8 @@
 * The estimate from the database: one indicator over 290 municipalities × 10 years (≤ 2 s), by
   `recompute_effects`, and every indicator as one task (≤ 60 s), a task row of the kind the
   schedule runs; the time on the clock and the process's CPU time printed apart, the targets
-  asserted on the CPU time (the machine may be shared).
+  asserted on the CPU time (the machine may be shared). With one BLAS thread, as every process
+  of the project runs (config/__init__.py).
 * The simulation over many seeds (`FRIDSAM_BENCH_SEEDS`, 100 by default): 290 municipalities ×
   12 years, +15 % from the start and no effect: the coverage of the 95 % interval, the mean
   estimate against the truth, and how often a diverging trend (5 % a year) is flagged.
@@ -23,6 +24,22 @@ from fridsam.tasks import services as task_services
 
 pytestmark = [pytest.mark.benchmark]
 SEEDS = int(os.environ.get("FRIDSAM_BENCH_SEEDS", "100"))
+
+
+def blas_threads() -> int | None:
+    """How many threads NumPy's OpenBLAS runs in this process (None: not an OpenBLAS NumPy wheel).
+    config/__init__.py asks for one before NumPy loads (issue 22)."""
+    import ctypes
+    import glob
+
+    import numpy
+
+    for path in glob.glob(os.path.join(os.path.dirname(numpy.__file__) + ".libs", "libscipy_openblas*.so")):
+        library = ctypes.CDLL(path)  # the copy NumPy has loaded already
+        for name in ("scipy_openblas_get_num_threads64_", "scipy_openblas_get_num_threads"):
+            if hasattr(library, name):
+                return getattr(library, name)()
+    return None
 
 
 TARGET_ONE = 2.0  # seconds: one indicator over 290 municipalities x 10 years (the issue's target)
@@ -61,6 +78,7 @@ def test_effects_at_290_municipalities():
         stored = EffectEstimate.objects.get(scope=county.code, indicator__key="vinr_adults")
     result = effects.Estimate.from_json(stored.result)
     load = os.getloadavg()[0]
+    threads = blas_threads()
 
     def verdict(wall, process, target):
         met = "met" if process <= target else "NOT met"
@@ -68,7 +86,8 @@ def test_effects_at_290_municipalities():
         return f"wall {wall:.2f} s, CPU {process:.2f} s (target {target:.0f} s: CPU {met}, wall {on_clock})"
 
     print(
-        f"\neffect estimate, 290 municipalities x 10 years (load average {load:.1f} on {os.cpu_count()} cores):"
+        f"\neffect estimate, 290 municipalities x 10 years (load average {load:.1f} on {os.cpu_count()} cores, "
+        f"{threads or '?'} BLAS thread(s)):"
         f"\n  one indicator (median of 3): {verdict(one, one_cpu, TARGET_ONE)}"
         f"\n  all {written} indicators ({len(keys)} active) as one task: {verdict(every, every_cpu, TARGET_ALL)}"
         f"\n  again with nothing changed: wall {unchanged:.2f} s, CPU {unchanged_cpu:.2f} s"
@@ -77,6 +96,7 @@ def test_effects_at_290_municipalities():
     )
     # The targets hold for the process's own time: on a machine shared with other work, the time on
     # the clock measures the others too (both are printed above).
+    assert threads in (None, 1)  # the figures are those of one BLAS thread, as in the workers
     assert written == len(keys)
     assert one_cpu <= TARGET_ONE
     assert every_cpu <= TARGET_ALL

@@ -75,6 +75,29 @@ def test_the_groups_of_the_organisation_are_estimated_when_large_enough_and_name
     assert any(g.interval is None and g.municipalities < effects.MIN_GROUP for g in result.groups)
 
 
+def test_a_group_of_every_treated_municipality_reads_the_main_fit_as_a_fit_of_its_own_would():
+    # Every post the municipality's own: the group "own" is the main estimate's sample, so its
+    # interval comes from the main fit; it must be the one fitting the group again gives.
+    panel = simulation.panel(1, municipalities=80, years=8)
+    for organisation in panel.organisation.values():
+        organisation["shared"] = "own"
+    result = effects.estimate(panel, seed=1, boot=0, never_treated=False)
+    own = next(g for g in result.groups if g.level == "own")
+    assert own.municipalities == result.treated >= effects.MIN_GROUP
+    years = sorted({y for _m, y in panel.outcome})
+    usable = effects._treated_usable(panel, years)
+    last = years[-1]
+    keep = {m: g for m, g in panel.cohort.items() if g is None or m in usable or g > last}
+    trimmed = effects.Panel(
+        {k: v for k, v in panel.outcome.items() if k[0] in keep},
+        {m: (None if g is not None and g > last else g) for m, g in keep.items()},
+    )
+    simple, _events, _att = effects._fit(
+        effects._frame(trimmed), "not_yet_treated", boot=0, seed=1, event=False, pre_years=0
+    )
+    assert own.interval == effects._interval(simple.iloc[0])
+
+
 def test_an_event_year_with_too_few_municipalities_is_not_shown():
     result = effects.estimate(simulation.panel(0, municipalities=60), seed=0, boot=0, groups=False)
     assert all((e.interval is None) == (e.municipalities < effects.MIN_SHOWN) for e in result.event)
