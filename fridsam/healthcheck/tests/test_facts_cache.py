@@ -24,9 +24,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def served_outside_the_tests_transaction(monkeypatch):
-    monkeypatch.setattr(
-        facts, "_in_transaction", lambda: any(not a._from_testcase for a in connection.atomic_blocks)
-    )
+    monkeypatch.setattr(facts, "_in_transaction", lambda: any(not a._from_testcase for a in connection.atomic_blocks))
     cache.clear()
 
 
