@@ -318,10 +318,24 @@ def page(browser, live_url, sessions, request):
     watch.assert_clean()
 
 
+# The state tables.js brings a page to (after loading, and one animation frame after a resize):
+# every table that scrolls sideways in its own box can be reached with the keyboard.
+TABLES_SETTLED = """() => [...document.querySelectorAll('main table.ds-table, main table.rp-table')].every(t => {
+  const wrap = t.closest('.fs-matrix-wrap');
+  const box = wrap || t;
+  return !t.offsetParent || box.scrollWidth <= box.clientWidth + 1 || wrap || t.hasAttribute('tabindex');
+})"""
+
+
 def run_axe(page) -> list[dict]:
     """WCAG 2.1 A and AA violations on the current page (axe-core, evaluated like devtools do),
-    once the page has loaded (a navigation that has only begun would be checked half-parsed)."""
+    once the page has loaded (a navigation that has only begun would be checked half-parsed) and
+    its tables have settled after the last resize (else axe may see the frame before)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
     page.wait_for_load_state()
+    with contextlib.suppress(PlaywrightTimeoutError):  # a table never reachable: axe names it below
+        page.wait_for_function(TABLES_SETTLED, timeout=5000)
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(AXE.read_text(encoding="utf-8"))
     result = page.evaluate(
