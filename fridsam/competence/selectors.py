@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from fridsam.accounts.models import Membership
 from fridsam.accounts.selectors import staff
@@ -30,6 +31,7 @@ from fridsam.competence.models import (
     TrainingRecord,
     add_months,
 )
+from fridsam.core import generations
 from fridsam.core.roles import MUNICIPAL_ROLES, Role
 from fridsam.evaluation.models import Answer, Question
 from fridsam.organisations.models import Unit
@@ -230,14 +232,18 @@ def coverage_over(
 def _completions(plans, requirements, days, months, cutoffs, unit_id) -> dict[tuple, tuple[int, ...]]:
     """(municipality, unit, role, requirement) → (completed on day 0, of them past the deadline,
     completed on day 1, …). Raw SQL: the ORM has no subquery in FROM; the SQL is standard and
-    runs on SQLite and PostgreSQL alike."""
+    runs on SQLite and PostgreSQL alike.
+
+    The staff are joined to the first completions alone: a requirement's months come in as a CASE
+    over its id, and a row for a requirement of another municipality's plan (a person on the staff
+    of two of them) is dropped here. Joining the requirements' and plans' tables made PostgreSQL
+    misjudge the rows, look each person up one by one and sort on disk (at 10 000 staff and
+    200 000 records, 140 → 85 ms)."""
     date = connection.ops.adapt_datefield_value
     membership, record = Membership._meta.db_table, TrainingRecord._meta.db_table
-    link, requirement, plan = (
-        Requirement.courses.through._meta.db_table,
-        Requirement._meta.db_table,
-        CompetencePlan._meta.db_table,
-    )
+    link = Requirement.courses.through._meta.db_table
+    municipality_of = {p.pk: m for m, p in plans.items()}
+    owner = {r.pk: municipality_of[r.plan_id] for r in requirements}
     municipality_ids, roles = list(plans), list(MUNICIPAL_ROLES)
     requirement_ids = [r.pk for r in requirements]
 
@@ -247,13 +253,13 @@ def _completions(plans, requirements, days, months, cutoffs, unit_id) -> dict[tu
     select, select_params = [], []
     for i, day in enumerate(days):
         active = "m.valid_from <= %s AND (m.valid_until IS NULL OR m.valid_until >= %s) AND f.first_on <= %s"
-        cutoff = "CASE r.months " + " ".join("WHEN %s THEN %s" for _ in months) + " END"
+        cutoff = "CASE f.requirement_id " + " ".join("WHEN %s THEN %s" for _ in requirements) + " END"
         select.append(f"SUM(CASE WHEN {active} THEN 1 ELSE 0 END)")
         select_params += [date(day)] * 3
         select.append(f"SUM(CASE WHEN {active} AND m.valid_from <= ({cutoff}) THEN 1 ELSE 0 END)")
         select_params += [date(day)] * 3
-        for m in months:
-            select_params += [m, date(cutoffs[(i, m)])]
+        for r in requirements:
+            select_params += [r.pk, date(cutoffs[(i, r.months)])]
     unit_sql, unit_params = ("AND m.unit_id = %s", [unit_id]) if unit_id is not None else ("", [])
     sql = f"""
         WITH firsts AS (
@@ -268,8 +274,6 @@ def _completions(plans, requirements, days, months, cutoffs, unit_id) -> dict[tu
         SELECT m.municipality_id, m.unit_id, m.role, f.requirement_id, {", ".join(select)}
         FROM {membership} m
         INNER JOIN firsts f ON f.person_id = m.user_id
-        INNER JOIN {requirement} r ON r.id = f.requirement_id
-        INNER JOIN {plan} p ON p.id = r.plan_id AND p.municipality_id = m.municipality_id
         WHERE m.municipality_id IN ({placeholders(municipality_ids)}) AND m.role IN ({placeholders(roles)})
           AND m.valid_from <= %s AND (m.valid_until IS NULL OR m.valid_until >= %s) {unit_sql}
         GROUP BY m.municipality_id, m.unit_id, m.role, f.requirement_id
@@ -282,7 +286,9 @@ def _completions(plans, requirements, days, months, cutoffs, unit_id) -> dict[tu
     ]  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return {tuple(row[:4]): tuple(int(v or 0) for v in row[4:]) for row in cursor.fetchall()}
+        return {
+            tuple(row[:4]): tuple(int(v or 0) for v in row[4:]) for row in cursor.fetchall() if owner[row[3]] == row[0]
+        }
 
 
 def coverage_many(
@@ -330,6 +336,19 @@ def coverage_history(municipality, plan: CompetencePlan | None, on: datetime.dat
     days = [datetime.date(year, 12, 31) for year in range(on.year - years, on.year)] + [on]
     over = coverage_over({municipality.pk: plan}, days)
     return [(day.year, over[day][municipality.pk].basic(), over[day][municipality.pk].total()) for day in days]
+
+
+def coverage_history_and_topics(municipality, plan: CompetencePlan | None, on: datetime.date):
+    """:func:`coverage_history` and :func:`topic_coverage` together, kept in the cache under the
+    municipality's data generation (ADR 0045): two passes over every training record of its staff
+    (~230 ms at 10 000 staff and 200 000 records), for figures that change only when the staff, the
+    records, the plan or the courses do."""
+    return generations.cached(
+        "competence:history",
+        municipality.pk,
+        lambda: (coverage_history(municipality, plan, on), topic_coverage(municipality.pk, on, municipality.county_id)),
+        parts=(on.isoformat(), str(plan.pk if plan else "-"), get_language() or "-"),  # the topics' names
+    )
 
 
 @dataclass

@@ -21,11 +21,15 @@ import secrets
 
 from django.apps import apps
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 
 _KEY = "generation:m:{}"
 _INSTALLATION = "generation:all"
+# How long a value stays cached under its generation at most, should a write have gone past the
+# generations (a training record entered in one municipality for a person on another's staff).
+CACHE_SECONDS = 600
+_MISSING = object()
 
 
 def _key(municipality_id: int | None) -> str:
@@ -55,6 +59,28 @@ def current(municipality_ids) -> dict[int, str]:
             found[key] = token if cache.add(key, token, None) else (cache.get(key) or token)
     installation = found[_INSTALLATION]
     return {pk: f"{found[_key(pk)]}.{installation}" for pk in ids}
+
+
+def in_transaction() -> bool:
+    """Whether the caller is inside an atomic block: what it reads may include the block's own
+    uncommitted writes, or be rolled back, so it must not be cached."""
+    return connection.in_atomic_block
+
+
+def cached(name: str, municipality_id: int, compute, *, parts=()):
+    """*compute()*'s value for the municipality, from the cache while the municipality's
+    generation is the one it was computed at (and at most CACHE_SECONDS); computed afresh inside
+    a transaction. *parts* (strings) complete the key: the day, the plan, what the value depends
+    on besides the municipality's data."""
+    if in_transaction():
+        return compute()
+    token = current([municipality_id])[municipality_id]
+    key = ":".join([name, str(municipality_id), token, *parts])
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
 
 
 def _municipality_of(instance) -> int | None:

@@ -5,6 +5,8 @@ import contextlib
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from fridsam.core import generations
+
 
 def _listing(queries) -> str:
     return "\n".join(f"{i + 1}. {q['sql']}" for i, q in enumerate(queries))
@@ -46,3 +48,12 @@ def count_queries(callable_) -> int:
     with CaptureQueriesContext(connection) as ctx:
         callable_()
     return len(ctx.captured_queries)
+
+
+def cache_outside_the_tests_transaction(monkeypatch) -> None:
+    """Let the data-generation caches (:mod:`fridsam.core.generations`) work in a test: every test
+    runs inside a transaction of its own, in which nothing is cached; here that transaction does
+    not count, as if each request ran on its own. Writes still bypass the cache in theirs."""
+    monkeypatch.setattr(
+        generations, "in_transaction", lambda: any(not block._from_testcase for block in connection.atomic_blocks)
+    )

@@ -13,7 +13,6 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from fridsam.collaboration.models import OPEN_COMPARISON_PARTIES, Agreement, AgreementParty, Referral
@@ -142,8 +141,7 @@ class MunicipalityFacts:
 
 
 # A municipality's facts are kept in the cache under its data generation, the day and the scope
-# they were read in (ADR 0045); this long at most, should a write have gone past the generations.
-CACHE_SECONDS = 600
+# they were read in (ADR 0045), generations.CACHE_SECONDS at most.
 
 
 def _scope_key(scope) -> str:
@@ -155,16 +153,12 @@ def _scope_key(scope) -> str:
     return hashlib.blake2b("|".join(parts).encode(), digest_size=8).hexdigest()
 
 
-def _in_transaction() -> bool:
-    return connection.in_atomic_block
-
-
 def facts_for(municipalities, as_of: datetime.date) -> dict[int, MunicipalityFacts]:
     """The facts of each municipality on *as_of*, from the cache where they are there and still
     current, else gathered (in one batch for all that are not)."""
     municipalities = list(municipalities)
     scope = current_scope()
-    if not municipalities or scope is None or _in_transaction():
+    if not municipalities or scope is None or generations.in_transaction():
         # Inside a transaction the facts may include its own writes, or be rolled back: not cached.
         return _gather(municipalities, as_of)
     token = _scope_key(scope)
@@ -174,7 +168,7 @@ def facts_for(municipalities, as_of: datetime.date) -> dict[int, MunicipalityFac
     missing = [m for m in municipalities if keys[m.pk] not in cached]
     gathered = _gather(missing, as_of) if missing else {}
     if gathered:
-        cache.set_many({keys[pk]: facts for pk, facts in gathered.items()}, CACHE_SECONDS)
+        cache.set_many({keys[pk]: facts for pk, facts in gathered.items()}, generations.CACHE_SECONDS)
     result = {}
     for m in municipalities:
         facts = gathered.get(m.pk) or cached[keys[m.pk]]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -15,6 +16,7 @@ from fridsam.competence import services
 from fridsam.competence.models import CalendarFeed, Event, EventResponse, TrainingRecord
 from fridsam.competence.tests import factories
 from fridsam.core.roles import Role
+from fridsam.core.testing import cache_outside_the_tests_transaction
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
@@ -299,3 +301,39 @@ def test_the_gap_report_names_the_units_below_the_threshold(world, login):
     client = login(world.own.users[Role.MANAGER])
     page = client.get(reverse("competence:coverage", args=[world.own.municipality.code])).content.decode()
     assert "Enheter där mindre än 60 % av den krävda utbildningen är genomförd:" in page
+
+
+def test_coverage_over_time_comes_from_the_cache_until_a_course_is_recorded(
+    world, login, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The page over time and topics is kept under the municipality's data generation (ADR 0045):
+    a second view reads neither pass over the training records; a course recorded in the
+    municipality shows at once."""
+    cache_outside_the_tests_transaction(monkeypatch)
+    cache.clear()
+    plan = _plan(world)
+    worker = world.own.users[Role.SOCIAL_WORKER]
+    freda = plan.requirements.get(title="FREDA").courses.get()
+    client = login(world.own.users[Role.MANAGER])
+    url = reverse("competence:coverage_history", args=[world.own.municipality.code])
+    client.get(url)  # the first request after logging in renews the session
+    cache.clear()
+
+    def risk_row():
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url).content.decode()
+        row = page.split(">Riskbedömning<", 1)[1].split("</tr>", 1)[0]
+        reads = [q["sql"] for q in queries if "competence_trainingrecord" in q["sql"]]
+        return row.split('class="fs-num">', 1)[1].split(" av ", 1)[0], len(reads)
+
+    assert risk_row() == ("0", 2)  # computed: the completions and the topics
+    assert risk_row() == ("0", 0)  # from the cache
+    membership = Membership.objects.get(user=worker)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(world.own.users[Role.MANAGER]).post(
+            reverse("competence:record_add", args=[membership.pk]),
+            {"course": freda.pk, "completed_on": TODAY.isoformat()},
+        )
+    assert response.status_code == 302
+    assert risk_row() == ("1", 2)  # the generation renewed: computed again
+    assert risk_row() == ("1", 0)

@@ -45,15 +45,11 @@ def coverage_history(request, municipality_code):
     municipality = municipality_for(request.tenancy, municipality_code, competence_policy, OVERSEE)
     today = timezone.localdate()
     plan = selectors.current_plan(municipality, today)
+    history, topics = selectors.coverage_history_and_topics(municipality, plan, today)
     return render(
         request,
         "competence/coverage_history.html",
-        {
-            "municipality": municipality,
-            "plan": plan,
-            "history": selectors.coverage_history(municipality, plan, today),
-            "topics": selectors.topic_coverage(municipality.pk, today, municipality.county_id),
-        },
+        {"municipality": municipality, "plan": plan, "history": history, "topics": topics},
     )
 
 

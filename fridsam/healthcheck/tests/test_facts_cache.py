@@ -7,15 +7,14 @@ callbacks run when their transaction would commit."""
 
 import pytest
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from fridsam.accounts.selectors import tenancy_for_user
 from fridsam.core.roles import Role
 from fridsam.core.tenancy import tenant_scope, unscoped
-from fridsam.core.testing import count_queries
-from fridsam.healthcheck import facts
+from fridsam.core.testing import cache_outside_the_tests_transaction, count_queries
 from fridsam.healthcheck.facts import facts_for
 from fridsam.organisations import services as organisations
 
@@ -24,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def served_outside_the_tests_transaction(monkeypatch):
-    monkeypatch.setattr(facts, "_in_transaction", lambda: any(not a._from_testcase for a in connection.atomic_blocks))
+    cache_outside_the_tests_transaction(monkeypatch)
     cache.clear()
 
 
