@@ -16,7 +16,6 @@ that could match an old entry. While the cache is away every read misses.
 
 from __future__ import annotations
 
-import functools
 import secrets
 
 from django.apps import apps
@@ -40,10 +39,41 @@ def _renew(municipality_id: int | None) -> None:
     cache.set(_key(municipality_id), secrets.token_hex(8), None)
 
 
+class _Renewal:
+    """The municipalities a transaction changed, each renewed once when it commits (a loop of
+    saves in one transaction — an API push, an import — renews a token once, not per row)."""
+
+    def __init__(self):
+        self.ids: set[int | None] = set()
+
+    def __call__(self) -> None:
+        cache.set_many({_key(pk): secrets.token_hex(8) for pk in self.ids}, None)
+
+
 def changed(municipality_id: int | None = None) -> None:
     """The municipality's data (``None``: data of no one municipality) changes in this
-    transaction: its generation is renewed when the transaction commits (at once outside one)."""
-    transaction.on_commit(functools.partial(_renew, municipality_id), robust=True)
+    transaction: its generation is renewed when the transaction commits (at once outside one).
+
+    A renewal is shared by the changes made at the same savepoint (the same set of open
+    savepoints, as Django records with each on-commit callback): rolling a savepoint back drops the
+    renewals registered inside it and nothing else, so no change that commits loses its renewal."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _renew(municipality_id)
+        return
+    here = set(connection.savepoint_ids)
+    pending = next(
+        (
+            func
+            for savepoints, func, _robust in connection.run_on_commit
+            if isinstance(func, _Renewal) and savepoints == here
+        ),
+        None,
+    )
+    if pending is None:
+        pending = _Renewal()
+        transaction.on_commit(pending, robust=True)
+    pending.ids.add(municipality_id)
 
 
 def current(municipality_ids) -> dict[int, str]:

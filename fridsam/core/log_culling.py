@@ -27,7 +27,7 @@ from fridsam.core.audit import (
     verified_start,
     verify_chain,
 )
-from fridsam.core.models import AccessLogCheckpoint, AccessLogEntry
+from fridsam.core.models import AccessLogCheckpoint, AccessLogEntry, incoming_relations
 from fridsam.core.tenancy import unscoped
 
 BATCH_SIZE = 5000
@@ -111,9 +111,7 @@ def _links_set_to_null():
     leaves them out, Django's delete does not. None of these keys is a database constraint (ADR
     0041): this null-setting, and Django's on every other delete, is what keeps them right."""
     links = []
-    for relation in AccessLogEntry._meta.get_fields(include_hidden=True):
-        if not (relation.auto_created and not relation.concrete and relation.is_relation):
-            continue
+    for relation in incoming_relations(AccessLogEntry):
         if relation.on_delete is not SET_NULL or relation.many_to_many:
             return None
         links.append((relation.related_model, relation.field.name))

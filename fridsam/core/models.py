@@ -20,6 +20,17 @@ from fridsam.core.roles import Role
 from fridsam.core.tenancy import ScopedManager
 
 
+def incoming_relations(model) -> list:
+    """The relations by which rows of other models (or a many-to-many table) point at *model*'s
+    rows, hidden ones (``related_name="+"``) included: ``_meta.related_objects`` leaves those out,
+    Django's delete does not. A model with none can be deleted with one plain ``DELETE``."""
+    return [
+        relation
+        for relation in model._meta.get_fields(include_hidden=True)
+        if relation.auto_created and not relation.concrete and relation.is_relation
+    ]
+
+
 class AccessAction(models.TextChoices):
     READ = "read", _("Read")
     LIST = "list", _("Listed")

@@ -28,7 +28,7 @@ from fridsam.core import generations
 from fridsam.core.audit import log_access
 from fridsam.core.dates import add_months
 from fridsam.core.log_culling import ChainNotIntact, delete_up_to, planned_cut, write_checkpoint
-from fridsam.core.models import AccessAction, AccessLogCheckpoint
+from fridsam.core.models import AccessAction, AccessLogCheckpoint, incoming_relations
 from fridsam.core.tenancy import unscoped
 from fridsam.organisations.models import Municipality
 from fridsam.retention import archive
@@ -278,14 +278,6 @@ def _add_culled(counts: dict[int, int]) -> None:
             RunLine.system_objects.filter(pk=line_id).update(culled=F("culled") + n)
 
 
-def _pointed_at(model) -> bool:
-    """Whether any row may point at the model's rows (hidden relations, ``related_name="+"``, too)."""
-    return any(
-        f.auto_created and not f.concrete and (f.one_to_many or f.one_to_one)
-        for f in model._meta.get_fields(include_hidden=True)
-    )
-
-
 def _delete_batches(spec, ids: list[int], batch_size: int, line_of) -> int:
     """Delete the items in batches, each one transaction with its dependants and its lines' counts:
     a batch is culled whole or not at all, and a run stopped between two batches is taken up by
@@ -310,7 +302,7 @@ def _delete_batches(spec, ids: list[int], batch_size: int, line_of) -> int:
             # left to collect but the links it sets to null.
             for model, fk in spec.dependants:
                 rows = model.system_objects.filter(**{f"{fk}__in": batch})
-                if _pointed_at(model):
+                if incoming_relations(model):
                     rows.delete()
                 else:
                     rows._raw_delete(rows.db)  # one DELETE, without Django collecting the rows first

@@ -1,0 +1,51 @@
+"""A municipality's data generation is renewed once per transaction that changed it, after its
+commit (ADR 0045)."""
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+
+from fridsam.core import generations
+
+pytestmark = pytest.mark.django_db
+
+
+def _tokens(*ids):
+    return {pk: cache.get(generations._key(pk)) for pk in ids}
+
+
+def test_a_transaction_renews_each_generation_once_after_its_commit(django_capture_on_commit_callbacks):
+    before = generations.current([1, 2])
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        for _ in range(500):  # a loop of saves, as an API push of 500 items
+            generations.changed(1)
+        generations.changed(2)
+        assert generations.current([1, 2]) == before  # nothing renewed before the commit
+    assert len(callbacks) == 1
+    after = generations.current([1, 2])
+    assert after[1] != before[1] and after[2] != before[2]
+
+
+def test_a_change_of_no_one_municipality_renews_every_one(django_capture_on_commit_callbacks):
+    before = generations.current([1, 2])
+    with django_capture_on_commit_callbacks(execute=True):
+        generations.changed()
+    after = generations.current([1, 2])
+    assert after[1] != before[1] and after[2] != before[2]
+    assert _tokens(1, 2) == {1: before[1].split(".")[0], 2: before[2].split(".")[0]}  # their own kept
+
+
+def test_a_savepoint_rolled_back_does_not_lose_a_later_change(django_capture_on_commit_callbacks):
+    before = generations.current([1, 2])
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        try:
+            with transaction.atomic():
+                generations.changed(1)  # registers the renewal inside the savepoint
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        generations.changed(2)  # the renewal went with the savepoint: a new one
+    assert len(callbacks) == 1
+    after = generations.current([1, 2])
+    assert after[1] == before[1]  # its change was rolled back
+    assert after[2] != before[2]
