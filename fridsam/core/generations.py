@@ -45,6 +45,7 @@ class _Renewal:
 
     def __init__(self):
         self.ids: set[int | None] = set()
+        self.__qualname__ = "generations.changed"  # what Django logs should the renewal fail
 
     def __call__(self) -> None:
         cache.set_many({_key(pk): secrets.token_hex(8) for pk in self.ids}, None)

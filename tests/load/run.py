@@ -301,6 +301,14 @@ def line(label: str, result: dict) -> str:
     )
 
 
+def _manage(command: list[str], env: dict) -> None:
+    """Run a management command; when it fails, say what it printed."""
+    done = subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode:
+        sys.stderr.write(done.stdout[-4000:] + done.stderr[-8000:])
+        raise SystemExit(f"manage.py {' '.join(command)} failed (exit {done.returncode})")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/fridsam_load")
@@ -350,14 +358,13 @@ def main() -> int:
         if not args.reuse:
             setup = [["migrate", "--noinput"], ["createcachetable"], *setup]
         for command in setup:
-            subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True)
+            _manage(command, env)
         if not args.reuse:
             # Production settings refuse the demo county; it is loaded with the development
             # settings and the same keys, then served with the production ones.
             demo_env = {**env, "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
-            subprocess.run(
-                [sys.executable, "manage.py", "load_demo"], cwd=ROOT, env=demo_env, check=True, capture_output=True
-            )
+            for command in (["createcachetable"], ["load_demo"]):
+                _manage(command, demo_env)
         if args.keep:
             keys_file.parent.mkdir(exist_ok=True)
             keys_file.write_text(json.dumps(keys), encoding="utf-8")

@@ -49,3 +49,15 @@ def test_a_savepoint_rolled_back_does_not_lose_a_later_change(django_capture_on_
     after = generations.current([1, 2])
     assert after[1] == before[1]  # its change was rolled back
     assert after[2] != before[2]
+
+
+def test_a_renewal_that_fails_is_logged_and_the_commit_stands(django_capture_on_commit_callbacks, monkeypatch, caplog):
+    """The cache away at the commit: the data is committed, the failure logged (robust callback)."""
+
+    def away(*args, **kwargs):
+        raise ConnectionError("the cache is away")
+
+    monkeypatch.setattr(cache, "set_many", away)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        generations.changed(1)
+    assert "generations.changed" in caplog.text and "the cache is away" in caplog.text
