@@ -2,8 +2,7 @@
 next request builds the tenancy anew (the cache in :func:`fridsam.accounts.selectors.tenancy_for_user`).
 
 Receivers of the model signals cover every save and delete, the administration's and cascades
-included; code that changes memberships with ``QuerySet.update()`` calls
-:func:`~fridsam.accounts.selectors.tenancy_changed` itself.
+included; a bulk ``update()`` of memberships bumps them itself (``MembershipQuerySet.update``).
 """
 
 from __future__ import annotations
@@ -11,15 +10,14 @@ from __future__ import annotations
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from fridsam.accounts.models import Membership
-from fridsam.accounts.selectors import tenancy_changed
+from fridsam.accounts.models import Membership, bump_tenancy_generation
 from fridsam.core.roles import Role
 from fridsam.organisations.models import Municipality
 
 
 @receiver([post_save, post_delete], sender=Membership, dispatch_uid="tenancy-membership")
 def membership_changed(sender, instance: Membership, **kwargs) -> None:
-    generation = tenancy_changed(user_ids=[instance.user_id])
+    generation = bump_tenancy_generation([instance.user_id])
     user = instance._state.fields_cache.get("user")
     if user is not None:  # the caller's copy of the person agrees with the database
         user.tenancy_generation = generation
@@ -29,4 +27,4 @@ def membership_changed(sender, instance: Membership, **kwargs) -> None:
 def municipality_changed(sender, instance: Municipality, **kwargs) -> None:
     """A county analyst's scope is every municipality of their county."""
     analysts = Membership.system_objects.filter(role=Role.COUNTY_ANALYST, county_id=instance.county_id)
-    tenancy_changed(user_ids=analysts.values_list("user_id", flat=True))
+    bump_tenancy_generation(analysts.values_list("user_id", flat=True))

@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from fridsam.accounts.models import Membership, bump_tenancy_generation
+from fridsam.accounts.models import Membership
 from fridsam.core.policies import VIEW
 from fridsam.core.roles import MUNICIPAL_ROLES, Role
 from fridsam.core.tenancy import ALL, EMPTY, Scope, ScopeError, unscoped
@@ -160,11 +160,6 @@ TENANCY_CACHE_SECONDS = 3600
 def _tenancy_key(user) -> str:
     joined = user.date_joined.timestamp() if user.date_joined else 0  # a new account never reuses an old key
     return f"tenancy:{user.pk}:{joined:.6f}:{user.tenancy_generation}:{timezone.localdate().isoformat()}"
-
-
-def tenancy_changed(*, user_ids) -> int:
-    """What these people may see has changed: their next request builds their tenancy anew."""
-    return bump_tenancy_generation(user_ids)
 
 
 def staff(municipality_ids, on: datetime.date):

@@ -123,7 +123,7 @@ def _municipality_of(instance) -> int | None:
 def _saved(sender, instance, update_fields=None, raw=False, **kwargs) -> None:
     if raw:  # a fixture being loaded
         return
-    if update_fields and set(update_fields) <= {"last_login"}:  # a login, not a change of data
+    if update_fields and set(update_fields) <= _quiet.get(sender._meta.label, frozenset()):
         return
     changed(_municipality_of(instance))
 
@@ -132,10 +132,17 @@ def _deleted(sender, instance, **kwargs) -> None:
     changed(_municipality_of(instance))
 
 
-def follow(*app_labels: str) -> None:
+_quiet: dict[str, frozenset[str]] = {}  # per model: the fields whose saving alone changes no data
+
+
+def follow(*app_labels: str, quiet: dict[str, set[str]] | None = None) -> None:
     """Renew the generations on every save and delete of the models of these apps (the writes
     that go past Django's signals — ``update()``, ``bulk_create()``, raw deletes — call
-    ``changed()`` themselves where their data is cached). Called from an app's ``ready()``."""
+    ``changed()`` themselves where their data is cached). *quiet* names, per model label, the
+    fields a save of which alone is no change of the data followed (a login's ``last_login``).
+    Called from an app's ``ready()``."""
+    for model_label, fields in (quiet or {}).items():
+        _quiet[model_label] = _quiet.get(model_label, frozenset()) | frozenset(fields)
     for label in app_labels:
         for model in apps.get_app_config(label).get_models():
             post_save.connect(_saved, sender=model, dispatch_uid=f"generations-save-{model._meta.label}")

@@ -42,7 +42,9 @@ def credential_list(request):
     return render(
         request,
         "integrations/credential_list.html",
-        {"credentials": credentials, "today": timezone.localdate()},
+        # The file import is the municipality's (its managers and coordinators): a county analyst's
+        # credentials only read, and the page is not theirs to be sent to.
+        {"credentials": credentials, "today": timezone.localdate(), "can_import": _import_units(tenancy).exists()},
     )
 
 

@@ -204,7 +204,7 @@ def discover(s: requests.Session, base: str, username: str) -> dict:
         "details": [p for p in details if p in checked],
         "searches": [p for p in searches[:20] if p in checked],
         "pdfs": list(dict.fromkeys(pdfs))[:5],
-        "write": write_form(s, base, start),
+        "write": write_form(s, base, candidates),
         "cookies": s.cookies.get_dict(),
     }
     print(
@@ -216,10 +216,13 @@ def discover(s: requests.Session, base: str, username: str) -> dict:
     return account
 
 
-def write_form(s: requests.Session, base: str, start: Page) -> dict | None:
-    """The role's everyday write: a question to the coordinator, or a partner's free places."""
-    report = next((p for p in start.links if p.endswith("/lediga-platser/")), None)
-    url = report or "/bollplank/ny/"
+def write_form(s: requests.Session, base: str, links: list[str]) -> dict | None:
+    """The role's everyday write, where its pages link to one: a partner's report of free places,
+    or a question to the coordinator."""
+    report = next((p for p in links if p.endswith("/lediga-platser/")), None)
+    url = report or ("/bollplank/ny/" if "/bollplank/ny/" in links else None)
+    if url is None:
+        return None
     page = get(s, base, url)
     if page.status_code != 200:
         return None

@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from fridsam.core import generations
+from fridsam.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +62,15 @@ def test_a_renewal_that_fails_is_logged_and_the_commit_stands(django_capture_on_
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         generations.changed(1)
     assert "generations.changed" in caplog.text and "the cache is away" in caplog.text
+
+
+def test_a_login_changes_no_data_but_another_save_of_the_account_does(world, django_capture_on_commit_callbacks):
+    """The health check follows the accounts app, quiet about ``last_login`` (fridsam.healthcheck.apps)."""
+    user = world.own.users[Role.COORDINATOR]
+    installation = generations.current([world.own.municipality.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        user.save(update_fields=["last_login"])
+    assert generations.current([world.own.municipality.pk]) == installation
+    with django_capture_on_commit_callbacks(execute=True):
+        user.save(update_fields=["last_login", "first_name"])
+    assert generations.current([world.own.municipality.pk]) != installation

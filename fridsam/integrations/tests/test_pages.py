@@ -42,6 +42,7 @@ def test_a_manager_creates_a_credential_sees_its_secret_once_and_revokes_it(worl
     assert (credential.municipality, credential.unit) == (world.own.municipality, world.own.unit)
     listing = client.get(reverse("integrations:credential_list")).content.decode()
     assert "Treserva" in listing and token not in listing
+    assert reverse("integrations:file_import") in listing  # the manager imports files too
 
     assert Api(client.__class__(), token).get("/statistics/indicators").status_code == 200
     response = client.post(reverse("integrations:credential_revoke", args=[credential.pk]))
@@ -65,6 +66,10 @@ def test_a_county_analyst_makes_a_county_credential_that_only_reads(world, clien
     response = _create(client, world, acts_for=f"c{world.own.county.pk}", unit="", permissions=["read_statistics"])
     assert response.status_code == 200
     assert IntegrationCredential.objects.get().county == world.own.county
+    # The file import is the municipality's: the county analyst's page does not point at it.
+    listing = client.get(reverse("integrations:credential_list")).content.decode()
+    assert reverse("integrations:file_import") not in listing
+    assert client.get(reverse("integrations:file_import")).status_code == 404
 
 
 @pytest.mark.parametrize("role", [Role.SOCIAL_WORKER, Role.COORDINATOR, Role.PARTNER])
