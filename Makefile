@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench load install migrate lint format messages vendor clean
+.PHONY: run test bench load load-pages install migrate lint format messages vendor clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ bench: install
 # 127.0.0.1, bounded in time; prints throughput and latency (tests/load/run.py --help).
 load: install
 	$(BIN)/python tests/load/run.py $(LOAD_ARGS)
+
+# Each role's load-test pages one by one, in-process: CPU ms and queries (after make load LOAD_ARGS=--keep).
+load-pages: install
+	$(BIN)/python tests/load/pages.py $(LOAD_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

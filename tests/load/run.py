@@ -388,6 +388,8 @@ def main() -> int:
         }
         accounts_file = directory / "accounts.json"
         accounts_file.write_text(json.dumps(accounts), encoding="utf-8")
+        if args.keep or args.reuse:  # for tests/load/pages.py, which profiles these pages one by one
+            (keys_file.parent / f"{name}.accounts.json").write_text(json.dumps(accounts), encoding="utf-8")
         results = {"floor": locust(server.url, accounts_file, 8, min(args.seconds, 15), "HealthProbe", directory)}
         sampler = None
         for users in [int(u) for u in args.users.split(",")]:
@@ -404,6 +406,8 @@ def main() -> int:
         for users in [int(u) for u in args.users.split(",")]:
             r = results[users]
             print(line(f"mixed, {users} connections", r))
+            floor = float(results["floor"]["total"]["Requests/s"])
+            print(f"{'':28} {100 * float(r['total']['Requests/s']) / floor:5.1f} % of the floor's throughput")
             p95, rps, errors = (
                 float(r["total"]["95%"]),
                 float(r["total"]["Requests/s"]),
