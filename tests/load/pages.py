@@ -13,8 +13,11 @@ weights its tasks, and the mean over the roles. ``--sql`` prints each page's que
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
 import json
 import os
+import pstats
 import re
 import statistics
 import subprocess
@@ -48,6 +51,9 @@ def main() -> int:
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/7")
     parser.add_argument("--details", type=int, default=25, help="detail pages per role")
     parser.add_argument("--sql", action="store_true", help="print every page's queries")
+    parser.add_argument(
+        "--profile", type=int, metavar="N", default=0, help="profile each page once more; print the top N functions"
+    )
     parser.add_argument("roles", nargs="*", help="only these accounts (default: every role of the load test)")
     args = parser.parse_args()
     name = args.database_url.rsplit("/", 1)[1]
@@ -109,6 +115,7 @@ def main() -> int:
         return response
 
     rows, means = [], {}
+    profiler = cProfile.Profile() if args.profile else None
     for username, account in accounts.items():
         if args.roles and username not in args.roles:
             continue
@@ -130,6 +137,8 @@ def main() -> int:
                         started = time.process_time()
                         response = client.get(url)
                         times.append((time.process_time() - started) * 1000)
+                if profiler is not None:  # apart from the timing, which profiling would slow
+                    profiler.runcall(client.get, url)
                 ms = statistics.median(times)
                 cost.setdefault(kind, []).append(ms)
                 rows.append((ms, len(counter.sql), response.status_code, username, url))
@@ -147,6 +156,11 @@ def main() -> int:
             f"  {'every role':24} {statistics.mean(means.values()):6.1f} ms; "
             f"queries per page {statistics.mean(r[1] for r in rows):.1f} on average"
         )
+    if profiler is not None:
+        for order in ("tottime", "cumulative"):
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(order).print_stats(args.profile)
+            print(f"\nevery page once, by {order}:\n" + out.getvalue().split("\n", 6)[-1])
     return 0
 
 
