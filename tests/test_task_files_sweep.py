@@ -24,6 +24,7 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader
 
+from fridsam.core.models import AccessAction, AccessLogEntry
 from fridsam.core.pdf import render_pdf
 from fridsam.core.roles import Role
 from fridsam.core.validators import find_personal_identity_numbers, normalise
@@ -117,6 +118,7 @@ def task_leaks(task: Task) -> dict[str, list[str]]:
     """Where a task's produced file, its kept outcome and its failure hold a client's identity."""
     found = {}
     parts = [("result", t) for t in _strings(task.result)] + [("failure", task.failure)]
+    parts += [("label", task.label), ("input name", task.input_name)]
     if task.result_file:
         with task.result_file.open("rb") as stored:
             data = stored.read()
@@ -243,6 +245,7 @@ def test_an_import_and_its_problems_hold_no_client(world, client, settings):
     files = [
         (f"klienter {NUMBERS[0]}.csv", [header, *rows]),
         ("klienter.csv", [f"kommunkod;{NUMBERS[1]};{WRITTEN_NAMES[0]};indikator;år;antal", f"{code};1;2;x;2024;7"]),
+        *((f"{written}.csv", [header, *rows[:7]]) for written in WRITTEN_NAMES),  # named after the client
     ]
     tasks = []
     for name, lines in files:
@@ -255,11 +258,19 @@ def test_an_import_and_its_problems_hold_no_client(world, client, settings):
     problems = [message for _line, message in tasks[0].result["errors"]]
     assert "Antalet ”x” är inte ett heltal." in problems  # what is no client's is still quoted
 
-    # A file that imports, and the suppression computed after it.
+    # A file that imports, and the suppression computed after it; then one named after a client,
+    # which the access log names as "an uploaded file".
     lines = [header, f"{code};Åstad;protected_housing;2024;7;"]
     response = client.post(reverse("statistics:import"), {"file": _upload("statistik.csv", lines)})
     assert _swept(Task.system_objects.get(pk=task_id(response))).status == Status.DONE
     assert _swept(Task.system_objects.filter(kind=REFRESH).latest("created_at")).status == Status.DONE
+    lines = [header, f"{code};Åstad;protected_housing;2023;8;"]
+    response = client.post(reverse("statistics:import"), {"file": _upload("HASSAN, Fatima.xlsx.csv", lines)})
+    task = _swept(Task.system_objects.get(pk=task_id(response)))
+    assert task.status == Status.DONE and task.label == "Import av uppladdad fil.csv"
+    details = list(AccessLogEntry.objects.filter(action=AccessAction.IMPORT).values_list("detail", flat=True))
+    assert any("statistik.csv" in d for d in details) and any("uppladdad fil.csv" in d for d in details)
+    assert [d for d in details if leaks(d)] == []
 
 
 def test_the_schedules_commands_and_the_archive_package_hold_no_client(world, old_record, settings, tmp_path):  # noqa: F811

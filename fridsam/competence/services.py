@@ -381,7 +381,7 @@ def records_import(*, municipality, filename: str, data: bytes, user) -> ImportR
             TrainingRecord,
             user,
             municipality=municipality,
-            detail=f"file={filename[:80]}; created={len(new)}; already={len(wanted) - len(new)}",
+            detail=f"file={uploads.shown_name(filename)}; created={len(new)}; already={len(wanted) - len(new)}",
         )
     result.created, result.already = len(new), len(wanted) - len(new)
     if len(new) >= ANALYZE_AFTER and connection.vendor == "postgresql":

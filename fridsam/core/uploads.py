@@ -582,6 +582,33 @@ def quotable(value: object) -> str | None:
     return text if len(text) <= QUOTE_MAX else text[: QUOTE_MAX - 1] + "…"
 
 
+_EXTENSION = re.compile(r"[A-Za-z0-9]{1,8}")
+
+
+def _starts_a_word(text: str, i: int) -> bool:
+    """A capital after a small letter ("FatimaHassan"), or the last capital of a run before a small
+    letter ("HASSANFatima"): where words run together begin."""
+    if i == 0 or not text[i].isupper():
+        return False
+    return text[i - 1].islower() or (text[i - 1].isupper() and i + 1 < len(text) and text[i + 1].islower())
+
+
+def shown_name(filename: str) -> str:
+    """An uploaded file's name as Fridsam keeps and shows it (a task's label, the access log): the
+    name when it may be quoted (:func:`quotable`: a client list may be named after the client),
+    else "uploaded file" with the name's extension. An upload's name may lose its invisible
+    characters on the way, so words run together count as two where a capital follows a small letter."""
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    stem, dot, extension = name.rpartition(".")
+    if not dot or not _EXTENSION.fullmatch(extension):
+        stem, extension = name, ""
+    spaced = "".join(" " + c if _starts_a_word(stem, i) else c for i, c in enumerate(stem))
+    shown = quotable(stem) if stem.strip() and quotable(spaced) is not None else None
+    if shown is None:
+        shown = _("uploaded file")
+    return f"{shown}.{extension.lower()}" if extension else shown
+
+
 def unrecognised(headings: list[str]) -> str:
     """The headings a file has that the template has not, as a problem lists them: those that may
     be quoted (:func:`quotable`), and how many others."""

@@ -389,7 +389,7 @@ def import_file(*, filename: str, data: bytes, tenancy) -> ImportResult:
             _log(
                 AccessAction.IMPORT,
                 municipalities[mid],
-                f"Import av {filename[:100]}: {created} nya, {updated} ändrade"
+                f"Import av {uploads.shown_name(filename)}: {created} nya, {updated} ändrade"
                 + (", befolkning" if mid in population_ids else ""),
                 user=user,
             )

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from fridsam.core import uploads
 from fridsam.core.audit import log_access
 from fridsam.core.models import AccessAction
 from fridsam.core.policies import ADD, CHANGE, VIEW
@@ -183,7 +184,7 @@ def import_file(request):
         if upload.size > settings.FRIDSAM_IMPORT_INLINE_BYTES:
             task = task_services.submit(
                 kind=jobs.IMPORT,
-                label=_("Import of %(name)s") % {"name": upload.name[:100]},
+                label=_("Import of %(name)s") % {"name": uploads.shown_name(upload.name)},
                 user=request.user,
                 upload=upload,
             )

@@ -26,6 +26,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 from redis.exceptions import RedisError
 
 from fridsam.accounts.selectors import tenancy_for_user
+from fridsam.core import uploads
 from fridsam.core.actor import Actor, acting, current_actor
 from fridsam.core.tenancy import UNRESTRICTED, tenant_scope
 from fridsam.core.validators import redact_personal_identity_numbers
@@ -120,7 +121,7 @@ def submit(
         language=translation.get_language() or settings.LANGUAGE_CODE,
     )
     if upload is not None:
-        task.input_name = redact_personal_identity_numbers(upload.name)[:200]
+        task.input_name = uploads.shown_name(upload.name)[:200]
         task.input_file.save("indata", upload, save=False)
     try:
         with transaction.atomic():

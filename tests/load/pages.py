@@ -157,6 +157,8 @@ def main() -> int:
             f"queries per page {statistics.mean(r[1] for r in rows):.1f} on average"
         )
     if profiler is not None:
+        profiler.dump_stats(kept / "load-pages.prof")
+        print(f"\nthe whole profile: {kept / 'load-pages.prof'} (python -m pstats)")
         for order in ("tottime", "cumulative"):
             out = io.StringIO()
             pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(order).print_stats(args.profile)

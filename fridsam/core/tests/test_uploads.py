@@ -388,3 +388,25 @@ def test_unrecognised_headings_are_named_when_they_may_be_and_counted_when_not()
         "Känns inte igen: antal2, 2 kolumner vars rubriker inte återges här."
     )
     assert uploads.unrecognised(["Fatima Hassan"]) == "Känns inte igen: 1 kolumn vars rubrik inte återges här."
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("statistik 2025.csv", "statistik 2025.csv"),
+        ("utbildningar_astad.XLSX", "utbildningar_astad.xlsx"),
+        ("Fatima Hassan.csv", "uppladdad fil.csv"),
+        ("C:\\Users\\x\\HASSAN, Fatima.xlsx", "uppladdad fil.xlsx"),
+        ("Fatima\u200bHassan.csv", "uppladdad fil.csv"),
+        ("FatimaHassan.csv", "uppladdad fil.csv"),
+        ("HASSANFatima.csv", "uppladdad fil.csv"),
+        ("ÖDMARK.csv", "ÖDMARK.csv"),
+        ("19121212-1212.csv", "uppladdad fil.csv"),
+        ("121212–1212", "uppladdad fil"),
+        ("Lejla Ödmark.c$v", "uppladdad fil"),
+        (".csv", "uppladdad fil.csv"),
+    ],
+)
+def test_a_file_is_named_as_uploaded_only_when_its_name_can_be_no_client(name, shown):
+    with translation.override("sv"):
+        assert uploads.shown_name(name) == shown
