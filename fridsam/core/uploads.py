@@ -597,15 +597,14 @@ def shown_name(filename: str) -> str:
     """An uploaded file's name as Fridsam keeps and shows it (a task's label, the access log): the
     name when it may be quoted (:func:`quotable`: a client list may be named after the client),
     else "uploaded file" with the name's extension. An upload's name may lose its invisible
-    characters on the way, so words run together count as two where a capital follows a small letter."""
+    characters on the way, so words run together count as two (:func:`_starts_a_word`)."""
     name = filename.replace("\\", "/").rsplit("/", 1)[-1]
     stem, dot, extension = name.rpartition(".")
     if not dot or not _EXTENSION.fullmatch(extension):
         stem, extension = name, ""
     spaced = "".join(" " + c if _starts_a_word(stem, i) else c for i, c in enumerate(stem))
-    shown = quotable(stem) if stem.strip() and quotable(spaced) is not None else None
-    if shown is None:
-        shown = _("uploaded file")
+    # Spacing adds words and no digits, so a stem quotable spaced is quotable as it is.
+    shown = quotable(stem) if stem.strip() and quotable(spaced) is not None else _("uploaded file")
     return f"{shown}.{extension.lower()}" if extension else shown
 
 
