@@ -26,6 +26,9 @@ class Tenancy:
     user: object
     memberships: tuple[Membership, ...] = ()
     scope: Scope = field(default=EMPTY)
+    # What a cache of what the person sees is kept under: who, their memberships' generation and
+    # the day (empty: nothing is kept for them).
+    key: str = ""
 
     @cached_property
     def roles(self) -> frozenset[str]:
@@ -151,7 +154,7 @@ def tenancy_for_user(*, user) -> Tenancy:
         cached = (memberships, scope_from_memberships(memberships))
         cache.set(key, cached, TENANCY_CACHE_SECONDS)
     memberships, scope = cached
-    return Tenancy(user=user, memberships=memberships, scope=scope)
+    return Tenancy(user=user, memberships=memberships, scope=scope, key=key)
 
 
 TENANCY_CACHE_SECONDS = 3600

@@ -4,6 +4,8 @@ from django.apps import AppConfig, apps
 from django.utils.module_loading import module_has_submodule
 from django.utils.translation import gettext_lazy as _
 
+from fridsam.core import generations
+
 # What every app contributes to what others own: reminders.py (collectors for
 # fridsam.core.reminders) and hooks.py (start-page sections, menu items, the municipality page's
 # panels). Found here so that no registry imports the apps that fill it.
@@ -31,3 +33,4 @@ class CoreConfig(AppConfig):
         from . import checks, date_bounds, free_text, signals  # noqa: F401, PLC0415 - the models are loaded only when ready() runs
 
         discover_contributions()
+        generations.install()  # every write renews its table's generation (ADR 0047)

@@ -16,12 +16,21 @@ that could match an old entry. While the cache is away every read misses.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import logging
+import re
 import secrets
+from collections.abc import Iterator
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_delete, post_save
+
+logger = logging.getLogger(__name__)
 
 _KEY = "generation:m:{}"
 _INSTALLATION = "generation:all"
@@ -35,46 +44,62 @@ def _key(municipality_id: int | None) -> str:
     return _INSTALLATION if municipality_id is None else _KEY.format(municipality_id)
 
 
-def _renew(municipality_id: int | None) -> None:
-    cache.set(_key(municipality_id), secrets.token_hex(8), None)
+def _table_key(table: str) -> str:
+    return _TABLE.format(table)
 
 
 class _Renewal:
-    """The municipalities a transaction changed, each renewed once when it commits (a loop of
+    """The generations a transaction changed, each renewed once when it commits (a loop of
     saves in one transaction — an API push, an import — renews a token once, not per row)."""
 
     def __init__(self):
-        self.ids: set[int | None] = set()
+        self.keys: set[str] = set()
+        self.done = False
         self.__qualname__ = "generations.changed"  # what Django logs should the renewal fail
 
     def __call__(self) -> None:
-        cache.set_many({_key(pk): secrets.token_hex(8) for pk in self.ids}, None)
+        self.done = True  # (a test's captured callbacks stay in the list after they ran)
+        cache.set_many({key: secrets.token_hex(8) for key in self.keys}, None)
+
+    @staticmethod
+    def now(keys) -> None:
+        """Renewed at once, after a statement that committed by itself. A cache that cannot be
+        written (Redis away, the database cache's table not created yet) does not fail the write
+        that was made: while it is away nothing is read from it either."""
+        try:
+            cache.set_many({key: secrets.token_hex(8) for key in keys}, None)
+        except Exception:
+            logger.exception("a data generation could not be renewed")
 
 
-def changed(municipality_id: int | None = None) -> None:
-    """The municipality's data (``None``: data of no one municipality) changes in this
-    transaction: its generation is renewed when the transaction commits (at once outside one).
+def _renew_on_commit(connection, keys) -> None:
+    """Renew *keys* when the connection's transaction commits (at once outside one).
 
     A renewal is shared by the changes made at the same savepoint (the same set of open
     savepoints, as Django records with each on-commit callback): rolling a savepoint back drops the
     renewals registered inside it and nothing else, so no change that commits loses its renewal."""
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        _renew(municipality_id)
+    if not in_transaction():
+        _Renewal.now(keys)
         return
     here = set(connection.savepoint_ids)
     pending = next(
         (
             func
             for savepoints, func, _robust in connection.run_on_commit
-            if isinstance(func, _Renewal) and savepoints == here
+            if isinstance(func, _Renewal) and savepoints == here and not func.done
         ),
         None,
     )
     if pending is None:
         pending = _Renewal()
-        transaction.on_commit(pending, robust=True)
-    pending.ids.add(municipality_id)
+        connection.on_commit(pending, robust=True)
+    pending.keys.update(keys)
+
+
+def changed(municipality_id: int | None = None) -> None:
+    """The municipality's data (``None``: data of no one municipality) changes in this
+    transaction: its generation is renewed when the transaction commits (at once outside one)."""
+    _renew_on_commit(transaction.get_connection(), [_key(municipality_id)])
 
 
 def current(municipality_ids) -> dict[int, str]:
@@ -88,6 +113,8 @@ def current(municipality_ids) -> dict[int, str]:
             # Another server may have set it meanwhile: take theirs (a miss of the cache
             # leaves ours, used for this request only).
             found[key] = token if cache.add(key, token, None) else (cache.get(key) or token)
+    for reads in _reading_now.get():
+        reads.keys.update(keys)
     installation = found[_INSTALLATION]
     return {pk: f"{found[_key(pk)]}.{installation}" for pk in ids}
 
@@ -147,3 +174,98 @@ def follow(*app_labels: str, quiet: dict[str, set[str]] | None = None) -> None:
         for model in apps.get_app_config(label).get_models():
             post_save.connect(_saved, sender=model, dispatch_uid=f"generations-save-{model._meta.label}")
             post_delete.connect(_deleted, sender=model, dispatch_uid=f"generations-delete-{model._meta.label}")
+
+
+# --- The tables' generations (ADR 0047) ----------------------------------------------------------
+# Every statement that writes a table renews the table's token when its transaction commits: the
+# wrapper below sees every statement Django sends (saves, update(), bulk_create(), raw deletes, a
+# cursor's own SQL), so no write can go past it. A value computed from what a block of code read
+# (``Reads``) is current while the tokens of the tables it read, and of the municipalities'
+# generations it asked for, are the ones it was computed at.
+
+_TABLE = "generation:t:{}"
+_WRITE = re.compile(
+    r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)\s+"?(\w+)', re.I
+)
+_TRUNCATE = re.compile(r"\s*TRUNCATE\b", re.I)
+_NAME = re.compile(r'"(\w+)"')
+_READ = re.compile(r'\b(?:FROM|JOIN)\s+"?(\w+)', re.I)
+_reading_now: contextvars.ContextVar[tuple[Reads, ...]] = contextvars.ContextVar("generations_reading", default=())
+
+
+def _untracked() -> frozenset[str]:
+    """The database cache's tables: a cache entry is no data (and renewing a token there would
+    write to it again)."""
+    return frozenset(
+        str(c.get("LOCATION")) for c in settings.CACHES.values() if c.get("BACKEND", "").endswith("DatabaseCache")
+    )
+
+
+def written_tables(sql: str) -> list[str]:
+    """The tables a statement writes, none for one that only reads."""
+    if match := _WRITE.match(sql):
+        return [match.group(1)]
+    if _TRUNCATE.match(sql):
+        return _NAME.findall(sql)
+    return []
+
+
+def track_writes(execute, sql, params, many, context):
+    """A database execute wrapper, installed on every connection (``fridsam.core.apps``): after a
+    statement that wrote a table, the table's token is renewed when the transaction commits."""
+    result = execute(sql, params, many, context)
+    if isinstance(sql, str) and (tables := [t for t in written_tables(sql) if t not in _untracked()]):
+        for reads in _reading_now.get():
+            reads.wrote = True
+        _renew_on_commit(context["connection"], [_table_key(t) for t in tables])
+    return result
+
+
+def _install(connection, **kwargs) -> None:
+    # First in the list: outermost, and never the one a ``with execute_wrapper(...)`` pops.
+    if track_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.insert(0, track_writes)
+
+
+def install() -> None:
+    """Track the writes of every database connection, those open now and those opened later."""
+    connection_created.connect(_install, dispatch_uid="generations-track-writes")
+    for open_connection in connections.all(initialized_only=True):
+        _install(open_connection)
+
+
+class Reads:
+    """What a block of code read: the tables of its statements and the generations it asked for."""
+
+    def __init__(self):
+        self.keys: set[str] = set()
+        self.wrote = False
+
+    def __call__(self, execute, sql, params, many, context):
+        if isinstance(sql, str):
+            untracked = _untracked()
+            self.keys.update(_table_key(t) for t in _READ.findall(sql) if t not in untracked)
+        return execute(sql, params, many, context)
+
+
+@contextlib.contextmanager
+def reading() -> Iterator[Reads]:
+    """Record what the block reads (``Reads.keys``) and whether it writes."""
+    reads = Reads()
+    token = _reading_now.set((*_reading_now.get(), reads))
+    try:
+        with connection.execute_wrapper(reads):
+            yield reads
+    finally:
+        _reading_now.reset(token)
+
+
+def tokens(keys) -> dict[str, str]:
+    """The current token of each generation key (a missing one is a new random token)."""
+    keys = sorted(set(keys))
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            token = secrets.token_hex(8)
+            found[key] = token if cache.add(key, token, None) else (cache.get(key) or token)
+    return {key: found[key] for key in keys}

@@ -18,12 +18,12 @@ from fridsam.core.forms import DateInput
 from fridsam.core.models import AccessAction, AccessLogEntry
 from fridsam.core.policies import VIEW
 from fridsam.core.selectors import access_log_entries, access_log_object_types, access_log_policy
-from fridsam.core.start import start_sections
+from fridsam.core.start import start_parts
 from fridsam.core.validators import redact_personal_identity_numbers
 
 
 def start(request):
-    return render(request, "core/start.html", {"sections": start_sections(request.tenancy)})
+    return render(request, "core/start.html", {"parts": start_parts(request.tenancy)})
 
 
 class AccessLogFilterForm(forms.Form):

@@ -54,6 +54,7 @@ def main() -> int:
     parser.add_argument(
         "--profile", type=int, metavar="N", default=0, help="profile each page once more; print the top N functions"
     )
+    parser.add_argument("--url", metavar="REGEX", help="only the pages whose address matches")
     parser.add_argument("roles", nargs="*", help="only these accounts (default: every role of the load test)")
     args = parser.parse_args()
     name = args.database_url.rsplit("/", 1)[1]
@@ -129,6 +130,8 @@ def main() -> int:
         cost = {}
         for kind, urls in kinds.items():
             for url in urls:
+                if args.url and not re.search(args.url, url):
+                    continue
                 get(client, url)  # warms what the page caches
                 times, counter = [], Counter()
                 for _ in range(5):

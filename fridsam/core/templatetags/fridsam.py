@@ -1,5 +1,8 @@
 from django import template
 from django.utils import formats
+from django.utils.safestring import SafeString, mark_safe
+
+from fridsam.core.start import Part
 
 register = template.Library()
 
@@ -32,3 +35,9 @@ def number(value):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if isinstance(mapping, dict) else None
+
+
+@register.simple_tag(takes_context=True)
+def start_sections(context, parts: list[Part]) -> SafeString:
+    """The start page's sections, each part from the cache or rendered now (fridsam.core.start)."""
+    return mark_safe("".join(part.render(context) for part in parts))  # noqa: S308 - rendered templates
