@@ -1,7 +1,10 @@
 from allauth.mfa.models import Authenticator
 from django.shortcuts import render
 
+from fridsam.core.kept import kept_page
 
+
+@kept_page
 def profile(request):
     authenticators = Authenticator.objects.filter(user=request.user)
     return render(

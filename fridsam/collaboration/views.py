@@ -37,6 +37,7 @@ from fridsam.collaboration.policies import (
 )
 from fridsam.core.caselevel import case_level
 from fridsam.core.forms import render_form_page, save_form
+from fridsam.core.kept import kept_page
 from fridsam.core.policies import ADD, CHANGE, VIEW
 from fridsam.followup import purpose as read_purpose
 from fridsam.followup import reads as followup_reads
@@ -45,6 +46,7 @@ from fridsam.organisations.models import County, Municipality
 from fridsam.organisations.policies import municipality_policy
 
 
+@kept_page
 def group_list(request):
     tenancy = request.tenancy
     group_policy.check(tenancy, VIEW)
@@ -123,6 +125,7 @@ def _group(request, pk, action=VIEW):
     return group
 
 
+@kept_page
 def group_detail(request, pk):
     group = _group(request, pk)
     goals = list(group.goals.prefetch_related("reviews"))

@@ -6,14 +6,8 @@ application starts: :mod:`fridsam.core.apps`), as they collect reminders for
 of ``ORDER``, decided here. A builder takes the request's tenancy and returns its sections (none
 when the user has nothing of it).
 
-Each builder's sections are kept rendered in the cache per person, language and day (ADR 0047),
-for as long as nothing they were built from has changed: the entry names the tables the builder
-and its templates read and the municipalities' generations it asked for, with their tokens read
-*before* it was built; a write to any of them (any statement, renewed when its transaction
-commits: :mod:`fridsam.core.generations`) makes the entry out of date. What a builder reads is
-found by building it, so an entry is first stored with what was read and no HTML, and from the
-next build on with its HTML; a builder that writes is never kept, nor is anything inside a
-transaction.
+Each builder's sections are kept rendered per person, language and day while nothing they were
+built from has changed (:mod:`fridsam.core.kept`, ADR 0047); a builder that writes is never kept.
 """
 
 from __future__ import annotations
@@ -21,12 +15,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
-from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
-from fridsam.core import generations
+from fridsam.core import generations, kept
 
 
 @dataclass
@@ -83,30 +75,23 @@ def start_sections(tenancy) -> list[Section]:
 
 @dataclass
 class Part:
-    """One builder's sections on this request: from the cache while they are current, else built
+    """One builder's sections on this request: from what is kept while it is current, else built
     and rendered now (and kept)."""
 
     name: str
     builder: Builder
     tenancy: object
-    key: str | None = None  # the cache entry's, None: not kept
-    entry: dict | None = None  # {"keys": [...], "tokens": {...} | None, "html": str | None}
-    current: dict | None = None  # the tokens of the entry's keys, read before building
+    key: str | None = None  # what it is kept under; None: not kept
+    entry: kept.Entry | None = None
 
     def render(self, context) -> SafeString:
-        entry = self.entry
-        if entry is not None and entry["html"] is not None and entry["tokens"] == self.current:
-            return mark_safe(entry["html"])  # noqa: S308 - rendered by the templates, as below
+        if self.entry is not None and self.entry.is_current:
+            return mark_safe(self.entry.value)  # noqa: S308 - rendered by the templates, as below
         with generations.reading() as reads:
             sections = self.builder(self.tenancy)
             html = "".join(_render(context, section) for section in sections)
-        if self.key is not None and not reads.wrote:
-            known = set(entry["keys"]) if entry else set()
-            if entry is not None and reads.keys <= known:
-                value = {"keys": sorted(known), "tokens": self.current, "html": html}
-            else:  # what it reads is known only now: the next build is kept
-                value = {"keys": sorted(known | reads.keys), "tokens": None, "html": None}
-            cache.set(self.key, value, generations.CACHE_SECONDS)
+        if self.key is not None:
+            kept.keep(self.key, self.entry, html, reads)
         return mark_safe(html)  # noqa: S308 - the section templates' own output, escaped by them
 
 
@@ -117,20 +102,16 @@ def _render(context, section: Section) -> str:
         return template.render(context)
 
 
-def start_parts(tenancy) -> list[Part]:
-    """The start page's parts, in the order of ``ORDER``, with what the cache holds of them: two
-    round trips to the cache for the whole page (the entries, then the tokens they name)."""
-    parts = [Part(name, _builders[name], tenancy) for name in ORDER if name in _builders]
-    person = getattr(tenancy, "key", "")  # the person, their memberships' generation and the day
-    if not person or generations.in_transaction():
+def start_parts(request) -> list[Part]:
+    """The start page's parts, in the order of ``ORDER``, with what is kept of them (two round
+    trips to the cache for the whole page)."""
+    parts = [Part(name, _builders[name], request.tenancy) for name in ORDER if name in _builders]
+    person = kept.person_key(request)
+    if not person:
         return parts
-    language = translation.get_language() or ""
     for part in parts:
-        part.key = f"start:{part.name}:{language}:{person}"
-    entries = cache.get_many([part.key for part in parts])
-    now = generations.tokens({key for entry in entries.values() for key in entry["keys"]})
+        part.key = f"kept:start:{part.name}:{person}"
+    found = kept.entries([part.key for part in parts])
     for part in parts:
-        part.entry = entries.get(part.key)
-        if part.entry is not None:
-            part.current = {key: now[key] for key in part.entry["keys"]}
+        part.entry = found.get(part.key)
     return parts

@@ -23,7 +23,7 @@ from fridsam.core.validators import redact_personal_identity_numbers
 
 
 def start(request):
-    return render(request, "core/start.html", {"parts": start_parts(request.tenancy)})
+    return render(request, "core/start.html", {"parts": start_parts(request)})
 
 
 class AccessLogFilterForm(forms.Form):

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from fridsam.core.kept import kept_page
 from fridsam.core.policies import VIEW
 from fridsam.evaluation import selectors
 from fridsam.evaluation.policies import coordinator_survey_policy, partner_survey_policy
@@ -12,6 +13,7 @@ from fridsam.organisations.policies import municipality_policy
 
 
 @require_http_methods(["GET", "POST"])
+@kept_page
 def coordinator_questionnaire(request):
     """This year's questionnaire for the coordinator who is logged in (the evaluation's Bilaga 2)."""
     return survey_page(
@@ -23,6 +25,7 @@ def coordinator_questionnaire(request):
 
 
 @require_http_methods(["GET", "POST"])
+@kept_page
 def partner_survey(request):
     """This year's survey for a partner contact: the contact with each municipality of the county."""
     return survey_page(

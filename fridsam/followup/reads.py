@@ -192,16 +192,16 @@ def assessment_read(*, tenancy, record: FollowUpRecord, pk: int, purpose: str) -
 
 
 def consultation_lists_read(*, tenancy):
-    """The user's own questions and the queue they answer (:func:`selectors.consultation_lists`),
-    logged as a list."""
-    mine, queue = selectors.consultation_lists(tenancy=tenancy)
+    """The user's own questions, the queue they answer and its length
+    (:func:`selectors.consultation_lists`); what is shown is logged as a list."""
+    mine, queue, queue_total = selectors.consultation_lists(tenancy=tenancy)
     log_access(
         action=AccessAction.LIST,
         object_type="followup.consultation",
         user=tenancy.user,
         detail=f"{len(mine)} own, {len(queue)} in the queue",
     )
-    return mine, queue
+    return mine, queue, queue_total
 
 
 def consultation_read(*, tenancy, pk: int) -> Consultation:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Prefetch, Q
+from django.db.models import Avg, Case, Count, Prefetch, Q, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -90,22 +90,35 @@ def instrument_versions():
 # --- Consultations -----------------------------------------------------------------------------
 
 
+# The queue shows its most urgent questions; the rest are counted. A queue longer than this is a
+# backlog to be dealt with, not a page to scroll (and read into the access log) whole.
+QUEUE_SHOWN = 100
+
+
 def consultation_lists(*, tenancy):
-    """The user's own questions, and the queue of the municipalities where they answer."""
-    visible = consultation_policy.visible(tenancy).annotate(reply_count=Count("replies"))
-    mine = list(visible.filter(asked_by_id=tenancy.user.pk).order_by("-asked_at")[:50])
+    """The user's own questions (the newest 50); the queue of the municipalities where they answer,
+    most urgent first (open before answered, then by urgency, then the oldest), its first
+    ``QUEUE_SHOWN``; and how many the queue holds in all."""
+    visible = consultation_policy.visible(tenancy)
+    with_replies = visible.annotate(reply_count=Count("replies"))
+    mine = list(with_replies.filter(asked_by_id=tenancy.user.pk).order_by("-asked_at")[:50])
     answering = answering_municipality_ids(tenancy)
-    queue = []
-    if answering:
-        queue = list(
-            visible.filter(Q(municipality_id__in=sorted(answering)) | Q(assignee_id=tenancy.user.pk))
-            .exclude(asked_by_id=tenancy.user.pk)
-            .exclude(status=ConsultationStatus.CLOSED)
-            .select_related("municipality")
-        )
-        urgency_order = {"today": 0, "week": 1, "no_hurry": 2}
-        queue.sort(key=lambda c: (c.status != ConsultationStatus.OPEN, urgency_order[c.urgency], c.asked_at))
-    return mine, queue
+    if not answering:
+        return mine, [], 0
+    waiting = Q(municipality_id__in=sorted(answering)) | Q(assignee_id=tenancy.user.pk)
+    others = ~Q(asked_by_id=tenancy.user.pk) & ~Q(status=ConsultationStatus.CLOSED)
+    total = visible.filter(waiting, others).count()
+    queue = list(
+        with_replies.filter(waiting, others)
+        .select_related("municipality")
+        .order_by(
+            Case(When(status=ConsultationStatus.OPEN, then=Value(0)), default=Value(1)),
+            Case(When(urgency="today", then=Value(0)), When(urgency="week", then=Value(1)), default=Value(2)),
+            "asked_at",
+            "pk",
+        )[:QUEUE_SHOWN]
+    )
+    return mine, queue, total
 
 
 def answerers(municipality):

@@ -469,13 +469,14 @@ def instrument_list(request):
 def consultation_list(request):
     tenancy = request.tenancy
     consultation_policy.check(tenancy, VIEW)
-    mine, queue = reads.consultation_lists_read(tenancy=tenancy)
+    mine, queue, queue_total = reads.consultation_lists_read(tenancy=tenancy)
     return render(
         request,
         "followup/consultation_list.html",
         {
             "mine": mine,
             "queue": queue,
+            "queue_total": queue_total,
             "answers": bool(answering_municipality_ids(tenancy)),
             "can_ask": consultation_policy.can(tenancy, ADD),
         },

@@ -1,6 +1,7 @@
 from django.shortcuts import render
 
 from fridsam.coordination.selectors import municipalities_overview
+from fridsam.core.kept import kept_page
 from fridsam.core.quality import QUALITY_AREAS, SUCCESS_FACTORS, Area
 from fridsam.healthcheck import selectors
 from fridsam.healthcheck.policies import healthcheck_policy
@@ -14,6 +15,7 @@ def rules(request):
     return render(request, "healthcheck/rules.html", {"groups": [g for g in groups if g[1]], "statuses": Status})
 
 
+@kept_page
 def county_matrix(request, county_code):
     tenancy = request.tenancy
     county = healthcheck_policy.county_or_404(tenancy, county_code)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from fridsam.core import uploads
 from fridsam.core.forms import add_service_errors
+from fridsam.core.kept import kept_page
 from fridsam.core.policies import ADD, CHANGE
 from fridsam.core.roles import Role
 from fridsam.integrations import files, services
@@ -35,6 +36,7 @@ def _owners(tenancy):
     return municipalities, counties, units
 
 
+@kept_page
 def credential_list(request):
     tenancy = request.tenancy
     credential_policy.check(tenancy, ADD)

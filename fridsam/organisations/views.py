@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from fridsam.core.forms import render_form_page, save_form
+from fridsam.core.kept import kept_page
 from fridsam.core.policies import ADD, CHANGE, VIEW
 from fridsam.core.roles import Role
 from fridsam.organisations import panels, selectors, services
@@ -12,12 +13,14 @@ from fridsam.organisations.forms import PartnerEntryForm, UnitForm
 from fridsam.organisations.policies import municipality_policy, partner_policy, unit_policy
 
 
+@kept_page
 def municipality_list(request):
     municipality_policy.check(request.tenancy, VIEW)
     # The coordinator function's overview of the municipalities (fridsam.coordination.hooks).
     return render(request, "organisations/municipality_list.html", panels.municipality_list_context(request.tenancy))
 
 
+@kept_page
 def municipality_detail(request, municipality_code):
     tenancy = request.tenancy
     municipality = municipality_policy.get_or_404(tenancy, VIEW, code=municipality_code)
@@ -69,6 +72,7 @@ def unit_update(request, municipality_code, pk):
     return render(request, "organisations/unit_form.html", {"form": form, "municipality": municipality, "unit": unit})
 
 
+@kept_page
 def partner_list(request):
     partner_policy.check(request.tenancy, VIEW)
     return render(

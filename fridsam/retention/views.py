@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from fridsam.accounts.models import User
 from fridsam.core.forms import render_form_page, run_service, save_form
+from fridsam.core.kept import kept_page
 from fridsam.core.policies import CHANGE, VIEW
 from fridsam.organisations.policies import municipality_for
 from fridsam.retention import leaving, selectors, services
@@ -22,6 +23,7 @@ from fridsam.retention.policies import installation_policy, leaving_policy, rete
 CULL_AT_ONCE = 5000
 
 
+@kept_page
 def overview(request, municipality_code):
     municipality = municipality_for(request.tenancy, municipality_code, retention_policy, VIEW)
     return render(request, "retention/overview.html", selectors.overview(municipality=municipality))
@@ -190,6 +192,7 @@ def staff_leave(request, municipality_code, user_pk):
     )
 
 
+@kept_page
 def staff(request, municipality_code):
     municipality = municipality_for(request.tenancy, municipality_code, leaving_policy, CHANGE)
     return render(

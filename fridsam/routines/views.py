@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from fridsam.accounts.models import User
 from fridsam.core.audit import log_access
 from fridsam.core.forms import add_service_errors, render_form_page, run_service, save_form
+from fridsam.core.kept import kept_page
 from fridsam.core.models import AccessAction
 from fridsam.core.policies import ADD, CHANGE, VIEW
 from fridsam.core.roles import MUNICIPAL_ROLES, Role
@@ -60,6 +61,7 @@ def _staff_of(municipality):
 # --- Documents -----------------------------------------------------------------------------
 
 
+@kept_page
 def document_list(request):
     tenancy = request.tenancy
     document_policy.check(tenancy, VIEW)
@@ -439,6 +441,7 @@ def _action_plan(request, pk, action=VIEW):
     return plan
 
 
+@kept_page
 def action_plan_detail(request, pk):
     """The progress view: each goal with its sub-goals and activities, the share done, and the
     yearly assessments."""

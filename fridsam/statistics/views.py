@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 
 from fridsam.core import uploads
 from fridsam.core.audit import log_access
+from fridsam.core.kept import kept_page
 from fridsam.core.models import AccessAction
 from fridsam.core.policies import ADD, CHANGE, VIEW
 from fridsam.organisations.models import Municipality
@@ -55,6 +56,7 @@ def figures_for(request, municipality: Municipality, years=None) -> selectors.Fi
     return selectors.load_figures(municipalities, years, exact_ids=exact)
 
 
+@kept_page
 def index(request):
     tenancy = request.tenancy
     statistics_policy.check(tenancy, VIEW)

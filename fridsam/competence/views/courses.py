@@ -10,9 +10,11 @@ from fridsam.competence.models import Course, CourseLevel, Topic
 from fridsam.competence.policies import course_policy
 from fridsam.competence.views.places import place
 from fridsam.core.forms import render_form_page, save_form
+from fridsam.core.kept import kept_page
 from fridsam.core.policies import ADD, CHANGE, VIEW
 
 
+@kept_page
 def catalogue(request):
     tenancy = request.tenancy
     course_policy.check(tenancy, VIEW)

@@ -6,11 +6,13 @@ from django.utils import timezone
 
 from fridsam.competence import selectors
 from fridsam.competence.policies import OVERSEE, RECORD, competence_policy
+from fridsam.core.kept import kept_page
 from fridsam.core.roles import Role
 from fridsam.organisations.models import Unit
 from fridsam.organisations.policies import municipality_for
 
 
+@kept_page
 def coverage(request, municipality_code):
     """The gap report: coverage per unit, role and requirement; topics and groups with low
     coverage; coverage over time; new staff behind on their introduction."""

@@ -21,12 +21,14 @@ from fridsam.competence.policies import (
     staff_memberships,
 )
 from fridsam.core.forms import add_service_errors
+from fridsam.core.kept import kept_page
 from fridsam.core.policies import VIEW
 from fridsam.evaluation.selectors import has_answered
 from fridsam.organisations.policies import municipality_for
 from fridsam.routines.selectors import for_memberships
 
 
+@kept_page
 def mine(request):
     """The person's own page: introduction checklist, required training with deadlines, courses
     done, routines to read and events for them."""

@@ -13,11 +13,13 @@ from fridsam.competence.forms import NoteForm, PlanStartForm, RequirementForm, S
 from fridsam.competence.models import CompetencePlan, PlanStatus
 from fridsam.competence.policies import APPROVE, competence_policy
 from fridsam.core.forms import render_form_page, run_service, save_form
+from fridsam.core.kept import kept_page
 from fridsam.core.policies import CHANGE, VIEW
 from fridsam.core.roles import Role
 from fridsam.organisations.policies import municipality_for
 
 
+@kept_page
 def plans(request, municipality_code):
     municipality = municipality_for(request.tenancy, municipality_code, competence_policy, VIEW)
     today = timezone.localdate()

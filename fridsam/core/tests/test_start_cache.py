@@ -36,7 +36,7 @@ def _page(client) -> bytes:
 
 def _fresh(client) -> bytes:
     """The start page built anew, nothing of it from the cache."""
-    for key in [k for k in cache._cache if ":start:" in k]:  # the local-memory cache of the tests
+    for key in [k for k in cache._cache if ":kept:start:" in k]:  # the local-memory cache of the tests
         cache.delete(key.split(":", 2)[2])  # without its prefix, ":1:"
     return _page(client)
 
@@ -170,6 +170,6 @@ def test_a_section_that_writes_is_built_every_time_and_nothing_is_kept_inside_a_
     assert len(built) == 3
 
     monkeypatch.setattr(generations, "in_transaction", lambda: True)
-    keys = len([k for k in cache._cache if ":start:" in k])
+    keys = len([k for k in cache._cache if ":kept:start:" in k])
     client.get("/")
-    assert len([k for k in cache._cache if ":start:" in k]) == keys
+    assert len([k for k in cache._cache if ":kept:start:" in k]) == keys

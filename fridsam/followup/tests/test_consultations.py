@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from fridsam.core.roles import Role
-from fridsam.followup import services
+from fridsam.followup import selectors, services
 from fridsam.followup.forms import possible_names
 from fridsam.followup.models import Consultation, ConsultationStatus
 from fridsam.healthcheck.facts import facts_for
@@ -16,14 +16,14 @@ from fridsam.healthcheck.rules import RULES_BY_ID, Status
 pytestmark = pytest.mark.django_db
 
 
-def _ask(world, question="Hur bedömer vi risken när hon vill flytta tillbaka?", **kwargs):
+def _ask(world, question="Hur bedömer vi risken när hon vill flytta tillbaka?", urgency="week", **kwargs):
     return services.consultation_ask(
         asked_by=world.own.users[Role.SOCIAL_WORKER],
         municipality=world.own.municipality,
         unit=world.own.unit,
         question=question,
         topic="risk",
-        urgency="week",
+        urgency=urgency,
         **kwargs,
     )
 
@@ -68,6 +68,22 @@ def test_the_coordinator_answers_from_the_queue_and_the_answer_time_is_kept(worl
     neighbour = login(world.neighbour.users[Role.COORDINATOR])
     assert neighbour.get(f"/bollplank/{consultation.pk}/").status_code == 404
     assert consultation not in neighbour.get("/bollplank/").context["queue"]
+
+
+def test_the_queue_shows_its_most_urgent_questions_and_counts_the_rest(world, login, monkeypatch):
+    monkeypatch.setattr(selectors, "QUEUE_SHOWN", 3)
+    week = _ask(world, urgency="week")
+    no_hurry = _ask(world, urgency="no_hurry")
+    today = _ask(world, urgency="today")
+    answered = _ask(world, urgency="today")
+    services.consultation_reply(consultation=answered, author=world.own.users[Role.COORDINATOR], text="Svar")
+    closed = _ask(world, urgency="today")
+    services.consultation_close(consultation=closed, user=world.own.users[Role.SOCIAL_WORKER])
+    response = login(world.own.users[Role.COORDINATOR]).get("/bollplank/")
+    # Open before answered, the most urgent first; the closed one is not in the queue.
+    assert response.context["queue"] == [today, week, no_hurry]
+    assert response.context["queue_total"] == 4
+    assert "De 3 mest brådskande av 4 frågor i kön visas." in response.content.decode()
 
 
 def test_the_asker_may_follow_up_and_close_but_not_answer_others(world, login):

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from fridsam.core.caselevel import case_level
 from fridsam.core.forms import render_form_page, save_form
+from fridsam.core.kept import kept_page
 from fridsam.core.policies import ADD, CHANGE, VIEW
 from fridsam.housing import selectors, services
 from fridsam.housing.forms import ApartmentForm, ApplicantForm, CommitmentForm, MoveInForm, WithdrawForm
@@ -33,6 +34,7 @@ from fridsam.housing.policies import (
 from fridsam.housing.views.common import user_county
 
 
+@kept_page
 def exchange_index(request):
     tenancy = request.tenancy
     exchange_policy.check(tenancy, VIEW)

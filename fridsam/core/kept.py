@@ -1,0 +1,136 @@
+"""What a person's pages show, kept rendered while nothing it was built from has changed (ADR 0047).
+
+An entry holds the rendered HTML with the generation keys of what was read to build it — the
+tables its queries read, the municipalities' generations it asked for (:mod:`fridsam.core.generations`)
+— and their tokens read *before* it was built. It is current while those tokens are unchanged:
+every statement that writes a table renews the table's token when its transaction commits,
+whichever way it was sent (a save, ``update()``, ``bulk_create()``, a cursor's own SQL). What a
+page reads is found by building it, so an entry is first stored with what was read and no HTML,
+and from the next build on with its HTML (when a build reads something new, it starts again).
+
+Nothing is kept that wrote while it was built: a page that reads case-level data writes its
+access-log row, so no case-level page is ever kept. Nothing is kept inside a transaction. Each
+entry lives at most ``generations.CACHE_SECONDS``.
+
+``start_parts`` (the start page's sections) and ``@kept_page`` (a whole page, for the views that
+show what the database holds and nothing else) use it.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import translation
+
+from fridsam.core import generations
+
+
+@dataclass
+class Entry:
+    keys: list[str]  # the generations it was built from
+    tokens: dict | None  # theirs when it was built; None: only what it reads is known yet
+    value: object | None
+    current: dict  # theirs now
+
+    @property
+    def is_current(self) -> bool:
+        return self.value is not None and self.tokens == self.current
+
+
+def entries(keys: list[str]) -> dict[str, Entry]:
+    """The entries under *keys*, with the current tokens of what they were built from: two round
+    trips to the cache, however many entries."""
+    found = cache.get_many(keys)
+    now = generations.tokens({key for entry in found.values() for key in entry["keys"]})
+    return {
+        key: Entry(entry["keys"], entry["tokens"], entry["value"], {k: now[k] for k in entry["keys"]})
+        for key, entry in found.items()
+    }
+
+
+def keep(key: str, entry: Entry | None, value, reads: generations.Reads) -> None:
+    """Store what was built under *key* (after ``with generations.reading() as reads``), with the
+    tokens read before it was built; only what it read when that is new."""
+    if reads.wrote:
+        return
+    known = set(entry.keys) if entry else set()
+    if entry is not None and reads.keys <= known:
+        stored = {"keys": sorted(known), "tokens": entry.current, "value": value}
+    else:
+        stored = {"keys": sorted(known | reads.keys), "tokens": None, "value": None}
+    cache.set(key, stored, generations.CACHE_SECONDS)
+
+
+def person_key(request) -> str:
+    """Who is asking, their memberships' generation and the day; empty when nothing may be kept
+    for them (not logged in, inside a transaction)."""
+    tenancy = getattr(request, "tenancy", None)
+    person = getattr(tenancy, "key", "")
+    if not person or generations.in_transaction():
+        return ""
+    return f"{person}:{translation.get_language() or ''}"
+
+
+def _page_key(request) -> str | None:
+    person = person_key(request)
+    secret = request.META.get("CSRF_COOKIE")  # the page's forms carry a token of it
+    messages = getattr(request, "_messages", None)
+    if (
+        not person
+        or not secret
+        or request.method != "GET"
+        or request.headers.get("HX-Request")
+        or (messages is not None and len(messages))  # a message to show now: built afresh
+    ):
+        return None
+    digest = hashlib.sha256("\n".join([person, secret, request.get_full_path()]).encode()).hexdigest()
+    return f"kept:page:{digest}"
+
+
+def _storable(request, response) -> bool:
+    messages = getattr(request, "_messages", None)
+    return (
+        type(response) in (HttpResponse, TemplateResponse)
+        and response.status_code == 200
+        and not response.cookies
+        and {name.lower() for name in response.headers} <= {"content-type"}
+        and not getattr(messages, "used", False)
+    )
+
+
+def kept_page(view):
+    """Serve the page from what is kept while it is current; build it otherwise (and keep it).
+
+    For views whose page shows what the database holds and nothing else: no clock finer than the
+    day, no file, no other service. A build that touches the session (what the page shows may
+    depend on it), sets a header or a cookie, shows a message or answers anything but 200 is not
+    kept; a request with a message waiting, or from htmx, is built afresh."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        key = _page_key(request)
+        if key is None:
+            return view(request, *args, **kwargs)
+        entry = entries([key]).get(key)
+        if entry is not None and entry.is_current:
+            content, content_type = entry.value
+            return HttpResponse(content, content_type=content_type)
+        session = request.session
+        accessed, session.accessed = session.accessed, False
+        with generations.reading() as reads:
+            response = view(request, *args, **kwargs)
+            if isinstance(response, TemplateResponse):
+                response.render()
+        touched = session.accessed
+        session.accessed = accessed or touched
+        if not touched and _storable(request, response):
+            keep(key, entry, (response.content, response["Content-Type"]), reads)
+        return response
+
+    wrapper.kept_page = True  # (the outer decorators copy it: tests/test_kept_pages.py finds them)
+    return wrapper
