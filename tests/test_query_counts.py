@@ -571,7 +571,7 @@ PAGES = [
          _q(6, 6)),  # a mean per municipality
     # Case follow-up and consultations.
     Page("record-list", Role.SOCIAL_WORKER, _plain("followup:record_list"), _records, _q(9, 10), "<tr"),
-    Page("consultation-list", Role.COORDINATOR, _plain("followup:consultation_list"), _consultations, _q(10, 11),
+    Page("consultation-list", Role.COORDINATOR, _plain("followup:consultation_list"), _consultations, _q(11, 12),
          "Fråga "),
     # Protected housing and the exchange.
     Page("provider-list", Role.COORDINATOR, _plain("housing:provider_list"), _providers, _q(4, 4), "Boende "),

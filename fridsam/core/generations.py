@@ -16,17 +16,20 @@ that could match an old entry. While the cache is away every read misses.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import contextvars
 import logging
 import re
 import secrets
+import threading
 from collections.abc import Iterator
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, connections, transaction
+from django.core.signals import request_finished
+from django.db import DatabaseError, connection, connections, transaction
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_delete, post_save
 
@@ -44,6 +47,16 @@ def _key(municipality_id: int | None) -> str:
     return _INSTALLATION if municipality_id is None else _KEY.format(municipality_id)
 
 
+def _write_tokens(keys) -> None:
+    try:
+        cache.set_many({key: secrets.token_hex(8) for key in keys}, None)
+    except DatabaseError:
+        # The embedded default's cache is a table of the database: before `createcachetable` has
+        # made it (migrate writes first) there is nothing kept that could be out of date.
+        if not _shares_the_connection():
+            raise
+
+
 def _table_key(table: str) -> str:
     return _TABLE.format(table)
 
@@ -59,7 +72,7 @@ class _Renewal:
 
     def __call__(self) -> None:
         self.done = True  # (a test's captured callbacks stay in the list after they ran)
-        cache.set_many({key: secrets.token_hex(8) for key in self.keys}, None)
+        _write_tokens(self.keys)
 
     @staticmethod
     def now(keys) -> None:
@@ -67,7 +80,7 @@ class _Renewal:
         written (Redis away, the database cache's table not created yet) does not fail the write
         that was made: while it is away nothing is read from it either."""
         try:
-            cache.set_many({key: secrets.token_hex(8) for key in keys}, None)
+            _write_tokens(keys)
         except Exception:
             logger.exception("a data generation could not be renewed")
 
@@ -79,7 +92,7 @@ def _renew_on_commit(connection, keys) -> None:
     savepoints, as Django records with each on-commit callback): rolling a savepoint back drops the
     renewals registered inside it and nothing else, so no change that commits loses its renewal."""
     if not in_transaction():
-        _Renewal.now(keys)
+        _at_once(keys)
         return
     here = set(connection.savepoint_ids)
     pending = next(
@@ -210,6 +223,35 @@ def written_tables(sql: str) -> list[str]:
     return []
 
 
+def _shares_the_connection() -> bool:
+    """Whether the cache is the database's own table (the embedded default's DatabaseCache)."""
+    return settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache")
+
+
+_deferred: set[str] = set()
+_deferred_lock = threading.Lock()
+
+
+def _at_once(keys) -> None:
+    """Renew after a statement that committed by itself. A cache in the database itself is not
+    written from inside the statement's own execution (the statement's cursor is still open: on
+    SQLite the cache's transaction would end it): those renewals wait for the end of the request,
+    or of the process (a management command)."""
+    if not _shares_the_connection():
+        _Renewal.now(keys)
+        return
+    with _deferred_lock:
+        _deferred.update(keys)
+
+
+def renew_deferred(**kwargs) -> None:
+    with _deferred_lock:
+        keys = list(_deferred)
+        _deferred.clear()
+    if keys:
+        _Renewal.now(keys)
+
+
 def track_writes(execute, sql, params, many, context):
     """A database execute wrapper, installed on every connection (``fridsam.core.apps``): after a
     statement that wrote a table, the table's token is renewed when the transaction commits."""
@@ -230,6 +272,8 @@ def _install(connection, **kwargs) -> None:
 def install() -> None:
     """Track the writes of every database connection, those open now and those opened later."""
     connection_created.connect(_install, dispatch_uid="generations-track-writes")
+    request_finished.connect(renew_deferred, dispatch_uid="generations-renew-deferred")
+    atexit.register(renew_deferred)
     for open_connection in connections.all(initialized_only=True):
         _install(open_connection)
 

@@ -3,7 +3,8 @@ commit (ADR 0045)."""
 
 import pytest
 from django.core.cache import cache
-from django.db import transaction
+from django.core.signals import request_finished
+from django.db import connection, transaction
 
 from fridsam.core import generations
 from fridsam.core.roles import Role
@@ -74,3 +75,19 @@ def test_a_login_changes_no_data_but_another_save_of_the_account_does(world, dja
     with django_capture_on_commit_callbacks(execute=True):
         user.save(update_fields=["last_login", "first_name"])
     assert generations.current([world.own.municipality.pk]) != installation
+
+
+def test_with_the_database_as_the_cache_a_statement_that_committed_is_renewed_when_the_request_ends(
+    monkeypatch, settings
+):
+    """The embedded default's cache is a table of the database: writing it from inside another
+    statement's execution would end that statement on SQLite (ADR 0047), so the renewal waits."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "x"}}
+    monkeypatch.setattr(generations, "in_transaction", lambda: False)  # as if the statement committed by itself
+    renewed = []
+    monkeypatch.setattr(generations._Renewal, "now", staticmethod(lambda keys: renewed.append(sorted(keys))))
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_reminder WHERE id = -1")
+    assert renewed == []
+    request_finished.send(sender=None)
+    assert renewed == [["generation:t:core_reminder"]]
