@@ -8,6 +8,7 @@ callbacks run when their transaction would commit."""
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -56,6 +57,7 @@ def test_the_views_that_keep_their_pages():
         "evaluation:partner_survey",
         "healthcheck:county_matrix",
         "housing:exchange_index",
+        "housing:provider_list",
         "integrations:credential_list",
         "organisations:municipality_detail",
         "organisations:municipality_list",
@@ -117,3 +119,35 @@ def test_a_kept_page_is_built_again_when_what_it_shows_changes_and_is_kept_apart
     client.force_login(world.neighbour.users[Role.COORDINATOR], backend="django.contrib.auth.backends.ModelBackend")
     for _ in range(3):
         assert client.get(url).status_code == 404
+
+
+def test_a_kept_page_that_changes_by_the_clock_is_current_until_then(world, client, monkeypatch):
+    """The housing register says a report of free places is fresh until it is 48 hours old: a
+    page kept while it was fresh is built again once it is not (generations.changes_at)."""
+    from django.utils import timezone
+
+    from fridsam.housing import services as housing
+    from fridsam.housing.models import AvailabilityReport
+    from fridsam.housing.tests.conftest import provider_fields
+
+    coordinator = world.own.users[Role.COORDINATOR]
+    with unscoped():
+        provider = housing.provider_save(
+            county=world.own.county, fields=provider_fields(world.own), address="Gatan 1", user=coordinator
+        )
+        report = housing.availability_report(provider=provider, free_places=2, free_family_rooms=1, user=coordinator)
+        reported = timezone.now() - datetime.timedelta(hours=47, minutes=59)
+        AvailabilityReport.objects.filter(pk=report.pk).update(reported_at=reported)
+    client.force_login(coordinator, backend="django.contrib.auth.backends.ModelBackend")
+    for _ in range(3):
+        fresh = client.get("/skyddat-boende/")
+    kept = count_queries(lambda: client.get("/skyddat-boende/"))
+    assert _content(client.get("/skyddat-boende/")) == _content(fresh)
+
+    later = timezone.now() + datetime.timedelta(minutes=2)  # the report is 48 hours and a minute old
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    built = {}
+    assert count_queries(lambda: built.setdefault("page", client.get("/skyddat-boende/"))) > kept
+    assert _content(built["page"]) != _content(fresh)
+    _forget_kept_pages()
+    assert _content(client.get("/skyddat-boende/")) == _content(built["page"])

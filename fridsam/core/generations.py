@@ -284,12 +284,21 @@ class Reads:
     def __init__(self):
         self.keys: set[str] = set()
         self.wrote = False
+        self.until = None  # the first moment at which what was built changes by the clock alone
 
     def __call__(self, execute, sql, params, many, context):
         if isinstance(sql, str):
             untracked = _untracked()
             self.keys.update(_table_key(t) for t in _READ.findall(sql) if t not in untracked)
         return execute(sql, params, many, context)
+
+
+def changes_at(moment) -> None:
+    """What is being built changes by the clock alone at *moment* (an availability report goes
+    stale): what is kept of it is current until then."""
+    for reads in _reading_now.get():
+        if reads.until is None or moment < reads.until:
+            reads.until = moment
 
 
 @contextlib.contextmanager

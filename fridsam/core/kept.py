@@ -18,6 +18,7 @@ show what the database holds and nothing else) use it.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import hashlib
 import zlib
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from fridsam.core import generations
 
@@ -37,10 +38,15 @@ class Entry:
     tokens: dict | None  # theirs when it was built; None: only what it reads is known yet
     value: object | None
     current: dict  # theirs now
+    until: datetime.datetime | None = None  # when it changes by the clock alone
 
     @property
     def is_current(self) -> bool:
-        return self.value is not None and self.tokens == self.current
+        return (
+            self.value is not None
+            and self.tokens == self.current
+            and (self.until is None or timezone.now() < self.until)
+        )
 
 
 def entries(keys: list[str]) -> dict[str, Entry]:
@@ -49,7 +55,9 @@ def entries(keys: list[str]) -> dict[str, Entry]:
     found = cache.get_many(keys)
     now = generations.tokens({key for entry in found.values() for key in entry["keys"]})
     return {
-        key: Entry(entry["keys"], entry["tokens"], entry["value"], {k: now[k] for k in entry["keys"]})
+        key: Entry(
+            entry["keys"], entry["tokens"], entry["value"], {k: now[k] for k in entry["keys"]}, entry.get("until")
+        )
         for key, entry in found.items()
     }
 
@@ -59,12 +67,17 @@ def keep(key: str, entry: Entry | None, value, reads: generations.Reads) -> None
     tokens read before it was built; only what it read when that is new."""
     if reads.wrote:
         return
+    seconds = generations.CACHE_SECONDS
+    if reads.until is not None:
+        seconds = min(seconds, int((reads.until - timezone.now()).total_seconds()))
+        if seconds <= 0:
+            return
     known = set(entry.keys) if entry else set()
     if entry is not None and reads.keys <= known:
-        stored = {"keys": sorted(known), "tokens": entry.current, "value": value}
+        stored = {"keys": sorted(known), "tokens": entry.current, "value": value, "until": reads.until}
     else:
         stored = {"keys": sorted(known | reads.keys), "tokens": None, "value": None}
-    cache.set(key, stored, generations.CACHE_SECONDS)
+    cache.set(key, stored, seconds)
 
 
 def person_key(request) -> str:
@@ -107,8 +120,9 @@ def _storable(request, response) -> bool:
 def kept_page(view):
     """Serve the page from what is kept while it is current; build it otherwise (and keep it).
 
-    For views whose page shows what the database holds and nothing else: no clock finer than the
-    day, no file, no other service. A build that touches the session (what the page shows may
+    For views whose page shows what the database holds and nothing else: no file, no other
+    service, and no clock finer than the day unless the build says when it changes by the clock
+    (``generations.changes_at``). A build that touches the session (what the page shows may
     depend on it), sets a header or a cookie, shows a message or answers anything but 200 is not
     kept; a request with a message waiting, or from htmx, is built afresh."""
 

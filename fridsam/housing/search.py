@@ -87,7 +87,12 @@ QUALITY_RANK = {"assured": 0, "expired": 1, "not_assured": 2, "not_assessed": 2}
 
 
 def is_stale(reported_at: datetime.datetime, now: datetime.datetime) -> bool:
-    return now - reported_at > datetime.timedelta(hours=settings.FRIDSAM_HOUSING_AVAILABILITY_STALE_HOURS)
+    return now > stale_from(reported_at)
+
+
+def stale_from(reported_at: datetime.datetime) -> datetime.datetime:
+    """When a report of free places is too old to count on."""
+    return reported_at + datetime.timedelta(hours=settings.FRIDSAM_HOUSING_AVAILABILITY_STALE_HOURS)
 
 
 def reasons_left_out(c: Candidate, household: Household) -> list[str]:

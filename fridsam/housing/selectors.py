@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from fridsam.core import generations
 from fridsam.core.policies import VIEW
 from fridsam.core.roles import Role
 from fridsam.housing.models import (
@@ -36,7 +37,7 @@ from fridsam.housing.policies import (
     provider_policy,
     unmatched_visible,
 )
-from fridsam.housing.search import Availability, Candidate, is_stale
+from fridsam.housing.search import Availability, Candidate, is_stale, stale_from
 from fridsam.organisations.models import Municipality
 
 
@@ -81,6 +82,8 @@ def candidate(provider, today, now) -> Candidate:
             reported_at=timezone.localtime(provider.reported_at),
             stale=is_stale(provider.reported_at, now),
         )
+        if not availability.stale:  # a page that says "fresh" changes when the report goes stale
+            generations.changes_at(stale_from(provider.reported_at))
     return Candidate(
         provider=provider,
         target_groups=set(provider.target_groups or []),
@@ -248,6 +251,9 @@ def start_summary(tenancy) -> dict | None:
             summary["providers"] = [
                 (p, p.reported_at, p.reported_at is None or is_stale(p.reported_at, now)) for p in providers
             ]
+            for p in providers:  # the start page (kept, ADR 0047) changes when a report goes stale
+                if p.reported_at is not None and not is_stale(p.reported_at, now):
+                    generations.changes_at(stale_from(p.reported_at))
     return summary or None
 
 

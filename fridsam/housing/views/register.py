@@ -10,6 +10,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from fridsam.core.forms import render_form_page, save_form
+from fridsam.core.kept import kept_page
 from fridsam.core.policies import ADD, CHANGE, VIEW
 from fridsam.housing import selectors, services
 from fridsam.housing.forms import AssessmentForm, AvailabilityForm, FeedbackForm, ProviderForm, SearchForm
@@ -19,6 +20,7 @@ from fridsam.housing.search import search
 from fridsam.housing.views.common import user_county
 
 
+@kept_page
 def provider_list(request):
     tenancy = request.tenancy
     provider_policy.check(tenancy, VIEW)
