@@ -92,7 +92,7 @@ def instrument_versions():
 
 # The queue shows its most urgent questions; the rest are counted. A queue longer than this is a
 # backlog to be dealt with, not a page to scroll (and read into the access log) whole.
-QUEUE_SHOWN = 100
+QUEUE_SHOWN = 50
 
 
 def consultation_lists(*, tenancy):
