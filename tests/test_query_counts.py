@@ -528,7 +528,8 @@ START = _plain("core:start")
 PAGES = [
     # The start page of each role.
     Page("start-coordinator", Role.COORDINATOR, START, _start_page_data, _q(15, 15), "Åtgärd "),
-    Page("start-manager", Role.MANAGER, START, _start_page_data, _q(26, 26), "Åtgärd "),
+    # + the competence section gathers its own plans: each section is kept with what it read (ADR 0047)
+    Page("start-manager", Role.MANAGER, START, _start_page_data, _q(28, 28), "Åtgärd "),
     Page("start-social-worker", Role.SOCIAL_WORKER, START, _start_page_data, _q(11, 11), "Åtgärd "),
     Page("start-county-analyst", Role.COUNTY_ANALYST, START, _start_page_data, _q(10, 10), "Förnamn"),
     Page("start-partner", Role.PARTNER, START, _start_page_data, _q(13, 13), "Åtgärd "),

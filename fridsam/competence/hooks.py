@@ -21,8 +21,9 @@ def competence(tenancy) -> list[Section]:
     municipalities = tenancy.municipalities_with_role(Role.COORDINATOR, Role.MANAGER)
     if not municipalities:
         return []
-    facts = getattr(tenancy, "start_facts", None)  # the manager's health check, when it ran before
-    return [Section("competence/start.html", {"glances": glance(municipalities, timezone.localdate(), facts)})]
+    # Gathered here, not borrowed from the manager's section: each section is kept with what it
+    # read itself (ADR 0047).
+    return [Section("competence/start.html", {"glances": glance(municipalities, timezone.localdate())})]
 
 
 @items("competence")

@@ -57,7 +57,7 @@ def _write_tokens(keys) -> None:
             raise
 
 
-def _table_key(table: str) -> str:
+def table_key(table: str) -> str:
     return _TABLE.format(table)
 
 
@@ -65,8 +65,9 @@ class _Renewal:
     """The generations a transaction changed, each renewed once when it commits (a loop of
     saves in one transaction — an API push, an import — renews a token once, not per row)."""
 
-    def __init__(self):
+    def __init__(self, savepoints=frozenset()):
         self.keys: set[str] = set()
+        self.savepoints = frozenset(savepoints)  # those open when it was registered
         self.done = False
         self.__qualname__ = "generations.changed"  # what Django logs should the renewal fail
 
@@ -95,16 +96,17 @@ def _renew_on_commit(connection, keys) -> None:
         _at_once(keys)
         return
     here = set(connection.savepoint_ids)
+    # The last renewal registered, if it was registered at this savepoint or an enclosing one
+    # still open (so it is rolled back only with this write): a loop of writes shares it. Only
+    # the last is looked at, so a write costs the same however many came before it.
     pending = next(
-        (
-            func
-            for savepoints, func, _robust in connection.run_on_commit
-            if isinstance(func, _Renewal) and savepoints == here and not func.done
-        ),
+        (func for _savepoints, func, _robust in reversed(connection.run_on_commit) if isinstance(func, _Renewal)),
         None,
     )
+    if pending is not None and (pending.done or not pending.savepoints <= here):
+        pending = None
     if pending is None:
-        pending = _Renewal()
+        pending = _Renewal(here)
         connection.on_commit(pending, robust=True)
     pending.keys.update(keys)
 
@@ -228,6 +230,12 @@ def _shares_the_connection() -> bool:
     return settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache")
 
 
+def _must_wait() -> bool:
+    """Whether a renewal after a statement must wait: a database cache on SQLite, where writing
+    it from inside the statement's execution would end the statement."""
+    return _shares_the_connection() and connection.vendor == "sqlite"
+
+
 _deferred: set[str] = set()
 _deferred_lock = threading.Lock()
 
@@ -237,7 +245,7 @@ def _at_once(keys) -> None:
     written from inside the statement's own execution (the statement's cursor is still open: on
     SQLite the cache's transaction would end it): those renewals wait for the end of the request,
     or of the process (a management command)."""
-    if not _shares_the_connection():
+    if not _must_wait():
         _Renewal.now(keys)
         return
     with _deferred_lock:
@@ -259,7 +267,7 @@ def track_writes(execute, sql, params, many, context):
     if isinstance(sql, str) and (tables := [t for t in written_tables(sql) if t not in _untracked()]):
         for reads in _reading_now.get():
             reads.wrote = True
-        _renew_on_commit(context["connection"], [_table_key(t) for t in tables])
+        _renew_on_commit(context["connection"], [table_key(t) for t in tables])
     return result
 
 
@@ -278,6 +286,12 @@ def install() -> None:
         _install(open_connection)
 
 
+def table_written(*tables: str) -> None:
+    """Tables written past Django's cursor (psycopg's COPY): their generations are renewed as
+    the wrapper would renew them."""
+    _renew_on_commit(connection, [table_key(t) for t in tables])
+
+
 class Reads:
     """What a block of code read: the tables of its statements and the generations it asked for."""
 
@@ -289,7 +303,7 @@ class Reads:
     def __call__(self, execute, sql, params, many, context):
         if isinstance(sql, str):
             untracked = _untracked()
-            self.keys.update(_table_key(t) for t in _READ.findall(sql) if t not in untracked)
+            self.keys.update(table_key(t) for t in _READ.findall(sql) if t not in untracked)
         return execute(sql, params, many, context)
 
 

@@ -24,6 +24,9 @@ import hashlib
 import zlib
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
@@ -81,28 +84,42 @@ def keep(key: str, entry: Entry | None, value, reads: generations.Reads) -> None
 
 
 def person_key(request) -> str:
-    """Who is asking, their memberships' generation and the day; empty when nothing may be kept
-    for them (not logged in, inside a transaction)."""
+    """Who is asking, their memberships' generation and the day, the language, the CSRF secret
+    (what is kept may hold a form with a token of it; a new login draws a new one) and the
+    release (a page names the static files of its release); empty when nothing may be kept for
+    them (not logged in, no CSRF secret yet, inside a transaction)."""
     tenancy = getattr(request, "tenancy", None)
     person = getattr(tenancy, "key", "")
-    if not person or generations.in_transaction():
+    secret = request.META.get("CSRF_COOKIE")
+    if not person or not secret or generations.in_transaction():
         return ""
-    return f"{person}:{translation.get_language() or ''}"
+    secret_digest = hashlib.sha256(secret.encode()).hexdigest()[:16]  # the secret itself is kept nowhere
+    return f"{person}:{translation.get_language() or ''}:{secret_digest}:{_release()}"
+
+
+@functools.cache
+def _release() -> str:
+    """The release being served: the static files' manifest (named by content: a new release's
+    pages name new files), or FRIDSAM_RELEASE when it is set."""
+    release = getattr(settings, "FRIDSAM_RELEASE", "")
+    try:
+        manifest = getattr(staticfiles_storage, "manifest_hash", "") or ""
+    except Exception:  # no manifest (development: the files are served as they are)
+        manifest = ""
+    return hashlib.sha256(f"{release}:{manifest}".encode()).hexdigest()[:12]
 
 
 def _page_key(request) -> str | None:
     person = person_key(request)
-    secret = request.META.get("CSRF_COOKIE")  # the page's forms carry a token of it
     messages = getattr(request, "_messages", None)
     if (
         not person
-        or not secret
         or request.method != "GET"
         or request.headers.get("HX-Request")
         or (messages is not None and len(messages))  # a message to show now: built afresh
     ):
         return None
-    digest = hashlib.sha256("\n".join([person, secret, request.get_full_path()]).encode()).hexdigest()
+    digest = hashlib.sha256("\n".join([person, request.get_full_path()]).encode()).hexdigest()
     return f"kept:page:{digest}"
 
 
@@ -141,6 +158,9 @@ def kept_page(view):
             response = view(request, *args, **kwargs)
             if isinstance(response, TemplateResponse):
                 response.render()
+        # The page's header (and My account) show the person's own account, read by the
+        # middleware before the view: a change to it makes the page out of date too.
+        reads.keys.add(generations.table_key(get_user_model()._meta.db_table))
         touched = session.accessed
         session.accessed = accessed or touched
         if not touched and _storable(request, response):

@@ -34,7 +34,6 @@ def manager(tenancy) -> list[Section]:
         .order_by()
     )
     checks = {c.municipality.pk: c for c in checks_for(municipalities)}
-    tenancy.start_facts = {pk: c.facts for pk, c in checks.items()}  # the competence section reads them too
     sections = []
     for municipality in municipalities:
         sections.append(

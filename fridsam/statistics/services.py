@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fridsam.core import uploads
+from fridsam.core import generations, uploads
 from fridsam.core.audit import log_access
 from fridsam.core.models import AccessAction
 from fridsam.core.roles import Role
@@ -471,6 +471,7 @@ def _write_rows(to_create: list[tuple], to_update: list[tuple]) -> None:
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for row in to_create:
                     copy.write_row(prepared(row, 3))
+            generations.table_written(meta.db_table)  # psycopg's COPY passes Django's execute wrappers by
         elif to_create:
             columns = ", ".join([*keys, *figures])
             placeholders = ", ".join(["%s"] * (len(keys) + len(figures)))
