@@ -68,7 +68,7 @@ def _grow(world, n):
         (Role.COUNTY_ANALYST, "core:start", 16),
         # the health check (agreements, referrals, competence coverage, routines, placements, open
         # comparisons), consultations, own actions, reminders, new staff behind on their introduction
-        (Role.MANAGER, "core:start", 33),
+        (Role.MANAGER, "core:start", 35),  # + the competence section gathers its own plans (ADR 0047)
         (Role.COORDINATOR, "core:start", 22),  # + reminders, coverage (4), routines, introductions
         (Role.SOCIAL_WORKER, "core:start", 16),
         (Role.PARTNER, "core:start", 17),  # + whether the partner runs protected housing (the menu)
