@@ -9,7 +9,6 @@ callbacks run when their transaction would commit."""
 from __future__ import annotations
 
 import datetime
-import re
 
 import pytest
 from django.core.cache import cache
@@ -17,7 +16,7 @@ from django.core.cache import cache
 from fridsam.core.models import AccessLogEntry
 from fridsam.core.roles import Role
 from fridsam.core.tenancy import unscoped
-from fridsam.core.testing import cache_outside_the_tests_transaction, count_queries
+from fridsam.core.testing import cache_outside_the_tests_transaction, count_queries, forget_kept, without_csrf_tokens
 from fridsam.organisations import services as organisations
 from tests.test_url_sweep import URLS, url_for
 
@@ -33,13 +32,11 @@ def served_outside_the_tests_transaction(monkeypatch):
 
 
 def _content(response) -> bytes:
-    """The page without its CSRF tokens (masked anew in every response)."""
-    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", response.content)
+    return without_csrf_tokens(response.content)
 
 
 def _forget_kept_pages():
-    for key in [k for k in cache._cache if ":kept:page:" in k]:  # the local-memory cache of the tests
-        cache.delete(key.split(":", 2)[2])  # without its prefix, ":1:"
+    forget_kept("page")
 
 
 def test_the_views_that_keep_their_pages():

@@ -395,6 +395,9 @@ FRIDSAM_READ_PURPOSE_MINUTES = int(env("FRIDSAM_READ_PURPOSE_MINUTES", "60") or 
 # Protected housing: a provider is quality-assured when its latest assessment, no older than this,
 # meets every required criterion; a report of free places older than this many hours is stale.
 FRIDSAM_HOUSING_ASSESSMENT_MAX_AGE_DAYS = int(env("FRIDSAM_HOUSING_ASSESSMENT_MAX_AGE_DAYS", "730") or 730)
+# The release being served, part of the keys of the pages kept per person (ADR 0047); the static
+# files' manifest already names a new release where it changes the static files.
+FRIDSAM_RELEASE = env("FRIDSAM_RELEASE", "")
 FRIDSAM_HOUSING_AVAILABILITY_STALE_HOURS = int(env("FRIDSAM_HOUSING_AVAILABILITY_STALE_HOURS", "48") or 48)
 # Where the public pages' "Leave this page" button goes: a neutral site (weather).
 FRIDSAM_QUICK_EXIT_URL = env("FRIDSAM_QUICK_EXIT_URL", "https://www.smhi.se/")

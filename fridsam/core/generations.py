@@ -121,13 +121,7 @@ def current(municipality_ids) -> dict[int, str]:
     """``{municipality id: token}``: the municipality's generation with the installation's."""
     ids = list(dict.fromkeys(municipality_ids))
     keys = [_key(pk) for pk in ids] + [_INSTALLATION]
-    found = cache.get_many(keys)
-    for key in keys:
-        if key not in found:
-            token = secrets.token_hex(8)
-            # Another server may have set it meanwhile: take theirs (a miss of the cache
-            # leaves ours, used for this request only).
-            found[key] = token if cache.add(key, token, None) else (cache.get(key) or token)
+    found = tokens(keys)
     for reads in _reading_now.get():
         reads.keys.update(keys)
     installation = found[_INSTALLATION]
@@ -334,5 +328,7 @@ def tokens(keys) -> dict[str, str]:
     for key in keys:
         if key not in found:
             token = secrets.token_hex(8)
+            # Another server may have set it meanwhile: take theirs (a miss of the cache
+            # leaves ours, used for this request only).
             found[key] = token if cache.add(key, token, None) else (cache.get(key) or token)
     return {key: found[key] for key in keys}

@@ -101,7 +101,7 @@ def person_key(request) -> str:
 def _release() -> str:
     """The release being served: the static files' manifest (named by content: a new release's
     pages name new files), or FRIDSAM_RELEASE when it is set."""
-    release = getattr(settings, "FRIDSAM_RELEASE", "")
+    release = settings.FRIDSAM_RELEASE
     try:
         manifest = getattr(staticfiles_storage, "manifest_hash", "") or ""
     except Exception:  # no manifest (development: the files are served as they are)

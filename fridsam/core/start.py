@@ -63,16 +63,6 @@ def registered() -> list[str]:
     return [name for name in ORDER if name in _builders]
 
 
-def start_sections(tenancy) -> list[Section]:
-    """Every builder's sections, built now (nothing from the cache)."""
-    sections: list[Section] = []
-    for name in ORDER:
-        builder = _builders.get(name)
-        if builder is not None:
-            sections.extend(builder(tenancy))
-    return sections
-
-
 @dataclass
 class Part:
     """One builder's sections on this request: from what is kept while it is current, else built

@@ -1,7 +1,9 @@
 """Test helpers shared by every app."""
 
 import contextlib
+import re
 
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -57,3 +59,15 @@ def cache_outside_the_tests_transaction(monkeypatch) -> None:
     monkeypatch.setattr(
         generations, "in_transaction", lambda: any(not block._from_testcase for block in connection.atomic_blocks)
     )
+
+
+def without_csrf_tokens(content: bytes) -> bytes:
+    """A page's HTML without its CSRF tokens, which are masked anew in every response."""
+    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", content)
+
+
+def forget_kept(kind: str) -> None:
+    """Drop what is kept of *kind* ("page", "start": fridsam.core.kept) from the tests'
+    local-memory cache, so that the next request builds it afresh."""
+    for key in [k for k in cache._cache if f":kept:{kind}:" in k]:
+        cache.delete(key.split(":", 2)[2])  # without its prefix, ":1:"

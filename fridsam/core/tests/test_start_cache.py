@@ -5,8 +5,6 @@ Inside a transaction nothing is kept, and every test runs inside one: here the t
 transaction does not count (as if each request ran on its own), and the writes' on-commit
 callbacks run when their transaction would commit."""
 
-import re
-
 import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -14,7 +12,7 @@ from django.db import connection, transaction
 from fridsam.core import generations, start
 from fridsam.core.models import Reminder
 from fridsam.core.roles import Role
-from fridsam.core.testing import cache_outside_the_tests_transaction, count_queries
+from fridsam.core.testing import cache_outside_the_tests_transaction, count_queries, forget_kept, without_csrf_tokens
 from fridsam.followup import services as followup
 from fridsam.followup.models import Consultation, ConsultationStatus
 
@@ -28,16 +26,15 @@ def served_outside_the_tests_transaction(monkeypatch):
 
 
 def _page(client) -> bytes:
-    """The start page, without its CSRF tokens (masked anew in every response)."""
+    """The start page, without its CSRF tokens."""
     response = client.get("/")
     assert response.status_code == 200
-    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", response.content)
+    return without_csrf_tokens(response.content)
 
 
 def _fresh(client) -> bytes:
     """The start page built anew, nothing of it from the cache."""
-    for key in [k for k in cache._cache if ":kept:start:" in k]:  # the local-memory cache of the tests
-        cache.delete(key.split(":", 2)[2])  # without its prefix, ":1:"
+    forget_kept("start")
     return _page(client)
 
 
